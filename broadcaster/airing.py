@@ -1,0 +1,181 @@
+"""Air one airing: resolve its items, render what is missing, pre-roll, chime in, items with
+the gap, chime out, post-roll; and log every item as evidence (rows opened before an item is
+heard and completed after it). Used by the daemon, by `play` and by the demo."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import threading
+from dataclasses import dataclass, field
+
+from . import evidence
+from .config import Project
+from .db import now
+from .player import Clip, Player, PlayerError, load_wav, silence
+from .timetable import Airing, Timetable, chime_paths
+
+log = logging.getLogger("broadcaster")
+
+
+@dataclass
+class Outcome:
+    """What happened to an airing: statuses by script, and the items it did not reach."""
+
+    statuses: list[tuple[str, str]] = field(default_factory=list)
+    remaining: list[str] = field(default_factory=list)
+    interrupted: bool = False
+
+
+class Airer:
+    def __init__(self, project: Project, player: Player | None = None):
+        self.project = project
+        st = project.station
+        self.player = player or Player(st.device, st.sample_rate)
+        self.playing: dict | None = None  # for `status`
+
+    def _fields(self, airing: Airing, script_id: str, script=None) -> dict:
+        return {
+            "program_id": airing.program_id, "program_name": airing.name,
+            "airing_key": airing.key, "trigger": airing.trigger, "priority": airing.priority,
+            "scheduled_at": airing.start, "script_id": script_id,
+            "title": script.title if script else "", "topic": script.topic if script else "",
+            "campaign": script.campaign if script else "", "device": self.player.device_label,
+        }  # fmt: skip
+
+    def record_all(self, airing: Airing, status: str, error: str, catalogue=None) -> Outcome:
+        """Log every item of an airing that did not air at all (missed, cancelled, failed)."""
+        out = Outcome()
+        for sid in airing.scripts or [""]:
+            script = catalogue.scripts.get(sid) if catalogue else None
+            evidence.record(self.project, status, error=error, **self._fields(airing, sid, script))
+            out.statuses.append((sid, status))
+        return out
+
+    def _prepare(self, airing: Airing, catalogue, out: Outcome) -> list[tuple]:
+        """(script, rendered, samples) of the items that can air; the others are logged."""
+        from .render import render_script
+
+        day = airing.start.astimezone(self.project.station.tz).date()
+        ready = []
+        for sid in airing.scripts:
+            script = catalogue.scripts.get(sid)
+            reason = "không có bài này trong scripts_vi/" if script is None else script.airable(day)
+            if reason:
+                evidence.record(
+                    self.project, "skipped", error=reason, **self._fields(airing, sid, script)
+                )
+                out.statuses.append((sid, "skipped"))
+                log.warning("Bỏ qua bài %s: %s", sid, reason)
+                continue
+            gain = airing.program.volume_db if airing.program else 0.0
+            try:
+                rendered = render_script(self.project, script)
+                pcm = load_wav(rendered.path, self.project.station.sample_rate, gain)
+            except Exception as exc:  # a failed engine or a corrupt file fails this item only
+                evidence.record(self.project, "failed", error=f"không có âm thanh để phát: {exc}",
+                                **self._fields(airing, sid, script))  # fmt: skip
+                out.statuses.append((sid, "failed"))
+                log.error("Lỗi âm thanh bài %s: %s", sid, exc)
+                continue
+            ready.append((script, rendered, pcm))
+        return ready
+
+    def _hook(self, command: str, wait: float = 0) -> None:
+        if not command:
+            return
+        try:
+            subprocess.run(command, shell=True, timeout=30, check=False, cwd=self.project.root)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            log.error("Lệnh %s lỗi: %s", command, exc)
+        if wait:
+            threading.Event().wait(wait)
+
+    def _clips(self, airing: Airing, ready: list[tuple], timetable: Timetable) -> list[Clip]:
+        from .render import chime
+
+        st = self.project.station
+        program = airing.program
+        gap = (
+            timetable.defaults.gap_s
+            if program is None or program.gap_s is None
+            else float(program.gap_s)
+        )
+        gain = program.volume_db if program else 0.0
+        chime_in, chime_out = chime_paths(timetable, program)
+
+        def chime_clip(rel: str) -> list[Clip]:
+            try:
+                path = chime(self.project, rel)
+                return [Clip(load_wav(path, st.sample_rate, gain))] if path else []
+            except Exception as exc:  # a broken chime never stops the program
+                log.error("Không phát được nhạc hiệu %s: %s", rel, exc)
+                return []
+
+        sequence = chime_clip(chime_in)
+        sequence += [Clip(pcm, (script, rendered)) for script, rendered, pcm in ready]
+        sequence += chime_clip(chime_out)
+        clips: list[Clip] = []
+        for clip in sequence:
+            if clips and gap > 0:
+                clips.append(silence(gap, st.sample_rate))
+            clips.append(clip)
+        return clips
+
+    def air(self, airing: Airing, catalogue, timetable: Timetable,
+            stop: threading.Event | None = None) -> Outcome:  # fmt: skip
+        out = Outcome()
+        if airing.cancelled:
+            return self.record_all(airing, "cancelled", airing.reason, catalogue)
+        playable = self._prepare(airing, catalogue, out)
+        if not playable:
+            return out
+        st = self.project.station
+        self._hook(st.pre_roll, st.pre_roll_wait_s)
+        rows: dict[str, int] = {}
+        started: list[str] = []
+
+        def on_start(label, when) -> None:
+            script, rendered = label
+            meta = rendered.meta
+            rows[script.id] = evidence.open_row(
+                self.project, started_at=when, text=meta.get("text", ""), text_sha256=script.hash,
+                audio_sha256=meta.get("sha256", ""), engine=meta.get("engine", ""),
+                voice=meta.get("voice", ""), **self._fields(airing, script.id, script))  # fmt: skip
+            started.append(script.id)
+            self.playing = {"program": airing.program_id, "script_id": script.id,
+                            "title": script.title, "started_at": when.isoformat()}  # fmt: skip
+            log.info("Đang phát: %s — %s", airing.name, script.title)
+
+        def on_end(label, when, completed) -> None:
+            script, _ = label
+            status = "aired" if completed else "interrupted"
+            evidence.close_row(self.project, rows.pop(script.id), status, ended_at=when,
+                               error="" if completed else "bị ngắt")  # fmt: skip
+            out.statuses.append((script.id, status))
+            out.interrupted |= not completed
+
+        try:
+            result = self.player.play(
+                self._clips(airing, playable, timetable), stop, on_start, on_end
+            )
+            if not result.completed:
+                out.remaining = [s.id for s, _, _ in playable if s.id not in started]
+        except PlayerError as exc:
+            log.error("Lỗi thiết bị âm thanh: %s", exc)
+            for sid, row_id in rows.items():
+                evidence.close_row(self.project, row_id, "failed", error=str(exc), ended_at=now())
+                out.statuses.append((sid, "failed"))
+            for script, _, _ in playable:
+                if script.id not in started:
+                    evidence.record(
+                        self.project,
+                        "failed",
+                        error=str(exc),
+                        **self._fields(airing, script.id, script),
+                    )
+                    out.statuses.append((script.id, "failed"))
+        finally:
+            self.playing = None
+            self._hook(st.post_roll)
+        return out

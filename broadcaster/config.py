@@ -1,0 +1,253 @@
+"""Where things are, and the station's settings from the `[station]`, `[report]` and
+`[defaults]` tables of `schedules.toml`."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import MISSING, dataclass, field, fields, replace
+from datetime import time
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import Problem, UserError
+from .tomlfile import Locator, parse, read_text
+
+SCHEDULES = "schedules.toml"
+DEFAULT_TOPICS = {
+    "tam-quan-trong": "Tầm quan trọng của cải cách hành chính",
+    "chinh-sach-phap-luat": "Chủ trương, chính sách, pháp luật về cải cách hành chính",
+    "trach-nhiem": "Vai trò, trách nhiệm của cấp ủy và người đứng đầu",
+    "mot-cua": "Cơ chế một cửa, một cửa liên thông",
+    "chi-so": "Chỉ số cải cách hành chính và chỉ số hài lòng",
+    "chinh-quyen-dien-tu": "Chính quyền điện tử, dịch vụ công trực tuyến",
+    "dien-hinh": "Mô hình, điển hình tốt",
+    "giam-sat": "Quyền và trách nhiệm giám sát của người dân",
+    "thong-bao": "Thông báo chung",
+}
+ENGINES = ("auto", "espeak", "gtts")
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$")
+
+
+def parse_clock(text: str) -> time:
+    """ "HH:MM" or "HH:MM:SS" -> time; ValueError otherwise."""
+    m = _CLOCK.match(str(text).strip())
+    if not m:
+        raise ValueError(text)
+    return time(int(m[1]), int(m[2]), int(m[3] or 0))
+
+
+@dataclass(frozen=True)
+class Station:
+    name: str = "Đài truyền thanh phường"
+    ward: str = "Phường"
+    district: str = ""
+    province: str = ""
+    timezone: str = "Asia/Ho_Chi_Minh"
+    quiet_hours: str = "21:30-05:00"
+    session_limit_minutes: float = 45
+    loudness_lufs: float = -16.0
+    sample_rate: int = 48000
+    highpass_hz: float = 180
+    engine: str = "auto"
+    voice: str = "vi"
+    rate_wpm: int = 150
+    gtts_timeout_s: float = 10
+    reading_style: str = "formal"
+    device: str = ""
+    database: str = ""
+    pre_roll: str = ""
+    pre_roll_wait_s: float = 0
+    post_roll: str = ""
+    topics: dict = field(default_factory=lambda: dict(DEFAULT_TOPICS))
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def quiet(self) -> tuple[time, time] | None:
+        if not self.quiet_hours:
+            return None
+        start, end = self.quiet_hours.split("-")
+        return parse_clock(start), parse_clock(end)
+
+    def in_quiet_hours(self, t: time) -> bool:
+        if self.quiet is None:
+            return False
+        start, end = self.quiet
+        if start <= end:
+            return start <= t < end
+        return t >= start or t < end
+
+
+@dataclass(frozen=True)
+class Report:
+    issuing_body: str = "ỦY BAN NHÂN DÂN PHƯỜNG"
+    parent_body: str = ""
+    symbol: str = "BC-UBND"
+    place: str = ""
+    signer_name: str = ""
+    signer_title: str = "CHỦ TỊCH"
+    recipients: list = field(default_factory=lambda: ["Lưu: VT."])
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Defaults:
+    chime_in: str = "audio/chime.wav"
+    chime_out: str = "audio/chime.wav"
+    gap_s: float = 1.0
+    late_grace_minutes: float = 10
+
+
+def _coerce(value, kind):
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if kind in (dict, list, str, int, float) and isinstance(value, kind) \
+            and not isinstance(value, bool):  # fmt: skip
+        return value
+    raise TypeError
+
+
+_KIND_NAMES = {str: "chuỗi", int: "số nguyên", float: "số", dict: "bảng", list: "danh sách"}
+
+
+def build(cls, table: dict, name: str, path: Path, loc: Locator, problems: list[Problem]):
+    """A settings dataclass from a TOML table; unknown keys and wrong types become problems."""
+    kinds = {f.name: type(f.default if f.default is not MISSING else f.default_factory())
+             for f in fields(cls)}  # fmt: skip
+    values = {}
+    for key, value in table.items():
+        line = loc.line(name, key)
+        if key not in kinds:
+            problems.append(Problem(path, line, f"khóa không hợp lệ `{key}` trong [{name}]",
+                                    f"các khóa được dùng: {', '.join(kinds)}"))  # fmt: skip
+            continue
+        try:
+            values[key] = _coerce(value, kinds[key])
+        except TypeError:
+            problems.append(Problem(path, line, f"`{key}` phải là {_KIND_NAMES[kinds[key]]}",
+                                    "sửa giá trị"))  # fmt: skip
+    return cls(**values)
+
+
+def _check_station(station: Station, path: Path, loc: Locator) -> list[Problem]:
+    problems = []
+
+    def bad(key: str, message: str, hint: str) -> None:
+        problems.append(Problem(path, loc.line("station", key), message, hint))
+
+    try:
+        station.quiet  # noqa: B018
+    except ValueError:
+        bad("quiet_hours", f"giờ yên tĩnh sai: {station.quiet_hours}", 'viết "21:30-05:00"')
+    if station.engine not in ENGINES:
+        bad("engine", f"giọng đọc không hỗ trợ: {station.engine}", f"chọn {', '.join(ENGINES)}")
+    if station.reading_style not in ("formal", "southern"):
+        bad("reading_style", f"kiểu đọc không hỗ trợ: {station.reading_style}",
+            "chọn formal hoặc southern")  # fmt: skip
+    if not -40 <= station.loudness_lufs <= -5:
+        bad("loudness_lufs", "độ lớn phải trong khoảng -40 đến -5 LUFS", "thường dùng -16")
+    if station.sample_rate not in (16000, 22050, 24000, 32000, 44100, 48000):
+        bad("sample_rate", f"tần số lấy mẫu không hỗ trợ: {station.sample_rate}", "dùng 48000")
+    return problems
+
+
+@dataclass
+class StationFile:
+    """The parsed `schedules.toml`: raw data, settings, and the problems found in settings."""
+
+    path: Path
+    text: str
+    data: dict
+    station: Station
+    report: Report
+    defaults: Defaults
+    problems: list[Problem]
+
+    @cached_property
+    def locator(self) -> Locator:
+        return Locator(self.text)
+
+
+def load_station_file(path: Path) -> StationFile:
+    text = read_text(path)
+    data = parse(text, path)
+    loc = Locator(text)
+    problems: list[Problem] = []
+    known = {"station", "report", "defaults", "program", "blackout"}
+    for key in data:
+        if key not in known:
+            problems.append(Problem(path, loc.line(None, key) if not isinstance(data[key], dict)
+                                    else loc.line(key), f"khóa không hợp lệ `{key}`",
+                                    f"các bảng được dùng: {', '.join(sorted(known))}"))  # fmt: skip
+    station = build(Station, data.get("station", {}), "station", path, loc, problems)
+    try:
+        station.tz  # noqa: B018
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(Problem(path, loc.line("station", "timezone"),
+                                f"múi giờ không tồn tại: {station.timezone}",
+                                "ví dụ: Asia/Ho_Chi_Minh"))  # fmt: skip
+        station = replace(station, timezone=Station.timezone)
+    problems += _check_station(station, path, loc)
+    report = build(Report, data.get("report", {}), "report", path, loc, problems)
+    defaults = build(Defaults, data.get("defaults", {}), "defaults", path, loc, problems)
+    return StationFile(path, text, data, station, report, defaults, problems)
+
+
+class Project:
+    """A station project folder: schedules.toml, scripts_vi/, audio/, the database."""
+
+    def __init__(self, root: Path | str | None = None):
+        root = root or os.environ.get("BROADCASTER_PROJECT") or Path.cwd()
+        self.root = Path(root).resolve()
+
+    schedules_path = property(lambda self: self.root / SCHEDULES)
+    scripts_dir = property(lambda self: self.root / "scripts_vi")
+    audio_dir = property(lambda self: self.root / "audio")
+    cache_dir = property(lambda self: self.root / "audio" / "cache")
+    recorded_dir = property(lambda self: self.root / "audio" / "recorded")
+    lexicon_path = property(lambda self: self.root / "lexicon.toml")
+    lock_path = property(lambda self: self.root / ".broadcaster.lock")
+
+    def require(self) -> Project:
+        if not self.schedules_path.exists():
+            raise UserError(f"không phải thư mục đài: thiếu {SCHEDULES}", self.root,
+                            hint="chạy `broadcaster init THƯ_MỤC` hoặc dùng --project")  # fmt: skip
+        return self
+
+    @cached_property
+    def file(self) -> StationFile:
+        return load_station_file(self.require().schedules_path)
+
+    def reload(self) -> None:
+        self.__dict__.pop("file", None)
+        self.__dict__.pop("reader", None)
+
+    def pin(self, file: StationFile) -> None:
+        """Keep using ``file`` (the last good settings) after a bad edit of schedules.toml."""
+        self.__dict__["file"] = file
+        self.__dict__.pop("reader", None)
+
+    station = property(lambda self: self.file.station)
+    report = property(lambda self: self.file.report)
+    defaults = property(lambda self: self.file.defaults)
+
+    @property
+    def database_url(self) -> str:
+        url = os.environ.get("BROADCASTER_DATABASE") or self.station.database
+        return url or f"sqlite:///{self.root / 'broadcaster.db'}"
+
+    def relative(self, path: Path) -> str:
+        try:
+            return str(Path(path).resolve().relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    @cached_property
+    def reader(self):
+        from .speech import Reader, load_lexicon
+
+        return Reader(self.station.reading_style, load_lexicon(self.lexicon_path))

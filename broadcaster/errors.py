@@ -1,0 +1,52 @@
+"""Errors and problems the user caused, with the file and line to fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of a check: where, how bad, what is wrong and what to do."""
+
+    path: Path | str
+    line: int | None
+    message: str
+    hint: str = ""
+    severity: str = "error"  # or "warning"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
+        label = "lỗi" if self.is_error else "cảnh báo"
+        text = f"{where}: {label}: {self.message}"
+        return text + (f" → {self.hint}" if self.hint else "")
+
+
+class UserError(Exception):
+    """Bad input: printed as one Vietnamese line, exit status 1, never a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None,
+                 hint: str = ""):  # fmt: skip
+        super().__init__(message)
+        self.message, self.path, self.line, self.hint = message, path, line, hint
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        return where + self.message + (f" → {self.hint}" if self.hint else "")
+
+
+class ChecksFailed(UserError):
+    """A check found errors; the problems were already printed."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{sum(p.is_error for p in problems)} lỗi")
+        self.problems = problems

@@ -1,0 +1,167 @@
+"""Playback on a sound device with miniaudio, reporting when each clip really played.
+
+One device stays open for a whole program and every clip (chime, item, gap) is streamed from
+one sample counter, so back-to-back items with gap 0 have no gap. Clip times come from that
+counter and the device clock: start = first callback + samples before it / rate + the device
+buffer. A stop request ends the current clip within one buffer.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import wave
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+STALL_SECONDS = 2.0  # no callback for this long while audio is due: the device is gone
+
+
+class PlayerError(Exception):
+    """The sound device is missing or failed (message in Vietnamese)."""
+
+
+@dataclass
+class Clip:
+    pcm: np.ndarray  # int16 mono at the player's rate
+    label: object = None  # an item to report, or None (chime, gap)
+
+    @property
+    def frames(self) -> int:
+        return len(self.pcm)
+
+
+def load_wav(path: Path, sample_rate: int, gain_db: float = 0.0) -> np.ndarray:
+    """A rendered WAV (mono 16-bit at the station rate) as int16 samples."""
+    try:
+        with wave.open(str(path), "rb") as w:
+            if w.getnchannels() != 1 or w.getsampwidth() != 2 or w.getframerate() != sample_rate:
+                raise PlayerError(
+                    f"tệp {path.name} không đúng định dạng của đài (mono, 16 bit, {sample_rate} Hz)"
+                )
+            pcm = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+    except (OSError, EOFError, wave.Error) as exc:
+        raise PlayerError(f"không đọc được tệp âm thanh {path.name}: {exc}") from exc
+    if gain_db:
+        pcm = np.clip(pcm * 10 ** (gain_db / 20), -32768, 32767).astype("<i2")
+    return pcm
+
+
+def silence(seconds: float, sample_rate: int) -> Clip:
+    return Clip(np.zeros(round(seconds * sample_rate), dtype="<i2"))
+
+
+def list_devices() -> list[str]:
+    import miniaudio
+
+    try:
+        return [d["name"] for d in miniaudio.Devices().get_playbacks()]
+    except miniaudio.MiniaudioError:
+        return []
+
+
+@dataclass
+class Result:
+    completed: bool
+    started_at: datetime | None
+    ended_at: datetime
+
+
+def _utc(t: float) -> datetime:
+    return datetime.fromtimestamp(t, UTC)
+
+
+class Player:
+    def __init__(self, device: str = "", sample_rate: int = 48000, buffer_ms: int = 100):
+        self.device, self.sample_rate, self.buffer_ms = device, sample_rate, buffer_ms
+
+    @property
+    def device_label(self) -> str:
+        return self.device or "mặc định"
+
+    def _device_id(self):
+        import miniaudio
+
+        if not self.device:
+            return None
+        try:
+            for d in miniaudio.Devices().get_playbacks():
+                if self.device.lower() in d["name"].lower():
+                    return d["id"]
+        except miniaudio.MiniaudioError as exc:
+            raise PlayerError(f"không liệt kê được thiết bị âm thanh: {exc}") from exc
+        raise PlayerError(
+            f"không tìm thấy thiết bị âm thanh `{self.device}`",
+        )
+
+    def play(self, clips: list[Clip], stop: threading.Event | None = None,
+             on_start: Callable[[object, datetime], None] | None = None,
+             on_end: Callable[[object, datetime, bool], None] | None = None) -> Result:  # fmt: skip
+        """Play the clips back to back. ``on_start`` is called (before the clip is heard) and
+        ``on_end`` after it, for labelled clips only, in the caller's thread."""
+        import miniaudio
+
+        stop = stop or threading.Event()
+        pcm = np.concatenate([c.pcm for c in clips]) if clips else np.zeros(0, "<i2")
+        bounds, pos = [], 0
+        for c in clips:
+            bounds.append((pos, pos + c.frames))
+            pos += c.frames
+        state = {"fed": 0, "t0": None, "last": None}
+        started = threading.Event()
+
+        def stream():
+            frames = yield b""
+            while True:
+                now = time.time()
+                if state["t0"] is None:
+                    state["t0"] = now
+                    started.set()
+                state["last"] = now
+                fed = state["fed"]
+                if stop.is_set() or fed >= len(pcm):
+                    return
+                chunk = pcm[fed : fed + frames]
+                state["fed"] = fed + len(chunk)
+                frames = yield chunk.tobytes()
+
+        try:
+            device = miniaudio.PlaybackDevice(output_format=miniaudio.SampleFormat.SIGNED16, nchannels=1,
+                                              sample_rate=self.sample_rate, buffersize_msec=self.buffer_ms,
+                                              device_id=self._device_id(), app_name="broadcaster")  # fmt: skip
+        except miniaudio.MiniaudioError as exc:
+            raise PlayerError(
+                f"không mở được thiết bị âm thanh ({self.device_label}): {exc}"
+            ) from exc
+        gen = stream()
+        next(gen)
+        latency = self.buffer_ms / 1000
+        try:
+            device.start(gen)
+            if not started.wait(STALL_SECONDS):
+                raise PlayerError(f"thiết bị âm thanh ({self.device_label}) không chạy")
+            t0 = state["t0"] + latency
+            for clip, (a, b) in zip(clips, bounds, strict=True):
+                if clip.label is not None and on_start:
+                    on_start(clip.label, _utc(t0 + a / self.sample_rate))
+                end = t0 + b / self.sample_rate
+                while (left := end - time.time()) > 0 and not stop.is_set():
+                    stop.wait(min(left, 0.1))
+                    if state["fed"] < len(pcm) and time.time() - state["last"] > STALL_SECONDS:
+                        raise PlayerError(
+                            f"thiết bị âm thanh ({self.device_label}) ngừng hoạt động khi đang phát"
+                        )
+                if stop.is_set() and time.time() < end:
+                    ended = _utc(time.time())
+                    if clip.label is not None and on_end:
+                        on_end(clip.label, ended, False)
+                    return Result(False, _utc(t0), ended)
+                if clip.label is not None and on_end:
+                    on_end(clip.label, _utc(end), True)
+            return Result(True, _utc(t0), _utc(t0 + len(pcm) / self.sample_rate))
+        finally:
+            device.close()

@@ -1,0 +1,135 @@
+"""One-off airings the officer queues, stored in the station database."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from sqlalchemy import Boolean, Integer, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .db import Base, UTCDateTime, now, reading, writing
+from .errors import UserError
+from .timetable import PRIORITY_LABELS, Airing, parse_priority
+
+
+class QueueItem(Base):
+    __tablename__ = "queue"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    script_id: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    priority: Mapped[str] = mapped_column(String(16), default="normal")
+    forced: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending/done/cancelled
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+def parse_when(at: str | None, within: str | None, right_now: bool, tz) -> datetime:
+    """--at "YYYY-MM-DD HH:MM[:SS]" | --in 30s/5m/2h | --now -> an aware datetime."""
+    if sum(x is not None and x is not False for x in (at, within, right_now or None)) != 1:
+        raise UserError(
+            "chọn đúng một trong --at, --in, --now", hint='ví dụ: --at "2020-05-01 06:30"'
+        )
+    current = datetime.now(tz).replace(microsecond=0)
+    if right_now:
+        return current
+    if within is not None:
+        m = re.fullmatch(r"\s*(\d+)\s*(s|giây|m|phút|h|giờ)?\s*", within)
+        if not m:
+            raise UserError(
+                f"khoảng thời gian không hợp lệ: {within}", hint="ví dụ: --in 30s, --in 5m, --in 2h"
+            )
+        unit = {"s": 1, "giây": 1, "m": 60, "phút": 60, "h": 3600, "giờ": 3600}[m[2] or "s"]
+        return current + timedelta(seconds=int(m[1]) * unit)
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"):
+        try:
+            return datetime.strptime(at.strip(), fmt).replace(tzinfo=tz)
+        except ValueError:
+            pass
+    raise UserError(f"thời điểm không hợp lệ: {at}", hint='viết --at "2020-05-01 06:30"')
+
+
+def add(
+    project, script_id: str, when: datetime, priority: str = "normal", force: bool = False
+) -> QueueItem:
+    from .scripts import Catalogue
+
+    station = project.station
+    try:
+        priority = parse_priority(priority)
+    except ValueError:
+        raise UserError(
+            f"mức ưu tiên không hợp lệ: {priority}", hint="dùng thuong, uu-tien hoặc khan-cap"
+        ) from None
+    script = Catalogue(project).get(script_id)
+    reason = script.airable(when.astimezone(station.tz).date())
+    if reason:
+        raise UserError(
+            f"không xếp lịch được bài `{script_id}`: {reason}",
+            hint=f"kiểm tra bằng `broadcaster script check {script_id}`",
+        )
+    if when < now() - timedelta(seconds=5):
+        raise UserError("thời điểm đã qua", hint="chọn thời điểm trong tương lai, hoặc --now")
+    if station.in_quiet_hours(when.astimezone(station.tz).time()) and not force:
+        raise UserError(f"{when.astimezone(station.tz):%H:%M} nằm trong giờ yên tĩnh {station.quiet_hours}",
+                        hint="chọn giờ khác, hoặc thêm --force nếu là tin khẩn (ví dụ cảnh báo bão)")  # fmt: skip
+    with writing(project) as s:
+        item = QueueItem(
+            script_id=script_id, at=when, priority=priority, forced=force, created_at=now()
+        )
+        s.add(item)
+    return item
+
+
+def pending(project, until: datetime | None = None) -> list[QueueItem]:
+    with reading(project) as s:
+        q = (
+            select(QueueItem)
+            .where(QueueItem.status == "pending")
+            .order_by(QueueItem.at, QueueItem.id)
+        )
+        if until is not None:
+            q = q.where(QueueItem.at < until)
+        return list(s.scalars(q))
+
+
+def items(project, include_done: bool = False) -> list[QueueItem]:
+    with reading(project) as s:
+        q = select(QueueItem).order_by(QueueItem.at, QueueItem.id)
+        if not include_done:
+            q = q.where(QueueItem.status == "pending")
+        return list(s.scalars(q))
+
+
+def cancel(project, item_id: int) -> QueueItem:
+    with writing(project) as s:
+        item = s.get(QueueItem, item_id)
+        if item is None or item.status != "pending":
+            raise UserError(
+                f"không có mục #{item_id} đang chờ trong hàng đợi",
+                hint="xem `broadcaster queue list`",
+            )
+        item.status = "cancelled"
+    return item
+
+
+def mark(project, item_id: int, status: str) -> None:
+    with writing(project) as s:
+        item = s.get(QueueItem, item_id)
+        if item is not None:
+            item.status = status
+
+
+def to_airing(item: QueueItem) -> Airing:
+    return Airing(f"queue-{item.id}", "Phát theo hàng đợi", item.at, item.priority, [item.script_id],
+                  trigger="queue", queue_id=item.id)  # fmt: skip
+
+
+def queued_airings(project, timetable, start: datetime, end: datetime) -> list[Airing]:
+    return [to_airing(i) for i in pending(project, end) if i.at >= start]
+
+
+def rows(project, tz) -> list[dict]:
+    return [{"id": i.id, "script_id": i.script_id, "at": i.at.astimezone(tz).isoformat(),
+             "priority": i.priority, "priority_label": PRIORITY_LABELS[i.priority],
+             "forced": i.forced, "status": i.status} for i in items(project)]  # fmt: skip

@@ -1,0 +1,234 @@
+"""Script -> loudspeaker-ready WAV in `audio/cache/<hash>.wav`, with a JSON sidecar.
+
+The hash covers everything that shapes the sound: the spoken sentences and pauses, the engine
+and its version, voice, rate and the processing settings (for a recording: the file's bytes).
+A change to any of them makes a new file; nothing else is rendered twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .config import Project
+from .errors import UserError
+from .scripts import Catalogue, Script, spoken_reading, write_atomically
+
+GTTS_DOWN_SECONDS = 300
+_gtts_down_until = 0.0  # after a failure, `auto` goes straight to espeak for a while
+
+
+@dataclass(frozen=True)
+class Rendered:
+    script_id: str
+    path: Path
+    meta: dict
+    cached: bool
+
+    @property
+    def duration_s(self) -> float:
+        return self.meta["duration_s"]
+
+
+def processing(project: Project):
+    from .audio import Processing
+
+    st = project.station
+    return Processing(st.sample_rate, st.loudness_lufs, st.highpass_hz)
+
+
+def voice_of(project: Project, script: Script, engine: str | None = None) -> tuple[str, str, int]:
+    """(engine, voice, rate) for a script: the command line, then the script, then the station."""
+    st = project.station
+    name = engine or script.voice.get("engine") or st.engine
+    voice = script.voice.get("voice") or st.voice
+    return name, voice, int(script.voice.get("rate_wpm") or st.rate_wpm)
+
+
+def _engine(project: Project, name: str):
+    from .tts import get_engine
+
+    options = {"timeout": project.station.gtts_timeout_s} if name == "gtts" else {}
+    return get_engine(name, **options)
+
+
+def _key(payload: dict) -> str:
+    return hashlib.sha256(
+        json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+
+
+def cache_key(project: Project, script: Script, engine: str, voice: str, rate: int) -> str:
+    from .audio import file_sha256
+
+    proc = processing(project).key()
+    if script.audio:
+        return _key({"recorded": file_sha256(project.root / script.audio), "proc": proc})
+    reading = spoken_reading(project, script)
+    return _key({
+        "text": [(s.text, s.pause_ms) for s in reading.sentences], "engine": engine,
+        "version": _engine(project, engine).version, "voice": voice, "rate": rate, "proc": proc,
+    })  # fmt: skip
+
+
+def _load(project: Project, key: str, script_id: str) -> Rendered | None:
+    path = project.cache_dir / f"{key}.wav"
+    sidecar = path.with_suffix(".json")
+    if path.is_file() and sidecar.is_file():
+        try:
+            return Rendered(script_id, path, json.loads(sidecar.read_text("utf-8")), True)
+        except (OSError, ValueError):
+            return None
+    return None
+
+
+def _candidates(project: Project, script: Script, engine: str | None) -> list[str]:
+    name, _, _ = voice_of(project, script, engine)
+    if script.audio:
+        return ["recorded"]
+    return ["gtts", "espeak"] if name == "auto" else [name]
+
+
+def cached(project: Project, script: Script, engine: str | None = None) -> Rendered | None:
+    """The render that would air now, if it is in the cache."""
+    for name in _candidates(project, script, engine):
+        _, voice, rate = voice_of(project, script, name)
+        hit = _load(project, cache_key(project, script, name, voice, rate), script.id)
+        if hit:
+            return hit
+    return None
+
+
+def cached_duration(project: Project, script: Script) -> float | None:
+    try:
+        hit = cached(project, script)
+    except Exception:  # a broken recording or engine: no real duration yet
+        return None
+    return hit.duration_s if hit else None
+
+
+def _synthesise(project: Project, script: Script, name: str, voice: str, rate: int):
+    from .audio import silence, station_format, trim
+    from .tts.recorded import load_recording
+
+    sr = project.station.sample_rate
+    if name == "recorded":
+        return load_recording(project.root / script.audio, sr), ""
+    engine = _engine(project, name)
+    reading = spoken_reading(project, script)
+    out = silence(0, sr)
+    for sentence in reading.sentences:
+        out += trim(station_format(engine.speak(sentence.text, voice, rate), sr))
+        out += silence(sentence.pause_ms, sr)
+    return out, reading.text
+
+
+def render_script(project: Project, script: Script, engine: str | None = None,
+                  force: bool = False) -> Rendered:  # fmt: skip
+    """Render one script (or return the cached render). Raises EngineError on failure."""
+    global _gtts_down_until
+    from .audio import measure, process, write_wav
+    from .tts import EngineError
+
+    names = _candidates(project, script, engine)
+    last_error: Exception | None = None
+    for name in names:
+        _, voice, rate = voice_of(project, script, name)
+        key = cache_key(project, script, name, voice, rate)
+        hit = None if force else _load(project, key, script.id)
+        if hit:
+            return hit
+        if name == "gtts" and len(names) > 1 and time.monotonic() < _gtts_down_until:
+            continue
+        try:
+            audio, text = _synthesise(project, script, name, voice, rate)
+        except EngineError as exc:
+            last_error = exc
+            if name == "gtts":
+                _gtts_down_until = time.monotonic() + GTTS_DOWN_SECONDS
+            continue
+        processed = process(audio, processing(project))
+        path = project.cache_dir / f"{key}.wav"
+        sha = write_wav(processed, path)
+        m = measure(processed)
+        meta = {
+            "script_id": script.id, "engine": name, "voice": voice if name != "recorded" else "",
+            "rate_wpm": rate, "engine_version": "" if name == "recorded" else _engine(project, name).version,
+            "text": text or script.body.strip(), "text_sha256": script.hash,
+            "duration_s": round(m.duration_s, 3), "loudness_lufs": m.loudness_lufs,
+            "peak_dbfs": m.peak_dbfs, "sha256": sha, "sample_rate": processed.frame_rate,
+            "rendered_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }  # fmt: skip
+        write_atomically(path.with_suffix(".json"), json.dumps(meta, ensure_ascii=False, indent=2))
+        return Rendered(script.id, path, meta, False)
+    raise last_error or EngineError("không có giọng đọc nào dùng được")
+
+
+def render_many(project: Project, ids: Iterable[str] = (), engine: str | None = None,
+                force: bool = False) -> Iterator[tuple[str, Rendered | Exception]]:  # fmt: skip
+    """Render the named scripts (all non-retired ones when none); one failure never stops
+    the batch: it is yielded in place of the result."""
+    from .tts import EngineError
+
+    catalogue = Catalogue(project)
+    scripts = [catalogue.get(i) for i in ids] if ids else [
+        s for s in catalogue.scripts.values() if s.status != "retired"]  # fmt: skip
+    for script in scripts:
+        try:
+            yield script.id, render_script(project, script, engine, force)
+        except EngineError as exc:
+            yield script.id, exc
+
+
+def chime(project: Project, relative: str) -> Path | None:
+    """The chime file processed to the station's level (cached); None when there is none."""
+    from .audio import decode, file_sha256, measure, process, write_wav
+
+    if not relative:
+        return None
+    source = project.root / relative
+    if not source.is_file():
+        return None
+    key = _key({"chime": file_sha256(source), "proc": processing(project).key()})
+    path = project.cache_dir / f"{key}.wav"
+    if not path.is_file():
+        processed = process(decode(source, project.station.sample_rate), processing(project))
+        sha = write_wav(processed, path)
+        meta = {"chime": relative, "sha256": sha, "duration_s": measure(processed).duration_s}
+        write_atomically(path.with_suffix(".json"), json.dumps(meta, ensure_ascii=False))
+    return path
+
+
+def prune(project: Project) -> list[Path]:
+    """Remove cache files that no current script, engine or chime refers to."""
+    catalogue = Catalogue(project)
+    keep = set()
+    for script in catalogue.scripts.values():
+        for name in ("recorded",) if script.audio else ("espeak", "gtts"):
+            _, voice, rate = voice_of(project, script, name)
+            try:
+                keep.add(cache_key(project, script, name, voice, rate))
+            except Exception:
+                continue
+    for rel in {project.defaults.chime_in, project.defaults.chime_out}:
+        path = chime(project, rel)
+        if path:
+            keep.add(path.stem)
+    removed = []
+    for path in sorted(project.cache_dir.glob("*")):
+        if path.suffix in (".wav", ".json") and path.stem not in keep:
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def require_rendered(project: Project, script: Script) -> Rendered:
+    try:
+        return render_script(project, script)
+    except Exception as exc:
+        raise UserError(f"không dựng được âm thanh cho bài {script.id}: {exc}") from exc

@@ -1,0 +1,480 @@
+"""Script files: `scripts_vi/<id>.md`, TOML front matter between `+++` lines, then the body.
+
+The body is read aloud as written: a blank line is a paragraph pause, `[nghỉ 2 giây]` an
+explicit pause (see speech/reader.py). Approval records who approved, when, and the hash of
+the title and body as approved; any later edit of either makes the approval stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from .config import Project
+from .errors import Problem, UserError
+from .tomlfile import Locator, parse
+
+FENCE = "+++"
+STATUSES = ("draft", "approved", "retired")
+FIELDS = {
+    "id", "title", "topic", "campaign", "author", "status", "valid_from", "valid_until", "voice",
+    "audio", "approved_by", "approved_at", "approved_hash", "notes",
+}  # fmt: skip
+MAX_SENTENCE_SYLLABLES = 60  # about 40 words: a Vietnamese word is 1-2 syllables
+AUDIO_EXTENSIONS = (".mp3", ".m4a", ".ogg", ".oga", ".opus", ".wav", ".flac", ".aac")
+
+
+def content_hash(title: str, body: str) -> str:
+    """What an approval covers: the title and the body, NFC, surrounding blanks ignored."""
+    text = unicodedata.normalize("NFC", title.strip() + "\n" + body.strip())
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Script:
+    id: str
+    path: Path
+    title: str
+    topic: str
+    body: str
+    body_line: int
+    campaign: str = ""
+    author: str = ""
+    status: str = "draft"
+    valid_from: date | None = None
+    valid_until: date | None = None
+    voice: dict = field(default_factory=dict)
+    audio: str = ""
+    approved_by: str = ""
+    approved_at: datetime | None = None
+    approved_hash: str = ""
+    meta_text: str = ""
+
+    @property
+    def hash(self) -> str:
+        return content_hash(self.title, self.body)
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.approved_hash) and self.approved_hash != self.hash
+
+    @property
+    def approved(self) -> bool:
+        return self.status == "approved" and self.approved_hash == self.hash
+
+    def valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
+
+    def airable(self, day: date) -> str | None:
+        """None when this script may air on ``day``, else the reason (Vietnamese)."""
+        if self.status == "retired":
+            return "bài đã ngừng sử dụng"
+        if self.stale:
+            return "bài đã sửa sau khi duyệt, cần duyệt lại"
+        if not self.approved:
+            return "bài chưa được duyệt"
+        if not self.valid_on(day):
+            return "bài ngoài thời hạn sử dụng"
+        return None
+
+    def line_of(self, key: str) -> int:
+        return Locator(self.meta_text, 2).line(None, key)
+
+
+def _as_date(value, key: str, path: Path, line: int, problems: list[Problem]) -> date | None:
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    if isinstance(value, str):
+        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+            try:
+                return datetime.strptime(value, fmt).date()
+            except ValueError:
+                pass
+    problems.append(Problem(path, line, f"ngày không hợp lệ ở `{key}`: {value!r}",
+                            "viết ngày dạng 2020-12-31"))  # fmt: skip
+    return None
+
+
+def parse_script(text: str, path: Path, topics: dict | None = None,
+                 project_root: Path | None = None) -> tuple[Script | None, list[Problem]]:  # fmt: skip
+    """Parse one script file. Never raises for bad content: returns the problems instead."""
+    problems: list[Problem] = []
+
+    def error(line: int | None, message: str, hint: str = "") -> None:
+        problems.append(Problem(path, line, message, hint))
+
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != FENCE:
+        error(1, f"thiếu phần đầu: dòng đầu tiên phải là {FENCE}",
+              f"bắt đầu tệp bằng {FENCE}, các trường TOML, rồi {FENCE}")  # fmt: skip
+        return None, problems
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == FENCE)
+    except StopIteration:
+        error(
+            1, f"phần đầu không có dòng {FENCE} kết thúc", f"thêm một dòng {FENCE} sau các trường"
+        )
+        return None, problems
+    meta_text = "\n".join(lines[1:end])
+    try:
+        meta = parse(meta_text, path, first_line=2)
+    except UserError as exc:
+        error(exc.line, exc.message, exc.hint)
+        return None, problems
+    loc = Locator(meta_text, 2)
+    for key in meta:
+        if key not in FIELDS:
+            error(loc.line(None, key), f"trường không hợp lệ `{key}`",
+                  f"các trường được dùng: {', '.join(sorted(FIELDS))}")  # fmt: skip
+
+    def text_field(key: str, required: bool = False) -> str:
+        value = meta.get(key, "")
+        if not isinstance(value, str):
+            error(loc.line(None, key), f"`{key}` phải là chuỗi trong ngoặc kép", f'{key} = "…"')
+            return ""
+        if required and not value.strip():
+            error(loc.line(None, key) if key in meta else 1, f"thiếu `{key}`",
+                  f'thêm dòng {key} = "…" vào phần đầu')  # fmt: skip
+        return value.strip()
+
+    script_id = text_field("id", required=True)
+    title = text_field("title", required=True)
+    topic = text_field("topic", required=True)
+    status = text_field("status") or "draft"
+    if script_id and script_id != path.stem:
+        error(loc.line(None, "id"), f"id `{script_id}` khác tên tệp `{path.stem}`",
+              f'đặt id = "{path.stem}" hoặc đổi tên tệp thành {script_id}.md')  # fmt: skip
+    if topic and topics is not None and topic not in topics:
+        error(loc.line(None, "topic"), f"chủ đề không có trong schedules.toml: `{topic}`",
+              f"chọn một trong: {', '.join(topics)}")  # fmt: skip
+    if status not in STATUSES:
+        error(loc.line(None, "status"), f"trạng thái không hợp lệ: `{status}`",
+              "dùng draft, approved hoặc retired")  # fmt: skip
+    valid_from = _as_date(
+        meta.get("valid_from"), "valid_from", path, loc.line(None, "valid_from"), problems
+    )
+    valid_until = _as_date(
+        meta.get("valid_until"), "valid_until", path, loc.line(None, "valid_until"), problems
+    )
+    if valid_from and valid_until and valid_until < valid_from:
+        error(loc.line(None, "valid_until"), "`valid_until` trước `valid_from`",
+              "sửa lại hai ngày hiệu lực")  # fmt: skip
+    voice = meta.get("voice", {})
+    if isinstance(voice, str):
+        engine, _, name = voice.partition(":")
+        voice = {"engine": engine, **({"voice": name} if name else {})}
+    if not isinstance(voice, dict) or set(voice) - {"engine", "voice", "rate_wpm"}:
+        error(loc.line(None, "voice"), "`voice` không hợp lệ",
+              'viết voice = "espeak:vi-VN-x-south" hoặc voice = { engine = "gtts" }')  # fmt: skip
+        voice = {}
+    audio = text_field("audio")
+    if audio:
+        root = (project_root or path.parent.parent).resolve()
+        target = (root / audio).resolve()
+        if not target.is_relative_to(root):
+            error(loc.line(None, "audio"), f"tệp ghi âm nằm ngoài thư mục đài: {audio}",
+                  "chép tệp vào audio/recorded/ và ghi đường dẫn tương đối")  # fmt: skip
+        elif not target.is_file():
+            error(loc.line(None, "audio"), f"không tìm thấy tệp ghi âm: {audio}",
+                  "kiểm tra tên tệp trong audio/recorded/")  # fmt: skip
+        elif target.suffix.lower() not in AUDIO_EXTENSIONS:
+            error(loc.line(None, "audio"), f"định dạng ghi âm không hỗ trợ: {target.suffix}",
+                  f"dùng {', '.join(AUDIO_EXTENSIONS)}")  # fmt: skip
+    body = "\n".join(lines[end + 1 :])
+    body_line = end + 2
+    if not body.strip():
+        error(body_line, "nội dung bài trống", "viết nội dung sau dòng +++ thứ hai")
+    approved_at = meta.get("approved_at")
+    if approved_at is not None and not isinstance(approved_at, datetime):
+        error(loc.line(None, "approved_at"), "`approved_at` phải là ngày giờ",
+              "chạy lại `broadcaster script approve`")  # fmt: skip
+        approved_at = None
+    script = Script(
+        id=script_id or path.stem, path=path, title=title, topic=topic, body=body,
+        body_line=body_line, campaign=text_field("campaign"), author=text_field("author"),
+        status=status, valid_from=valid_from, valid_until=valid_until, voice=voice, audio=audio,
+        approved_by=text_field("approved_by"), approved_at=approved_at,
+        approved_hash=text_field("approved_hash"), meta_text=meta_text,
+    )  # fmt: skip
+    if script.stale:
+        error(loc.line(None, "approved_hash"), "bài đã sửa sau khi duyệt: bản duyệt không còn hiệu lực",
+              f"trình duyệt lại: broadcaster script approve {script.id} --by \"…\"")  # fmt: skip
+    elif status == "approved" and not script.approved_hash:
+        error(loc.line(None, "status"), "bài ghi `approved` nhưng chưa có chữ ký duyệt",
+              f"duyệt bằng: broadcaster script approve {script.id} --by \"…\"")  # fmt: skip
+    return script, problems
+
+
+class Catalogue:
+    """All scripts of a project; one broken file never hides the others."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.scripts: dict[str, Script] = {}
+        self.problems: list[Problem] = []
+        self.broken: list[Path] = []
+        topics = project.station.topics
+        seen: dict[str, Path] = {}
+        for path in sorted(project.scripts_dir.glob("*.md")):
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                self.problems.append(Problem(project.relative(path), None, f"không đọc được tệp: {exc}",
+                                             "lưu lại tệp với bảng mã UTF-8"))  # fmt: skip
+                self.broken.append(path)
+                continue
+            script, problems = parse_script(
+                text, Path(project.relative(path)), topics, project.root
+            )
+            self.problems += problems
+            if script is None:
+                self.broken.append(path)
+                continue
+            script.path = path
+            if script.id in seen:
+                self.problems.append(Problem(project.relative(path), script.line_of("id"),
+                                             f"trùng id `{script.id}` với {project.relative(seen[script.id])}",
+                                             "mỗi bài một id riêng"))  # fmt: skip
+                continue
+            seen[script.id] = path
+            self.scripts[script.id] = script
+
+    def get(self, script_id: str) -> Script:
+        if script_id not in self.scripts:
+            raise UserError(f"không có bài `{script_id}` trong scripts_vi/",
+                            hint="xem danh sách bằng `broadcaster script list`")  # fmt: skip
+        return self.scripts[script_id]
+
+    def problems_of(self, path: Path) -> list[Problem]:
+        rel = self.project.relative(path)
+        return [p for p in self.problems if str(p.path) == rel]
+
+
+def estimate_seconds(words: int, pauses_ms: int, rate_wpm: int) -> float:
+    return words * 60.0 / rate_wpm + pauses_ms / 1000.0
+
+
+def spoken_reading(project: Project, script: Script):
+    """The reading of the title and body, as aired (the title is announced first)."""
+    return project.reader.read(script.title + ".\n\n" + script.body)
+
+
+def check_script(project: Project, script: Script) -> list[Problem]:
+    """The warnings a script's text earns: NFC, unknown abbreviations, long sentences, length."""
+    rel = project.relative(script.path)
+    warnings: list[Problem] = []
+
+    def warn(line: int | None, message: str, hint: str) -> None:
+        warnings.append(Problem(rel, line, message, hint, "warning"))
+
+    raw = script.path.read_text(encoding="utf-8")
+    if unicodedata.normalize("NFC", raw) != raw:
+        line = next(i + 1 for i, text in enumerate(raw.splitlines())
+                    if unicodedata.normalize("NFC", text) != text)  # fmt: skip
+        warn(
+            line,
+            "văn bản chưa ở dạng Unicode NFC (dấu tổ hợp)",
+            "chạy `broadcaster script check --fix`",
+        )
+    reading = project.reader.read(script.body)
+    for unknown in reading.unknown:
+        line = script.body_line + script.body.count("\n", 0, unknown.offset)
+        warn(line, f"`{unknown.token}` sẽ bị đọc từng chữ cái",
+             f"viết đầy đủ, hoặc thêm vào lexicon.toml: \"{unknown.token}\" = \"…\"")  # fmt: skip
+    for sentence in reading.sentences:
+        count = len(sentence.text.split())
+        if count > MAX_SENTENCE_SYLLABLES:
+            line = script.body_line + script.body.count("\n", 0, sentence.offset)
+            warn(line, f"câu dài {count} tiếng khi đọc (quá {MAX_SENTENCE_SYLLABLES})",
+                 "tách thành câu ngắn cho người nghe dễ theo dõi")  # fmt: skip
+    seconds = duration_of(project, script)
+    limit = project.station.session_limit_minutes * 60
+    if seconds > limit:
+        warn(1, f"bài dài {seconds / 60:.1f} phút, quá giới hạn {limit / 60:.0f} phút của một buổi",
+             "rút gọn hoặc tách thành hai bài")  # fmt: skip
+    return warnings
+
+
+def duration_of(project: Project, script: Script) -> float:
+    """Real duration once rendered, else an estimate from the spoken words and pauses."""
+    from .render import cached_duration
+
+    real = cached_duration(project, script)
+    if real is not None:
+        return real
+    reading = spoken_reading(project, script)
+    pauses = sum(s.pause_ms for s in reading.sentences)
+    return estimate_seconds(reading.words, pauses, project.station.rate_wpm)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Nothing half-written: a temp file in the same folder, then an atomic rename."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600 files
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _rewrite_meta(script: Script, **changes) -> None:
+    import tomlkit
+
+    raw = script.path.read_text(encoding="utf-8")
+    lines = raw.splitlines()
+    end = next(i for i in range(1, len(lines)) if lines[i].strip() == FENCE)
+    doc = tomlkit.parse("\n".join(lines[1:end]))
+    for key, value in changes.items():
+        doc[key] = value
+    meta = tomlkit.dumps(doc).rstrip("\n")
+    write_atomically(script.path, "\n".join([FENCE, meta, *lines[end:]]) + "\n")
+
+
+def approve(project: Project, script_id: str, by: str, now: datetime | None = None) -> Script:
+    catalogue = Catalogue(project)
+    script = catalogue.get(script_id)
+    errors = [p for p in catalogue.problems_of(script.path)
+              if p.is_error and "duyệt" not in p.message]  # fmt: skip
+    if errors:
+        raise UserError(f"bài `{script_id}` còn lỗi, chưa duyệt được: {errors[0]}",
+                        hint=f"sửa lỗi rồi chạy `broadcaster script check {script_id}`")  # fmt: skip
+    if not by.strip():
+        raise UserError("thiếu người duyệt", hint='ghi --by "Họ tên, chức vụ"')
+    now = now or datetime.now(project.station.tz).replace(microsecond=0)
+    _rewrite_meta(script, status="approved", approved_by=by.strip(), approved_at=now,
+                  approved_hash=script.hash)  # fmt: skip
+    return Catalogue(project).get(script_id)
+
+
+def retire(project: Project, script_id: str) -> Script:
+    script = Catalogue(project).get(script_id)
+    _rewrite_meta(script, status="retired")
+    return Catalogue(project).get(script_id)
+
+
+def fix_nfc(path: Path) -> bool:
+    raw = path.read_text(encoding="utf-8")
+    fixed = unicodedata.normalize("NFC", raw)
+    if fixed != raw:
+        write_atomically(path, fixed)
+    return fixed != raw
+
+
+TEMPLATE = """+++
+id = "{id}"
+title = "{title}"
+topic = "{topic}"
+campaign = "{campaign}"
+author = "{author}"
+status = "draft"
+# valid_from = 2020-01-01
+# valid_until = 2020-12-31
+# voice = "espeak:vi-VN-x-south"        # giọng riêng cho bài này
+# audio = "audio/recorded/ten-tep.mp3"  # phát tệp ghi âm thay cho giọng đọc máy
++++
+Kính thưa bà con nhân dân phường!
+
+Viết nội dung bài ở đây. Mỗi đoạn cách nhau một dòng trống. [nghỉ 1 giây]
+
+Xin cảm ơn bà con đã chú ý lắng nghe.
+"""
+
+
+def new_script(
+    project: Project, title: str, topic: str, campaign: str = "", author: str = ""
+) -> Path:
+    from slugify import slugify
+
+    title = unicodedata.normalize("NFC", title.strip())
+    if not title:
+        raise UserError("thiếu tiêu đề", hint='ghi --title "…"')
+    if topic not in project.station.topics:
+        raise UserError(f"chủ đề không có trong schedules.toml: `{topic}`",
+                        hint=f"chọn một trong: {', '.join(project.station.topics)}")  # fmt: skip
+    base = slugify(title, max_length=60, word_boundary=True) or "bai"
+    slug, n = base, 1
+    while (project.scripts_dir / f"{slug}.md").exists():
+        n += 1
+        slug = f"{base}-{n}"
+    path = project.scripts_dir / f"{slug}.md"
+    project.scripts_dir.mkdir(parents=True, exist_ok=True)
+    quote = lambda s: s.replace("\\", "\\\\").replace('"', '\\"')  # noqa: E731
+    write_atomically(path, TEMPLATE.format(id=slug, title=quote(title), topic=topic,
+                                           campaign=quote(campaign), author=quote(author)))  # fmt: skip
+    return path
+
+
+def _minutes(seconds: float) -> str:
+    m, s = divmod(round(seconds), 60)
+    return f"{m} phút {s:02d} giây"
+
+
+@dataclass
+class CheckReport:
+    problems: list[Problem]
+    summary: list[str]
+
+
+def check_scripts(
+    project: Project, targets: tuple[str, ...] = (), fix: bool = False
+) -> CheckReport:
+    """`script check`: errors and warnings of the named scripts (all when none), durations."""
+    paths = []
+    for target in targets:
+        path = (
+            Path(target)
+            if target.endswith(".md") or "/" in target
+            else project.scripts_dir / f"{target}.md"
+        )
+        if not path.is_file():
+            raise UserError(f"không tìm thấy bài `{target}`", hint="xem `broadcaster script list`")
+        paths.append(path.resolve())
+    if fix:
+        for path in paths or sorted(project.scripts_dir.glob("*.md")):
+            fix_nfc(path)
+    catalogue = Catalogue(project)
+    selected = paths or [s.path for s in catalogue.scripts.values()] + catalogue.broken
+    problems, summary = [], []
+    for path in sorted(selected):
+        problems += catalogue.problems_of(path)
+        script = next(
+            (s for s in catalogue.scripts.values() if s.path.resolve() == path.resolve()), None
+        )
+        if script is not None:
+            problems += check_script(project, script)
+            summary.append(f"{script.id}: {_minutes(duration_of(project, script))}")
+    errors = sum(p.is_error for p in problems)
+    summary.append(
+        f"Đã kiểm tra {len(selected)} bài: {errors} lỗi, {len(problems) - errors} cảnh báo."
+    )
+    return CheckReport(problems, summary)
+
+
+def script_rows(project: Project, status: str | None = None, topic: str | None = None):
+    """`script list`: one row per script, plus the problems of files that did not parse."""
+    catalogue = Catalogue(project)
+    rows = []
+    for s in catalogue.scripts.values():
+        if (status and s.status != status) or (topic and s.topic != topic):
+            continue
+        validity = f"{s.valid_from or '…'} → {s.valid_until or '…'}"
+        rows.append({
+            "id": s.id, "title": s.title, "topic": s.topic, "campaign": s.campaign,
+            "status": "approved (cần duyệt lại)" if s.stale else s.status,
+            "approved": s.approved, "stale": s.stale, "validity": validity,
+            "valid_from": s.valid_from, "valid_until": s.valid_until,
+            "duration_s": round(duration_of(project, s), 1),
+        })  # fmt: skip
+    broken = [p for p in catalogue.problems if p.is_error and any(
+        str(p.path) == project.relative(b) for b in catalogue.broken)]  # fmt: skip
+    return rows, broken

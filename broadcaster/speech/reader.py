@@ -1,0 +1,445 @@
+"""Script text -> the exact words a listener hears.
+
+House style (documented here, tested in tests/test_speech_cases.py):
+- Numbers as in numbers.py; "." groups thousands, "," marks decimals ("85,6" "tám mươi lăm phẩy
+  sáu"), other dotted numbers are section numbers ("1.2" "một chấm hai"). Leading zeros are not
+  read ("05 ngày" "năm ngày").
+- "thứ N" / "thứ IV" are ordinals ("thứ nhất", "thứ tư"); after "tháng", 4 is "tư".
+- Dates are read in full: 23/04/2020 "ngày hai mươi ba tháng tư năm hai nghìn không trăm hai
+  mươi" ("ngày" is not doubled when the text already has it); "30/6" "ngày ba mươi tháng sáu";
+  "4/2020" "tháng tư năm ..."; "Quý II/2020" "quý hai năm ...".
+- Times: "06:10 SA" "sáu giờ mười phút sáng", "17h" "mười bảy giờ", "6h30" "sáu giờ ba mươi phút".
+- A dash between two quantities is a range: "2016 - 2020" "từ ... đến ..." ("từ" is not doubled).
+  A dash between words is not read.
+- Roman numerals are numbers only where the context says so (after "thứ", "lần thứ", "mục",
+  "phần", "khóa", "quý", "thế kỷ", "chương", "đại hội", "loại", "cấp", "hạng", "giai đoạn",
+  or as a heading "II."); elsewhere they are letters.
+- Abbreviations come from the lexicon (whole token, case-sensitive); an all-capital token that
+  is not a Vietnamese syllable and not in the lexicon is spelled with Vietnamese letter names
+  and reported as unknown, so `script check` can warn the author.
+- Document symbols "137/KH-UBND", "30/2020/NĐ-CP": the number, "năm" and the year if any, the
+  document type unless the text just named it, then "của" and the issuer.
+- Phone numbers digit by digit in groups; e-mail and web addresses letter by letter, "@" "a
+  còng", "." "chấm".
+- Tone marks in the traditional place ("hòa", "khỏe", "thủy"), text in NFC.
+- Pauses: a sentence ends in `SENTENCE_PAUSE_MS`, a paragraph in `PARAGRAPH_PAUSE_MS`; the marker
+  `[nghỉ 2 giây]` (also `[nghỉ 500 ms]`, `[nghỉ]` = 1 s) is an explicit pause.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+from .letters import is_syllable, spell
+from .numbers import decimal_words, digits_words, int_words, month_words, ordinal_words
+
+SENTENCE_PAUSE_MS = 500
+PARAGRAPH_PAUSE_MS = 1000
+MARKER_PAUSE_MS = 1000
+PAUSE_MARKER = re.compile(
+    r"\[\s*nghỉ(?:\s+(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>giây|s|ms))?\s*\]", re.IGNORECASE
+)
+
+_TONE_MARKS = "\u0300\u0301\u0309\u0303\u0323"
+_LETTER = r"[^\W\d_]"
+_OLD_TONE = re.compile(
+    rf"(?<![qQ])([oOuU])([aAeEyY])([{_TONE_MARKS}])(?!{_LETTER}|[\u0300-\u036f])"
+)
+
+
+def normalize_text(text: str) -> str:
+    """NFC, and tone marks on oa/oe/uy in the traditional place: "hoà" -> "hòa"."""
+    text = unicodedata.normalize("NFD", text)
+    text = _OLD_TONE.sub(lambda m: m[1] + m[3] + m[2], text)
+    return unicodedata.normalize("NFC", text)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    pause_ms: int
+    offset: int = 0  # where the sentence starts in the text read
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A token the listener would hear spelled out letter by letter."""
+
+    token: str
+    offset: int
+
+
+@dataclass
+class Reading:
+    sentences: list[Sentence] = field(default_factory=list)
+    unknown: list[Unknown] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+    @property
+    def words(self) -> int:
+        return sum(len(s.text.split()) for s in self.sentences)
+
+
+def load_lexicon(project_lexicon: Path | None = None) -> dict[str, dict[str, str]]:
+    """The shipped lexicon, overlaid by a station's own ``lexicon.toml`` when given."""
+    data = tomllib.loads(resources.files(__package__).joinpath("lexicon.toml").read_text("utf-8"))
+    if project_lexicon is not None and project_lexicon.exists():
+        own = tomllib.loads(project_lexicon.read_text("utf-8"))
+        for table in ("abbreviations", "words"):
+            data.setdefault(table, {}).update(own.get(table, {}))
+    return {
+        "abbreviations": {
+            normalize_text(k): normalize_text(v) for k, v in data["abbreviations"].items()
+        },
+        "words": {k.lower(): normalize_text(v) for k, v in data.get("words", {}).items()},
+    }
+
+
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])"
+_MONTH = r"(?:0?[1-9]|1[0-2])"
+_ROMAN = r"(?:X{0,3}(?:IX|IV|V?I{0,3}))"
+_CODE = r"[A-ZĐ][A-Za-zĐđ]*"
+_PATTERNS = [
+    ("pause", PAUSE_MARKER.pattern),
+    ("email", r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
+    (
+        "url",
+        r"(?:https?://|www\.)[^\s,;]+[^\s,;.!?)]|[a-z0-9-]+(?:\.[a-z0-9-]+)*"
+        r"\.(?:vn|com|net|org|gov|edu)(?:\.vn)?(?![\w.])(?:/[^\s,;]*[^\s,;.!?)])?",
+    ),
+    (
+        "docref",
+        rf"(?P<doc_num>\d+[a-zđ]?)(?:/(?P<doc_year>\d{{4}}))?/(?P<doc_codes>{_CODE}"
+        rf"(?:-{_CODE})*)",
+    ),
+    ("phone", r"(?<![\d.,])(?:0\d{9,10}|0\d{2,3}[ .]\d{3}[ .]\d{3,4}|1[89]00[ .]?\d{4})(?![\d.,])"),
+    ("quarter", r"(?P<q_word>[Qq]uý)\s+(?P<q>IV|I{1,3}|[1-4])(?:\s*/\s*(?P<q_year>\d{4}))?"),
+    (
+        "dmy",
+        rf"(?<![\d/.,])(?P<dmy_d>{_DAY})(?P<sep>[/.-])(?P<dmy_m>{_MONTH})(?P=sep)"
+        r"(?P<dmy_y>\d{4})(?![\d/])",
+    ),
+    ("my", rf"(?<![\d/.,])(?P<my_m>{_MONTH})/(?P<my_y>\d{{4}})(?![\d/])"),
+    ("dm", rf"(?<![\d/.,])(?P<dm_d>{_DAY})/(?P<dm_m>{_MONTH})(?![\d/])"),
+    (
+        "time",
+        r"(?<![\d:.,])(?P<t_h>[01]?\d|2[0-3]):(?P<t_m>[0-5]\d)(?::(?P<t_s>[0-5]\d))?"
+        r"(?:\s*(?P<t_ap>SA|CH|AM|PM)(?!\w))?(?![\d:])",
+    ),
+    ("hour", r"(?<![\w.,])(?P<h_h>[01]?\d|2[0-4])[hg](?P<h_m>[0-5]\d)?(?:p|')?(?!\w)"),
+    ("number", r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+)(?![\d.]\d)"),
+    ("dotted", r"\d+(?:\.\d+)+"),
+    ("square", r"(?:km|cm|m)[²2](?!\w)"),
+    ("roman", rf"(?<!\w)(?=[IVX])(?P<rn>{_ROMAN})(?!\w)"),
+    ("word", rf"{_LETTER}+"),
+    ("space", r"\s+"),
+    ("dash", r"[-–—]"),
+    ("stop", r"[.!?…]+"),
+    ("comma", r"[,;:()\[\]]"),
+    ("symbol", r"."),
+]
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+_ROMAN_CONTEXT = {
+    "mục", "phần", "khóa", "quý", "chương", "kỷ", "hội", "loại", "cấp", "hạng", "đoạn", "kỳ", "đợt",
+    "tập", "số",
+}  # fmt: skip
+_ORDINAL_CONTEXT = {"thứ"}
+_UNITS = {
+    "km": "ki lô mét", "m": "mét", "cm": "xăng ti mét", "mm": "mi li mét", "ha": "héc ta",
+    "kg": "ki lô gam", "g": "gam", "đ": "đồng", "l": "lít", "m²": "mét vuông", "m2": "mét vuông",
+    "km²": "ki lô mét vuông", "km2": "ki lô mét vuông", "cm²": "xăng ti mét vuông",
+}  # fmt: skip
+_PER_WORDS = {"đồng", *_UNITS.values()}
+_SYMBOLS = {"%": "phần trăm", "&": "và", "+": "cộng", "=": "bằng", "@": "a còng", "~": "khoảng",
+            "#": "số", "°": "độ", "$": "đô la"}  # fmt: skip
+_AMPM = {"SA": "sáng", "AM": "sáng", "CH": "chiều", "PM": "chiều"}
+_QUANTITIES = {"number", "time", "hour", "dmy", "dm", "my"}
+
+
+def _roman_value(text: str) -> int:
+    values = [_ROMAN_VALUES[c] for c in text]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+class Reader:
+    """Reads Vietnamese script text aloud. One instance per lexicon and style; reuse it."""
+
+    def __init__(self, style: str = "formal", lexicon: dict | None = None):
+        self.style = style
+        self.lexicon = lexicon or load_lexicon()
+        self.abbreviations: dict[str, str] = self.lexicon["abbreviations"]
+        self.words: dict[str, str] = self.lexicon["words"]
+
+    @cached_property
+    def _scanner(self) -> re.Pattern:
+        keys = sorted(self.abbreviations, key=len, reverse=True)
+        lex = "|".join(re.escape(k) for k in keys)
+        patterns = [("lexicon", rf"(?<![\w.])(?:{lex})(?![\w])"), *_PATTERNS]
+        return re.compile("|".join(f"(?P<{name}>{p})" for name, p in patterns))
+
+    # -- public API -----------------------------------------------------------------------
+    def say(self, text: str) -> str:
+        """The spoken form of one piece of text, pauses flattened."""
+        return self.read(text).text
+
+    def read(self, body: str) -> Reading:
+        """Paragraphs (blank-line separated) -> sentences with pauses, plus unknown tokens."""
+        reading = Reading()
+        offset = 0
+        for block in re.split(r"(\n[ \t]*\n)", body):
+            if block.strip() and not block.isspace():
+                self._read_paragraph(block, offset, reading)
+                if reading.sentences:
+                    last = reading.sentences[-1]
+                    pause = max(last.pause_ms, PARAGRAPH_PAUSE_MS)
+                    reading.sentences[-1] = Sentence(last.text, pause, last.offset)
+            offset += len(block)
+        return reading
+
+    # -- internals ------------------------------------------------------------------------
+    def _read_paragraph(self, text: str, offset: int, reading: Reading) -> None:
+        text = normalize_text(text)
+        words: list[str] = []
+
+        first = [None]  # offset of the first token of the sentence being built
+
+        def flush(pause: int, end: str = ".") -> None:
+            sentence = " ".join(words).replace(" ,", ",").strip(" ,")
+            sentence = re.sub(r",(\s*,)+", ",", sentence)
+            if sentence:
+                at = offset + (first[0] or 0)
+                reading.sentences.append(Sentence(sentence + end, pause, at))
+            elif reading.sentences and pause > reading.sentences[-1].pause_ms:
+                last = reading.sentences[-1]
+                reading.sentences[-1] = Sentence(last.text, pause, last.offset)
+            words.clear()
+            first[0] = None
+
+        tokens = [(m.lastgroup, m) for m in self._scanner.finditer(text)]
+        starts: list[int] = []  # index into `words` where each token's output began
+        for i, (kind, m) in enumerate(tokens):
+            starts.append(len(words))
+            if first[0] is None and kind not in ("space", "stop", "pause"):
+                first[0] = m.start()
+            if kind == "pause":
+                flush(self._pause_ms(m))
+            elif kind == "stop":
+                flush(SENTENCE_PAUSE_MS, m[0][0] if m[0][0] in "!?" else ".")
+            elif kind == "dash":
+                prev, nxt = self._neighbour(tokens, i, -1), self._neighbour(tokens, i, 1)
+                if (
+                    prev is not None
+                    and nxt is not None
+                    and tokens[prev][0] in _QUANTITIES
+                    and tokens[nxt][0] in _QUANTITIES
+                ):
+                    if self._tail(words[: starts[prev]]) != "từ":
+                        words.insert(starts[prev], "từ")
+                    words.append("đến")
+            elif kind == "word" or kind == "lexicon":
+                spoken = self._word(m[0], tokens, i, words)
+                if spoken is None:
+                    reading.unknown.append(Unknown(m[0], offset + m.start()))
+                    spoken = spell(m[0])
+                words.append(spoken)
+            elif kind != "space":
+                words.append(getattr(self, "_" + kind)(m, tokens, i, words))
+        flush(SENTENCE_PAUSE_MS)
+
+    @staticmethod
+    def _neighbour(tokens, i: int, step: int) -> int | None:
+        j = i + step
+        while 0 <= j < len(tokens) and tokens[j][0] == "space":
+            j += step
+        return j if 0 <= j < len(tokens) else None
+
+    @staticmethod
+    def _tail(words: list[str], n: int = 1) -> str:
+        flat = " ".join(words[-3:]).lower().replace(",", " ").split()
+        return " ".join(flat[-n:])
+
+    def _next_kind(self, tokens, i: int, kind: str, text: str | None = None) -> bool:
+        j = self._neighbour(tokens, i, 1)
+        return j is not None and tokens[j][0] == kind and (text is None or tokens[j][1][0] == text)
+
+    @staticmethod
+    def _pause_ms(m: re.Match) -> int:
+        if not m["n"]:
+            return MARKER_PAUSE_MS
+        n = float(m["n"].replace(",", "."))
+        return int(n if m["unit"] == "ms" else n * 1000)
+
+    def _n(self, n: int | str) -> str:
+        return int_words(int(n), self.style)
+
+    # one method per token kind ---------------------------------------------------------
+    def _word(self, text: str, tokens, i: int, words: list[str]) -> str | None:
+        if text in self.abbreviations:
+            return self.abbreviations[text]
+        if text.lower() in self.words:
+            return self.words[text.lower()]
+        prev = self._neighbour(tokens, i, -1)
+        if prev is not None and tokens[prev][0] == "number" and text in _UNITS:
+            return _UNITS[text]
+        if len(text) > 1 and text.isupper():
+            return text.lower() if is_syllable(text) else None
+        if len(text) == 1 and text.isupper() and not is_syllable(text):
+            return spell(text)
+        return text
+
+    def _lexicon(self, m, tokens, i, words) -> str:
+        return self.abbreviations[m[0]]
+
+    def _number(self, m, tokens, i, words) -> str:
+        raw = m["num"]
+        tail = self._tail(words)
+        if tail in _ORDINAL_CONTEXT and raw.isdigit():
+            spoken = ordinal_words(int(raw), self.style)
+        elif tail == "tháng" and raw.isdigit() and 1 <= int(raw) <= 12:
+            spoken = month_words(int(raw), self.style)
+        else:
+            spoken = decimal_words(raw, self.style)
+        if self._next_kind(tokens, i, "symbol", "%") and tokens[i + 1][0] == "symbol":
+            spoken += " phần trăm"
+            tokens[i + 1] = ("space", tokens[i + 1][1])
+        return spoken
+
+    def _dotted(self, m, tokens, i, words) -> str:
+        return " chấm ".join(self._n(part) for part in m[0].split("."))
+
+    def _square(self, m, tokens, i, words) -> str:
+        return _UNITS.get(m[0].replace("2", "²"), m[0])
+
+    def _roman(self, m, tokens, i, words) -> str:
+        value = _roman_value(m["rn"])
+        tail = self._tail(words)
+        if tail in _ORDINAL_CONTEXT:
+            return ordinal_words(value, self.style)
+        heading = not words and self._next_kind(tokens, i, "stop", ".")
+        if (
+            tail in _ROMAN_CONTEXT
+            or heading
+            or (self._next_kind(tokens, i, "comma", ")") and not words)
+        ):
+            return self._n(value)
+        return spell(m[0])
+
+    def _quarter(self, m, tokens, i, words) -> str:
+        q = m["q"]
+        value = int(q) if q.isdigit() else _roman_value(q)
+        spoken = f"{m['q_word']} {self._n(value)}"
+        return spoken + (f" năm {self._n(m['q_year'])}" if m["q_year"] else "")
+
+    def _date(self, words: list[str], day: str | None, month: str, year: str | None) -> str:
+        parts = []
+        if day is not None:
+            if self._tail(words) != "ngày":
+                parts.append("ngày")
+            parts += [self._n(day), "tháng"]
+        elif self._tail(words) != "tháng":
+            parts.append("tháng")
+        parts.append(month_words(int(month), self.style))
+        if year is not None:
+            parts += ["năm", self._n(year)]
+        return " ".join(parts)
+
+    def _dmy(self, m, tokens, i, words) -> str:
+        return self._date(words, m["dmy_d"], m["dmy_m"], m["dmy_y"])
+
+    def _dm(self, m, tokens, i, words) -> str:
+        return self._date(words, m["dm_d"], m["dm_m"], None)
+
+    def _my(self, m, tokens, i, words) -> str:
+        return self._date(words, None, m["my_m"], m["my_y"])
+
+    def _clock(self, hour: str, minute: str | None, second: str | None = None) -> str:
+        spoken = f"{self._n(hour)} giờ"
+        if minute and int(minute):
+            spoken += f" {self._n(minute)} phút"
+        if second and int(second):
+            spoken += f" {self._n(second)} giây"
+        return spoken
+
+    def _time(self, m, tokens, i, words) -> str:
+        spoken = self._clock(m["t_h"], m["t_m"], m["t_s"])
+        return spoken + (" " + _AMPM[m["t_ap"]] if m["t_ap"] else "")
+
+    def _hour(self, m, tokens, i, words) -> str:
+        return self._clock(m["h_h"], m["h_m"])
+
+    def _phone(self, m, tokens, i, words) -> str:
+        groups = re.split(r"[ .]", m[0])
+        if len(groups) == 1:
+            digits = groups[0]
+            groups = [digits[:-6], digits[-6:-3], digits[-3:]]
+        return ", ".join(digits_words(g) for g in groups)
+
+    def _address(self, text: str) -> str:
+        out = []
+        for part in re.split(r"([.@/_:-])", text):
+            if not part:
+                continue
+            separator = {".": "chấm", "@": "a còng", "/": "gạch chéo", "_": "gạch dưới",
+                         "-": "gạch ngang", ":": ""}.get(part)  # fmt: skip
+            if separator is not None:
+                out.append(separator)
+            elif part.lower() in self.words:
+                out.append(self.words[part.lower()])
+            elif part.isdigit():
+                out.append(digits_words(part) if len(part) > 3 else self._n(part))
+            elif part.isalpha() and is_syllable(part) and len(part) > 2:
+                out.append(part.lower())
+            else:
+                out.append(spell(part))
+        return " ".join(w for w in out if w)
+
+    def _email(self, m, tokens, i, words) -> str:
+        return self._address(m[0])
+
+    def _url(self, m, tokens, i, words) -> str:
+        return self._address(re.sub(r"^https?://", "", m[0]))
+
+    def _docref(self, m, tokens, i, words) -> str:
+        codes = m["doc_codes"].split("-")
+        number = re.match(r"(\d+)(\D?)", m["doc_num"])
+        spoken = [self._n(number[1])]
+        if number[2]:
+            spoken.append(spell(number[2]))
+        if m["doc_year"]:
+            spoken += ["năm", self._n(m["doc_year"])]
+        doc_type, issuers = codes[0], codes[1:]
+        type_words = self.abbreviations.get(doc_type, spell(doc_type))
+        recent = " ".join(words[-4:]).lower()
+        if doc_type in self.abbreviations and type_words.lower() in recent:
+            pass  # "Kế hoạch số 137/KH-UBND": the type was just said
+        elif issuers:
+            spoken.append(type_words)
+        else:
+            issuers = [doc_type]
+        if issuers:
+            issuer = " ".join(self.abbreviations.get(code, spell(code)) for code in issuers)
+            rest = re.split(r"[.!?;\n]", m.string[m.end() :], maxsplit=1)[0]
+            if "của " + issuer.lower() not in normalize_text(rest).lower():
+                spoken += ["của", issuer]  # unless the sentence names the issuer itself
+        return " ".join(spoken)
+
+    def _stop(self, m, tokens, i, words) -> str:  # pragma: no cover - handled in the loop
+        return ""
+
+    def _comma(self, m, tokens, i, words) -> str:
+        return ","
+
+    def _symbol(self, m, tokens, i, words) -> str:
+        ch = m[0]
+        if ch == "/" and self._tail(words) in _PER_WORDS | {w.split()[-1] for w in _PER_WORDS}:
+            return "mỗi"
+        return _SYMBOLS.get(ch, "")

@@ -1,0 +1,585 @@
+"""`schedules.toml` -> programs and blackouts; expansion to the planned airings of any range.
+
+Order rules (README): airings never overlap; when several fall due together, emergency first,
+then priority, then by scheduled time (then by their order in the file); an airing that must
+wait starts right after the one playing.
+
+Rotation: a program with `campaign` or `topic` and `per_airing = N` takes, at its k-th airing
+(counted from its `from` date, or from ROTATION_EPOCH), the scripts k*N … k*N+N-1 (modulo the
+pool) of the pool: the approved scripts of that campaign/topic valid on that day, by id. The
+count includes airings cancelled by a blackout, so the rotation of a day never depends on the
+blackouts before it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from .config import Defaults, Project, Station, StationFile, parse_clock
+from .errors import Problem
+
+ROTATION_EPOCH = date(2020, 1, 6)  # a Monday
+PRIORITIES = ("emergency", "priority", "normal")
+PRIORITY_ALIASES = {
+    "normal": "normal", "thuong": "normal", "thông thường": "normal", "thong-thuong": "normal",
+    "priority": "priority", "uu-tien": "priority", "ưu tiên": "priority",
+    "emergency": "emergency", "khan-cap": "emergency", "khẩn cấp": "emergency",
+}  # fmt: skip
+PRIORITY_LABELS = {"normal": "thông thường", "priority": "ưu tiên", "emergency": "khẩn cấp"}
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_ALIASES = {
+    **{name: {i} for i, name in enumerate(DAY_NAMES)},
+    **{f"t{i + 2}": {i} for i in range(6)}, "cn": {6},
+    **{f"thứ {i + 2}": {i} for i in range(6)}, "chủ nhật": {6},
+    "daily": set(range(7)), "hằng ngày": set(range(7)), "hàng ngày": set(range(7)),
+    "weekdays": set(range(5)), "ngày thường": set(range(5)),
+    "weekend": {5, 6}, "cuối tuần": {5, 6},
+}  # fmt: skip
+PROGRAM_KEYS = {
+    "id", "name", "days", "at", "from", "until", "scripts", "campaign", "topic", "per_airing",
+    "priority", "chime_in", "chime_out", "volume_db", "gap_s",
+}  # fmt: skip
+BLACKOUT_KEYS = {"date", "from", "until", "reason"}
+
+
+def parse_priority(text: str) -> str:
+    key = str(text).strip().lower()
+    if key not in PRIORITY_ALIASES:
+        raise ValueError(text)
+    return PRIORITY_ALIASES[key]
+
+
+def parse_days(value) -> frozenset[int]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not items:
+        raise ValueError(value)
+    days: set[int] = set()
+    for item in items:
+        key = re.sub(r"\s+", " ", str(item).strip().lower())
+        if key not in _DAY_ALIASES:
+            raise ValueError(item)
+        days |= _DAY_ALIASES[key]
+    return frozenset(days)
+
+
+@dataclass(frozen=True)
+class Program:
+    id: str
+    name: str
+    days: frozenset[int]
+    times: tuple[time, ...]
+    start: date | None = None
+    end: date | None = None
+    scripts: tuple[str, ...] = ()
+    campaign: str = ""
+    topic: str = ""
+    per_airing: int = 1
+    priority: str = "normal"
+    chime_in: str | None = None
+    chime_out: str | None = None
+    volume_db: float = 0.0
+    gap_s: float | None = None
+    line: int = 0
+    index: int = 0
+
+    def active_on(self, day: date) -> bool:
+        return day.weekday() in self.days and (self.start is None or self.start <= day) and (
+            self.end is None or day <= self.end)  # fmt: skip
+
+    @property
+    def rotates(self) -> bool:
+        return bool(self.campaign or self.topic)
+
+    def airing_number(self, day: date, at: time) -> int:
+        """How many airings of this program came before (day, at), from its anchor day."""
+        anchor = self.start or ROTATION_EPOCH
+        span = (day - anchor).days
+        weeks, rest = divmod(span, 7)
+        before = weeks * len(self.days) + sum(
+            1 for i in range(rest) if (anchor + timedelta(days=i)).weekday() in self.days)  # fmt: skip
+        return before * len(self.times) + sorted(self.times).index(at)
+
+
+@dataclass(frozen=True)
+class Blackout:
+    start: datetime
+    end: datetime
+    reason: str
+    line: int = 0
+
+    def covers(self, when: datetime) -> bool:
+        return self.start <= when < self.end
+
+
+@dataclass
+class Airing:
+    """One planned (or queued) airing: a program at a time, with its scripts in play order."""
+
+    program_id: str
+    name: str
+    start: datetime
+    priority: str
+    scripts: list[str]
+    trigger: str = "timetable"
+    cancelled: bool = False
+    reason: str = ""
+    queue_id: int | None = None
+    program: Program | None = field(default=None, repr=False)
+
+    @property
+    def key(self) -> str:
+        """Identifies a planned airing in the log: program and scheduled instant (UTC)."""
+        from datetime import UTC
+
+        ident = f"queue-{self.queue_id}" if self.queue_id is not None else self.program_id
+        return f"{ident}@{self.start.astimezone(UTC).isoformat()}"
+
+    @property
+    def sort_key(self) -> tuple:
+        return (
+            self.start,
+            PRIORITIES.index(self.priority),
+            self.program.index if self.program else -1,
+        )
+
+
+def _as_date(value) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return datetime.strptime(str(value), "%Y-%m-%d").date()
+
+
+def _as_datetime(value, tz, end_of_day: bool = False) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    if isinstance(value, date):
+        day = value + timedelta(days=1) if end_of_day else value
+        return datetime.combine(day, time(), tz)
+    text = str(value).strip()
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"):
+        try:
+            return datetime.strptime(text, fmt).replace(tzinfo=tz)
+        except ValueError:
+            pass
+    return _as_datetime(_as_date(text), tz, end_of_day)
+
+
+class Timetable:
+    """Programs and blackouts of a station file, plus the problems found while reading them."""
+
+    def __init__(self, file: StationFile):
+        self.file = file
+        self.station: Station = file.station
+        self.defaults: Defaults = file.defaults
+        self.tz = self.station.tz
+        self.problems: list[Problem] = list(file.problems)
+        self.programs: list[Program] = []
+        self.blackouts: list[Blackout] = []
+        self._read()
+
+    @classmethod
+    def load(cls, project: Project) -> Timetable:
+        return cls(project.file)
+
+    def by_id(self, program_id: str) -> Program | None:
+        return next((p for p in self.programs if p.id == program_id), None)
+
+    # -- reading ---------------------------------------------------------------------------
+    def _problem(self, line: int, message: str, hint: str, severity: str = "error") -> None:
+        self.problems.append(Problem(Path(self.file.path.name), line, message, hint, severity))
+
+    def _read(self) -> None:
+        loc = self.file.locator
+        programs = self.file.data.get("program", [])
+        if not isinstance(programs, list):
+            self._problem(
+                loc.line("program"),
+                "`program` phải là [[program]]",
+                "viết mỗi chương trình trong một bảng [[program]]",
+            )
+            programs = []
+        ids: set[str] = set()
+        for index, table in enumerate(programs):
+            program = self._read_program(table, index, ids)
+            if program is not None:
+                self.programs.append(program)
+        for index, table in enumerate(self.file.data.get("blackout", [])):
+            blackout = self._read_blackout(table, index)
+            if blackout is not None:
+                self.blackouts.append(blackout)
+
+    def _read_program(self, t: dict, index: int, ids: set[str]) -> Program | None:
+        loc = self.file.locator
+        line = loc.line("program", None, index)
+        at_line = lambda key: loc.line("program", key, index)  # noqa: E731
+        ok = True
+
+        def bad(key: str | None, message: str, hint: str) -> None:
+            nonlocal ok
+            ok = False
+            self._problem(at_line(key) if key else line, message, hint)
+
+        for key in t:
+            if key not in PROGRAM_KEYS:
+                bad(
+                    key,
+                    f"khóa không hợp lệ `{key}` trong [[program]]",
+                    f"các khóa được dùng: {', '.join(sorted(PROGRAM_KEYS))}",
+                )
+        pid = str(t.get("id", "")).strip()
+        if not pid:
+            bad(None, "chương trình thiếu `id`", 'thêm id = "buoi-sang"')
+        elif pid in ids:
+            bad("id", f"trùng id chương trình `{pid}`", "mỗi chương trình một id riêng")
+        ids.add(pid)
+        try:
+            days = parse_days(t.get("days", "daily"))
+        except ValueError as exc:
+            days = frozenset()
+            bad(
+                "days",
+                f"ngày phát không hợp lệ: {exc}",
+                'dùng "T2"…"T7", "CN", "hằng ngày", "weekdays" hoặc "mon"…"sun"',
+            )
+        at = t.get("at", [])
+        at = [at] if isinstance(at, str) else at
+        times: list[time] = []
+        if not at:
+            bad(None, "chương trình thiếu giờ phát `at`", 'thêm at = ["06:00", "17:00"]')
+        for item in at if isinstance(at, list) else []:
+            try:
+                clock = item if isinstance(item, time) else parse_clock(item)
+            except ValueError:
+                bad(
+                    "at",
+                    f"giờ phát không hợp lệ: {item!r}",
+                    'viết "HH:MM" hoặc "HH:MM:SS", ví dụ "06:00"',
+                )
+                continue
+            if self.station.in_quiet_hours(clock):
+                bad("at", f"giờ phát {clock:%H:%M} nằm trong giờ yên tĩnh {self.station.quiet_hours}",
+                    "chọn giờ khác, hoặc sửa quiet_hours trong [station]")  # fmt: skip
+            times.append(clock)
+        start = end = None
+        try:
+            start = _as_date(t["from"]) if "from" in t else None
+            end = _as_date(t["until"]) if "until" in t else None
+        except ValueError:
+            bad(
+                "from" if "from" in t else "until", "ngày không hợp lệ", "viết ngày dạng 2020-12-31"
+            )
+        if start and end and end < start:
+            bad("until", "`until` trước `from`", "sửa lại khoảng ngày của chương trình")
+        try:
+            priority = parse_priority(t.get("priority", "normal"))
+        except ValueError:
+            priority = "normal"
+            bad(
+                "priority",
+                f"mức ưu tiên không hợp lệ: {t.get('priority')!r}",
+                "dùng normal/thuong, priority/uu-tien, emergency/khan-cap",
+            )
+        scripts = t.get("scripts", [])
+        if not isinstance(scripts, list) or not all(isinstance(s, str) for s in scripts):
+            bad("scripts", "`scripts` phải là danh sách id bài", 'scripts = ["co-che-mot-cua"]')
+            scripts = []
+        per = t.get("per_airing", 1)
+        if not isinstance(per, int) or per < 1:
+            bad("per_airing", "`per_airing` phải là số nguyên dương", "per_airing = 2")
+            per = 1
+        if not scripts and not (t.get("campaign") or t.get("topic")):
+            bad(
+                None,
+                "chương trình không có bài nào",
+                "thêm scripts = [...] hoặc campaign/topic để phát luân phiên",
+            )
+        if t.get("topic") and t["topic"] not in self.station.topics:
+            bad(
+                "topic",
+                f"chủ đề không có trong [station.topics]: `{t['topic']}`",
+                "kiểm tra tên chủ đề",
+            )
+        if not ok:
+            return None
+        return Program(
+            id=pid, name=str(t.get("name", pid)), days=days, times=tuple(sorted(set(times))),
+            start=start, end=end, scripts=tuple(scripts), campaign=str(t.get("campaign", "")),
+            topic=str(t.get("topic", "")), per_airing=per, priority=priority,
+            chime_in=t.get("chime_in"), chime_out=t.get("chime_out"),
+            volume_db=float(t.get("volume_db", 0.0)), gap_s=t.get("gap_s"), line=line, index=index,
+        )  # fmt: skip
+
+    def _read_blackout(self, t: dict, index: int) -> Blackout | None:
+        loc = self.file.locator
+        line = loc.line("blackout", None, index)
+        for key in t:
+            if key not in BLACKOUT_KEYS:
+                self._problem(
+                    loc.line("blackout", key, index),
+                    f"khóa không hợp lệ `{key}` trong [[blackout]]",
+                    "dùng date, hoặc from/until, và reason",
+                )
+                return None
+        try:
+            if "date" in t:
+                start = _as_datetime(t["date"], self.tz)
+                end = _as_datetime(t["date"], self.tz, end_of_day=True)
+            else:
+                start = _as_datetime(t["from"], self.tz)
+                end = _as_datetime(t.get("until", t["from"]), self.tz, end_of_day=True)
+        except (KeyError, ValueError):
+            self._problem(
+                line,
+                "ngày tạm ngừng không hợp lệ",
+                "viết date = 2020-09-02, hoặc from = 2020-04-30 và until = 2020-05-01",
+            )
+            return None
+        if end <= start:
+            self._problem(line, "khoảng tạm ngừng trống (until trước from)", "sửa lại from/until")
+            return None
+        return Blackout(start, end, str(t.get("reason", "tạm ngừng phát")), line)
+
+    # -- expansion -------------------------------------------------------------------------
+    def blackout_at(self, when: datetime) -> Blackout | None:
+        return next((b for b in self.blackouts if b.covers(when)), None)
+
+    def resolve(self, program: Program, when: datetime, pools: dict | None = None,
+                catalogue=None) -> list[str]:  # fmt: skip
+        """The script ids of one airing of ``program`` at ``when``, in play order."""
+        local = when.astimezone(self.tz)
+        ids = list(program.scripts)
+        if program.rotates and catalogue is not None:
+            pool = [s for s in self.pool(program, catalogue, pools) if s.valid_on(local.date())]
+            if pool:
+                k = program.airing_number(local.date(), local.time().replace(microsecond=0))
+                for j in range(min(program.per_airing, len(pool))):
+                    sid = pool[(k * program.per_airing + j) % len(pool)].id
+                    if sid not in ids:
+                        ids.append(sid)
+        return ids
+
+    @staticmethod
+    def pool(program: Program, catalogue, cache: dict | None = None) -> list:
+        if cache is not None and program.id in cache:
+            return cache[program.id]
+        pool = sorted(
+            (s for s in catalogue.scripts.values() if s.approved
+             and (not program.campaign or s.campaign == program.campaign)
+             and (not program.topic or s.topic == program.topic)),
+            key=lambda s: s.id,
+        )  # fmt: skip
+        if cache is not None:
+            cache[program.id] = pool
+        return pool
+
+    def expand(self, start: datetime, end: datetime, catalogue=None, queued=()) -> list[Airing]:
+        """Every planned airing with start <= t < end, in air order; blackouts applied."""
+        out: list[Airing] = []
+        pools: dict = {}
+        day = start.astimezone(self.tz).date()
+        last = end.astimezone(self.tz).date()
+        while day <= last:
+            for program in self.programs:
+                if not program.active_on(day):
+                    continue
+                for clock in program.times:
+                    when = datetime.combine(day, clock, self.tz)
+                    if start <= when < end:
+                        out.append(self.airing(program, when, catalogue, pools))
+            day += timedelta(days=1)
+        for item in queued:
+            if start <= item.start < end:
+                blackout = self.blackout_at(item.start)
+                if blackout and item.priority != "emergency":
+                    item.cancelled, item.reason = True, blackout.reason
+                out.append(item)
+        out.sort(key=lambda a: a.sort_key)
+        return out
+
+    def airing(self, program: Program, when: datetime, catalogue=None, pools=None) -> Airing:
+        airing = Airing(program.id, program.name, when, program.priority,
+                        self.resolve(program, when, pools, catalogue), program=program)  # fmt: skip
+        blackout = self.blackout_at(when)
+        if blackout:
+            airing.cancelled, airing.reason = True, blackout.reason
+        return airing
+
+    def triggers(self, program: Program):
+        """APScheduler CronTriggers for a program, built from day names (never a cron string:
+        APScheduler 3 numbers weekdays from Monday and ANDs day-of-month with day-of-week)."""
+        from apscheduler.triggers.cron import CronTrigger
+
+        days = ",".join(DAY_NAMES[d] for d in sorted(program.days))
+        start = datetime.combine(program.start, time(), self.tz) if program.start else None
+        end = datetime.combine(program.end, time(23, 59, 59), self.tz) if program.end else None
+        return [
+            (clock, CronTrigger(day_of_week=days, hour=clock.hour, minute=clock.minute,
+                                second=clock.second, start_date=start, end_date=end, timezone=self.tz))
+            for clock in program.times
+        ]  # fmt: skip
+
+
+def chime_paths(timetable: Timetable, program: Program | None) -> tuple[str, str]:
+    d = timetable.defaults
+    if program is None:
+        return d.chime_in, d.chime_out
+    return (d.chime_in if program.chime_in is None else program.chime_in,
+            d.chime_out if program.chime_out is None else program.chime_out)  # fmt: skip
+
+
+class Durations:
+    """Seconds an airing takes: real durations from the render cache, else estimates."""
+
+    def __init__(self, project: Project, timetable: Timetable, catalogue):
+        self.project, self.timetable, self.catalogue = project, timetable, catalogue
+        self._scripts: dict[str, tuple[float, bool]] = {}
+        self._chimes: dict[str, float] = {}
+
+    def script(self, script_id: str) -> tuple[float, bool]:
+        """(seconds, real) for a script."""
+        if script_id not in self._scripts:
+            from .render import cached_duration
+            from .scripts import duration_of
+
+            script = self.catalogue.scripts.get(script_id)
+            if script is None:
+                self._scripts[script_id] = (0.0, False)
+            else:
+                real = cached_duration(self.project, script)
+                self._scripts[script_id] = (real, True) if real is not None else (
+                    duration_of(self.project, script), False)  # fmt: skip
+        return self._scripts[script_id]
+
+    def chime(self, relative: str) -> float:
+        if relative not in self._chimes:
+            import wave
+
+            path = self.project.root / relative
+            try:
+                with wave.open(str(path)) as w:
+                    self._chimes[relative] = w.getnframes() / w.getframerate()
+            except (OSError, EOFError, wave.Error):
+                self._chimes[relative] = 0.0
+        return self._chimes[relative]
+
+    def airing(self, airing: Airing) -> tuple[float, bool]:
+        parts = [self.script(s) for s in airing.scripts]
+        chime_in, chime_out = chime_paths(self.timetable, airing.program)
+        gap = self.timetable.defaults.gap_s
+        if airing.program and airing.program.gap_s is not None:
+            gap = float(airing.program.gap_s)
+        total = sum(p[0] for p in parts) + gap * max(0, len(parts) - 1)
+        total += sum(self.chime(c) + gap for c in (chime_in, chime_out) if c)
+        return total, all(p[1] for p in parts)
+
+
+def planned(project: Project, start: datetime, end: datetime, with_queue: bool = True):
+    """The planned airings of a range (timetable and queue), with the catalogue used."""
+    from .scripts import Catalogue
+
+    timetable = Timetable.load(project)
+    catalogue = Catalogue(project)
+    queued = []
+    if with_queue:
+        from .queue import queued_airings
+
+        queued = queued_airings(project, timetable, start, end)
+    return timetable, catalogue, timetable.expand(start, end, catalogue, queued)
+
+
+def check(project: Project, today: date | None = None) -> list[Problem]:
+    """`schedule check`: the timetable's own problems, then its scripts, overlaps and lengths."""
+    from .scripts import Catalogue
+
+    timetable = Timetable.load(project)
+    catalogue = Catalogue(project)
+    problems = timetable.problems
+    name = Path(timetable.file.path.name)
+    loc = timetable.file.locator
+
+    def add(line: int, message: str, hint: str, severity: str = "error") -> None:
+        problems.append(Problem(name, line, message, hint, severity))
+
+    for p in timetable.programs:
+        line = loc.line("program", "scripts", p.index)
+        for sid in p.scripts:
+            script = catalogue.scripts.get(sid)
+            if script is None:
+                add(
+                    line,
+                    f"chương trình `{p.id}`: không có bài `{sid}` trong scripts_vi/",
+                    "sửa id bài hoặc tạo bài bằng `broadcaster script new`",
+                )
+            elif script.status == "retired":
+                add(
+                    line,
+                    f"chương trình `{p.id}`: bài `{sid}` đã ngừng sử dụng, sẽ bị bỏ qua",
+                    "bỏ bài khỏi danh sách",
+                    "warning",
+                )
+            elif not script.approved:
+                what = "đã sửa sau khi duyệt" if script.stale else "chưa được duyệt"
+                add(
+                    line,
+                    f"chương trình `{p.id}`: bài `{sid}` {what}, sẽ bị bỏ qua khi phát",
+                    f'duyệt: broadcaster script approve {sid} --by "…"',
+                    "warning",
+                )
+            elif script.valid_until and (p.end is None or script.valid_until < p.end):
+                add(
+                    line,
+                    f"chương trình `{p.id}`: bài `{sid}` hết hạn ngày {script.valid_until:%d/%m/%Y}, trước khi chương trình kết thúc",
+                    "thay bài khác hoặc đặt until cho chương trình",
+                    "warning",
+                )
+        if p.rotates and not timetable.pool(p, catalogue):
+            add(
+                loc.line("program", "campaign" if p.campaign else "topic", p.index),
+                f"chương trình `{p.id}`: không có bài đã duyệt nào để phát luân phiên",
+                "duyệt bài của chiến dịch/chủ đề này",
+                "warning",
+            )
+    # Overlaps and session length over two representative weeks from today (or the start).
+    durations = Durations(project, timetable, catalogue)
+    first = today or datetime.now(timetable.tz).date()
+    starts = [p.start for p in timetable.programs if p.start and p.start > first]
+    first = min([first, *starts]) if not today else first
+    window_start = datetime.combine(first, time(), timetable.tz)
+    airings = timetable.expand(window_start, window_start + timedelta(days=14), catalogue)
+    limit = timetable.station.session_limit_minutes * 60
+    reported: set[tuple] = set()
+    for a, b in itertools.pairwise(airings):
+        seconds, _ = durations.airing(a)
+        key = (a.program_id, b.program_id, a.start.time(), b.start.time())
+        if a.start + timedelta(seconds=seconds) > b.start and key not in reported:
+            reported.add(key)
+            add(
+                a.program.line,
+                f"chương trình `{a.program_id}` lúc {a.start:%H:%M} (dài {seconds / 60:.1f} phút) chồng lên `{b.program_id}` lúc {b.start:%H:%M} ngày {b.start:%d/%m/%Y}",
+                "dời giờ phát hoặc bớt bài",
+            )
+    for a in airings:
+        seconds, _ = durations.airing(a)
+        if seconds > limit and (a.program_id, "limit") not in reported:
+            reported.add((a.program_id, "limit"))
+            add(
+                a.program.line,
+                f"chương trình `{a.program_id}` dài {seconds / 60:.1f} phút, quá giới hạn {limit / 60:.0f} phút một buổi",
+                "bớt bài hoặc giảm per_airing",
+                "warning",
+            )
+    for rel in {timetable.defaults.chime_in, timetable.defaults.chime_out} - {""}:
+        if not (project.root / rel).is_file():
+            add(
+                loc.line("defaults", "chime_in"),
+                f"không tìm thấy nhạc hiệu {rel}",
+                "đặt tệp vào audio/ hoặc để trống chime_in/chime_out",
+                "warning",
+            )
+    return problems

@@ -1,0 +1,20 @@
+"""A recording the officer made (mp3, m4a, ogg, wav…), aired instead of a voice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydub import AudioSegment
+
+from . import EngineError
+
+
+def load_recording(path: Path, sample_rate: int) -> AudioSegment:
+    from ..audio import DecodeError, decode
+
+    if not path.is_file():
+        raise EngineError(f"không tìm thấy tệp ghi âm {path}")
+    try:
+        return decode(path, sample_rate)
+    except DecodeError as exc:
+        raise EngineError(f"tệp ghi âm hỏng hoặc không đọc được ({path.name}): {exc}") from exc
