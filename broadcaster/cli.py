@@ -83,13 +83,12 @@ class Main(Group):
 
     def main(self, *args, **kwargs):
         try:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            code = super().main(*args, standalone_mode=False, **kwargs)
+            sys.exit(code if isinstance(code, int) else 0)
         except click.UsageError as exc:
             hint = f"\nXem: {exc.ctx.command_path} --help" if exc.ctx else ""
             click.secho(f"Lỗi: {_vietnamese(exc.format_message())}{hint}", fg="red", err=True)
             sys.exit(2)
-        except click.exceptions.Exit as exc:
-            sys.exit(exc.exit_code)
         except click.Abort:
             click.echo("Đã dừng.", err=True)
             sys.exit(1)

@@ -8,6 +8,7 @@ buffer. A stop request ends the current clip within one buffer.
 
 from __future__ import annotations
 
+import ctypes
 import threading
 import time
 import wave
@@ -19,6 +20,25 @@ from pathlib import Path
 import numpy as np
 
 STALL_SECONDS = 2.0  # no callback for this long while audio is due: the device is gone
+_quiet_handler = None
+
+
+def _quiet_alsa() -> None:
+    """libasound prints every failed probe of a missing card to stderr; route its messages to
+    a handler that drops them (we report device problems ourselves, in Vietnamese)."""
+    global _quiet_handler
+    if _quiet_handler is not None:
+        return
+    try:
+        lib = ctypes.CDLL("libasound.so.2")
+    except OSError:
+        _quiet_handler = False
+        return
+    handler_type = ctypes.CFUNCTYPE(
+        None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p
+    )
+    _quiet_handler = handler_type(lambda *args: None)
+    lib.snd_lib_error_set_handler(_quiet_handler)
 
 
 class PlayerError(Exception):
@@ -58,6 +78,7 @@ def silence(seconds: float, sample_rate: int) -> Clip:
 def list_devices() -> list[str]:
     import miniaudio
 
+    _quiet_alsa()
     try:
         return [d["name"] for d in miniaudio.Devices().get_playbacks()]
     except miniaudio.MiniaudioError:
@@ -86,6 +107,7 @@ class Player:
     def _device_id(self):
         import miniaudio
 
+        _quiet_alsa()
         if not self.device:
             return None
         try:
@@ -165,3 +187,45 @@ class Player:
             return Result(True, _utc(t0), _utc(t0 + len(pcm) / self.sample_rate))
         finally:
             device.close()
+
+
+class WavWriter(Player):
+    """Stands in for a sound device when there is none: writes the program to a WAV file,
+    reporting clip times as if it had played from now."""
+
+    def __init__(self, path: Path, sample_rate: int = 48000):
+        super().__init__("", sample_rate)
+        self.path = Path(path)
+
+    @property
+    def device_label(self) -> str:
+        return f"tệp {self.path.name}"
+
+    def play(self, clips, stop=None, on_start=None, on_end=None) -> Result:
+        t0 = time.time()
+        pos = 0
+        for clip in clips:
+            if clip.label is not None and on_start:
+                on_start(clip.label, _utc(t0 + pos / self.sample_rate))
+            pos += clip.frames
+            if clip.label is not None and on_end:
+                on_end(clip.label, _utc(t0 + pos / self.sample_rate), True)
+        with wave.open(str(self.path), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(self.sample_rate)
+            for clip in clips:
+                w.writeframes(clip.pcm.tobytes())
+        return Result(True, _utc(t0), _utc(t0 + pos / self.sample_rate))
+
+
+def device_available(device: str = "") -> bool:
+    """True when a real playback device can be opened now."""
+    import miniaudio
+
+    try:
+        Player(device)._device_id()
+        miniaudio.PlaybackDevice(nchannels=1, sample_rate=48000).close()
+        return True
+    except (PlayerError, miniaudio.MiniaudioError):
+        return False

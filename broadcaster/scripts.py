@@ -221,7 +221,7 @@ class Catalogue:
         self.problems: list[Problem] = []
         self.broken: list[Path] = []
         topics = project.station.topics
-        seen: dict[str, Path] = {}
+        parsed = []
         for path in sorted(project.scripts_dir.glob("*.md")):
             try:
                 text = path.read_text(encoding="utf-8")
@@ -236,15 +236,19 @@ class Catalogue:
             self.problems += problems
             if script is None:
                 self.broken.append(path)
-                continue
-            script.path = path
-            if script.id in seen:
-                self.problems.append(Problem(project.relative(path), script.line_of("id"),
-                                             f"trùng id `{script.id}` với {project.relative(seen[script.id])}",
-                                             "mỗi bài một id riêng"))  # fmt: skip
-                continue
-            seen[script.id] = path
-            self.scripts[script.id] = script
+            else:
+                script.path = path
+                parsed.append(script)
+        # A file whose id is not its name (already an error) never takes the place of the
+        # file that has that name; it only gets its duplicate reported.
+        for script in sorted(parsed, key=lambda s: s.id != s.path.stem):
+            if script.id in self.scripts:
+                other = project.relative(self.scripts[script.id].path)
+                self.problems.append(Problem(project.relative(script.path), script.line_of("id"),
+                                             f"trùng id `{script.id}` với {other}", "mỗi bài một id riêng"))  # fmt: skip
+                self.broken.append(script.path)
+            else:
+                self.scripts[script.id] = script
 
     def get(self, script_id: str) -> Script:
         if script_id not in self.scripts:

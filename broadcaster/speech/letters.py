@@ -20,7 +20,7 @@ def spell(token: str) -> str:
 
     out = []
     for ch in token.lower():
-        if ch.isdigit():
+        if ch.isdecimal():
             out.append(DIGITS[int(ch)])
         else:
             base = unicodedata.normalize("NFD", ch)

@@ -70,7 +70,7 @@ def int_words(n: int, style: str = "formal") -> str:
 
 def digits_words(digits: str) -> str:
     """Read digit by digit: "0912" -> "không chín một hai"."""
-    return " ".join(DIGITS[int(d)] for d in digits if d.isdigit())
+    return " ".join(DIGITS[int(d)] for d in digits if d.isdecimal())
 
 
 def fraction_words(digits: str, style: str = "formal") -> str:

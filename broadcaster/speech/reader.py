@@ -107,7 +107,7 @@ def load_lexicon(project_lexicon: Path | None = None) -> dict[str, dict[str, str
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 _MONTH = r"(?:0?[1-9]|1[0-2])"
 _ROMAN = r"(?:X{0,3}(?:IX|IV|V?I{0,3}))"
-_CODE = r"[A-ZĐ][A-Za-zĐđ]*"
+_CODE = r"[A-ZĐ][A-Za-zĐđ]*\d*"
 _PATTERNS = [
     ("pause", PAUSE_MARKER.pattern),
     ("email", r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
@@ -121,7 +121,10 @@ _PATTERNS = [
         rf"(?P<doc_num>\d+[a-zđ]?)(?:/(?P<doc_year>\d{{4}}))?/(?P<doc_codes>{_CODE}"
         rf"(?:-{_CODE})*)",
     ),
-    ("phone", r"(?<![\d.,])(?:0\d{9,10}|0\d{2,3}[ .]\d{3}[ .]\d{3,4}|1[89]00[ .]?\d{4})(?![\d.,])"),
+    (
+        "phone",
+        r"(?<![\d.,])(?:0\d{9,10}|0\d{2,3}[ .]\d{3,4}[ .]\d{3,4}|1[89]00[ .]?\d{4})(?![\d.,])",
+    ),
     ("quarter", r"(?P<q_word>[Qq]uý)\s+(?P<q>IV|I{1,3}|[1-4])(?:\s*/\s*(?P<q_year>\d{4}))?"),
     (
         "dmy",
@@ -138,7 +141,7 @@ _PATTERNS = [
     ("hour", r"(?<![\w.,])(?P<h_h>[01]?\d|2[0-4])[hg](?P<h_m>[0-5]\d)?(?:p|')?(?!\w)"),
     ("number", r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+)(?![\d.]\d)"),
     ("dotted", r"\d+(?:\.\d+)+"),
-    ("square", r"(?:km|cm|m)[²2](?!\w)"),
+    ("square", r"(?:(?:km|cm|m)[²2]|km/h)(?!\w)"),
     ("roman", rf"(?<!\w)(?=[IVX])(?P<rn>{_ROMAN})(?!\w)"),
     ("word", rf"{_LETTER}+"),
     ("space", r"\s+"),
@@ -153,10 +156,38 @@ _ROMAN_CONTEXT = {
     "tập", "số",
 }  # fmt: skip
 _ORDINAL_CONTEXT = {"thứ"}
+_PHONE_CONTEXT = {
+    "đài",
+    "nóng",
+    "thoại",
+    "hotline",
+    "gọi",
+    "fax",
+}  # "tổng đài 1022": digit by digit
+_RANGE_OPENERS = {"từ", "trong", "khoảng", "chừng", "tầm", "độ"}  # no "từ" added after these
+DOCUMENT_TYPES = {
+    "KH",
+    "NQ",
+    "QĐ",
+    "NĐ",
+    "TT",
+    "CT",
+    "CV",
+    "TB",
+    "BC",
+    "HD",
+    "TTr",
+    "TTLT",
+    "KL",
+    "QC",
+    "HĐ",
+    "QyĐ",
+}
 _UNITS = {
     "km": "ki lô mét", "m": "mét", "cm": "xăng ti mét", "mm": "mi li mét", "ha": "héc ta",
     "kg": "ki lô gam", "g": "gam", "đ": "đồng", "l": "lít", "m²": "mét vuông", "m2": "mét vuông",
     "km²": "ki lô mét vuông", "km2": "ki lô mét vuông", "cm²": "xăng ti mét vuông",
+    "km/h": "ki lô mét một giờ",
 }  # fmt: skip
 _PER_WORDS = {"đồng", *_UNITS.values()}
 _SYMBOLS = {"%": "phần trăm", "&": "và", "+": "cộng", "=": "bằng", "@": "a còng", "~": "khoảng",
@@ -242,7 +273,7 @@ class Reader:
                     and tokens[prev][0] in _QUANTITIES
                     and tokens[nxt][0] in _QUANTITIES
                 ):
-                    if self._tail(words[: starts[prev]]) != "từ":
+                    if self._tail(words[: starts[prev]]) not in _RANGE_OPENERS:
                         words.insert(starts[prev], "từ")
                     words.append("đến")
             elif kind == "word" or kind == "lexicon":
@@ -252,6 +283,10 @@ class Reader:
                     spoken = spell(m[0])
                 words.append(spoken)
             elif kind != "space":
+                if kind == "docref":
+                    reading.unknown += [Unknown(code, offset + m.start("doc_codes"))
+                                        for code in m["doc_codes"].split("-")
+                                        if code.rstrip("0123456789") not in self.abbreviations]  # fmt: skip
                 words.append(getattr(self, "_" + kind)(m, tokens, i, words))
         flush(SENTENCE_PAUSE_MS)
 
@@ -302,6 +337,8 @@ class Reader:
     def _number(self, m, tokens, i, words) -> str:
         raw = m["num"]
         tail = self._tail(words)
+        if tail in _PHONE_CONTEXT and raw.isdigit():
+            return digits_words(raw)
         if tail in _ORDINAL_CONTEXT and raw.isdigit():
             spoken = ordinal_words(int(raw), self.style)
         elif tail == "tháng" and raw.isdigit() and 1 <= int(raw) <= 12:
@@ -416,21 +453,27 @@ class Reader:
             spoken.append(spell(number[2]))
         if m["doc_year"]:
             spoken += ["năm", self._n(m["doc_year"])]
-        doc_type, issuers = codes[0], codes[1:]
-        type_words = self.abbreviations.get(doc_type, spell(doc_type))
-        recent = " ".join(words[-4:]).lower()
-        if doc_type in self.abbreviations and type_words.lower() in recent:
-            pass  # "Kế hoạch số 137/KH-UBND": the type was just said
-        elif issuers:
-            spoken.append(type_words)
-        else:
-            issuers = [doc_type]
+        doc_type, issuers = (codes[0], codes[1:]) if codes[0] in DOCUMENT_TYPES else (None, codes)
+        issuers = [self._code(code) for code in issuers]
+        if doc_type:
+            type_words = self.abbreviations.get(doc_type, spell(doc_type))
+            if type_words.lower() not in " ".join(words[-4:]).lower():
+                spoken.append(type_words)  # unless the text just said it: "Kế hoạch số 137/KH-…"
         if issuers:
-            issuer = " ".join(self.abbreviations.get(code, spell(code)) for code in issuers)
+            issuer = " ".join(issuers)
             rest = re.split(r"[.!?;\n]", m.string[m.end() :], maxsplit=1)[0]
             if "của " + issuer.lower() not in normalize_text(rest).lower():
                 spoken += ["của", issuer]  # unless the sentence names the issuer itself
         return " ".join(spoken)
+
+    def _code(self, code: str) -> str:
+        """An issuer code: "UBND", or with a term number, "QH13" (Quốc hội khóa mười ba)."""
+        if code in self.abbreviations:
+            return self.abbreviations[code]
+        m = re.fullmatch(r"(\D+)(\d+)", code)
+        if m and m[1] in self.abbreviations:
+            return f"{self.abbreviations[m[1]]} khóa {self._n(m[2])}"
+        return spell(code)
 
     def _stop(self, m, tokens, i, words) -> str:  # pragma: no cover - handled in the loop
         return ""

@@ -1,0 +1,102 @@
+"""`broadcaster demo`: the whole chain on a copy of the sample station, offline."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+from .config import Project
+
+
+def _copy_station(source: Project, target: Path) -> Project:
+    if source.schedules_path.exists():
+        target.mkdir(parents=True, exist_ok=True)
+        for name in ("schedules.toml", "lexicon.toml"):
+            if (source.root / name).exists():
+                shutil.copy2(source.root / name, target / name)
+        shutil.copytree(source.scripts_dir, target / "scripts_vi")
+        shutil.copytree(source.audio_dir, target / "audio", ignore=shutil.ignore_patterns("cache"))
+    else:
+        from .scripts import approve
+        from .station import init_project
+
+        init_project(target)
+        approve(Project(target), "vi-du", "Người chạy thử")
+    project = Project(target)
+    _offline(project)
+    return project
+
+
+def _offline(project: Project) -> None:
+    """The demo uses the embedded offline voice, whatever the sample station says."""
+    import tomlkit
+
+    doc = tomlkit.parse(project.schedules_path.read_text("utf-8"))
+    doc["station"]["engine"] = "espeak"
+    project.schedules_path.write_text(tomlkit.dumps(doc), "utf-8")
+    project.reload()
+
+
+def run_demo(source: Project, keep: bool = False, echo=print) -> Path:
+    from . import evidence
+    from .airing import Airer
+    from .player import Player, WavWriter, device_available
+    from .render import render_many
+    from .reports import make_report, parse_period
+    from .scripts import Catalogue, check_scripts
+    from .timetable import Airing, Timetable
+
+    began = time.monotonic()
+    folder = Path(tempfile.mkdtemp(prefix="broadcaster-demo-"))
+    project = _copy_station(source, folder / "station")
+    echo(f"1. Đã chép đài mẫu sang {project.root} (giọng đọc offline espeak-ng).")
+
+    report = check_scripts(project)
+    echo(f"2. Kiểm tra bài: {report.summary[-1]}")
+
+    echo("3. Dựng âm thanh (đọc số, ngày, chữ viết tắt; chuẩn hóa độ lớn -16 LUFS):")
+    for sid, result in render_many(project):
+        if isinstance(result, Exception):
+            echo(f"   {sid}: lỗi: {result}")
+        else:
+            echo(f"   {sid}: {result.duration_s:.1f} giây, {result.meta['loudness_lufs']} LUFS")
+
+    catalogue = Catalogue(project)
+    short = sorted(
+        (s for s in catalogue.scripts.values() if s.approved), key=lambda s: len(s.body)
+    )[:2]
+    airing = Airing("chay-thu", "Chương trình chạy thử", datetime.now(project.station.tz), "normal",
+                    [s.id for s in short], trigger="manual")  # fmt: skip
+    st = project.station
+    if device_available(st.device):
+        player, where = Player(st.device, st.sample_rate), "trên thiết bị âm thanh mặc định"
+    else:
+        wav = folder / "chuong-trinh-chay-thu.wav"
+        player, where = (
+            WavWriter(wav, st.sample_rate),
+            f"vào tệp {wav} (máy không có thiết bị âm thanh)",
+        )
+    echo(f"4. Phát một chương trình ngắn ({', '.join(airing.scripts)}) {where}…")
+    outcome = Airer(project, player).air(airing, catalogue, Timetable.load(project))
+    echo("   " + ", ".join(f"{sid}: {status}" for sid, status in outcome.statuses))
+
+    echo("5. Nhật ký phát sóng:")
+    for row in evidence.query(project):
+        d = evidence.as_dict(row, st.tz)
+        echo(
+            f"   #{d['id']} {d['started_at']} {d['status_label']}: {d['title']} ({d['engine']}, {d['device']})"
+        )
+    v = evidence.verify(project)
+    echo(f"   Kiểm tra toàn vẹn: {'đạt' if v.ok else 'KHÔNG đạt'} ({v.rows} dòng).")
+
+    now = datetime.now(st.tz)
+    period = f"{now.year}-Q{(now.month - 1) // 3 + 1}"
+    path = make_report(project, parse_period(period), "docx", folder / f"bao-cao-{period}.docx")
+    echo(f"6. Báo cáo mẫu {period}: {path}")
+    echo(f"Xong sau {time.monotonic() - began:.1f} giây. Thư mục chạy thử: {folder}")
+    if not keep:
+        echo("(Dùng --keep để giữ lại; thư mục tạm sẽ bị hệ điều hành dọn.)")
+    return folder

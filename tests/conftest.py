@@ -1,0 +1,113 @@
+"""Shared fixtures: a copy of the sample station, the CLI, a real PulseAudio null sink."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import tomlkit
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).parent))
+
+from soundserver import Capture, SoundServer  # noqa: E402
+
+os.environ.pop("BROADCASTER_PROJECT", None)
+os.environ.pop("BROADCASTER_DATABASE", None)
+
+
+def edit_station(root: Path, **station) -> None:
+    path = root / "schedules.toml"
+    doc = tomlkit.parse(path.read_text("utf-8"))
+    for key, value in station.items():
+        doc["station"][key] = value
+    path.write_text(tomlkit.dumps(doc), "utf-8")
+
+
+@pytest.fixture
+def station(tmp_path) -> Path:
+    """A copy of the repository's sample station: offline voice, no quiet hours (tests run at
+    any hour), its own database."""
+    root = tmp_path / "station"
+    root.mkdir()
+    shutil.copy2(ROOT / "schedules.toml", root)
+    shutil.copytree(ROOT / "scripts_vi", root / "scripts_vi")
+    shutil.copytree(ROOT / "audio", root / "audio", ignore=shutil.ignore_patterns("cache"))
+    edit_station(root, engine="espeak", quiet_hours="")
+    return root
+
+
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("render-cache")
+
+
+@pytest.fixture
+def rendered_station(station, shared_cache) -> Path:
+    """The sample station with every script rendered (the renders are shared between tests)."""
+    from broadcaster.config import Project
+    from broadcaster.render import render_many
+
+    cache = station / "audio" / "cache"
+    shutil.copytree(shared_cache, cache, dirs_exist_ok=True)
+    for sid, result in render_many(Project(station)):
+        assert not isinstance(result, Exception), (sid, result)
+    shutil.copytree(cache, shared_cache, dirs_exist_ok=True)
+    return station
+
+
+class Cli:
+    def __init__(self, root: Path | None):
+        self.root = root
+
+    def __call__(self, *args: str, code: int | None = 0):
+        from broadcaster.cli import main
+
+        prefix = ["--project", str(self.root)] if self.root else []
+        result = CliRunner(mix_stderr=False).invoke(main, [*prefix, *args], catch_exceptions=False)
+        out = SimpleNamespace(
+            stdout=result.stdout, output=result.stdout + result.stderr, exit_code=result.exit_code
+        )
+        if code is not None:
+            assert result.exit_code == code, out.output
+        return out
+
+
+@pytest.fixture
+def cli(station) -> Cli:
+    return Cli(station)
+
+
+def run_cli(root: Path, *args: str, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
+    """The installed command in a real process (for the daemon, signals and start time)."""
+    exe = Path(sys.executable).parent / "broadcaster"
+    return subprocess.run([str(exe), "--project", str(root), *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, **kw)  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def sound(tmp_path_factory):
+    """A real (virtual) sound device: a PulseAudio null sink, the default for the whole run."""
+    server = SoundServer(tmp_path_factory.mktemp("pulse")).start()
+    old = os.environ.get("PULSE_SERVER")
+    os.environ["PULSE_SERVER"] = server.address
+    yield server
+    server.stop()
+    if old is None:
+        os.environ.pop("PULSE_SERVER", None)
+    else:
+        os.environ["PULSE_SERVER"] = old
+
+
+@pytest.fixture
+def capture(sound, tmp_path):
+    def make() -> Capture:
+        return Capture(sound, tmp_path / "capture.raw")
+
+    return make

@@ -1,0 +1,351 @@
+"""The reading table: input | what the listener must hear.
+
+Drawn from the 2020 Phú Hữu plan (shared/seed) and real ward notices; every line was
+checked by hand against the house style in broadcaster/speech/reader.py.
+"""
+
+FORMAL = r"""
+0 | không.
+1 | một.
+5 | năm.
+9 | chín.
+10 | mười.
+11 | mười một.
+14 | mười bốn.
+15 | mười lăm.
+19 | mười chín.
+20 | hai mươi.
+21 | hai mươi mốt.
+24 | hai mươi tư.
+25 | hai mươi lăm.
+30 | ba mươi.
+44 | bốn mươi tư.
+45 | bốn mươi lăm.
+55 | năm mươi lăm.
+71 | bảy mươi mốt.
+99 | chín mươi chín.
+100 | một trăm.
+101 | một trăm linh một.
+104 | một trăm linh bốn.
+105 | một trăm linh năm.
+110 | một trăm mười.
+115 | một trăm mười lăm.
+121 | một trăm hai mươi mốt.
+200 | hai trăm.
+210 | hai trăm mười.
+999 | chín trăm chín mươi chín.
+1000 | một nghìn.
+1.000 | một nghìn.
+1.001 | một nghìn không trăm linh một.
+1.005 | một nghìn không trăm linh năm.
+1.010 | một nghìn không trăm mười.
+1.100 | một nghìn một trăm.
+1.250 | một nghìn hai trăm năm mươi.
+2020 | hai nghìn không trăm hai mươi.
+2016 | hai nghìn không trăm mười sáu.
+2011 | hai nghìn không trăm mười một.
+2025 | hai nghìn không trăm hai mươi lăm.
+2000 | hai nghìn.
+10.000 | mười nghìn.
+12.345 | mười hai nghìn ba trăm bốn mươi lăm.
+100.000 | một trăm nghìn.
+105.000 | một trăm linh năm nghìn.
+1.250.000 | một triệu hai trăm năm mươi nghìn.
+2.000.000 | hai triệu.
+1.000.005 | một triệu không trăm linh năm.
+10.500.000 | mười triệu năm trăm nghìn.
+1.000.000.000 | một tỷ.
+2.500.000.000 | hai tỷ năm trăm triệu.
+1.000.000.000.000 | một nghìn tỷ.
+05 ngày | năm ngày.
+07 ngày làm việc | bảy ngày làm việc.
+03 bản | ba bản.
+85,6 | tám mươi lăm phẩy sáu.
+1,5 | một phẩy năm.
+0,05 | không phẩy không năm.
+3,14 | ba phẩy mười bốn.
+98,5% | chín mươi tám phẩy năm phần trăm.
+100% | một trăm phần trăm.
+15% | mười lăm phần trăm.
+30% | ba mươi phần trăm.
+0,5% | không phẩy năm phần trăm.
+trên 95% | trên chín mươi lăm phần trăm.
+đạt 98% trở lên | đạt chín mươi tám phần trăm trở lên.
+thứ 1 | thứ nhất.
+thứ 2 | thứ hai.
+thứ 4 | thứ tư.
+thứ 10 | thứ mười.
+lần thứ 2 | lần thứ hai.
+lần thứ 3 | lần thứ ba.
+hạng thứ 1 | hạng thứ nhất.
+23/04/2020 | ngày hai mươi ba tháng tư năm hai nghìn không trăm hai mươi.
+23/4/2020 | ngày hai mươi ba tháng tư năm hai nghìn không trăm hai mươi.
+23-04-2020 | ngày hai mươi ba tháng tư năm hai nghìn không trăm hai mươi.
+1/7/2025 | ngày một tháng bảy năm hai nghìn không trăm hai mươi lăm.
+01/01/2021 | ngày một tháng một năm hai nghìn không trăm hai mươi mốt.
+31/12/2020 | ngày ba mươi mốt tháng mười hai năm hai nghìn không trăm hai mươi.
+ngày 23/04/2020 | ngày hai mươi ba tháng tư năm hai nghìn không trăm hai mươi.
+ngày 10 tháng 4 năm 2020 | ngày mười tháng tư năm hai nghìn không trăm hai mươi.
+ngày 09 tháng 4 năm 2020 | ngày chín tháng tư năm hai nghìn không trăm hai mươi.
+tháng 4/2020 | tháng tư năm hai nghìn không trăm hai mươi.
+tháng 12/2019 | tháng mười hai năm hai nghìn không trăm mười chín.
+trong tháng 4 | trong tháng tư.
+tháng 1 | tháng một.
+30/6 | ngày ba mươi tháng sáu.
+ngày 30/6 | ngày ba mươi tháng sáu.
+trước 15/8 | trước ngày mười lăm tháng tám.
+Quý II/2020 | Quý hai năm hai nghìn không trăm hai mươi.
+Quý I | Quý một.
+quý IV/2021 | quý bốn năm hai nghìn không trăm hai mươi mốt.
+quý 3/2020 | quý ba năm hai nghìn không trăm hai mươi.
+06:10 | sáu giờ mười phút.
+06:10 SA | sáu giờ mười phút sáng.
+06:10 CH | sáu giờ mười phút chiều.
+17:30 | mười bảy giờ ba mươi phút.
+7:05 | bảy giờ năm phút.
+12:00 | mười hai giờ.
+6h30 | sáu giờ ba mươi phút.
+17h | mười bảy giờ.
+7h30 | bảy giờ ba mươi phút.
+11h30 | mười một giờ ba mươi phút.
+13h00 | mười ba giờ.
+6g30 | sáu giờ ba mươi phút.
+từ 7h30 đến 11h30 | từ bảy giờ ba mươi phút đến mười một giờ ba mươi phút.
+từ 13h đến 17h | từ mười ba giờ đến mười bảy giờ.
+giai đoạn 2016 - 2020 | giai đoạn từ hai nghìn không trăm mười sáu đến hai nghìn không trăm hai mươi.
+giai đoạn 2011-2020 | giai đoạn từ hai nghìn không trăm mười một đến hai nghìn không trăm hai mươi.
+2017 - 2020 | từ hai nghìn không trăm mười bảy đến hai nghìn không trăm hai mươi.
+Bước 1–6 | Bước từ một đến sáu.
+15 - 20% | từ mười lăm đến hai mươi phần trăm.
+từ 5 - 7 ngày | từ năm đến bảy ngày.
+lần thứ X | lần thứ mười.
+lần thứ XI | lần thứ mười một.
+Mục II | Mục hai.
+Phần III | Phần ba.
+khóa XV | khóa mười lăm.
+Khóa XIV | Khóa mười bốn.
+thế kỷ XXI | thế kỷ hai mươi mốt.
+Quý III | Quý ba.
+thứ IV | thứ tư.
+Chương V | Chương năm.
+Đại hội XIII | Đại hội mười ba.
+loại I | loại một.
+hạng II | hạng hai.
+cấp III | cấp ba.
+I. MỤC TIÊU, YÊU CẦU | một. mục tiêu, yêu cầu.
+II. NỘI DUNG | hai. nội dung.
+III. TỔ CHỨC THỰC HIỆN | ba. tổ chức thực hiện.
+CCHC | cải cách hành chính.
+TTHC | thủ tục hành chính.
+UBND | Ủy ban nhân dân.
+HĐND | Hội đồng nhân dân.
+MTTQ | Mặt trận Tổ quốc.
+VHTT | văn hóa thông tin.
+CBCC | cán bộ, công chức.
+CCVC | công chức, viên chức.
+TP.HCM | Thành phố Hồ Chí Minh.
+TP. Thủ Đức | thành phố Thủ Đức.
+BHYT | bảo hiểm y tế.
+BHXH | bảo hiểm xã hội.
+CCCD | căn cước công dân.
+DVC | dịch vụ công.
+THCS | trung học cơ sở.
+THPT | trung học phổ thông.
+PCCC | phòng cháy chữa cháy.
+ATGT | an toàn giao thông.
+UBND phường | Ủy ban nhân dân phường.
+cán bộ CCHC | cán bộ cải cách hành chính.
+thẻ BHYT | thẻ bảo hiểm y tế.
+Kế hoạch số 137/KH-UBND | Kế hoạch số một trăm ba mươi bảy của Ủy ban nhân dân.
+Kế hoạch số 45/KH-UBND | Kế hoạch số bốn mươi lăm của Ủy ban nhân dân.
+Nghị quyết 36a/NQ-CP | Nghị quyết ba mươi sáu a của Chính phủ.
+Nghị quyết 30c/NQ-CP | Nghị quyết ba mươi xê của Chính phủ.
+Nghị định 30/2020/NĐ-CP | Nghị định ba mươi năm hai nghìn không trăm hai mươi của Chính phủ.
+Nghị định 61/2018/NĐ-CP | Nghị định sáu mươi mốt năm hai nghìn không trăm mười tám của Chính phủ.
+Chỉ thị 24/CT-TTg | Chỉ thị hai mươi tư của Thủ tướng Chính phủ.
+Quyết định 45/2016/QĐ-TTg | Quyết định bốn mươi lăm năm hai nghìn không trăm mười sáu của Thủ tướng Chính phủ.
+Quyết định số 1291/QĐ-BTTTT | Quyết định số một nghìn hai trăm chín mươi mốt của Bộ Thông tin và Truyền thông.
+Thông tư 01/2011/TT-BNV | Thông tư một năm hai nghìn không trăm mười một của Bộ Nội vụ.
+Công văn 56/UBND-VX | Công văn năm mươi sáu của Ủy ban nhân dân văn xã.
+số 137/KH-UBND | số một trăm ba mươi bảy kế hoạch của Ủy ban nhân dân.
+50.000đ | năm mươi nghìn đồng.
+50.000 đồng | năm mươi nghìn đồng.
+50.000 đồng/hồ sơ | năm mươi nghìn đồng mỗi hồ sơ.
+1,2 tỷ đồng | một phẩy hai tỷ đồng.
+500 triệu đồng | năm trăm triệu đồng.
+120 m² | một trăm hai mươi mét vuông.
+120 m2 | một trăm hai mươi mét vuông.
+15 km | mười lăm ki lô mét.
+2,5 ha | hai phẩy năm héc ta.
+100 kg | một trăm ki lô gam.
+0912345678 | không chín một hai, ba bốn năm, sáu bảy tám.
+0283 123 4567 | không hai tám ba, một hai ba, bốn năm sáu bảy.
+0909.123.456 | không chín không chín, một hai ba, bốn năm sáu.
+1900 1234 | một chín không không, một hai ba bốn.
+vhtttt.q9@tphcm.gov.vn | vê hát tê tê tê tê chấm quy chín a còng tê pê hát xê em chấm giê o vê chấm vê en.
+ubnd.phuhuu@tphcm.gov.vn | u bê en dê chấm pê hát u hát u u a còng tê pê hát xê em chấm giê o vê chấm vê en.
+https://dichvucong.gov.vn | dịch vụ công chấm giê o vê chấm vê en.
+www.hochiminhcity.gov.vn | vê kép vê kép vê kép chấm hồ chí minh xi ti chấm giê o vê chấm vê en.
+dichvucong.gov.vn | dịch vụ công chấm giê o vê chấm vê en.
+hoà bình | hòa bình.
+khoẻ mạnh | khỏe mạnh.
+thuỷ lợi | thủy lợi.
+tuỳ theo | tùy theo.
+quý khách | quý khách.
+hoàn thành | hoàn thành.
+người dân | người dân.
+Kinh tế - xã hội | Kinh tế xã hội.
+công nghiệp hóa - hiện đại hóa | công nghiệp hóa hiện đại hóa.
+pa - nô, băng - rôn | pa nô, băng rôn.
+“Năm đẩy mạnh hoạt động văn hóa” | Năm đẩy mạnh hoạt động văn hóa.
+(trong giờ hành chính) | trong giờ hành chính.
+• Nộp hồ sơ trực tuyến | Nộp hồ sơ trực tuyến.
+a) Tập trung | a, Tập trung.
+đ) Tuyên truyền | đ, Tuyên truyền.
+Xin chào! | Xin chào!
+Bà con đã biết chưa? | Bà con đã biết chưa?
+Hệ thống … đang chạy | Hệ thống. đang chạy.
+ABCD | a bê xê dê.
+XYZ | ích i dét.
+Quận 9 | Quận chín.
+Phường 12 | Phường mười hai.
+năm 2020 | năm hai nghìn không trăm hai mươi.
+Năm 2021 | Năm hai nghìn không trăm hai mươi mốt.
+Thứ năm, 23/04/2020, 06:10 SA | Thứ năm, ngày hai mươi ba tháng tư năm hai nghìn không trăm hai mươi, sáu giờ mười phút sáng.
+Căn cứ Kế hoạch số 137/KH-UBND ngày 10 tháng 4 năm 2020 của Ủy ban nhân dân Quận 9 | Căn cứ Kế hoạch số một trăm ba mươi bảy ngày mười tháng tư năm hai nghìn không trăm hai mươi của Ủy ban nhân dân Quận chín.
+Tỷ lệ khi giải quyết TTHC: trên 95%; | Tỷ lệ khi giải quyết thủ tục hành chính, trên chín mươi lăm phần trăm.
+Lĩnh vực nhà đất đạt 98% trở lên. | Lĩnh vực nhà đất đạt chín mươi tám phần trăm trở lên.
+Các lĩnh vực còn lại: đạt 100%; | Các lĩnh vực còn lại, đạt một trăm phần trăm.
+Hồ sơ giải quyết trực tuyến trên tổng số hồ sơ giải quyết TTHC: trên 30%. | Hồ sơ giải quyết trực tuyến trên tổng số hồ sơ giải quyết thủ tục hành chính, trên ba mươi phần trăm.
+Tỷ lệ kết quả giải quyết thủ tục hành chính trả qua dịch vụ bưu chính công: 15%. | Tỷ lệ kết quả giải quyết thủ tục hành chính trả qua dịch vụ bưu chính công, mười lăm phần trăm.
+dịch vụ công trực tuyến mức độ 3, mức độ 4 | dịch vụ công trực tuyến mức độ ba, mức độ bốn.
+Chương trình cải cách hành chính giai đoạn 2016 - 2020 | Chương trình cải cách hành chính giai đoạn từ hai nghìn không trăm mười sáu đến hai nghìn không trăm hai mươi.
+Nghị quyết Đại hội Đảng bộ thành phố lần thứ X | Nghị quyết Đại hội Đảng bộ thành phố lần thứ mười.
+tầm nhìn đến năm 2025 | tầm nhìn đến năm hai nghìn không trăm hai mươi lăm.
+Đề án giai đoạn 2017 - 2020, tầm nhìn đến năm 2025 | Đề án giai đoạn từ hai nghìn không trăm mười bảy đến hai nghìn không trăm hai mươi, tầm nhìn đến năm hai nghìn không trăm hai mươi lăm.
+Số lượng lượt xem: 107 | Số lượng lượt xem, một trăm linh bảy.
+Ủy ban nhân dân Quận 9 (thông qua Phòng Văn hóa và Thông tin) | Ủy ban nhân dân Quận chín, thông qua Phòng Văn hóa và Thông tin.
+Định kỳ Quý, 6 tháng, 9 tháng, năm | Định kỳ Quý, sáu tháng, chín tháng, năm.
+100% Bộ phận Tiếp nhận và trả kết quả | một trăm phần trăm Bộ phận Tiếp nhận và trả kết quả.
+phấn đấu trên 30% | phấn đấu trên ba mươi phần trăm.
+từ 40% trở lên | từ bốn mươi phần trăm trở lên.
+cấp 3 | cấp ba.
+lớp 12 | lớp mười hai.
+tổ 5, khu phố 3 | tổ năm, khu phố ba.
+số nhà 25 | số nhà hai mươi lăm.
+giảm 2,5 lần | giảm hai phẩy năm lần.
+tăng 12,5% | tăng mười hai phẩy năm phần trăm.
+có 1.234 hồ sơ | có một nghìn hai trăm ba mươi tư hồ sơ.
+có 15.000 người | có mười lăm nghìn người.
+tiếp nhận 3.450 hồ sơ, giải quyết đúng hạn 3.402 hồ sơ | tiếp nhận ba nghìn bốn trăm năm mươi hồ sơ, giải quyết đúng hạn ba nghìn bốn trăm linh hai hồ sơ.
+11.000 | mười một nghìn.
+21.000 | hai mươi mốt nghìn.
+101.000 | một trăm linh một nghìn.
+1.000.001 | một triệu không trăm linh một.
+1.001.000 | một triệu không trăm linh một nghìn.
+3.000.021 | ba triệu không trăm hai mươi mốt.
+15.500 | mười lăm nghìn năm trăm.
+40.000 | bốn mươi nghìn.
+250.000 | hai trăm năm mươi nghìn.
+1.500.000 | một triệu năm trăm nghìn.
+999.999 | chín trăm chín mươi chín nghìn chín trăm chín mươi chín.
+7.000.000.000 | bảy tỷ.
+12,5 | mười hai phẩy năm.
+100,25 | một trăm phẩy hai mươi lăm.
+1,05 | một phẩy không năm.
+99,9% | chín mươi chín phẩy chín phần trăm.
+3,5% | ba phẩy năm phần trăm.
+ngày 02/9/1945 | ngày hai tháng chín năm một nghìn chín trăm bốn mươi lăm.
+ngày 19/5 | ngày mười chín tháng năm.
+2/9 | ngày hai tháng chín.
+ngày 30/4/1975 | ngày ba mươi tháng tư năm một nghìn chín trăm bảy mươi lăm.
+ngày 1/5 | ngày một tháng năm.
+tháng 9/2020 | tháng chín năm hai nghìn không trăm hai mươi.
+tháng 10/2020 | tháng mười năm hai nghìn không trăm hai mươi.
+tháng 11 | tháng mười một.
+Quý IV/2020 | Quý bốn năm hai nghìn không trăm hai mươi.
+quý 1/2021 | quý một năm hai nghìn không trăm hai mươi mốt.
+05:30 | năm giờ ba mươi phút.
+05:30 SA | năm giờ ba mươi phút sáng.
+17:00 | mười bảy giờ.
+21:30 | hai mươi mốt giờ ba mươi phút.
+8h | tám giờ.
+9h15 | chín giờ mười lăm phút.
+14h30 | mười bốn giờ ba mươi phút.
+từ 8h - 11h | từ tám giờ đến mười một giờ.
+từ 05:30 - 06:30 | từ năm giờ ba mươi phút đến sáu giờ ba mươi phút.
+trong 10 - 15 phút | trong mười đến mười lăm phút.
+khoảng 200 - 300 người | khoảng hai trăm đến ba trăm người.
+năm 2019 - 2020 | năm từ hai nghìn không trăm mười chín đến hai nghìn không trăm hai mươi.
+từ năm 2016 đến năm 2020 | từ năm hai nghìn không trăm mười sáu đến năm hai nghìn không trăm hai mươi.
+lần thứ nhất | lần thứ nhất.
+lần thứ 5 | lần thứ năm.
+thứ 7 | thứ bảy.
+Thứ 6 | Thứ sáu.
+Chủ nhật | Chủ nhật.
+Đại hội lần thứ XIII | Đại hội lần thứ mười ba.
+khóa XIV | khóa mười bốn.
+Điều 5 | Điều năm.
+khoản 2 Điều 3 | khoản hai Điều ba.
+Luật số 54/2014/QH13 | Luật số năm mươi tư năm hai nghìn không trăm mười bốn của Quốc hội khóa mười ba.
+Nghị định số 45/2020/NĐ-CP ngày 08/4/2020 | Nghị định số bốn mươi lăm năm hai nghìn không trăm hai mươi của Chính phủ ngày tám tháng tư năm hai nghìn không trăm hai mươi.
+Quyết định số 1255/QĐ-UBND | Quyết định số một nghìn hai trăm năm mươi lăm của Ủy ban nhân dân.
+Kế hoạch 200/KH-UBND | Kế hoạch hai trăm của Ủy ban nhân dân.
+Hướng dẫn 05/HD-BTTTT | Hướng dẫn năm của Bộ Thông tin và Truyền thông.
+Thông báo 12/TB-UBND | Thông báo mười hai của Ủy ban nhân dân.
+Chỉ thị 13/CT-UBND | Chỉ thị mười ba của Ủy ban nhân dân.
+MTTQ phường | Mặt trận Tổ quốc phường.
+Ủy ban MTTQ Việt Nam | Ủy ban Mặt trận Tổ quốc Việt Nam.
+HĐND và UBND | Hội đồng nhân dân và Ủy ban nhân dân.
+các cơ quan, đơn vị | các cơ quan, đơn vị.
+HĐND-UBND | Hội đồng nhân dân Ủy ban nhân dân.
+UBND-HĐND phường | Ủy ban nhân dân Hội đồng nhân dân phường.
+Hội LHPN | Hội Liên hiệp Phụ nữ.
+VNeID | vê en e i đê.
+mã QR | mã quy a.
+COVID-19 | cô vít mười chín.
+Zalo | da lô.
+email | thư điện tử.
+online | trực tuyến.
+Website | trang web.
+giờ hành chính: 7h30 - 17h | giờ hành chính, từ bảy giờ ba mươi phút đến mười bảy giờ.
+Tổng đài 1022 | Tổng đài một không hai hai.
+số 0283.7300.000 | số không hai tám ba, bảy ba không không, không không không.
+Gửi thư về ubnd@tphcm.gov.vn | Gửi thư về u bê en dê a còng tê pê hát xê em chấm giê o vê chấm vê en.
+Truy cập www.dichvucong.gov.vn | Truy cập vê kép vê kép vê kép chấm dịch vụ công chấm giê o vê chấm vê en.
+Liên hệ: 0912 345 678 | Liên hệ, không chín một hai, ba bốn năm, sáu bảy tám.
+10 & 20 | mười và hai mươi.
+A + B | A cộng bê.
+50 = 50 | năm mươi bằng năm mươi.
+#3 | số ba.
+~100 người | khoảng một trăm người.
+"Ngày hội" | Ngày hội.
+‘trích’ | trích.
+«thông báo» | thông báo.
+Xin chào. [nghỉ 1 giây] Hẹn gặp lại. | Xin chào. Hẹn gặp lại.
+Khu phố 1, 2 và 3 | Khu phố một, hai và ba.
+120 hộ gia đình | một trăm hai mươi hộ gia đình.
+3 tuổi | ba tuổi.
+6 tuổi | sáu tuổi.
+65 tuổi trở lên | sáu mươi lăm tuổi trở lên.
+18 - 25 tuổi | từ mười tám đến hai mươi lăm tuổi.
+1.000.000 đồng | một triệu đồng.
+200.000đ/tháng | hai trăm nghìn đồng mỗi tháng.
+10 km/h | mười ki lô mét một giờ.
+ngày 15 hằng tháng | ngày mười lăm hằng tháng.
+mùng 1 Tết | mùng một Tết.
+Tết Nguyên đán 2021 | Tết Nguyên đán hai nghìn không trăm hai mươi mốt.
+"""
+
+SOUTHERN = r"""
+105 | một trăm lẻ năm.
+1.005 | một ngàn không trăm lẻ năm.
+24 | hai mươi bốn.
+2020 | hai ngàn không trăm hai mươi.
+1.000 | một ngàn.
+1.250.000 | một triệu hai trăm năm mươi ngàn.
+41 | bốn mươi mốt.
+14 | mười bốn.
+204 | hai trăm lẻ bốn.
+ngày 23/04/2020 | ngày hai mươi ba tháng tư năm hai ngàn không trăm hai mươi.
+"""

@@ -1,0 +1,66 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import Cli, run_cli
+
+GROUPS = ["script", "say", "render", "preview", "schedule", "queue", "run", "play", "status",
+          "devices", "log", "report", "init", "demo"]  # fmt: skip
+
+
+def test_help_lists_every_group_in_vietnamese():
+    out = Cli(None)("--help").output
+    for group in GROUPS:
+        assert f"\n  {group} " in out
+    assert "Cách dùng:" in out and "Tùy chọn:" in out and "Lệnh:" in out
+    assert "Show this message" not in out
+
+
+def test_version():
+    assert Cli(None)("--version").output.strip() == "broadcaster 0.1.0"
+
+
+def test_init_makes_a_project_that_checks_clean(tmp_path):
+    target = tmp_path / "phuong-moi"
+    Cli(None)("init", str(target))
+    for path in ("schedules.toml", "scripts_vi/vi-du.md", "audio/chime.wav", "audio/recorded"):
+        assert (target / path).exists(), path
+    cli = Cli(target)
+    cli("script", "check")
+    cli("schedule", "check")
+    rows = json.loads(cli("script", "list", "--format", "json").stdout)
+    assert [r["id"] for r in rows] == ["vi-du"]
+
+
+def test_init_refuses_an_existing_station(station):
+    result = Cli(None)("init", str(station), code=1)
+    assert "đã là một đài" in result.output
+
+
+def test_user_errors_are_one_vietnamese_line_without_traceback(station):
+    (station / "schedules.toml").write_text("[station\nname = 1\n", "utf-8")
+    result = run_cli(station, "schedule", "check")
+    assert result.returncode == 1
+    assert "schedules.toml:1:" in result.stderr and "lỗi cú pháp TOML" in result.stderr
+    assert "Traceback" not in result.stderr
+    debug = run_cli(station, "--debug", "schedule", "check")
+    assert "Traceback" in debug.stderr
+
+
+def test_bad_option_exits_2_in_vietnamese(station):
+    result = run_cli(station, "queue", "add")
+    assert result.returncode == 2
+    assert "Lỗi: thiếu tham số" in result.stderr
+
+
+def test_project_from_environment(station):
+    result = subprocess.run([str(Path(sys.executable).parent / "broadcaster"), "script", "list", "--format", "json"],
+                            capture_output=True, text=True, env={"BROADCASTER_PROJECT": str(station), "PATH": "/usr/bin:/bin"})  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)) == 10
+
+
+def test_not_a_station(tmp_path):
+    result = Cli(tmp_path)("script", "list", code=1)
+    assert "không phải thư mục đài" in result.output

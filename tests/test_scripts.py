@@ -1,0 +1,196 @@
+import json
+import unicodedata
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from broadcaster.config import Project
+from broadcaster.errors import Problem
+from broadcaster.scripts import Catalogue, parse_script
+
+GOOD = """+++
+id = "bai"
+title = "Tiêu đề"
+topic = "mot-cua"
+campaign = "cchc-2020"
+status = "draft"
++++
+Kính thưa bà con.
+"""
+
+
+def test_sample_scripts_check_clean(cli):
+    result = cli("script", "check")
+    assert "0 lỗi, 0 cảnh báo" in result.output
+
+
+def test_sample_scripts_are_real_content(station):
+    catalogue = Catalogue(Project(station))
+    approved = [s for s in catalogue.scripts.values() if s.approved]
+    assert 6 <= len([s for s in approved if not s.audio]) <= 10
+    for s in approved:
+        if not s.audio:
+            assert 150 <= len(s.body.split()) <= 400, s.id
+    assert any(s.audio for s in approved)
+    assert any(s.status == "draft" for s in catalogue.scripts.values())
+
+
+def write(station, name: str, text: str):
+    path = station / "scripts_vi" / f"{name}.md"
+    path.write_text(text, "utf-8")
+    return path
+
+
+def replace(text: str, old: str, new: str) -> str:
+    assert old in text
+    return text.replace(old, new)
+
+
+BROKEN = {
+    "toml-syntax": (replace(GOOD, 'title = "Tiêu đề"', 'title = "Tiêu đề'), 3, "lỗi cú pháp TOML"),
+    "unknown-field": (replace(GOOD, 'status = "draft"', 'status = "draft"\ncolour = "red"'), 7, "trường không hợp lệ `colour`"),
+    "missing-title": (replace(GOOD, 'title = "Tiêu đề"\n', ""), 1, "thiếu `title`"),
+    "missing-topic": (replace(GOOD, 'topic = "mot-cua"\n', ""), 1, "thiếu `topic`"),
+    "unknown-topic": (replace(GOOD, 'topic = "mot-cua"', 'topic = "bong-da"'), 4, "chủ đề không có"),
+    "id-differs": (GOOD, 2, "khác tên tệp"),
+    "bad-date": (replace(GOOD, 'status = "draft"', 'status = "draft"\nvalid_from = "2020-13-45"'), 7, "ngày không hợp lệ"),
+    "until-before-from": (replace(GOOD, 'status = "draft"', 'status = "draft"\nvalid_from = 2020-05-01\nvalid_until = 2020-04-01'), 8, "`valid_until` trước `valid_from`"),
+    "recording-missing": (replace(GOOD, 'status = "draft"', 'status = "draft"\naudio = "audio/recorded/khong-co.mp3"'), 7, "không tìm thấy tệp ghi âm"),
+    "recording-outside": (replace(GOOD, 'status = "draft"', 'status = "draft"\naudio = "../../etc/passwd"'), 7, "nằm ngoài thư mục đài"),
+    "empty-body": (GOOD.replace("Kính thưa bà con.\n", "\n\n"), 8, "nội dung bài trống"),
+    "no-front-matter": ("Kính thưa bà con.\n", 1, "thiếu phần đầu"),
+    "unclosed-front-matter": ("+++\nid = \"x\"\n", 1, "không có dòng +++ kết thúc"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_broken_script_names_file_and_line(cli, station, case):
+    text, line, message = BROKEN[case]
+    if case != "id-differs":
+        text = text.replace('id = "bai"', f'id = "{case}"')
+    write(station, case, text)
+    result = cli("script", "check", case, code=1)
+    lines = [
+        x for x in result.output.splitlines() if x.startswith(f"scripts_vi/{case}.md:{line}: lỗi: ")
+    ]
+    assert any(message in x for x in lines), result.output
+    assert "→" in result.output  # what to do
+
+
+def test_duplicate_id(cli, station):
+    write(station, "ban-sao", (station / "scripts_vi" / "co-che-mot-cua.md").read_text("utf-8"))
+    result = cli("script", "check", code=1)
+    assert (
+        "scripts_vi/ban-sao.md:2: lỗi: id `co-che-mot-cua` khác tên tệp `ban-sao`" in result.output
+    )
+    assert (
+        "scripts_vi/ban-sao.md:2: lỗi: trùng id `co-che-mot-cua` với scripts_vi/co-che-mot-cua.md"
+        in result.output
+    )
+    assert Catalogue(Project(station)).get("co-che-mot-cua").path.name == "co-che-mot-cua.md"
+
+
+def test_one_broken_file_never_hides_the_others(cli, station):
+    write(station, "hong", "không có phần đầu")
+    rows = json.loads(cli("script", "list", "--format", "json").stdout)
+    assert len(rows) == 10
+    result = cli("script", "check", code=1)
+    assert "scripts_vi/hong.md:1:" in result.output
+    assert "co-che-mot-cua:" in result.output
+
+
+def test_editing_an_approved_script_makes_it_stale(cli, station):
+    path = station / "scripts_vi" / "co-che-mot-cua.md"
+    path.write_text(path.read_text("utf-8").replace("trên 95%", "trên 96%"), "utf-8")
+    result = cli("script", "check", "co-che-mot-cua", code=1)
+    assert "co-che-mot-cua.md:11: lỗi: bài đã sửa sau khi duyệt" in result.output
+    row = next(
+        r
+        for r in json.loads(cli("script", "list", "--format", "json").stdout)
+        if r["id"] == "co-che-mot-cua"
+    )
+    assert row["approved"] is False and row["stale"] is True
+    script = Catalogue(Project(station)).get("co-che-mot-cua")
+    assert script.airable(script.valid_from) == "bài đã sửa sau khi duyệt, cần duyệt lại"
+    cli("script", "approve", "co-che-mot-cua", "--by", "Lê Văn Tám, Chủ tịch UBND phường")
+    cli("script", "check", "co-che-mot-cua")
+
+
+def test_approval_records_who_when_and_hash(cli, station):
+    cli("script", "approve", "ho-tich-truc-tuyen", "--by", "Lê Văn Tám, Chủ tịch")
+    script = Catalogue(Project(station)).get("ho-tich-truc-tuyen")
+    assert script.approved and script.approved_by == "Lê Văn Tám, Chủ tịch"
+    assert script.approved_at.tzinfo is not None and script.approved_hash == script.hash
+
+
+def test_retire(cli, station):
+    cli("script", "retire", "van-hoa-cong-vu")
+    rows = json.loads(cli("script", "list", "--status", "retired", "--format", "json").stdout)
+    assert [r["id"] for r in rows] == ["van-hoa-cong-vu"]
+
+
+def test_new_then_check_passes(cli, station):
+    out = cli(
+        "script",
+        "new",
+        "--title",
+        "Cơ chế một cửa",
+        "--topic",
+        "mot-cua",
+        "--campaign",
+        "cchc-2020",
+    ).output
+    assert "scripts_vi/co-che-mot-cua-2.md" in out  # co-che-mot-cua exists: the slug is made unique
+    cli("script", "new", "--title", "Đăng ký hộ kinh doanh: “nhanh” & gọn", "--topic", "mot-cua")
+    assert (station / "scripts_vi" / "dang-ky-ho-kinh-doanh-nhanh-gon.md").exists()
+    cli("script", "check", "co-che-mot-cua-2", "dang-ky-ho-kinh-doanh-nhanh-gon")
+
+
+def test_list_json_fields(cli):
+    rows = json.loads(cli("script", "list", "--topic", "mot-cua", "--format", "json").stdout)
+    assert {r["id"] for r in rows} == {"co-che-mot-cua", "tra-ket-qua-qua-buu-dien"}
+    for r in rows:
+        assert {"id", "title", "topic", "campaign", "status", "approved", "duration_s"} <= set(r)
+        assert r["approved"] is True and r["duration_s"] > 30
+
+
+def test_warnings_nfc_unknown_abbreviation_long_sentence(cli, station):
+    long = " ".join(["bà con"] * 40) + "."
+    text = GOOD.replace('id = "bai"', 'id = "canh-bao"').replace(
+        "Kính thưa bà con.", "Ban QLDA thông báo.\n\n" + long
+    )
+    write(station, "canh-bao", unicodedata.normalize("NFD", text))
+    result = cli("script", "check", "canh-bao")
+    assert "canh-bao.md:3: cảnh báo: văn bản chưa ở dạng Unicode NFC" in result.output
+    assert "canh-bao.md:8: cảnh báo: `QLDA` sẽ bị đọc từng chữ cái" in result.output
+    assert "canh-bao.md:10: cảnh báo: câu dài 80 tiếng" in result.output
+    cli("script", "check", "--fix", "canh-bao")
+    assert unicodedata.is_normalized(
+        "NFC", (station / "scripts_vi" / "canh-bao.md").read_text("utf-8")
+    )
+    assert "NFC" not in cli("script", "check", "canh-bao").output
+
+
+def test_duration_over_session_limit_warns(cli, station):
+    from conftest import edit_station
+
+    edit_station(station, session_limit_minutes=1)
+    assert "quá giới hạn 1 phút" in cli("script", "check", "co-che-mot-cua").output
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=300),
+    st.sampled_from(["", "+++\n", GOOD[:40]]),
+)
+def test_parser_never_crashes(tmp_path, text, prefix):
+    from pathlib import Path
+
+    script, problems = parse_script(
+        prefix + text, Path("scripts_vi/x.md"), {"mot-cua": "x"}, tmp_path
+    )
+    assert script is not None or problems
+    assert all(isinstance(p, Problem) for p in problems)
