@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import MISSING, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import time
 from functools import cached_property
 from pathlib import Path
@@ -111,13 +111,13 @@ def _coerce(value, kind):
     raise TypeError
 
 
+_TYPES = {"str": str, "int": int, "float": float, "dict": dict, "list": list}
 _KIND_NAMES = {str: "chuỗi", int: "số nguyên", float: "số", dict: "bảng", list: "danh sách"}
 
 
 def build(cls, table: dict, name: str, path: Path, loc: Locator, problems: list[Problem]):
     """A settings dataclass from a TOML table; unknown keys and wrong types become problems."""
-    kinds = {f.name: type(f.default if f.default is not MISSING else f.default_factory())
-             for f in fields(cls)}  # fmt: skip
+    kinds = {f.name: _TYPES[f.type] for f in fields(cls)}
     values = {}
     for key, value in table.items():
         line = loc.line(name, key)
