@@ -100,7 +100,7 @@ class Main(Group):
             if ctx.meta.get("debug"):
                 traceback.print_exc()
             if getattr(exc, "problems", None) is None:
-                click.secho(f"Lỗi: {exc}", fg="red", err=True)
+                click.secho(str(exc), fg="red", err=True)
             raise click.exceptions.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             click.echo("Đã dừng.", err=True)

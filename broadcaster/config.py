@@ -174,7 +174,7 @@ class StationFile:
 
 def load_station_file(path: Path) -> StationFile:
     text = read_text(path)
-    data = parse(text, path)
+    data = parse(text, Path(path.name))  # messages name the file as the officer knows it
     loc = Locator(text)
     problems: list[Problem] = []
     known = {"station", "report", "defaults", "program", "blackout"}

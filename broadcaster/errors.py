@@ -38,10 +38,11 @@ class UserError(Exception):
         self.message, self.path, self.line, self.hint = message, path, line, hint
 
     def __str__(self) -> str:
-        where = ""
-        if self.path is not None:
-            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
-        return where + self.message + (f" → {self.hint}" if self.hint else "")
+        """Like a Problem when it names a file ("file:line: lỗi: …"), else "Lỗi: …"."""
+        text = self.message + (f" → {self.hint}" if self.hint else "")
+        if self.path is None:
+            return f"Lỗi: {text}"
+        return f"{self.path}:{self.line}: lỗi: {text}" if self.line else f"{self.path}: lỗi: {text}"
 
 
 class ChecksFailed(UserError):

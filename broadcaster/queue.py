@@ -61,6 +61,8 @@ def add(
         raise UserError(
             f"mức ưu tiên không hợp lệ: {priority}", hint="dùng thuong, uu-tien hoặc khan-cap"
         ) from None
+    if when < now() - timedelta(seconds=5):
+        raise UserError("thời điểm đã qua", hint="chọn thời điểm trong tương lai, hoặc --now")
     script = Catalogue(project).get(script_id)
     reason = script.airable(when.astimezone(station.tz).date())
     if reason:
@@ -68,8 +70,6 @@ def add(
             f"không xếp lịch được bài `{script_id}`: {reason}",
             hint=f"kiểm tra bằng `broadcaster script check {script_id}`",
         )
-    if when < now() - timedelta(seconds=5):
-        raise UserError("thời điểm đã qua", hint="chọn thời điểm trong tương lai, hoặc --now")
     if station.in_quiet_hours(when.astimezone(station.tz).time()) and not force:
         raise UserError(f"{when.astimezone(station.tz):%H:%M} nằm trong giờ yên tĩnh {station.quiet_hours}",
                         hint="chọn giờ khác, hoặc thêm --force nếu là tin khẩn (ví dụ cảnh báo bão)")  # fmt: skip

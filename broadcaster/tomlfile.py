@@ -17,7 +17,9 @@ def parse(text: str, path: Path | str, first_line: int = 1) -> dict:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = _TOML_POS.search(str(exc))
-        line = int(m[1]) + first_line - 1 if m else None
+        # without a position ("at end of document"), an unclosed value: name the last line
+        last = first_line + max(0, len(text.splitlines()) - 1)
+        line = int(m[1]) + first_line - 1 if m else last
         reason = _TOML_POS.sub("", str(exc)).strip()
         column = f", cột {m[2]}" if m else ""
         raise UserError(f"lỗi cú pháp TOML{column}: {reason}", path, line,

@@ -1,0 +1,321 @@
+import json
+from collections import Counter
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import edit_station
+
+from broadcaster.config import Project
+from broadcaster.scripts import Catalogue
+from broadcaster.timetable import Timetable, parse_days
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+HEADER = '[station]\nquiet_hours = "21:30-05:00"\n\n[defaults]\ngap_s = 1.0\n\n'
+
+
+def station_with(station, programs: str) -> Project:
+    text = (station / "schedules.toml").read_text("utf-8")
+    head = text[: text.index("[[program]]")]
+    (station / "schedules.toml").write_text(head + programs, "utf-8")
+    return Project(station)
+
+
+BUSY = """
+[[program]]
+id = "sang"
+name = "Buổi sáng"
+days = "hằng ngày"
+at = ["05:30", "06:15:30"]
+campaign = "cchc-2020"
+per_airing = 2
+
+[[program]]
+id = "chieu"
+name = "Buổi chiều"
+days = ["T2", "T4", "T6"]
+at = ["17:00"]
+from = 2020-03-01
+until = 2020-10-31
+scripts = ["thong-bao-lich-tiep-dan"]
+topic = "mot-cua"
+
+[[program]]
+id = "cuoi-tuan"
+name = "Cuối tuần"
+days = ["sat", "CN"]
+at = ["07:00", "19:00"]
+scripts = ["chinh-sach-cchc"]
+priority = "uu-tien"
+
+[[program]]
+id = "ngay-thuong"
+name = "Ngày thường"
+days = "weekdays"
+at = ["11:00"]
+scripts = ["van-hoa-cong-vu", "quyen-giam-sat"]
+
+[[blackout]]
+from = 2020-04-30
+until = 2020-05-01
+reason = "Nghỉ lễ"
+
+[[blackout]]
+date = 2020-09-02
+reason = "Quốc khánh"
+"""
+
+# The independent expansion: plain loops, day numbers written out by hand.
+INDEPENDENT = {
+    "sang": ({0, 1, 2, 3, 4, 5, 6}, [time(5, 30), time(6, 15, 30)], None, None),
+    "chieu": ({0, 2, 4}, [time(17, 0)], date(2020, 3, 1), date(2020, 10, 31)),
+    "cuoi-tuan": ({5, 6}, [time(7, 0), time(19, 0)], None, None),
+    "ngay-thuong": ({0, 1, 2, 3, 4}, [time(11, 0)], None, None),
+}
+HOLIDAYS = {date(2020, 4, 30), date(2020, 5, 1), date(2020, 9, 2)}
+
+
+def independent(first: date, last: date) -> list[tuple[str, datetime, bool]]:
+    out = []
+    day = first
+    while day <= last:
+        for pid, (days, times, start, end) in INDEPENDENT.items():
+            if (
+                day.weekday() in days
+                and (start is None or day >= start)
+                and (end is None or day <= end)
+            ):
+                out += [(pid, datetime.combine(day, t, TZ), day in HOLIDAYS) for t in times]
+        day += timedelta(days=1)
+    return sorted(out, key=lambda x: x[1])
+
+
+@pytest.fixture
+def busy(station) -> Project:
+    return station_with(station, BUSY)
+
+
+def year():
+    return datetime(2020, 1, 1, tzinfo=TZ), datetime(2021, 1, 1, tzinfo=TZ)
+
+
+def test_a_year_matches_the_independent_expansion(busy):
+    tt = Timetable.load(busy)
+    assert not [p for p in tt.problems if p.is_error]
+    airings = tt.expand(*year(), Catalogue(busy))
+    got = sorted(((a.program_id, a.start, a.cancelled) for a in airings), key=lambda x: x[1])
+    assert got == independent(date(2020, 1, 1), date(2020, 12, 31))
+    # 30/4 (Thu): sang x2, ngay-thuong; 1/5 (Fri) and 2/9 (Wed): sang x2, chieu, ngay-thuong
+    assert sum(a.cancelled for a in airings) == 3 + 4 + 4
+    assert all(a.reason in ("Nghỉ lễ", "Quốc khánh") for a in airings if a.cancelled)
+
+
+def test_expansion_is_deterministic(busy):
+    tt = Timetable.load(busy)
+    a = [(x.program_id, x.start, x.scripts) for x in tt.expand(*year(), Catalogue(busy))]
+    b = [
+        (x.program_id, x.start, x.scripts)
+        for x in Timetable.load(busy).expand(*year(), Catalogue(busy))
+    ]
+    assert a == b
+
+
+def test_apscheduler_triggers_fire_exactly_at_the_expansion(busy):
+    tt = Timetable.load(busy)
+    start, end = year()
+    for program in tt.programs:
+        fires = []
+        for _, trigger in tt.triggers(program):
+            t = trigger.get_next_fire_time(None, start)
+            while t is not None and t < end:
+                fires.append(t)
+                t = trigger.get_next_fire_time(t, t + timedelta(seconds=1))
+        planned = [a.start for a in tt.expand(start, end) if a.program_id == program.id]
+        assert sorted(fires) == planned, program.id
+
+
+def test_rotation_gives_every_script_equal_air(busy):
+    tt = Timetable.load(busy)
+    catalogue = Catalogue(busy)
+    sang = [a for a in tt.expand(*year(), catalogue) if a.program_id == "sang"]
+    assert all(
+        a.scripts == [] for a in sang if a.start.date() < date(2020, 4, 23)
+    )  # none valid yet
+    sang = [a for a in sang if a.start.date() >= date(2020, 4, 23)]
+    pool = [s.id for s in tt.pool(tt.by_id("sang"), catalogue)]
+    assert len(pool) == 8 and all(len(a.scripts) == 2 for a in sang)
+    # chu-de-nam-2020 expires on 31/12/2020, every other script is valid all year from 23/4
+    counts = Counter(s for a in sang for s in a.scripts)
+    assert max(counts.values()) - min(counts.values()) <= 1
+    first_day = [a.scripts for a in sang if a.start.date() == date(2020, 4, 23)]
+    assert first_day[0] != first_day[1]
+    # fixed scripts first, then the rotation, no script twice in an airing
+    chieu = [
+        a for a in tt.expand(*year(), catalogue) if a.program_id == "chieu" and a.start.month == 6
+    ]
+    assert all(a.scripts[0] == "thong-bao-lich-tiep-dan" and len(a.scripts) == 2 for a in chieu)
+    assert {a.scripts[1] for a in chieu} == {"co-che-mot-cua", "tra-ket-qua-qua-buu-dien"}
+
+
+def test_order_rules_emergency_then_priority_then_time(station):
+    project = station_with(
+        station,
+        """
+[[program]]
+id = "a-normal"
+days = "daily"
+at = ["07:00"]
+scripts = ["van-hoa-cong-vu"]
+
+[[program]]
+id = "b-priority"
+days = "daily"
+at = ["07:00"]
+scripts = ["quyen-giam-sat"]
+priority = "priority"
+
+[[program]]
+id = "c-emergency"
+days = "daily"
+at = ["07:00"]
+scripts = ["chi-so-hai-long"]
+priority = "khan-cap"
+""",
+    )
+    airings = Timetable.load(project).expand(
+        datetime(2020, 6, 1, tzinfo=TZ), datetime(2020, 6, 2, tzinfo=TZ)
+    )
+    assert [a.program_id for a in airings] == ["c-emergency", "b-priority", "a-normal"]
+
+
+@pytest.mark.parametrize(("programs", "line", "message"), [
+    ('[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\ncolour = 1\n', 5, "khóa không hợp lệ `colour`"),
+    ('[[program]]\nid = "x"\nat = ["25:00"]\nscripts = ["van-hoa-cong-vu"]\n', 3, "giờ phát không hợp lệ"),
+    ('[[program]]\nid = "x"\ndays = ["T9"]\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\n', 3, "ngày phát không hợp lệ"),
+    ('[[program]]\nid = "x"\nat = ["23:00"]\nscripts = ["van-hoa-cong-vu"]\n', 3, "nằm trong giờ yên tĩnh"),
+    ('[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["khong-co"]\n', 4, "không có bài `khong-co`"),
+    ('[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\npriority = "gấp"\n', 5, "mức ưu tiên không hợp lệ"),
+    ('[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\nfrom = 2020-05-01\nuntil = 2020-04-01\n', 6, "`until` trước `from`"),
+    ('[[program]]\nid = "x"\nat = ["06:00"]\n', 1, "không có bài nào"),
+    ('[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\n\n[[program]]\nid = "x"\nat = ["07:00"]\nscripts = ["van-hoa-cong-vu"]\n', 7, "trùng id chương trình"),
+    ('[[program]]\nid = "x"\nat = ["06:00"\n', 3, "lỗi cú pháp TOML"),
+    ('[[blackout]]\ndate = "mai"\n', 1, "ngày tạm ngừng không hợp lệ"),
+    ('[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["co-che-mot-cua", "dich-vu-cong-truc-tuyen"]\n\n'
+     '[[program]]\nid = "y"\nat = ["06:03"]\nscripts = ["van-hoa-cong-vu"]\n', 1, "chồng lên `y`"),
+])  # fmt: skip
+def test_invalid_timetables_name_the_line(station, cli, programs, line, message):
+    edit_station(station, quiet_hours="21:30-05:00")
+    project = station_with(station, programs)
+    offset = (station / "schedules.toml").read_text("utf-8").index(programs)
+    base = (station / "schedules.toml").read_text("utf-8")[:offset].count("\n")
+    result = cli("schedule", "check", code=1)
+    lines = [
+        x
+        for x in result.output.splitlines()
+        if x.startswith(f"schedules.toml:{base + line}: lỗi: ")
+    ]
+    assert any(message in x for x in lines), result.output
+    assert project.root == station
+
+
+def test_warnings_do_not_fail_the_check(station, cli):
+    edit_station(station, session_limit_minutes=2)
+    station_with(
+        station,
+        '[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["ho-tich-truc-tuyen", "chu-de-nam-2020", "co-che-mot-cua"]\n',
+    )
+    out = cli("schedule", "check").output
+    assert "bài `ho-tich-truc-tuyen` chưa được duyệt" in out
+    assert "bài `chu-de-nam-2020` hết hạn ngày 31/12/2020" in out
+    assert "quá giới hạn 2 phút" in out
+    assert "0 lỗi, 3 cảnh báo" in out
+
+
+def test_station_settings_are_checked(station, cli):
+    edit_station(station, rate_wpm="nhanh", timezone="Mars/Olympus")
+    out = cli("schedule", "check", code=1).output
+    assert "`rate_wpm` phải là số nguyên" in out and "múi giờ không tồn tại: Mars/Olympus" in out
+
+
+def test_sample_station_checks_clean(cli):
+    assert "0 lỗi, 0 cảnh báo" in cli("schedule", "check").output
+
+
+def test_days():
+    assert parse_days("hằng ngày") == frozenset(range(7))
+    assert parse_days(["T2", "thứ 3", "CN"]) == {0, 1, 6}
+    assert parse_days("weekdays") == {0, 1, 2, 3, 4} and parse_days(["sat", "sun"]) == {5, 6}
+    with pytest.raises(ValueError):
+        parse_days(["T8"])
+
+
+def test_schedule_show_json(cli):
+    rows = json.loads(
+        cli(
+            "schedule", "show", "--from", "2020-04-27", "--to", "2020-05-03", "--format", "json"
+        ).stdout
+    )
+    assert rows[0]["start"] == "2020-04-27T06:00:00+07:00" and rows[0]["program"] == "buoi-sang"
+    assert {"program", "start", "priority", "scripts", "duration_s", "cancelled", "reason"} <= set(
+        rows[0]
+    )
+    assert isinstance(rows[0]["scripts"], list) and len(rows[0]["scripts"]) == 2
+    cancelled = [r for r in rows if r["cancelled"]]
+    assert {r["start"][:10] for r in cancelled} == {"2020-04-30", "2020-05-01"}
+    assert all(r["reason"] == "Nghỉ lễ 30/4 và 1/5" for r in cancelled)
+    assert all(r["duration_s"] is None for r in rows)  # nothing rendered in this copy yet
+
+
+def test_schedule_show_real_durations_after_rendering(rendered_station, cli):
+    rows = json.loads(
+        cli(
+            "schedule", "show", "--from", "2020-05-04", "--to", "2020-05-04", "--format", "json"
+        ).stdout
+    )
+    assert all(r["duration_s"] and r["duration_s"] > 60 for r in rows)
+    csv = cli(
+        "schedule", "show", "--from", "2020-05-04", "--to", "2020-05-04", "--format", "csv"
+    ).stdout
+    assert csv.splitlines()[0].startswith("Giờ phát,Chương trình")
+
+
+# -- the queue --------------------------------------------------------------------------------
+def test_queue_add_list_cancel_and_show(cli):
+    out = cli("queue", "add", "van-hoa-cong-vu", "--in", "2h", "--priority", "uu-tien").output
+    assert "Đã xếp #1" in out
+    cli(
+        "queue",
+        "add",
+        "chi-so-hai-long",
+        "--at",
+        (datetime.now(TZ) + timedelta(days=1)).strftime("%Y-%m-%d 10:00"),
+    )
+    items = json.loads(cli("queue", "list", "--format", "json").stdout)
+    assert [(i["id"], i["script_id"], i["priority"]) for i in items] == [
+        (1, "van-hoa-cong-vu", "priority"),
+        (2, "chi-so-hai-long", "normal"),
+    ]
+    shown = json.loads(cli("schedule", "show", "--format", "json").stdout)
+    assert [r["program"] for r in shown if r["trigger"] == "queue"] == ["queue-1", "queue-2"]
+    cli("queue", "cancel", "1")
+    assert [i["id"] for i in json.loads(cli("queue", "list", "--format", "json").stdout)] == [2]
+    assert "không có mục #1" in cli("queue", "cancel", "1", code=1).output
+
+
+def test_queue_refuses_quiet_hours_unless_forced(station, cli):
+    edit_station(station, quiet_hours="00:00-23:59")
+    out = cli("queue", "add", "van-hoa-cong-vu", "--in", "1m", code=1).output
+    assert "giờ yên tĩnh" in out and "--force" in out
+    cli("queue", "add", "van-hoa-cong-vu", "--in", "1m", "--priority", "khan-cap", "--force")
+
+
+def test_queue_refuses_what_cannot_air(cli):
+    assert (
+        "bài chưa được duyệt" in cli("queue", "add", "ho-tich-truc-tuyen", "--now", code=1).output
+    )
+    assert (
+        "thời điểm đã qua"
+        in cli("queue", "add", "van-hoa-cong-vu", "--at", "2020-01-01 06:00", code=1).output
+    )
+    assert "không có bài" in cli("queue", "add", "khong-co", "--now", code=1).output
+    assert "chọn đúng một" in cli("queue", "add", "van-hoa-cong-vu", code=1).output
