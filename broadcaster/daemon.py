@@ -105,20 +105,15 @@ class Daemon:
         for job in self.scheduler.get_jobs():
             if job.id.startswith("program:"):
                 job.remove()
-        for program in self.timetable.programs:
-            for clock, trigger in self.timetable.triggers(program):
-                self.scheduler.add_job(self._program_due, trigger, args=[program.id, clock],
-                                       id=f"program:{program.id}:{clock}", name=program.name)  # fmt: skip
+        for clock, trigger in self.timetable.triggers():
+            self.scheduler.add_job(self._programs_due, trigger, args=[clock], id=f"program:{clock}")
 
-    def _program_due(self, program_id: str, clock) -> None:
-        program = self.timetable.by_id(program_id)
-        if program is None:
-            return
+    def _programs_due(self, clock) -> None:
         current = datetime.now(self.tz)
         when = datetime.combine(current.date(), clock, self.tz)
         if when > current + timedelta(seconds=1):
-            when -= timedelta(days=1)
-        self._submit(self.timetable.airing(program, when, self.catalogue))
+            when -= timedelta(days=1)  # a late run just after midnight
+        self._submit(*self.timetable.due(when, self.catalogue))
 
     def _poll_queue(self) -> None:
         current = now()
@@ -136,23 +131,24 @@ class Daemon:
                 self.scheduler.add_job(self._submit, "date", run_date=item.at, args=[airing],
                                        id=f"queue:{item.id}", misfire_grace_time=None)  # fmt: skip
 
-    def _submit(self, airing: Airing) -> None:
-        """Hand a due airing to the air worker (emergency interrupts what plays)."""
-        if airing.queue_id is not None:
+    def _submit(self, *airings: Airing, check_queue: bool = True) -> None:
+        """Hand airings due together to the air worker at once, so it takes them by the order
+        rules; an emergency interrupts what plays. Queued airings the officer cancelled
+        meanwhile are dropped (not when continuing an interrupted one)."""
+        if check_queue and any(a.queue_id is not None for a in airings):
             still = {i.id for i in airqueue.pending(self.project)}
-            if airing.queue_id not in still:
-                return  # cancelled by the officer meanwhile
-            airqueue.mark(self.project, airing.queue_id, "done")
-        rank = PRIORITIES.index(airing.priority)
+            airings = tuple(a for a in airings if a.queue_id is None or a.queue_id in still)
+            for airing in airings:
+                if airing.queue_id is not None:
+                    airqueue.mark(self.project, airing.queue_id, "done")
         with self.cond:
-            heapq.heappush(self.heap, (rank, airing.start, next(self.counter), airing))
-            if (
-                airing.priority == "emergency"
-                and self.current
-                and self.current.priority != "emergency"
-            ):
-                log.warning("Tin khẩn cấp: ngắt chương trình đang phát")
-                self.interrupt.set()
+            for airing in airings:
+                rank = PRIORITIES.index(airing.priority)
+                heapq.heappush(self.heap, (rank, airing.start, next(self.counter), airing))
+                current = self.current
+                if airing.priority == "emergency" and current and current.priority != "emergency":
+                    log.warning("Tin khẩn cấp: ngắt chương trình đang phát")
+                    self.interrupt.set()
             self.cond.notify()
 
     # -- catching up after downtime ---------------------------------------------------------
@@ -237,7 +233,7 @@ class Daemon:
                     rest = Airing(airing.program_id, airing.name, airing.start, airing.priority,
                                   outcome.remaining, airing.trigger, queue_id=airing.queue_id,
                                   program=airing.program)  # fmt: skip
-                    self._submit_continuation(rest)
+                    self._submit(rest, check_queue=False)
                 elif outcome.remaining:
                     self.airer.record_all(
                         Airing(airing.program_id, airing.name, airing.start, airing.priority,
@@ -248,14 +244,6 @@ class Daemon:
             finally:
                 self.current = None
                 self._heartbeat()
-
-    def _submit_continuation(self, airing: Airing) -> None:
-        with self.cond:
-            heapq.heappush(
-                self.heap,
-                (PRIORITIES.index(airing.priority), airing.start, next(self.counter), airing),
-            )
-            self.cond.notify()
 
     # -- life cycle -------------------------------------------------------------------------
     def _acquire_lock(self) -> None:
@@ -290,7 +278,7 @@ class Daemon:
         self.scheduler.start()
         self.worker = threading.Thread(target=self._worker, name="air-worker", daemon=True)
         self.worker.start()
-        log.info("Đài %s bắt đầu phát theo lịch (%d chương trình).", self.timetable.station.name,
+        log.info("%s bắt đầu phát theo lịch (%d chương trình).", self.timetable.station.name,
                  len(self.timetable.programs))  # fmt: skip
 
     def stop(self) -> None:
@@ -336,7 +324,9 @@ def status(project: Project) -> dict:
     )
     return {
         "running": running,
-        "since": state["started_at"].value if running and "started_at" in state else None,
+        "since": datetime.fromisoformat(state["started_at"].value).astimezone(tz).isoformat()
+        if running and "started_at" in state
+        else None,
         "pid": int(state["pid"].value) if running and "pid" in state else None,
         "heartbeat": state["heartbeat"].value if "heartbeat" in state else None,
         "playing": {"program": playing[0], "script_id": playing[1], "title": playing[2]} if playing else None,

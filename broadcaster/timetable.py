@@ -410,19 +410,29 @@ class Timetable:
             airing.cancelled, airing.reason = True, blackout.reason
         return airing
 
-    def triggers(self, program: Program):
-        """APScheduler CronTriggers for a program, built from day names (never a cron string:
-        APScheduler 3 numbers weekdays from Monday and ANDs day-of-month with day-of-week)."""
+    def triggers(self):
+        """One APScheduler CronTrigger per distinct time of day, on the days any program airs
+        then; its job submits every program due at that time together, so the order rules
+        apply among them. Built from day names, never from a cron string: APScheduler 3
+        numbers weekdays from Monday and ANDs day-of-month with day-of-week."""
         from apscheduler.triggers.cron import CronTrigger
 
-        days = ",".join(DAY_NAMES[d] for d in sorted(program.days))
-        start = datetime.combine(program.start, time(), self.tz) if program.start else None
-        end = datetime.combine(program.end, time(23, 59, 59), self.tz) if program.end else None
+        days: dict[time, set[int]] = {}
+        for program in self.programs:
+            for clock in program.times:
+                days.setdefault(clock, set()).update(program.days)
         return [
-            (clock, CronTrigger(day_of_week=days, hour=clock.hour, minute=clock.minute,
-                                second=clock.second, start_date=start, end_date=end, timezone=self.tz))
-            for clock in program.times
+            (clock, CronTrigger(day_of_week=",".join(DAY_NAMES[d] for d in sorted(days[clock])),
+                                hour=clock.hour, minute=clock.minute, second=clock.second, timezone=self.tz))
+            for clock in sorted(days)
         ]  # fmt: skip
+
+    def due(self, when: datetime, catalogue=None) -> list[Airing]:
+        """The airings of the programs due at ``when`` (a trigger's fire time)."""
+        local = when.astimezone(self.tz)
+        clock = local.time().replace(microsecond=0)
+        return [self.airing(p, local, catalogue) for p in self.programs
+                if clock in p.times and p.active_on(local.date())]  # fmt: skip
 
 
 def chime_paths(timetable: Timetable, program: Program | None) -> tuple[str, str]:
