@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Integer, String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -58,8 +58,8 @@ class AiringRow(Base):
                "seq")  # fmt: skip
 
     def content_hash(self, prev_hash: str) -> str:
-        def plain(v):
-            return v.isoformat() if isinstance(v, datetime) else v
+        def plain(v):  # the same instant hashes the same, whatever zone it came in
+            return v.astimezone(UTC).isoformat() if isinstance(v, datetime) else v
 
         body = json.dumps({k: plain(getattr(self, k)) for k in self.CONTENT}, sort_keys=True,
                           ensure_ascii=False)  # fmt: skip

@@ -1,0 +1,269 @@
+import csv
+import sqlite3
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from broadcaster import evidence
+from broadcaster.config import Project
+from broadcaster.reports import collect, make_report, parse_period
+from broadcaster.scripts import Catalogue
+from broadcaster.timetable import Timetable
+
+
+def span(period, start=None, end=None):
+    s = parse_period(period, start, end)
+    return s.start, s.end, s.label
+
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+Q2 = (datetime(2020, 4, 1, tzinfo=TZ), datetime(2020, 7, 1, tzinfo=TZ))
+
+
+def seed(project: Project) -> dict:
+    """Log Q2 2020 of the sample station: every planned airing aired, except a known few."""
+    tt = Timetable.load(project)
+    catalogue = Catalogue(project)
+    expected = {"aired_items": 0, "seconds": 0.0, "missed_airings": 0, "failed_items": 0, "skipped_items": 0,
+                "planned": 0, "cancelled": 0, "aired_airings": 0, "rows": 0, "topics": {}}  # fmt: skip
+    for n, airing in enumerate(tt.expand(*Q2, catalogue)):
+        if airing.cancelled:
+            expected["cancelled"] += 1
+            continue
+        expected["planned"] += 1
+        fields = {"program_id": airing.program_id, "program_name": airing.name, "airing_key": airing.key,
+                  "trigger": "timetable", "priority": airing.priority, "scheduled_at": airing.start}  # fmt: skip
+        aired_any = False
+        for i, sid in enumerate(airing.scripts):
+            s = catalogue.scripts[sid]
+            item = {
+                **fields,
+                "script_id": sid,
+                "title": s.title,
+                "topic": s.topic,
+                "campaign": s.campaign,
+            }
+            expected["rows"] += 1
+            if n % 17 == 5:
+                evidence.record(project, "missed", error="máy tắt", **item)
+            elif n % 23 == 7 and i == 0:
+                evidence.record(project, "failed", error="mất thiết bị âm thanh", **item)
+                expected["failed_items"] += 1
+            else:
+                start = airing.start + timedelta(seconds=100 * i)
+                row = evidence.open_row(project, started_at=start, **item)
+                evidence.close_row(project, row, "aired", ended_at=start + timedelta(seconds=90))
+                expected["aired_items"] += 1
+                aired_any = True
+                expected["seconds"] += 90
+                expected["topics"][s.topic] = expected["topics"].get(s.topic, 0) + 1
+        if n % 17 == 5:
+            expected["missed_airings"] += 1
+        elif aired_any:
+            expected["aired_airings"] += 1
+    evidence.record(project, "skipped", error="bài chưa được duyệt", script_id="ho-tich-truc-tuyen",
+                    trigger="manual", scheduled_at=datetime(2020, 5, 5, 9, tzinfo=TZ))  # fmt: skip
+    expected["rows"] += 1
+    expected["skipped_items"] += 1
+    return expected
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    import shutil
+
+    from conftest import ROOT, edit_station
+
+    root = tmp_path_factory.mktemp("seeded") / "station"
+    root.mkdir()
+    shutil.copy2(ROOT / "schedules.toml", root)
+    shutil.copytree(ROOT / "scripts_vi", root / "scripts_vi")
+    edit_station(root, engine="espeak", quiet_hours="")
+    project = Project(root)
+    return project, seed(project)
+
+
+def test_periods():
+    assert span("2020-Q2")[:3] == (date(2020, 4, 1), date(2020, 7, 1), "quý II năm 2020")
+    assert span("2020-H1")[:2] == (date(2020, 1, 1), date(2020, 7, 1))
+    assert span("2020-9M")[:3] == (
+        date(2020, 1, 1),
+        date(2020, 10, 1),
+        "9 tháng đầu năm 2020",
+    )
+    assert span("2020")[:2] == (date(2020, 1, 1), date(2021, 1, 1))
+    assert span(None, "2020-04-01", "2020-04-30")[:2] == (
+        date(2020, 4, 1),
+        date(2020, 5, 1),
+    )
+    from broadcaster.errors import UserError
+
+    with pytest.raises(UserError):
+        parse_period("2020-Q5")
+
+
+def test_one_aggregation(seeded):
+    project, exp = seeded
+    d = collect(project, parse_period("2020-Q2"))
+    assert len(d.entries) == exp["rows"]
+    assert d.status_counts["aired"] == exp["aired_items"]
+    assert d.status_counts["failed"] == exp["failed_items"]
+    assert d.status_counts["skipped"] == exp["skipped_items"]
+    assert d.seconds_aired == pytest.approx(exp["seconds"])
+    assert d.planned == exp["planned"] and d.cancelled == exp["cancelled"]
+    assert d.planned_outcomes["missed"] == exp["missed_airings"]
+    assert d.planned_outcomes["aired"] == exp["aired_airings"]
+    assert d.compliance == pytest.approx(100 * exp["aired_airings"] / exp["planned"])
+    assert {g.name: g.items for g in d.by_topic} == exp["topics"]
+    assert d.verified
+
+
+def test_csv_every_airing_with_bom(seeded, tmp_path):
+    project, exp = seeded
+    path = make_report(project, parse_period("2020-Q2"), "csv", tmp_path / "q2.csv")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[0][:4] == ["Số", "Ngày", "Giờ", "Chương trình"]
+    assert len(rows) - 1 == exp["rows"]
+    statuses = [r[9] for r in rows[1:]]
+    assert (
+        statuses.count("đã phát") == exp["aired_items"]
+        and statuses.count("lỗi") == exp["failed_items"]
+    )
+
+
+def test_xlsx_real_numbers_and_dates(seeded, tmp_path):
+    from openpyxl import load_workbook
+
+    project, exp = seeded
+    d = collect(project, parse_period("2020-Q2"))
+    wb = load_workbook(make_report(project, parse_period("2020-Q2"), "xlsx", tmp_path / "q2.xlsx"))
+    assert wb.sheetnames == [
+        "Tổng hợp",
+        "Theo chủ đề",
+        "Theo chiến dịch",
+        "Các lượt phát",
+        "Bị lỡ và lỗi",
+    ]
+    summary = {r[0]: r[1] for r in wb["Tổng hợp"].iter_rows(min_row=2, values_only=True)}
+    assert summary["Số lượt phát bài"] == exp["aired_items"]
+    assert summary["Số buổi phát theo kế hoạch"] == exp["planned"]
+    assert summary["Tỷ lệ thực hiện kế hoạch (%)"] == round(d.compliance, 1)
+    assert summary["Tổng thời lượng đã phát (phút)"] == round(exp["seconds"] / 60, 1)
+    airings = wb["Các lượt phát"]
+    assert airings.max_row - 1 == exp["rows"] and airings.freeze_panes == "A2"
+    assert airings.auto_filter.ref.startswith("A1:K")
+    first = next(airings.iter_rows(min_row=2, values_only=True))
+    assert isinstance(first[1], datetime) and isinstance(first[8], float | int)
+    topics = {r[0]: r[1] for r in wb["Theo chủ đề"].iter_rows(min_row=2, values_only=True)}
+    assert sum(topics.values()) == exp["aired_items"]
+    assert wb["Bị lỡ và lỗi"].max_row - 1 == len(d.problems)
+
+
+def test_docx_layout_read_back(seeded, tmp_path):
+    from docx import Document
+    from docx.shared import Mm
+
+    project, exp = seeded
+    doc = Document(make_report(project, parse_period("2020-Q2"), "docx", tmp_path / "q2.docx"))
+    sec = doc.sections[0]
+    assert (round(sec.page_width / Mm(1)), round(sec.page_height / Mm(1))) == (210, 297)
+    assert [
+        round(m / Mm(1))
+        for m in (sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin)
+    ] == [20, 20, 30, 15]
+    assert (
+        doc.styles["Normal"].font.name == "Times New Roman"
+        and doc.styles["Normal"].font.size.pt == 13
+    )
+    assert sec.different_first_page_header_footer and 'instr="PAGE"' in sec.header._element.xml
+    header = doc.tables[0]
+    left, right = (c.text for c in header.rows[0].cells)
+    assert "ỦY BAN NHÂN DÂN PHƯỜNG PHÚ HỮU" in left and "Số:" in left and "/BC-UBND" in left
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in right and "Độc lập - Tự do - Hạnh phúc" in right
+    motto = next(
+        r for p in header.rows[0].cells[1].paragraphs for r in p.runs if "Độc lập" in r.text
+    )
+    assert motto.bold and motto.underline
+    assert "tblBorders" not in header._tbl.xml
+    texts = [p.text for p in doc.paragraphs]
+    assert "BÁO CÁO" in texts
+    assert any("quý II năm 2020" in t and "loa truyền thanh" in t for t in texts)
+    assert any(f"{exp['aired_items']} lượt phát bài" in t for t in texts)
+    annex = doc.tables[-1]
+    assert len(annex.rows) == exp["rows"] + 1
+    assert annex.rows[0].cells[0].text == "STT"
+    signature = next(t for t in doc.tables if "Nơi nhận:" in t.rows[0].cells[0].text)
+    assert "Nguyễn Văn Minh" in signature.rows[0].cells[1].text
+    assert doc.inline_shapes  # the weekly chart
+
+
+def test_report_command(seeded, tmp_path):
+    from conftest import Cli
+
+    project, _ = seeded
+    out = Cli(project.root)(
+        "report", "--period", "2020-Q2", "--format", "csv", "--out", str(tmp_path / "r.csv")
+    ).output
+    assert "Đã ghi báo cáo quý II năm 2020" in out and (tmp_path / "r.csv").exists()
+
+
+# -- the hash chain -------------------------------------------------------------------------
+@pytest.fixture
+def chained(station):
+    project = Project(station)
+    for i in range(6):
+        evidence.record(project, "aired", script_id=f"bai-{i}", title=f"Bài {i}",
+                        scheduled_at=datetime(2020, 5, 1 + i, 6, tzinfo=TZ))  # fmt: skip
+    assert evidence.verify(project).ok
+    return project, sqlite3.connect(station / "broadcaster.db")
+
+
+def test_verify_catches_an_edited_row(chained, cli):
+    _, db = chained
+    db.execute("UPDATE airing SET status = 'aired', title = 'Bài đã sửa' WHERE id = 3")
+    db.commit()
+    result = cli("log", "verify", code=1)
+    assert "dòng #3: nội dung đã bị sửa" in result.output
+
+
+def test_verify_catches_a_deleted_row(chained, cli):
+    project, db = chained
+    db.execute("DELETE FROM airing WHERE id = 4")
+    db.commit()
+    findings = evidence.verify(project).findings
+    assert any("thiếu 1 dòng trước dòng #5" in f for f in findings)
+
+
+def test_verify_catches_an_inserted_row(chained, cli):
+    project, db = chained
+    db.execute("INSERT INTO airing (station, status, script_id, seq, prev_hash, row_hash, trigger, priority, program_id,"
+               " program_name, airing_key, title, topic, campaign, text, text_sha256, audio_sha256, engine, voice,"
+               " device, error) VALUES ('x', 'aired', 'gia', NULL, '', '', 'manual', 'normal', '', '', '', '', '', '',"
+               " '', '', '', '', '', '', '')")  # fmt: skip
+    db.commit()
+    assert any("được chèn ngoài chuỗi" in f for f in evidence.verify(project).findings)
+    # a forger who slots the row into the chain breaks the link of the row after it
+    db.execute("UPDATE airing SET seq = -seq WHERE seq >= 3")
+    db.execute("UPDATE airing SET seq = 1 - seq WHERE seq < 0")
+    db.execute(
+        "UPDATE airing SET seq = 3, prev_hash = (SELECT row_hash FROM airing WHERE seq = 2) WHERE script_id = 'gia'"
+    )
+    db.commit()
+    findings = evidence.verify(project).findings
+    assert "dòng #3: không nối với dòng trước: có dòng bị xóa hoặc chèn" in findings
+    assert "dòng #7: nội dung đã bị sửa sau khi ghi" in findings
+
+
+def test_log_json_fields(chained, cli):
+    import json
+
+    rows = json.loads(
+        cli("log", "--from", "2020-05-02", "--to", "2020-05-03", "--format", "json").stdout
+    )
+    assert [r["script_id"] for r in rows] == ["bai-1", "bai-2"]
+    assert {"id", "program", "trigger", "priority", "scheduled_at", "started_at", "ended_at", "script_id",
+            "title", "status", "engine", "audio_sha256", "error"} <= set(rows[0])  # fmt: skip
+    assert rows[0]["scheduled_at"] == "2020-05-02T06:00:00+07:00" and rows[0]["started_at"] is None
