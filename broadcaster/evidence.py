@@ -6,11 +6,10 @@ and the previous row's hash), so `log verify` names any row edited, removed or i
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Integer, String, Text, func, select
+from sqlalchemy import Integer, String, Text, func, select, type_coerce
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import Base, UTCDateTime, now, reading, writing
@@ -58,12 +57,25 @@ class AiringRow(Base):
                "seq")  # fmt: skip
 
     def content_hash(self, prev_hash: str) -> str:
-        def plain(v):  # the same instant hashes the same, whatever zone it came in
-            return v.astimezone(UTC).isoformat() if isinstance(v, datetime) else v
+        return chain_hash(prev_hash, [_canonical(getattr(self, k)) for k in self.CONTENT])
 
-        body = json.dumps({k: plain(getattr(self, k)) for k in self.CONTENT}, sort_keys=True,
-                          ensure_ascii=False)  # fmt: skip
-        return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+STORED_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a DateTime in SQLite
+
+
+def _canonical(value):
+    """The same instant hashes the same, whether it came in as an aware datetime (when the row
+    is written) or as the stored UTC text (when the chain is verified)."""
+    if isinstance(value, datetime):
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value.strftime(STORED_TIME)
+    return value
+
+
+def chain_hash(prev_hash: str, values: list) -> str:
+    """sha256 over the previous hash and the row's values (repr keeps None and "None" apart)."""
+    body = "\x1f".join(map(repr, values))
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
 def _seal(session, row: AiringRow) -> None:
@@ -172,22 +184,27 @@ def verify(project) -> Verification:
     or a completed row outside the chain)."""
     findings: list[str] = []
     prev, expected, count = GENESIS, 1, 0
+    times = {"scheduled_at", "started_at", "ended_at"}
+    columns = [type_coerce(getattr(AiringRow, k), String) if k in times else getattr(AiringRow, k)
+               for k in AiringRow.CONTENT]  # fmt: skip
     with reading(project) as s:
-        for row in s.scalars(
-            select(AiringRow).where(AiringRow.seq.is_not(None)).order_by(AiringRow.seq)
-        ):
+        q = select(*columns, AiringRow.prev_hash, AiringRow.row_hash).where(
+            AiringRow.seq.is_not(None)
+        )
+        for *values, prev_hash, row_hash in s.execute(q.order_by(AiringRow.seq)):
+            row_id, seq = values[0], values[-1]
             count += 1
-            if row.seq != expected:
+            if seq != expected:
                 findings.append(
-                    f"thiếu {row.seq - expected} dòng trước dòng #{row.id} (thứ tự {expected}…{row.seq - 1}): đã bị xóa"
+                    f"thiếu {seq - expected} dòng trước dòng #{row_id} (thứ tự {expected}…{seq - 1}): đã bị xóa"
                 )
-            if row.prev_hash != prev:
+            if prev_hash != prev:
                 findings.append(
-                    f"dòng #{row.id}: không nối với dòng trước: có dòng bị xóa hoặc chèn"
+                    f"dòng #{row_id}: không nối với dòng trước: có dòng bị xóa hoặc chèn"
                 )
-            if row.content_hash(row.prev_hash) != row.row_hash:
-                findings.append(f"dòng #{row.id}: nội dung đã bị sửa sau khi ghi")
-            prev, expected = row.row_hash, row.seq + 1
+            if chain_hash(prev_hash, values) != row_hash:
+                findings.append(f"dòng #{row_id}: nội dung đã bị sửa sau khi ghi")
+            prev, expected = row_hash, seq + 1
         strays = s.scalars(
             select(AiringRow.id).where(AiringRow.seq.is_(None), AiringRow.status != "playing")
         )
