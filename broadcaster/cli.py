@@ -280,7 +280,7 @@ def script_retire(ctx, script_id) -> None:
 def render(ctx, ids, engine, force, prune) -> None:
     """Dựng âm thanh cho các bài (tất cả bài đang dùng khi không nêu tên)."""
     from .render import prune as prune_cache
-    from .render import render_many
+    from .render import render_many, to_render
 
     proj = project(ctx).require()
     if prune:
@@ -288,9 +288,10 @@ def render(ctx, ids, engine, force, prune) -> None:
         click.echo(f"Đã xóa {len(removed)} tệp không dùng trong audio/cache/.")
         return
     failed = 0
-    results = list(ids) or None
-    with click.progressbar(length=len(results) if results else 0, label="Đang dựng âm thanh",
-                           file=sys.stderr, show_pos=True) as bar:  # fmt: skip
+    ids = [s.id for s in to_render(proj, ids)]
+    with click.progressbar(
+        length=len(ids), label="Đang dựng âm thanh", file=sys.stderr, show_pos=True
+    ) as bar:
         for sid, result in render_many(proj, ids, engine, force):
             bar.update(1)
             if isinstance(result, Exception):
@@ -298,8 +299,10 @@ def render(ctx, ids, engine, force, prune) -> None:
                 click.secho(f"\n{sid}: lỗi: {result}", fg="red", err=True)
             else:
                 source = "có sẵn" if result.cached else "mới dựng"
-                click.echo(f"\n{sid}: {result.duration_s:.1f} giây, {result.meta['engine']}, "
-                           f"{result.meta['loudness_lufs']} LUFS ({source})", nl=False)  # fmt: skip
+                meta = result.meta
+                click.echo(
+                    f"{sid}: {result.duration_s:.1f} giây, {meta['engine']}, {meta['loudness_lufs']} LUFS ({source})"
+                )
     click.echo()
     if failed:
         raise UserError(f"{failed} bài dựng không thành công")

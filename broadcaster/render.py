@@ -169,16 +169,21 @@ def render_script(project: Project, script: Script, engine: str | None = None,
     raise last_error or EngineError("không có giọng đọc nào dùng được")
 
 
+def to_render(project: Project, ids: Iterable[str] = ()) -> list[Script]:
+    """The named scripts, or all that are not retired."""
+    catalogue = Catalogue(project)
+    if ids:
+        return [catalogue.get(i) for i in ids]
+    return [s for s in catalogue.scripts.values() if s.status != "retired"]
+
+
 def render_many(project: Project, ids: Iterable[str] = (), engine: str | None = None,
                 force: bool = False) -> Iterator[tuple[str, Rendered | Exception]]:  # fmt: skip
     """Render the named scripts (all non-retired ones when none); one failure never stops
     the batch: it is yielded in place of the result."""
     from .tts import EngineError
 
-    catalogue = Catalogue(project)
-    scripts = [catalogue.get(i) for i in ids] if ids else [
-        s for s in catalogue.scripts.values() if s.status != "retired"]  # fmt: skip
-    for script in scripts:
+    for script in to_render(project, ids):
         try:
             yield script.id, render_script(project, script, engine, force)
         except EngineError as exc:

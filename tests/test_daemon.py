@@ -306,5 +306,7 @@ def test_play_and_devices(air, sound):
     assert (row["trigger"], row["status"]) == ("manual", "aired")
     devices = run_cli(air, "devices", env=sound.env)
     assert devices.returncode == 0 and devices.stdout.strip()
+    preview = run_cli(air, "preview", "tin-hai", env=sound.env)
+    assert preview.returncode == 0 and "Đã phát thử tin-hai" in preview.stdout
     bad = run_cli(air, "play", "tin-mot", "--device", "không-có-loa", env=sound.env)
     assert bad.returncode == 1 and log_rows(air)[-1]["status"] == "failed"

@@ -199,3 +199,10 @@ def test_auto_falls_back_to_espeak_and_records_it(standin, station):
     hit = render_script(project, Catalogue(project).get("van-hoa-cong-vu"))
     assert hit.meta["engine"] == "gtts"  # back online: the better voice is rendered and preferred
     assert cached(project, Catalogue(project).get("van-hoa-cong-vu")).meta["engine"] == "gtts"
+
+
+def test_preview_to_a_file(rendered_station, cli, tmp_path):
+    out = tmp_path / "nghe-thu.wav"
+    assert "Đã ghi" in cli("preview", "van-hoa-cong-vu", "--out", str(out)).output
+    lufs, _ = ebur128(out)
+    assert abs(lufs + 16) <= 1
