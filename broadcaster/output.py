@@ -24,8 +24,10 @@ def _width(text: str) -> int:
 def render(rows: list[dict], fmt: str, columns: dict[str, str] | None = None) -> str:
     """``columns`` maps row keys to the Vietnamese headers of the table and CSV forms."""
     if fmt == "json":
-        return json.dumps([{k: _plain(v) for k, v in r.items()} for r in rows],
-                          ensure_ascii=False, indent=2)  # fmt: skip
+        # one object per line: readable, and the C encoder stays in use (indent= disables it)
+        return "[\n" + ",\n".join(json.dumps({k: _plain(v) for k, v in r.items()}, ensure_ascii=False)
+                                   for r in rows) + "\n]"  # fmt: skip
+
     columns = columns or {k: k for k in (rows[0] if rows else {})}
     rows = [
         {k: ("có" if v else "không") if isinstance(v, bool) else v for k, v in r.items()}

@@ -355,7 +355,13 @@ class Timetable:
         local = when.astimezone(self.tz)
         ids = list(program.scripts)
         if program.rotates and catalogue is not None:
-            pool = [s for s in self.pool(program, catalogue, pools) if s.valid_on(local.date())]
+            day = local.date()
+            valid = pools.get((program.id, day)) if pools is not None else None
+            if valid is None:  # the pool of a day, shared by that day's airings of the program
+                valid = [s for s in self.pool(program, catalogue, pools) if s.valid_on(day)]
+                if pools is not None:
+                    pools[(program.id, day)] = valid
+            pool = valid
             if pool:
                 k = program.airing_number(local.date(), local.time().replace(microsecond=0))
                 for j in range(min(program.per_airing, len(pool))):

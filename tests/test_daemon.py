@@ -300,8 +300,11 @@ def test_one_daemon_per_station(air, sound):
 
 
 def test_play_and_devices(air, sound):
+    edit(air, "station", pre_roll="echo bat-am-ly >> hooks.txt", pre_roll_wait_s=0.2,
+         post_roll="echo tat-am-ly >> hooks.txt")  # fmt: skip
     result = run_cli(air, "play", "tin-mot", env=sound.env)
     assert result.returncode == 0, result.stderr
+    assert (air / "hooks.txt").read_text().split() == ["bat-am-ly", "tat-am-ly"]
     row = log_rows(air)[0]
     assert (row["trigger"], row["status"]) == ("manual", "aired")
     devices = run_cli(air, "devices", env=sound.env)
