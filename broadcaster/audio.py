@@ -125,20 +125,8 @@ def normalize(x: np.ndarray, sample_rate: int, target_lufs: float) -> np.ndarray
     return x
 
 
-@dataclass(frozen=True)
-class Processing:
-    """Everything that shapes the sound after the voice; part of the cache key."""
-
-    sample_rate: int = 48000
-    loudness_lufs: float = -16.0
-    highpass_hz: float = 180.0
-
-    def key(self) -> dict:
-        return {"rate": self.sample_rate, "lufs": self.loudness_lufs, "hp": self.highpass_hz,
-                "limiter": "v1"}  # fmt: skip
-
-
-def process(seg: AudioSegment, p: Processing) -> AudioSegment:
+def process(seg: AudioSegment, p) -> AudioSegment:
+    """``p`` is a render.Processing: rate, loudness target, high-pass."""
     x = samples(trim(station_format(seg, p.sample_rate)))
     if p.highpass_hz > 0:
         from scipy.signal import butter, sosfilt
@@ -187,11 +175,3 @@ def write_wav(seg: AudioSegment, path: Path) -> str:
     os.chmod(tmp, 0o644)  # mkstemp makes 0600 files
     os.replace(tmp, path)
     return hashlib.sha256(data).hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()

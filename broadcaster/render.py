@@ -35,9 +35,28 @@ class Rendered:
         return self.meta["duration_s"]
 
 
-def processing(project: Project):
-    from .audio import Processing
+@dataclass(frozen=True)
+class Processing:
+    """Everything that shapes the sound after the voice; part of the cache key."""
 
+    sample_rate: int = 48000
+    loudness_lufs: float = -16.0
+    highpass_hz: float = 180.0
+
+    def key(self) -> dict:
+        return {"rate": self.sample_rate, "lufs": self.loudness_lufs, "hp": self.highpass_hz,
+                "limiter": "v1"}  # fmt: skip
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def processing(project: Project) -> Processing:
     st = project.station
     return Processing(st.sample_rate, st.loudness_lufs, st.highpass_hz)
 
@@ -64,8 +83,6 @@ def _key(payload: dict) -> str:
 
 
 def cache_key(project: Project, script: Script, engine: str, voice: str, rate: int) -> str:
-    from .audio import file_sha256
-
     proc = processing(project).key()
     if script.audio:
         return _key({"recorded": file_sha256(project.root / script.audio), "proc": proc})
@@ -192,7 +209,7 @@ def render_many(project: Project, ids: Iterable[str] = (), engine: str | None = 
 
 def chime(project: Project, relative: str) -> Path | None:
     """The chime file processed to the station's level (cached); None when there is none."""
-    from .audio import decode, file_sha256, measure, process, write_wav
+    from .audio import decode, measure, process, write_wav
 
     if not relative:
         return None

@@ -99,9 +99,9 @@ class Program:
         anchor = self.start or ROTATION_EPOCH
         span = (day - anchor).days
         weeks, rest = divmod(span, 7)
-        before = weeks * len(self.days) + sum(
-            1 for i in range(rest) if (anchor + timedelta(days=i)).weekday() in self.days)  # fmt: skip
-        return before * len(self.times) + sorted(self.times).index(at)
+        first = anchor.weekday()
+        before = weeks * len(self.days) + sum((first + i) % 7 in self.days for i in range(rest))
+        return before * len(self.times) + self.times.index(at)  # times are kept sorted
 
 
 @dataclass(frozen=True)
@@ -456,6 +456,7 @@ class Durations:
         self.project, self.timetable, self.catalogue = project, timetable, catalogue
         self._scripts: dict[str, tuple[float, bool]] = {}
         self._chimes: dict[str, float] = {}
+        self._airings: dict[tuple, tuple[float, bool]] = {}
 
     def script(self, script_id: str) -> tuple[float, bool]:
         """(seconds, real) for a script."""
@@ -485,6 +486,12 @@ class Durations:
         return self._chimes[relative]
 
     def airing(self, airing: Airing) -> tuple[float, bool]:
+        key = (airing.program_id, tuple(airing.scripts))
+        if key not in self._airings:
+            self._airings[key] = self._airing(airing)
+        return self._airings[key]
+
+    def _airing(self, airing: Airing) -> tuple[float, bool]:
         parts = [self.script(s) for s in airing.scripts]
         chime_in, chime_out = chime_paths(self.timetable, airing.program)
         gap = self.timetable.defaults.gap_s

@@ -13,7 +13,7 @@ __all__ = ["Span", "collect", "make_report", "parse_period"]
 
 def make_report(project: Project, span: Span, fmt: str, out: Path | None = None) -> Path:
 
-    data = collect(project, span, verify=fmt != "csv")  # a CSV is rows only, it states nothing
+    data = collect(project, span, full=fmt != "csv")  # a CSV is rows only: it states nothing
     out = Path(out) if out else project.root / "reports" / f"bao-cao-{span.slug}.{fmt}"
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")

@@ -128,7 +128,9 @@ class ReportData:
 _RANK = ("aired", "interrupted", "failed", "skipped", "missed", "cancelled")
 
 
-def collect(project: Project, span: Span, verify: bool = True) -> ReportData:
+def collect(project: Project, span: Span, full: bool = True) -> ReportData:
+    """The rows of the period and every number the reports state. ``full=False`` (for the CSV,
+    which is rows only) leaves the numbers empty: no aggregation, plan or chain check."""
     from sqlalchemy import String, func, select, type_coerce
 
     from .. import evidence
@@ -175,7 +177,7 @@ def collect(project: Project, span: Span, verify: bool = True) -> ReportData:
 
     by: dict[str, dict[str, Group]] = {"topic": {}, "campaign": {}, "program_id": {}}
     names: dict[str, str] = {}
-    for e in aired:
+    for e in aired if full else ():
         names[e.program_id] = e.program_name
         for field_name, groups in by.items():
             k = getattr(e, field_name)
@@ -193,14 +195,14 @@ def collect(project: Project, span: Span, verify: bool = True) -> ReportData:
     # Planned versus aired: each planned airing's outcome is the best status logged for it.
     timetable = Timetable.load(project)
     outcomes: dict[str, str] = {}
-    for e in entries:
+    for e in entries if full else ():
         if e.airing_key:
             best = outcomes.get(e.airing_key)
             if best is None or _RANK.index(e.status) < _RANK.index(best):
                 outcomes[e.airing_key] = e.status
     planned_outcomes: Counter = Counter()
     planned = cancelled = 0
-    for airing in timetable.expand(start, end):
+    for airing in timetable.expand(start, end) if full else ():
         if airing.cancelled:
             cancelled += 1
             continue
@@ -208,7 +210,7 @@ def collect(project: Project, span: Span, verify: bool = True) -> ReportData:
         planned_outcomes[outcomes.get(airing.key, "unlogged")] += 1
     weeks: Counter = Counter()
     keys_seen: set[str] = set()
-    for e in aired:
+    for e in aired if full else ():
         key = e.airing_key or f"row-{e.id}"
         if key not in keys_seen:
             keys_seen.add(key)
@@ -219,7 +221,7 @@ def collect(project: Project, span: Span, verify: bool = True) -> ReportData:
     while monday < span.end:
         weekly.append((monday, weeks.get(monday, 0)))
         monday += timedelta(days=7)
-    v = evidence.verify(project) if verify else evidence.Verification(True, 0, "", [])
+    v = evidence.verify(project) if full else evidence.Verification(True, 0, "", [])
     return ReportData(
         span=span, project=project, generated=datetime.now(tz), entries=entries,
         status_counts=status_counts, airings_aired=len(keys_seen),

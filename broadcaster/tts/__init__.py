@@ -6,7 +6,10 @@
 
 from __future__ import annotations
 
-from pydub import AudioSegment
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydub import AudioSegment
 
 
 class EngineError(Exception):

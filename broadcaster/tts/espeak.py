@@ -8,8 +8,6 @@ import ctypes
 import threading
 from functools import cache
 
-from pydub import AudioSegment
-
 from . import Engine, EngineError
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2
@@ -75,7 +73,9 @@ class EspeakEngine(Engine):
     def version(self) -> str:
         return "espeak-ng " + library().version
 
-    def speak(self, text: str, voice: str, rate_wpm: int) -> AudioSegment:
+    def speak(self, text: str, voice: str, rate_wpm: int):
+        from pydub import AudioSegment
+
         lib = library()
         pcm = lib.synth(text, voice or "vi", rate_wpm)
         return AudioSegment(data=pcm, sample_width=2, frame_rate=lib.sample_rate, channels=1)

@@ -6,8 +6,6 @@ from __future__ import annotations
 import io
 import time
 
-from pydub import AudioSegment
-
 from . import Engine, EngineError
 
 
@@ -43,7 +41,7 @@ class GttsEngine(Engine):
                     break  # refused for good: no point retrying
         raise EngineError(f"gTTS không trả lời (cần Internet): {last}")
 
-    def speak(self, text: str, voice: str, rate_wpm: int) -> AudioSegment:
+    def speak(self, text: str, voice: str, rate_wpm: int):
         from ..audio import DecodeError, decode_bytes
 
         data = self.mp3(text)
