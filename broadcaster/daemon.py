@@ -29,6 +29,7 @@ log = logging.getLogger("broadcaster")
 WATCH_SECONDS = 2
 HEARTBEAT_SECONDS = 15
 RENDER_AHEAD = timedelta(hours=24)
+MISSED = "máy phát tắt hoặc phần mềm không chạy vào giờ phát"
 
 
 class Daemon:
@@ -96,6 +97,7 @@ class Daemon:
                     self.timetable = timetable
                     self._schedule_programs()
                     log.info("Đã nạp lại lịch phát và các bài.")
+                self.scheduler.add_job(self._render_ahead, id="render-now", replace_existing=True)
             self._poll_queue()
         except Exception:
             log.exception("Lỗi khi nạp lại lịch")
@@ -125,7 +127,13 @@ class Daemon:
             blackout = self.timetable.blackout_at(item.at)
             if blackout and item.priority != "emergency":
                 airing.cancelled, airing.reason = True, blackout.reason
-            if item.at <= current:
+            if item.at < current - self.grace:  # due while the daemon was not running
+                self.airer.record_all(airing, "missed", MISSED, self.catalogue)
+                airqueue.mark(self.project, item.id, "missed")
+                log.warning(
+                    "Bị lỡ: phát theo hàng đợi #%d lúc %s", item.id, item.at.astimezone(self.tz)
+                )
+            elif item.at <= current:
                 self._submit(airing)
             else:
                 self.scheduler.add_job(self._submit, "date", run_date=item.at, args=[airing],
@@ -162,8 +170,8 @@ class Daemon:
         since = datetime.fromisoformat(state["heartbeat"].value)
         current = now()
         timetable, catalogue = self.timetable, self.catalogue
-        queued = airqueue.queued_airings(self.project, timetable, since - self.grace, current)
-        airings = timetable.expand(since - self.grace, current, catalogue, queued)
+        # the timetable only: queued airings are caught up by _poll_queue
+        airings = timetable.expand(since - self.grace, current, catalogue)
         logged = evidence.logged_keys(self.project, since - self.grace - timedelta(days=1), current)
         for airing in airings:
             if airing.key in logged:
@@ -171,18 +179,9 @@ class Daemon:
             if airing.cancelled:
                 self.airer.record_all(airing, "cancelled", airing.reason, catalogue)
             elif current - airing.start > self.grace:
-                self.airer.record_all(
-                    airing,
-                    "missed",
-                    "máy phát tắt hoặc phần mềm không chạy vào giờ phát",
-                    catalogue,
-                )
-                if airing.queue_id is not None:
-                    airqueue.mark(self.project, airing.queue_id, "missed")
+                self.airer.record_all(airing, "missed", MISSED, catalogue)
                 log.warning("Bị lỡ: %s lúc %s", airing.name, airing.start.astimezone(self.tz))
             else:
-                if airing.queue_id is not None:
-                    self.queued_ids.add(airing.queue_id)
                 log.info("Phát muộn (trong thời gian cho phép): %s", airing.name)
                 self._submit(airing)
 

@@ -313,3 +313,18 @@ def test_play_and_devices(air, sound):
     assert preview.returncode == 0 and "Đã phát thử tin-hai" in preview.stdout
     bad = run_cli(air, "play", "tin-mot", "--device", "không-có-loa", env=sound.env)
     assert bad.returncode == 1 and log_rows(air)[-1]["status"] == "failed"
+
+
+def test_a_queued_airing_due_while_stopped_is_missed_not_aired_late(air, sound):
+    edit(air, "defaults", late_grace_minutes=0.05)  # 3 seconds
+    assert run_cli(air, "queue", "add", "tin-mot", "--in", "1s").returncode == 0
+    time.sleep(5)
+    daemon = Daemon(air, sound).start()
+    time.sleep(1)
+    daemon.stop()
+    rows = log_rows(air)
+    assert [(r["trigger"], r["script_id"], r["status"]) for r in rows] == [
+        ("queue", "tin-mot", "missed")
+    ]
+    items = json.loads(run_cli(air, "queue", "list", "--format", "json").stdout)
+    assert items == []
