@@ -24,7 +24,6 @@ class Outcome:
 
     statuses: list[tuple[str, str]] = field(default_factory=list)
     remaining: list[str] = field(default_factory=list)
-    interrupted: bool = False
 
 
 class Airer:
@@ -43,13 +42,20 @@ class Airer:
             "campaign": script.campaign if script else "", "device": self.player.device_label,
         }  # fmt: skip
 
+    def _record(
+        self, out: Outcome, status: str, error: str, airing: Airing, sid: str, script=None
+    ) -> None:
+        """Log an item that did not play at all."""
+        evidence.record(self.project, status, error=error, **self._fields(airing, sid, script))
+        out.statuses.append((sid, status))
+
     def record_all(self, airing: Airing, status: str, error: str, catalogue=None) -> Outcome:
         """Log every item of an airing that did not air at all (missed, cancelled, failed)."""
         out = Outcome()
         for sid in airing.scripts or [""]:
-            script = catalogue.scripts.get(sid) if catalogue else None
-            evidence.record(self.project, status, error=error, **self._fields(airing, sid, script))
-            out.statuses.append((sid, status))
+            self._record(
+                out, status, error, airing, sid, catalogue.scripts.get(sid) if catalogue else None
+            )
         return out
 
     def _prepare(self, airing: Airing, catalogue, out: Outcome) -> list[tuple]:
@@ -62,10 +68,7 @@ class Airer:
             script = catalogue.scripts.get(sid)
             reason = "không có bài này trong scripts_vi/" if script is None else script.airable(day)
             if reason:
-                evidence.record(
-                    self.project, "skipped", error=reason, **self._fields(airing, sid, script)
-                )
-                out.statuses.append((sid, "skipped"))
+                self._record(out, "skipped", reason, airing, sid, script)
                 log.warning("Bỏ qua bài %s: %s", sid, reason)
                 continue
             gain = airing.program.volume_db if airing.program else 0.0
@@ -73,9 +76,9 @@ class Airer:
                 rendered = render_script(self.project, script)
                 pcm = load_wav(rendered.path, self.project.station.sample_rate, gain)
             except Exception as exc:  # a failed engine or a corrupt file fails this item only
-                evidence.record(self.project, "failed", error=f"không có âm thanh để phát: {exc}",
-                                **self._fields(airing, sid, script))  # fmt: skip
-                out.statuses.append((sid, "failed"))
+                self._record(
+                    out, "failed", f"không có âm thanh để phát: {exc}", airing, sid, script
+                )
                 log.error("Lỗi âm thanh bài %s: %s", sid, exc)
                 continue
             ready.append((script, rendered, pcm))
@@ -153,7 +156,6 @@ class Airer:
             evidence.close_row(self.project, rows.pop(script.id), status, ended_at=when,
                                error="" if completed else "bị ngắt")  # fmt: skip
             out.statuses.append((script.id, status))
-            out.interrupted |= not completed
 
         try:
             result = self.player.play(
@@ -168,13 +170,7 @@ class Airer:
                 out.statuses.append((sid, "failed"))
             for script, _, _ in playable:
                 if script.id not in started:
-                    evidence.record(
-                        self.project,
-                        "failed",
-                        error=str(exc),
-                        **self._fields(airing, script.id, script),
-                    )
-                    out.statuses.append((script.id, "failed"))
+                    self._record(out, "failed", str(exc), airing, script.id, script)
         finally:
             self.playing = None
             self._hook(st.post_roll)

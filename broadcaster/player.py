@@ -224,8 +224,8 @@ def device_available(device: str = "") -> bool:
     import miniaudio
 
     try:
-        Player(device)._device_id()
-        miniaudio.PlaybackDevice(nchannels=1, sample_rate=48000).close()
+        device_id = Player(device)._device_id()
+        miniaudio.PlaybackDevice(nchannels=1, sample_rate=48000, device_id=device_id).close()
         return True
     except (PlayerError, miniaudio.MiniaudioError):
         return False
