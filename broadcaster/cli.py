@@ -624,10 +624,9 @@ def report(ctx, period, start, end, fmt, out) -> None:
 
 
 @main.command()
-@click.option("--keep", is_flag=True, help="Giữ lại thư mục tạm sau khi chạy.")
 @click.pass_context
-def demo(ctx, keep) -> None:
+def demo(ctx) -> None:
     """Chạy thử toàn bộ trên một bản sao của đài mẫu (không cần Internet)."""
     from .demo import run_demo
 
-    run_demo(project(ctx), keep, echo=click.echo)
+    run_demo(project(ctx), echo=click.echo)

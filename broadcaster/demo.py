@@ -40,7 +40,7 @@ def _offline(project: Project) -> None:
     project.reload()
 
 
-def run_demo(source: Project, keep: bool = False, echo=print) -> Path:
+def run_demo(source: Project, echo=print) -> Path:
     from . import evidence
     from .airing import Airer
     from .player import Player, WavWriter, device_available
@@ -58,18 +58,20 @@ def run_demo(source: Project, keep: bool = False, echo=print) -> Path:
     echo(f"2. Kiểm tra bài: {report.summary[-1]}")
 
     echo("3. Dựng âm thanh (đọc số, ngày, chữ viết tắt; chuẩn hóa độ lớn -16 LUFS):")
+    durations = {}
     for sid, result in render_many(project):
         if isinstance(result, Exception):
             echo(f"   {sid}: lỗi: {result}")
         else:
+            durations[sid] = result.duration_s
             echo(f"   {sid}: {result.duration_s:.1f} giây, {result.meta['loudness_lufs']} LUFS")
 
     catalogue = Catalogue(project)
-    short = sorted(
-        (s for s in catalogue.scripts.values() if s.approved), key=lambda s: len(s.body)
-    )[:2]
+    # the shortest approved item, between the chimes: the demo stays under a minute on loudspeakers
+    short = min((s for s in catalogue.scripts.values() if s.approved and s.id in durations),
+                key=lambda s: durations[s.id])  # fmt: skip
     airing = Airing("chay-thu", "Chương trình chạy thử", datetime.now(project.station.tz), "normal",
-                    [s.id for s in short], trigger="manual")  # fmt: skip
+                    [short.id], trigger="manual")  # fmt: skip
     st = project.station
     if device_available(st.device):
         player, where = Player(st.device, st.sample_rate), "trên thiết bị âm thanh mặc định"
@@ -96,7 +98,7 @@ def run_demo(source: Project, keep: bool = False, echo=print) -> Path:
     period = f"{now.year}-Q{(now.month - 1) // 3 + 1}"
     path = make_report(project, parse_period(period), "docx", folder / f"bao-cao-{period}.docx")
     echo(f"6. Báo cáo mẫu {period}: {path}")
-    echo(f"Xong sau {time.monotonic() - began:.1f} giây. Thư mục chạy thử: {folder}")
-    if not keep:
-        echo("(Dùng --keep để giữ lại; thư mục tạm sẽ bị hệ điều hành dọn.)")
+    echo(
+        f"Xong sau {time.monotonic() - began:.1f} giây. Mọi tệp của lần chạy thử nằm trong {folder}"
+    )
     return folder

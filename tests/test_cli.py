@@ -64,3 +64,18 @@ def test_project_from_environment(station):
 def test_not_a_station(tmp_path):
     result = Cli(tmp_path)("script", "list", code=1)
     assert "không phải thư mục đài" in result.output
+
+
+def test_demo_runs_the_whole_chain_without_a_sound_device(tmp_path):
+    from conftest import ROOT
+
+    result = run_cli(
+        ROOT, "demo", env={"PULSE_SERVER": f"unix:{tmp_path}/no-sound-server"}, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "0 lỗi" in out and "thong-bao-lich-tiep-dan: aired" in out
+    wav = Path(out.split("vào tệp ")[1].split(" (máy không có")[0])
+    assert wav.stat().st_size > 48000 * 2 * 15  # chimes and the announcement, mono 16-bit
+    report = Path(out.split("6. Báo cáo mẫu ")[1].split(": ", 1)[1].splitlines()[0])
+    assert report.exists() and "Kiểm tra toàn vẹn: đạt" in out
