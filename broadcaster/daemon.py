@@ -14,6 +14,7 @@ import itertools
 import logging
 import os
 import threading
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from . import evidence
@@ -40,7 +41,6 @@ class Daemon:
         self.catalogue = Catalogue(project)
         self.airer = Airer(project, player)
         self.tz = self.timetable.tz
-        self.grace = timedelta(minutes=self.timetable.defaults.late_grace_minutes)
         self.heap: list[tuple] = []
         self.counter = itertools.count()
         self.cond = threading.Condition()
@@ -52,6 +52,11 @@ class Daemon:
         self._signature = self._files_signature()
         self._lock = None
         self.scheduler = None
+
+    @property
+    def grace(self) -> timedelta:
+        """How late an airing may still start (from the timetable in use)."""
+        return timedelta(minutes=self.timetable.defaults.late_grace_minutes)
 
     # -- the timetable, reloaded when its files change -------------------------------------
     def _load_timetable(self, initial: bool = False) -> Timetable | None:
@@ -228,16 +233,13 @@ class Daemon:
                 self.interrupt.clear()
             try:
                 outcome = self.airer.air(airing, self.catalogue, self.timetable, self.interrupt)
-                if outcome.remaining and not self.stopping.is_set():
-                    rest = Airing(airing.program_id, airing.name, airing.start, airing.priority,
-                                  outcome.remaining, airing.trigger, queue_id=airing.queue_id,
-                                  program=airing.program)  # fmt: skip
-                    self._submit(rest, check_queue=False)
-                elif outcome.remaining:
-                    self.airer.record_all(
-                        Airing(airing.program_id, airing.name, airing.start, airing.priority,
-                               outcome.remaining, airing.trigger, queue_id=airing.queue_id),
-                        "interrupted", "chưa phát: phần mềm dừng giữa chương trình", self.catalogue)  # fmt: skip
+                if outcome.remaining:  # interrupted before these items started
+                    rest = replace(airing, scripts=outcome.remaining)
+                    if self.stopping.is_set():
+                        reason = "chưa phát: phần mềm dừng giữa chương trình"
+                        self.airer.record_all(rest, "interrupted", reason, self.catalogue)
+                    else:
+                        self._submit(rest, check_queue=False)  # the program goes on after it
             except Exception:
                 log.exception("Lỗi khi phát %s", airing.name)
             finally:
