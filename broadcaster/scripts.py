@@ -270,7 +270,7 @@ def spoken_reading(project: Project, script: Script):
     return project.reader.read(script.title + ".\n\n" + script.body)
 
 
-def check_script(project: Project, script: Script) -> list[Problem]:
+def check_script(project: Project, script: Script, seconds: float) -> list[Problem]:
     """The warnings a script's text earns: NFC, unknown abbreviations, long sentences, length."""
     rel = project.relative(script.path)
     warnings: list[Problem] = []
@@ -298,7 +298,6 @@ def check_script(project: Project, script: Script) -> list[Problem]:
             line = script.body_line + script.body.count("\n", 0, sentence.offset)
             warn(line, f"câu dài {count} tiếng khi đọc (quá {MAX_SENTENCE_SYLLABLES})",
                  "tách thành câu ngắn cho người nghe dễ theo dõi")  # fmt: skip
-    seconds = duration_of(project, script)
     limit = project.station.session_limit_minutes * 60
     if seconds > limit:
         warn(1, f"bài dài {seconds / 60:.1f} phút, quá giới hạn {limit / 60:.0f} phút của một buổi",
@@ -455,8 +454,9 @@ def check_scripts(
             (s for s in catalogue.scripts.values() if s.path.resolve() == path.resolve()), None
         )
         if script is not None:
-            problems += check_script(project, script)
-            summary.append(f"{script.id}: {_minutes(duration_of(project, script))}")
+            seconds = duration_of(project, script)
+            problems += check_script(project, script, seconds)
+            summary.append(f"{script.id}: {_minutes(seconds)}")
     errors = sum(p.is_error for p in problems)
     summary.append(
         f"Đã kiểm tra {len(selected)} bài: {errors} lỗi, {len(problems) - errors} cảnh báo."
