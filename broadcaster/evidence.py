@@ -191,7 +191,7 @@ def verify(project) -> Verification:
         q = select(*columns, AiringRow.prev_hash, AiringRow.row_hash).where(
             AiringRow.seq.is_not(None)
         )
-        for *values, prev_hash, row_hash in s.execute(q.order_by(AiringRow.seq)):
+        for *values, prev_hash, row_hash in s.connection().execute(q.order_by(AiringRow.seq)):
             row_id, seq = values[0], values[-1]
             count += 1
             if seq != expected:

@@ -170,7 +170,7 @@ def collect(project: Project, span: Span, full: bool = True) -> ReportData:
             .where(when >= start, when < end, AiringRow.status != "playing")
             .order_by(when, AiringRow.id)
         )
-        entries = [entry(r) for r in s.execute(q)]
+        entries = [entry(r) for r in s.connection().execute(q)]  # Core: no ORM row loading
     status_counts = Counter(e.status for e in entries)
     aired = [e for e in entries if e.status == "aired"]
     topics = project.station.topics
