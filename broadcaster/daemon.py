@@ -128,10 +128,7 @@ class Daemon:
             if item.id in self.queued_ids:
                 continue
             self.queued_ids.add(item.id)
-            airing = airqueue.to_airing(item)
-            blackout = self.timetable.blackout_at(item.at)
-            if blackout and item.priority != "emergency":
-                airing.cancelled, airing.reason = True, blackout.reason
+            airing = self.timetable.apply_blackout(airqueue.to_airing(item))
             if item.at < current - self.grace:  # due while the daemon was not running
                 self.airer.record_all(airing, "missed", MISSED, self.catalogue)
                 airqueue.mark(self.project, item.id, "missed")

@@ -93,14 +93,6 @@ def pending(project, until: datetime | None = None) -> list[QueueItem]:
         return list(s.scalars(q))
 
 
-def items(project, include_done: bool = False) -> list[QueueItem]:
-    with reading(project) as s:
-        q = select(QueueItem).order_by(QueueItem.at, QueueItem.id)
-        if not include_done:
-            q = q.where(QueueItem.status == "pending")
-        return list(s.scalars(q))
-
-
 def cancel(project, item_id: int) -> QueueItem:
     with writing(project) as s:
         item = s.get(QueueItem, item_id)
@@ -125,11 +117,11 @@ def to_airing(item: QueueItem) -> Airing:
                   trigger="queue", queue_id=item.id)  # fmt: skip
 
 
-def queued_airings(project, timetable, start: datetime, end: datetime) -> list[Airing]:
+def queued_airings(project, start: datetime, end: datetime) -> list[Airing]:
     return [to_airing(i) for i in pending(project, end) if i.at >= start]
 
 
 def rows(project, tz) -> list[dict]:
     return [{"id": i.id, "script_id": i.script_id, "at": i.at.astimezone(tz).isoformat(),
              "priority": i.priority, "priority_label": PRIORITY_LABELS[i.priority],
-             "forced": i.forced, "status": i.status} for i in items(project)]  # fmt: skip
+             "forced": i.forced, "status": i.status} for i in pending(project)]  # fmt: skip

@@ -349,6 +349,13 @@ class Timetable:
     def blackout_at(self, when: datetime) -> Blackout | None:
         return next((b for b in self.blackouts if b.covers(when)), None)
 
+    def apply_blackout(self, airing: Airing) -> Airing:
+        """A queued airing in a blackout is cancelled, unless it is an emergency."""
+        blackout = self.blackout_at(airing.start)
+        if blackout and airing.priority != "emergency":
+            airing.cancelled, airing.reason = True, blackout.reason
+        return airing
+
     def resolve(self, program: Program, when: datetime, pools: dict | None = None,
                 catalogue=None) -> list[str]:  # fmt: skip
         """The script ids of one airing of ``program`` at ``when``, in play order."""
@@ -399,12 +406,7 @@ class Timetable:
                     if start <= when < end:
                         out.append(self.airing(program, when, catalogue, pools))
             day += timedelta(days=1)
-        for item in queued:
-            if start <= item.start < end:
-                blackout = self.blackout_at(item.start)
-                if blackout and item.priority != "emergency":
-                    item.cancelled, item.reason = True, blackout.reason
-                out.append(item)
+        out += [self.apply_blackout(item) for item in queued if start <= item.start < end]
         out.sort(key=lambda a: a.sort_key)
         return out
 
@@ -512,7 +514,7 @@ def planned(project: Project, start: datetime, end: datetime, with_queue: bool =
     if with_queue:
         from .queue import queued_airings
 
-        queued = queued_airings(project, timetable, start, end)
+        queued = queued_airings(project, start, end)
     return timetable, catalogue, timetable.expand(start, end, catalogue, queued)
 
 
