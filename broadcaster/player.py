@@ -75,6 +75,18 @@ def silence(seconds: float, sample_rate: int) -> Clip:
     return Clip(np.zeros(round(seconds * sample_rate), dtype="<i2"))
 
 
+def release(device) -> None:
+    """Close a miniaudio device *and* the context it made for itself: pyminiaudio's close()
+    leaves that context (one sound-server connection) open, and PulseAudio refuses the 65th."""
+    import miniaudio
+
+    context = getattr(device, "_context", None)
+    device.close()
+    if context is not None:
+        miniaudio.lib.ma_context_uninit(context)
+        device._context = None
+
+
 def list_devices() -> list[str]:
     import miniaudio
 
@@ -186,7 +198,7 @@ class Player:
                     on_end(clip.label, _utc(end), True)
             return Result(True, _utc(t0), _utc(t0 + len(pcm) / self.sample_rate))
         finally:
-            device.close()
+            release(device)
 
 
 class WavWriter(Player):
@@ -225,7 +237,7 @@ def device_available(device: str = "") -> bool:
 
     try:
         device_id = Player(device)._device_id()
-        miniaudio.PlaybackDevice(nchannels=1, sample_rate=48000, device_id=device_id).close()
+        release(miniaudio.PlaybackDevice(nchannels=1, sample_rate=48000, device_id=device_id))
         return True
     except (PlayerError, miniaudio.MiniaudioError):
         return False

@@ -121,6 +121,21 @@ def cached(project: Project, script: Script, engine: str | None = None) -> Rende
     return None
 
 
+def for_air(project: Project, script: Script) -> Rendered:
+    """What an airing plays: a cached render of the script as it stands, never made by waiting
+    on the network. For `auto`, the newest cached render by any engine; with none cached (render
+    ahead failed or was too late), the offline voice renders it now."""
+    hits = []
+    for name in _candidates(project, script, None):
+        _, voice, rate = voice_of(project, script, name)
+        hit = _load(project, cache_key(project, script, name, voice, rate), script.id)
+        if hit:
+            hits.append(hit)
+    if hits:
+        return max(hits, key=lambda h: h.meta.get("rendered_at", ""))
+    return render_script(project, script, "recorded" if script.audio else "espeak")
+
+
 def cached_duration(project: Project, script: Script) -> float | None:
     try:
         hit = cached(project, script)

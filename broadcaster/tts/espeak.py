@@ -61,9 +61,19 @@ class _Library:
             return b"".join(self.chunks)
 
 
+_init_lock = threading.Lock()
+
+
 @cache
-def library() -> _Library:
+def _make_library() -> _Library:
     return _Library()
+
+
+def library() -> _Library:
+    """The one engine of the process. functools.cache alone lets two threads that ask at
+    once both run espeak_Initialize, which corrupts its global data ("phondata: Bad address")."""
+    with _init_lock:
+        return _make_library()
 
 
 class EspeakEngine(Engine):

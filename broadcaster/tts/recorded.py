@@ -8,6 +8,8 @@ from pydub import AudioSegment
 
 from . import EngineError
 
+MIN_RECORDING_MS = 1000
+
 
 def load_recording(path: Path, sample_rate: int) -> AudioSegment:
     from ..audio import DecodeError, decode
@@ -15,6 +17,11 @@ def load_recording(path: Path, sample_rate: int) -> AudioSegment:
     if not path.is_file():
         raise EngineError(f"không tìm thấy tệp ghi âm {path}")
     try:
-        return decode(path, sample_rate)
+        audio = decode(path, sample_rate)
     except DecodeError as exc:
         raise EngineError(f"tệp ghi âm hỏng hoặc không đọc được ({path.name}): {exc}") from exc
+    if len(audio) < MIN_RECORDING_MS:  # a truncated or empty file decodes to (almost) nothing
+        raise EngineError(
+            f"tệp ghi âm {path.name} chỉ dài {len(audio) / 1000:.1f} giây: tệp hỏng hoặc bị cắt"
+        )
+    return audio
