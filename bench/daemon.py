@@ -1,6 +1,8 @@
-"""The daemon over 50 airings through a real PulseAudio null sink: start lateness at the
-device (targets: p99 under 100 ms), the gap between items against the configured gap (target:
-within 20 ms), and the idle daemon's CPU and memory (targets: under 1% and 80 MB).
+"""The daemon through a real PulseAudio null sink: lateness at the device of 50 timetable,
+`--in`, `--now` and emergency airings each (targets: p99 under 50 ms planned, under 500 ms for
+`--now`), next to a plain sleep-until-then-paplay loop in the same run; the gap between items
+against the configured gap (target: within 20 ms); the idle daemon's CPU and memory (targets:
+under 1% and 80 MB); sound-server connections and RSS after 500 more airings.
 
 Each airing is two recorded tones (crisp edges) so onsets and ends can be read from the sink's
 monitor. Capture times come from timestamped reads of parec's pipe (10 ms chunks)."""
@@ -24,6 +26,7 @@ RATE = 48000
 GAP = 0.25
 AIRINGS = 50
 SPACING = 3.0
+SOAK = 500
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
@@ -69,35 +72,96 @@ def _edges(x: np.ndarray):
     return (np.nonzero(change == 1)[0] + 1) * 48, (np.nonzero(change == -1)[0] + 1) * 48
 
 
+def _percentiles(values: list[float]) -> str:
+    values = sorted(values)
+    p99 = values[min(len(values) - 1, round(0.99 * (len(values) - 1)))]
+    return f"{statistics.median(values):.1f} / {p99:.1f} / {max(values):.1f} ms (n={len(values)})"
+
+
+def _late(onsets: np.ndarray, origin: float, due: list[float]) -> list[float]:
+    """Milliseconds from each due time to the first onset heard after it."""
+    out = []
+    for t in due:
+        at = (t - origin) * RATE
+        after = onsets[onsets > at - 0.2 * RATE]
+        if len(after) and after[0] < at + 2 * RATE:
+            out.append((after[0] - at) / RATE * 1000)
+    return out
+
+
+def _clients(server) -> int:
+    return len(server._pactl("list", "short", "clients").stdout.splitlines())
+
+
+def _rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text().splitlines()
+    return next(int(line.split()[1]) for line in status if line.startswith("VmRSS")) / 1024
+
+
+def _sleep_until(t: float) -> None:
+    time.sleep(max(0.0, t - time.time()))
+
+
 def run() -> dict:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
     import tempfile
 
     from soundserver import SoundServer
 
+    from broadcaster import queue as airqueue
     from broadcaster.config import Project
     from broadcaster.render import render_many
     from broadcaster.scripts import approve
 
     server = SoundServer(Path(tempfile.mkdtemp(prefix="bench-pulse-"))).start()
     root = scratch_station()
+    project = Project(root)
     doc = tomlkit.parse((root / "schedules.toml").read_text("utf-8"))
     doc["defaults"].update({"chime_in": "", "chime_out": "", "gap_s": GAP, "late_grace_minutes": 1})
     (root / "schedules.toml").write_text(tomlkit.dumps(doc), "utf-8")
     for name, freq in (("tone-a", 1000), ("tone-b", 1500)):
         _tone(root, name, freq)
-        approve(Project(root), name, "bench")
+        approve(project, name, "bench")
+    (root / "scripts_vi" / "ngan.md").write_text(
+        '+++\nid = "ngan"\ntitle = "Ngắn"\ntopic = "thong-bao"\n+++\nAlô.\n', "utf-8"
+    )
+    approve(project, "ngan", "bench")
     first = datetime.now(TZ).replace(microsecond=0) + timedelta(seconds=12)
     times = [first + timedelta(seconds=SPACING * k) for k in range(AIRINGS)]
     set_programs(root, "".join(f'\n[[program]]\nid = "b{k:02d}"\ndays = "daily"\nat = ["{t:%H:%M:%S}"]\n'
                                f'scripts = ["tone-a", "tone-b"]\n' for k, t in enumerate(times)))  # fmt: skip
-    list(render_many(Project(root), ["tone-a", "tone-b"]))
+    list(render_many(project, ["tone-a", "tone-b", "ngan"]))
+    tone = root / "audio" / "recorded" / "tone-a.wav"
     exe = str(Path(sys.executable).parent / "broadcaster")
     recorder = Recorder(server)
     daemon = subprocess.Popen([exe, "--project", str(root), "run"], stderr=subprocess.DEVNULL,
                               env={**os.environ, **server.env})  # fmt: skip
+    due: dict[str, list[float]] = {"timetable": [t.timestamp() for t in times]}
     try:
-        time.sleep(max(0.0, (times[-1] - datetime.now(TZ)).total_seconds()) + 4)
+        _sleep_until(times[-1].timestamp() + 4)
+        # --in: whole seconds ahead, as the CLI computes them, queued ahead of time
+        start = time.time() + 3
+        due["--in"] = [float(int(start + 1.6 * k)) for k in range(AIRINGS)]
+        for t in due["--in"]:
+            airqueue.add(project, "tone-a", datetime.fromtimestamp(t, TZ))
+        _sleep_until(due["--in"][-1] + 3)
+        for kind, priority in (("--now", "normal"), ("emergency --now", "emergency")):
+            due[kind] = []
+            for _ in range(AIRINGS):
+                at = datetime.now(TZ)
+                airqueue.add(project, "tone-a", at, priority)
+                due[kind].append(at.timestamp())
+                time.sleep(1.6)
+        time.sleep(2)
+        # the plain baseline, same device, same run: sleep until the time, then paplay
+        due["baseline: sleep, then paplay"] = []
+        start = time.time() + 1
+        for k in range(AIRINGS):
+            t = start + 1.6 * k
+            _sleep_until(t)
+            due["baseline: sleep, then paplay"].append(t)
+            subprocess.Popen(["paplay", str(tone)], env={**os.environ, **server.env})
+        time.sleep(3)
         x, origin = recorder.stop()
         # idle: nothing left to air
         stat = Path(f"/proc/{daemon.pid}/stat")
@@ -110,29 +174,36 @@ def run() -> dict:
             / (time.time() - t0)
             * 100
         )
-        rss = next(int(line.split()[1]) for line in Path(f"/proc/{daemon.pid}/status").read_text().splitlines()
-                   if line.startswith("VmRSS")) / 1024  # fmt: skip
+        rss = _rss_mb(daemon.pid)
+        # 500 more airings of a short item: sound-server connections and memory after them
+        idle_clients, rss_before = _clients(server), _rss_mb(daemon.pid)
+        at = datetime.now(TZ) + timedelta(seconds=1)
+        for _ in range(SOAK):
+            airqueue.add(project, "ngan", at)
+        while airqueue.pending(project):
+            time.sleep(1)
+        time.sleep(1)
+        soak = (idle_clients, _clients(server), rss_before, _rss_mb(daemon.pid))
     finally:
         daemon.terminate()
         daemon.wait(20)
         server.stop()
     onsets, ends = _edges(x)
-    late, gaps = [], []
+    gaps = []
     for t in times:
-        due = (t.timestamp() - origin) * RATE
-        after = onsets[onsets > due - 0.5 * RATE]
+        at = (t.timestamp() - origin) * RATE
+        after = onsets[onsets > at - 0.5 * RATE]
         if not len(after):
             continue
-        a = after[0]
-        late.append((a - due) / RATE * 1000)
-        end_a = ends[ends > a][0]
+        end_a = ends[ends > after[0]][0]
         b = onsets[onsets > end_a][0]
         gaps.append(((b - end_a) / RATE - GAP) * 1000)
-    late.sort()
-    p99 = late[min(len(late) - 1, round(0.99 * (len(late) - 1)))]
+    figures = {f"lateness at the device, {kind} (median / p99 / max)": _percentiles(_late(onsets, origin, d))
+               for kind, d in due.items()}  # fmt: skip
     return {
-        "daemon: airings heard at the device": f"{len(late)} of {AIRINGS}",
-        "start lateness at the device (median / p99 / max)": f"{statistics.median(late):.1f} / {p99:.1f} / {max(late):.1f} ms",
+        **figures,
         f"gap between items minus the configured {GAP} s (median / worst)": f"{statistics.median(gaps):+.1f} / {max(gaps, key=abs):+.1f} ms",
         "idle daemon CPU (30 s) / memory (RSS)": f"{cpu:.2f}% / {rss:.0f} MB",
+        f"sound-server clients idle before / after {SOAK} airings": f"{soak[0]} / {soak[1]}",
+        f"daemon RSS before / after {SOAK} airings": f"{soak[2]:.0f} / {soak[3]:.0f} MB",
     }

@@ -1,6 +1,7 @@
-"""Air one airing: resolve its items, render what is missing, pre-roll, chime in, items with
-the gap, chime out, post-roll; and log every item as evidence (rows opened before an item is
-heard and completed after it). Used by the daemon, by `play` and by the demo."""
+"""Air one airing: take each item's render (never waiting on the network), pre-roll, chime in,
+items with the gap, chime out, post-roll; and log every item as evidence (rows opened before an
+item is heard and completed after it). When every item has its row the airing is finished
+(its queue item leaves `pending`). Used by the daemon, by `play` and by the demo."""
 
 from __future__ import annotations
 
@@ -49,18 +50,26 @@ class Airer:
         evidence.record(self.project, status, error=error, **self._fields(airing, sid, script))
         out.statuses.append((sid, status))
 
-    def record_all(self, airing: Airing, status: str, error: str, catalogue=None) -> Outcome:
-        """Log every item of an airing that did not air at all (missed, cancelled, failed)."""
+    def record_all(self, airing: Airing, status: str, error: str, catalogue=None,
+                   scripts: list[str] | None = None) -> Outcome:  # fmt: skip
+        """Log items that did not air at all (missed, cancelled, failed, interrupted): all of
+        the airing's, or ``scripts``; the airing is finished in the same transaction."""
         out = Outcome()
-        for sid in airing.scripts or [""]:
-            self._record(
-                out, status, error, airing, sid, catalogue.scripts.get(sid) if catalogue else None
-            )
+        rows = []
+        for sid in (airing.scripts if scripts is None else scripts) or [""]:
+            script = catalogue.scripts.get(sid) if catalogue else None
+            rows.append(dict(self._fields(airing, sid, script), status=status, error=error))
+            out.statuses.append((sid, status))
+        queue_status = "done" if status not in ("missed", "cancelled") else status
+        evidence.record_many(self.project, rows, (airing.key, airing.queue_id, queue_status))
         return out
+
+    def finish(self, airing: Airing) -> None:
+        evidence.finish_airing(self.project, airing.key, airing.queue_id)
 
     def _prepare(self, airing: Airing, catalogue, out: Outcome) -> list[tuple]:
         """(script, rendered, samples) of the items that can air; the others are logged."""
-        from .render import render_script
+        from .render import for_air
 
         day = airing.start.astimezone(self.project.station.tz).date()
         ready = []
@@ -73,7 +82,7 @@ class Airer:
                 continue
             gain = airing.program.volume_db if airing.program else 0.0
             try:
-                rendered = render_script(self.project, script)
+                rendered = for_air(self.project, script)
                 pcm = load_wav(rendered.path, self.project.station.sample_rate, gain)
             except Exception as exc:  # a failed engine or a corrupt file fails this item only
                 self._record(
@@ -130,8 +139,13 @@ class Airer:
         out = Outcome()
         if airing.cancelled:
             return self.record_all(airing, "cancelled", airing.reason, catalogue)
+        if not airing.scripts:  # a rotating program whose pool is empty that day
+            return self.record_all(
+                airing, "skipped", "không có bài nào đã duyệt để phát", catalogue
+            )
         playable = self._prepare(airing, catalogue, out)
         if not playable:
+            self.finish(airing)
             return out
         st = self.project.station
         self._hook(st.pre_roll, st.pre_roll_wait_s)
@@ -174,4 +188,6 @@ class Airer:
         finally:
             self.playing = None
             self._hook(st.post_roll)
+        if not out.remaining:
+            self.finish(airing)
         return out

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import time
 from functools import cached_property
 from pathlib import Path
+from typing import ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import Problem, UserError
@@ -62,6 +64,10 @@ class Station:
     post_roll: str = ""
     topics: dict = field(default_factory=lambda: dict(DEFAULT_TOPICS))
 
+    RANGES: ClassVar[dict] = {"session_limit_minutes": (1, 600), "loudness_lufs": (-40, -5),
+              "highpass_hz": (0, 1000), "rate_wpm": (60, 400), "gtts_timeout_s": (1, 120),
+              "pre_roll_wait_s": (0, 60)}  # fmt: skip
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -101,6 +107,8 @@ class Defaults:
     gap_s: float = 1.0
     late_grace_minutes: float = 10
 
+    RANGES: ClassVar[dict] = {"gap_s": (0, 60), "late_grace_minutes": (0, 24 * 60)}
+
 
 def _coerce(value, kind):
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
@@ -115,9 +123,20 @@ _TYPES = {"str": str, "int": int, "float": float, "dict": dict, "list": list}
 _KIND_NAMES = {str: "chuỗi", int: "số nguyên", float: "số", dict: "bảng", list: "danh sách"}
 
 
+def out_of_range(value, low: float, high: float) -> str | None:
+    """The Vietnamese complaint about a number outside [low, high] (nan and inf included)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not math.isfinite(value) or not low <= value <= high:
+        return f"phải là số từ {low:g} đến {high:g} (đang ghi {value!r})"
+    return None
+
+
 def build(cls, table: dict, name: str, path: Path, loc: Locator, problems: list[Problem]):
-    """A settings dataclass from a TOML table; unknown keys and wrong types become problems."""
+    """A settings dataclass from a TOML table; unknown keys, wrong types and numbers out of
+    range become problems (the default stays in force for them)."""
     kinds = {f.name: _TYPES[f.type] for f in fields(cls)}
+    ranges = getattr(cls, "RANGES", {})
     values = {}
     for key, value in table.items():
         line = loc.line(name, key)
@@ -126,10 +145,16 @@ def build(cls, table: dict, name: str, path: Path, loc: Locator, problems: list[
                                     f"các khóa được dùng: {', '.join(kinds)}"))  # fmt: skip
             continue
         try:
-            values[key] = _coerce(value, kinds[key])
+            value = _coerce(value, kinds[key])
         except TypeError:
             problems.append(Problem(path, line, f"`{key}` phải là {_KIND_NAMES[kinds[key]]}",
                                     "sửa giá trị"))  # fmt: skip
+            continue
+        complaint = out_of_range(value, *ranges[key]) if key in ranges else None
+        if complaint:
+            problems.append(Problem(path, line, f"`{key}` {complaint}", "sửa giá trị"))
+            continue
+        values[key] = value
     return cls(**values)
 
 
@@ -148,8 +173,6 @@ def _check_station(station: Station, path: Path, loc: Locator) -> list[Problem]:
     if station.reading_style not in ("formal", "southern"):
         bad("reading_style", f"kiểu đọc không hỗ trợ: {station.reading_style}",
             "chọn formal hoặc southern")  # fmt: skip
-    if not -40 <= station.loudness_lufs <= -5:
-        bad("loudness_lufs", "độ lớn phải trong khoảng -40 đến -5 LUFS", "thường dùng -16")
     if station.sample_rate not in (16000, 22050, 24000, 32000, 44100, 48000):
         bad("sample_rate", f"tần số lấy mẫu không hỗ trợ: {station.sample_rate}", "dùng 48000")
     return problems

@@ -1,42 +1,74 @@
 """`broadcaster run`: the daemon on the PC wired to the loudspeakers.
 
-APScheduler (3.x, in the station's timezone) holds jobs derived in memory from the timetable
-and the queue: nothing is pickled, the files and the database stay the source of truth. Jobs
-only hand due airings to one air worker, which plays them one at a time in the order rules of
-the timetable; an emergency interrupts what plays. Missed airings are worked out from the
-timetable at start (APScheduler drops them silently when coalescing).
+The invariant: every planned or queued airing ends with exactly one outcome row per item,
+whatever happens to the process, the device, the disk or the clock.
+
+- `tick` walks the wall clock forward: each airing of the timetable (its expansion, the same
+  one `schedule show` prints) or of the queue whose instant has passed is handled once: handed
+  to the air worker while within the late grace, else logged `missed` with the reason. The
+  window runs from where the last tick stopped, so a freeze, a sleep or a clock jump ends in
+  rows at once, and after a restart the window starts where the last run stopped.
+- An airing handed to the worker is remembered in the database (`open_airing`) until all its
+  items have rows; the next start gives the rest of a crashed airing its rows, or airs it late.
+- APScheduler (3.x) wakes `tick` at the next airing's instant; a watch loop ticks every
+  `WATCH_SECONDS` too, hears of new queue items through SQLite's data_version, reloads edited
+  files and notices clock jumps. One air worker plays by the order rules; an emergency
+  interrupts what plays.
+- Time and the sound device are parameters (`clock`, `player`): the rules are unit-tested
+  without waiting (`tick`, `drain`, `recover`).
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
+import json
 import logging
 import os
 import threading
-from dataclasses import replace
-from datetime import datetime, timedelta
+import time
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 
 from . import evidence
 from . import queue as airqueue
 from .airing import Airer
 from .config import Project
-from .db import get_state, now, set_state
+from .db import Changes, DatabaseError, get_state, set_state
 from .errors import UserError
 from .scripts import Catalogue
 from .timetable import PRIORITIES, Airing, Timetable
 
 log = logging.getLogger("broadcaster")
-WATCH_SECONDS = 2
+WATCH_SECONDS = 0.1
+FILES_SECONDS = 0.5
 HEARTBEAT_SECONDS = 15
+JUMP_SECONDS = 2.0  # a tick this much later than expected is a freeze or a clock jump
+LOOKAHEAD = timedelta(days=1)
 RENDER_AHEAD = timedelta(hours=24)
+KEEP_HANDLED = timedelta(days=2)
 MISSED = "máy phát tắt hoặc phần mềm không chạy vào giờ phát"
+FROZEN = "phần mềm bị treo hoặc máy quá tải qua giờ phát"
+JUMPED = "máy ngủ hoặc đồng hồ máy bị chỉnh qua giờ phát"
+CUT = "chưa phát: phần mềm dừng giữa chương trình"
+
+
+@dataclass
+class SystemClock:
+    """The real clocks; tests pass their own."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def monotonic(self) -> float:
+        return time.monotonic()
 
 
 class Daemon:
-    def __init__(self, project: Project, player=None):
+    def __init__(self, project: Project, player=None, clock=None):
         self.project = project
         project.require()
+        self.clock = clock or SystemClock()
         self.timetable = self._load_timetable(initial=True)
         self.catalogue = Catalogue(project)
         self.airer = Airer(project, player)
@@ -44,12 +76,18 @@ class Daemon:
         self.heap: list[tuple] = []
         self.counter = itertools.count()
         self.cond = threading.Condition()
+        self.lock = threading.RLock()  # tick and reload
         self.stopping = threading.Event()
         self.interrupt = threading.Event()
         self.current: Airing | None = None
-        self.queued_ids: set[int] = set()
-        self.started_at = now()
-        self._signature = self._files_signature()
+        self.handled: dict[str, datetime] = {}  # airing keys with an outcome or in the worker
+        self.pending_queue: list = []
+        self.checked_until = self.clock.now()
+        self.next_at: datetime | None = None
+        self.gap_reason = MISSED
+        self.started_at = self.clock.now()
+        self._signature, self._files_checked = self._files_signature(), self.clock.now()
+        self._changes: Changes | None = None
         self._lock = None
         self.scheduler = None
 
@@ -78,10 +116,11 @@ class Daemon:
         return timetable
 
     def _files_signature(self) -> tuple:
-        paths = [self.project.schedules_path, self.project.lexicon_path,
-                 *sorted(self.project.scripts_dir.glob("*.md"))]  # fmt: skip
+        scripts = sorted(self.project.scripts_dir.glob("*.md"))
+        recordings = sorted(self.project.recorded_dir.glob("*")) if (
+            self.project.recorded_dir.is_dir()) else []  # fmt: skip
         sig = []
-        for p in paths:
+        for p in [self.project.schedules_path, self.project.lexicon_path, *scripts, *recordings]:
             try:
                 st = p.stat()
                 sig.append((str(p), st.st_mtime_ns, st.st_size))
@@ -89,68 +128,93 @@ class Daemon:
                 continue
         return tuple(sig)
 
-    def _watch(self) -> None:
-        """Reload on file changes; pick up new queue items. Never raises."""
-        try:
-            signature = self._files_signature()
-            if signature != self._signature:
-                self._signature = signature
-                self.project.reload()
-                timetable = self._load_timetable()
-                self.catalogue = Catalogue(self.project)
-                if timetable is not None:
-                    self.timetable = timetable
-                    self._schedule_programs()
-                    log.info("Đã nạp lại lịch phát và các bài.")
-                self.scheduler.add_job(self._render_ahead, id="render-now", replace_existing=True)
-            self._poll_queue()
-        except Exception:
-            log.exception("Lỗi khi nạp lại lịch")
+    def reload_if_changed(self) -> bool:
+        """Reload the timetable and the scripts when their files changed. Airings due since
+        the edit (by the files' times, not by when we noticed) are looked at again, so a
+        program added a moment ahead is aired, or logged missed: never dropped."""
+        checked, self._files_checked = self._files_checked, self.clock.now()
+        signature = self._files_signature()
+        if signature == self._signature:
+            return False
+        changed = set(signature) - set(self._signature)
+        edited = max((datetime.fromtimestamp(m / 1e9, UTC) for _, m, _ in changed), default=checked)
+        self._signature = signature
+        with self.lock:
+            self.project.reload()
+            timetable = self._load_timetable()
+            self.catalogue = Catalogue(self.project)
+            if timetable is not None:
+                self.timetable = timetable
+                log.info("Đã nạp lại lịch phát và các bài.")
+            self.checked_until = min(self.checked_until, max(edited, checked))
+            self.next_at = None
+        if self.scheduler is not None:
+            self.scheduler.add_job(self._render_ahead, id="render-now", replace_existing=True)
+        self.tick()
+        return True
 
-    # -- scheduling -------------------------------------------------------------------------
-    def _schedule_programs(self) -> None:
-        for job in self.scheduler.get_jobs():
-            if job.id.startswith("program:"):
-                job.remove()
-        for clock, trigger in self.timetable.triggers():
-            self.scheduler.add_job(self._programs_due, trigger, args=[clock], id=f"program:{clock}")
+    # -- what is due ------------------------------------------------------------------------
+    def _refresh_queue(self) -> None:
+        if self._changes is None or self._changes.changed():
+            self.pending_queue = airqueue.pending(self.project)
+            self.next_at = None
 
-    def _programs_due(self, clock) -> None:
-        current = datetime.now(self.tz)
-        when = datetime.combine(current.date(), clock, self.tz)
-        if when > current + timedelta(seconds=1):
-            when -= timedelta(days=1)  # a late run just after midnight
-        self._submit(*self.timetable.due(when, self.catalogue))
+    def _next_instant(self, after: datetime) -> datetime:
+        """The next instant anything is due after ``after`` (or a day on, to look again)."""
+        upcoming = [a.start for a in self.timetable.expand(after, after + LOOKAHEAD)]
+        upcoming += [i.at for i in self.pending_queue if i.at >= after]
+        return min(upcoming, default=after + LOOKAHEAD)
 
-    def _poll_queue(self) -> None:
-        current = now()
-        for item in airqueue.pending(self.project):
-            if item.id in self.queued_ids:
+    def tick(self) -> None:
+        """Hand every airing due since the last tick to the worker, or log it missed. The
+        window moves on only after each of its airings is written down (rows, or an open
+        airing), so a kill at any moment leaves nothing that the next start cannot find."""
+        with self.lock:
+            current = self.clock.now()
+            start = self.checked_until
+            end = max(start, current + timedelta(microseconds=1))  # due right now is due
+            self._refresh_queue()
+            due: list[Airing] = []
+            if current >= start and (self.next_at is None or self.next_at <= current):
+                due = self.timetable.expand(start, end, self.catalogue)
+            for item in self.pending_queue:
+                if item.at <= current:
+                    due.append(self.timetable.apply_blackout(airqueue.to_airing(item)))
+            reason, self.gap_reason = self.gap_reason, MISSED
+            self._handle(sorted(due, key=lambda a: a.sort_key), current, reason)
+            self.checked_until = end
+            if self.next_at is None or self.next_at <= current:
+                self.next_at = self._next_instant(self.checked_until)
+                self._wake_at(self.next_at)
+
+    def _handle(self, due: list[Airing], current: datetime, reason: str) -> None:
+        submit = []
+        for airing in due:
+            if airing.key in self.handled or any(a.key == airing.key for a in submit):
                 continue
-            self.queued_ids.add(item.id)
-            airing = self.timetable.apply_blackout(airqueue.to_airing(item))
-            if item.at < current - self.grace:  # due while the daemon was not running
-                self.airer.record_all(airing, "missed", MISSED, self.catalogue)
-                airqueue.mark(self.project, item.id, "missed")
+            when = airing.start.astimezone(self.tz)
+            if airing.cancelled:
+                self.airer.record_all(airing, "cancelled", airing.reason, self.catalogue)
+            elif current - airing.start > self.grace:
+                self.airer.record_all(airing, "missed", reason, self.catalogue)
                 log.warning(
-                    "Bị lỡ: phát theo hàng đợi #%d lúc %s", item.id, item.at.astimezone(self.tz)
+                    "Bị lỡ: %s lúc %s (%s)", airing.name, f"{when:%d/%m/%Y %H:%M:%S}", reason
                 )
-            elif item.at <= current:
-                self._submit(airing)
             else:
-                self.scheduler.add_job(self._submit, "date", run_date=item.at, args=[airing],
-                                       id=f"queue:{item.id}", misfire_grace_time=None)  # fmt: skip
+                if current - airing.start > timedelta(seconds=JUMP_SECONDS):
+                    log.info("Phát muộn (trong thời gian cho phép): %s", airing.name)
+                submit.append(airing)
+                continue
+            self.handled[airing.key] = airing.start  # only once its rows are written
+        if submit:
+            self._submit(*submit)
 
-    def _submit(self, *airings: Airing, check_queue: bool = True) -> None:
+    def _submit(self, *airings: Airing) -> None:
         """Hand airings due together to the air worker at once, so it takes them by the order
-        rules; an emergency interrupts what plays. Queued airings the officer cancelled
-        meanwhile are dropped (not when continuing an interrupted one)."""
-        if check_queue and any(a.queue_id is not None for a in airings):
-            still = {i.id for i in airqueue.pending(self.project)}
-            airings = tuple(a for a in airings if a.queue_id is None or a.queue_id in still)
-            for airing in airings:
-                if airing.queue_id is not None:
-                    airqueue.mark(self.project, airing.queue_id, "done")
+        rules; an emergency interrupts what plays. Each is remembered until logged."""
+        for airing in airings:
+            evidence.open_airing(self.project, airing.key, airing.queue_id, _payload(airing))
+            self.handled[airing.key] = airing.start
         with self.cond:
             for airing in airings:
                 rank = PRIORITIES.index(airing.priority)
@@ -161,39 +225,136 @@ class Daemon:
                     self.interrupt.set()
             self.cond.notify()
 
-    # -- catching up after downtime ---------------------------------------------------------
-    def _catch_up(self) -> None:
+    def _wake_at(self, when: datetime) -> None:
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.add_job(self.tick, "date", run_date=when, id="wake",
+                                   replace_existing=True, misfire_grace_time=None)  # fmt: skip
+
+    # -- after a crash, a power cut or a stop -------------------------------------------------
+    def recover(self) -> None:
+        """Close what the last run left open, then let the first tick look back to where it
+        stopped: airings within the grace air late, the others are logged missed."""
         closed = evidence.close_open_rows(self.project)
         if closed:
             log.warning("Đã ghi %d mục phát dở dang là bị ngắt.", closed)
-        state = get_state(self.project)
-        if "heartbeat" not in state:
-            return
-        since = datetime.fromisoformat(state["heartbeat"].value)
-        current = now()
-        timetable, catalogue = self.timetable, self.catalogue
-        # the timetable only: queued airings are caught up by _poll_queue
-        airings = timetable.expand(since - self.grace, current, catalogue)
-        logged = evidence.logged_keys(self.project, since - self.grace - timedelta(days=1), current)
-        for airing in airings:
-            if airing.key in logged:
-                continue
-            if airing.cancelled:
-                self.airer.record_all(airing, "cancelled", airing.reason, catalogue)
-            elif current - airing.start > self.grace:
-                self.airer.record_all(airing, "missed", MISSED, catalogue)
-                log.warning("Bị lỡ: %s lúc %s", airing.name, airing.start.astimezone(self.tz))
-            else:
+        current = self.clock.now()
+        for row in evidence.open_airings(self.project):
+            airing = self._from_payload(json.loads(row.payload), row.queue_id)
+            self.handled[airing.key] = airing.start
+            rest = list(airing.scripts)
+            for sid in evidence.logged_items(self.project, airing.key):
+                if sid in rest:
+                    rest.remove(sid)
+            if not rest:
+                self.airer.finish(airing)
+            elif len(rest) == len(airing.scripts) and current - airing.start <= self.grace:
                 log.info("Phát muộn (trong thời gian cho phép): %s", airing.name)
                 self._submit(airing)
+            elif len(rest) < len(airing.scripts):
+                self.airer.record_all(airing, "interrupted", CUT, self.catalogue, rest)
+            else:
+                self.airer.record_all(airing, "missed", MISSED, self.catalogue, rest)
+        state = get_state(self.project)
+        last = state.get("checked_until") or state.get("heartbeat")
+        if last is not None:
+            self.checked_until = min(datetime.fromisoformat(last.value), current)
+            window = evidence.logged_keys(self.project, self.checked_until - LOOKAHEAD, current)
+            self.handled.update(dict.fromkeys(window, current))
 
-    # -- rendering ahead --------------------------------------------------------------------
+    def _from_payload(self, data: dict, queue_id: int | None) -> Airing:
+        return Airing(data["program_id"], data["name"], datetime.fromisoformat(data["start"]),
+                      data["priority"], list(data["scripts"]), trigger=data["trigger"],
+                      queue_id=queue_id, program=self.timetable.by_id(data["program_id"]))  # fmt: skip
+
+    # -- the air worker ---------------------------------------------------------------------
+    def _next_airing(self, block: bool) -> Airing | None:
+        with self.cond:
+            while block and not self.heap and not self.stopping.is_set():
+                self.cond.wait(1)
+            if self.stopping.is_set() or not self.heap:
+                return None
+            _, _, _, airing = heapq.heappop(self.heap)
+            self.current = airing
+            self.interrupt.clear()
+            return airing
+
+    def _air(self, airing: Airing) -> None:
+        try:
+            if airing.queue_id is not None and airing.queue_id not in {
+                i.id for i in airqueue.pending(self.project)
+            }:  # cancelled by the officer meanwhile
+                self.airer.finish(airing)
+                return
+            outcome = self.airer.air(airing, self.catalogue, self.timetable, self.interrupt)
+            if outcome.remaining:  # interrupted before these items started
+                rest = replace(airing, scripts=outcome.remaining)
+                if self.stopping.is_set():
+                    self.airer.record_all(rest, "interrupted", CUT, self.catalogue)
+                else:
+                    with self.cond:  # the program goes on after the emergency
+                        rank = PRIORITIES.index(rest.priority)
+                        heapq.heappush(self.heap, (rank, rest.start, next(self.counter), rest))
+        except Exception as exc:
+            log.exception("Lỗi khi phát %s", airing.name)
+            rest = list(airing.scripts)
+            for sid in evidence.logged_items(self.project, airing.key):
+                if sid in rest:
+                    rest.remove(sid)
+            if rest:
+                self.airer.record_all(
+                    airing, "failed", f"lỗi phần mềm: {exc}", self.catalogue, rest
+                )
+        finally:
+            self.current = None
+
+    def drain(self) -> None:
+        """Air everything handed over, in order, in this thread (tests; the worker loops)."""
+        while (airing := self._next_airing(block=False)) is not None:
+            self._air(airing)
+
+    def _worker(self) -> None:
+        while (airing := self._next_airing(block=True)) is not None:
+            self._air(airing)
+            self._heartbeat()
+
+    # -- the watch loop: queue, files, clock --------------------------------------------------
+    def _watch(self) -> None:
+        last_wall, last_mono = self.clock.now(), self.clock.monotonic()
+        files_at = last_mono
+        while not self.stopping.wait(WATCH_SECONDS):
+            try:
+                wall, mono = self.clock.now(), self.clock.monotonic()
+                self.note_clock(wall - last_wall, mono - last_mono)
+                last_wall, last_mono = wall, mono
+                if mono - files_at >= FILES_SECONDS:
+                    files_at = mono
+                    self.reload_if_changed()
+                self.tick()
+            except Exception:
+                log.exception("Lỗi khi theo dõi lịch và hàng đợi")
+
+    def note_clock(self, wall: timedelta, mono: float) -> None:
+        """Between two watch steps: a long step is a freeze (SIGSTOP, overload); the wall clock
+        running ahead of the monotonic one is a sleep or a clock set forward."""
+        step = WATCH_SECONDS + JUMP_SECONDS
+        if mono > step:
+            self.gap_reason = FROZEN
+            log.warning("Phần mềm đã bị treo %.0f giây.", mono)
+        elif (wall.total_seconds() - mono) > JUMP_SECONDS:
+            self.gap_reason = JUMPED
+            log.warning("Đồng hồ máy nhảy tới %.0f giây (máy ngủ hoặc bị chỉnh giờ).",
+                        wall.total_seconds() - mono)  # fmt: skip
+        elif (mono - wall.total_seconds()) > JUMP_SECONDS:
+            log.warning("Đồng hồ máy bị chỉnh lùi %.0f giây.", mono - wall.total_seconds())
+
+    # -- rendering ahead, heartbeat -------------------------------------------------------------
     def _render_ahead(self) -> None:
         from .render import chime, render_script
 
         try:
-            current = now()
+            current = self.clock.now()
             airings = self.timetable.expand(current, current + RENDER_AHEAD, self.catalogue)
+            airings += [airqueue.to_airing(i) for i in self.pending_queue]
             ids = dict.fromkeys(sid for a in airings if not a.cancelled for sid in a.scripts)
             for sid in ids:
                 script = self.catalogue.scripts.get(sid)
@@ -211,37 +372,19 @@ class Daemon:
     def _heartbeat(self) -> None:
         try:
             playing = self.airer.playing
-            set_state(self.project, heartbeat=now().isoformat(), pid=str(os.getpid()),
+            current = self.clock.now()
+            with self.lock:  # the worker and the scheduler both beat
+                for key, start in list(self.handled.items()):
+                    if current - start > KEEP_HANDLED:
+                        self.handled.pop(key, None)
+            set_state(self.project, heartbeat=current.isoformat(), pid=str(os.getpid()),
                       started_at=self.started_at.isoformat(),
+                      checked_until=self.checked_until.isoformat(),
                       playing="" if not playing else f"{playing['program']}|{playing['script_id']}|{playing['title']}")  # fmt: skip
+        except DatabaseError as exc:  # the next beat tries again; airing goes on
+            log.error("Không ghi được nhịp tim: %s.", exc.reason)
         except Exception:
             log.exception("Không ghi được nhịp tim")
-
-    # -- the air worker ---------------------------------------------------------------------
-    def _worker(self) -> None:
-        while not self.stopping.is_set():
-            with self.cond:
-                while not self.heap and not self.stopping.is_set():
-                    self.cond.wait(1)
-                if self.stopping.is_set():
-                    return
-                _, _, _, airing = heapq.heappop(self.heap)
-                self.current = airing
-                self.interrupt.clear()
-            try:
-                outcome = self.airer.air(airing, self.catalogue, self.timetable, self.interrupt)
-                if outcome.remaining:  # interrupted before these items started
-                    rest = replace(airing, scripts=outcome.remaining)
-                    if self.stopping.is_set():
-                        reason = "chưa phát: phần mềm dừng giữa chương trình"
-                        self.airer.record_all(rest, "interrupted", reason, self.catalogue)
-                    else:
-                        self._submit(rest, check_queue=False)  # the program goes on after it
-            except Exception:
-                log.exception("Lỗi khi phát %s", airing.name)
-            finally:
-                self.current = None
-                self._heartbeat()
 
     # -- life cycle -------------------------------------------------------------------------
     def _acquire_lock(self) -> None:
@@ -257,25 +400,38 @@ class Daemon:
             raise UserError(f"đài này đang được một tiến trình khác phát (PID {pid}, từ {since})",
                             hint="dừng tiến trình đó trước, mỗi đài chỉ chạy một `broadcaster run`") from None  # fmt: skip
 
+    def _report_device(self) -> None:
+        from .player import device_available
+
+        label = self.airer.player.device_label
+        if device_available(self.project.station.device):
+            log.info("Thiết bị âm thanh: %s.", label)
+        else:
+            log.warning("Không tìm thấy thiết bị âm thanh (%s): các buổi phát sẽ bị ghi lỗi "
+                        "cho đến khi cắm loa hoặc sửa `device` trong [station].", label)  # fmt: skip
+
     def start(self) -> None:
         from apscheduler.schedulers.background import BackgroundScheduler
 
+        logging.getLogger("apscheduler").setLevel(logging.ERROR)  # misses are ours to report
         self._acquire_lock()
+        self._report_device()
+        self._changes = Changes(self.project)
         self.scheduler = BackgroundScheduler(timezone=self.tz, job_defaults={
-            "coalesce": True, "max_instances": 1, "misfire_grace_time": int(self.grace.total_seconds())})  # fmt: skip
-        self._catch_up()
+            "coalesce": True, "max_instances": 1, "misfire_grace_time": None})  # fmt: skip
+        self.scheduler.start()
+        self.recover()
+        self.tick()
         self._heartbeat()
-        self._schedule_programs()
-        self.scheduler.add_job(self._watch, "interval", seconds=WATCH_SECONDS, id="watch")
         self.scheduler.add_job(
             self._heartbeat, "interval", seconds=HEARTBEAT_SECONDS, id="heartbeat"
         )
         self.scheduler.add_job(self._render_ahead, "interval", hours=1, id="render-ahead",
                                next_run_time=datetime.now(self.tz))  # fmt: skip
-        self._poll_queue()
-        self.scheduler.start()
         self.worker = threading.Thread(target=self._worker, name="air-worker", daemon=True)
         self.worker.start()
+        self.watcher = threading.Thread(target=self._watch, name="watch", daemon=True)
+        self.watcher.start()
         log.info("%s bắt đầu phát theo lịch (%d chương trình).", self.timetable.station.name,
                  len(self.timetable.programs))  # fmt: skip
 
@@ -292,18 +448,28 @@ class Daemon:
         self.stop()
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        if getattr(self, "worker", None):
-            self.worker.join(10)
+        for thread in (getattr(self, "worker", None), getattr(self, "watcher", None)):
+            if thread is not None:
+                thread.join(10)
         self._heartbeat()
+        if self._changes is not None:
+            self._changes.close()
         if self._lock is not None:
             self._lock.release()
         log.info("Đã dừng.")
+
+
+def _payload(airing: Airing) -> dict:
+    return {"program_id": airing.program_id, "name": airing.name,
+            "start": airing.start.isoformat(), "priority": airing.priority,
+            "scripts": airing.scripts, "trigger": airing.trigger}  # fmt: skip
 
 
 def status(project: Project) -> dict:
     """Running or not (and since when), what plays, the next 5 airings, the last 5 results."""
     from filelock import FileLock, Timeout
 
+    from .db import now
     from .timetable import planned
 
     running = False

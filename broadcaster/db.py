@@ -7,16 +7,42 @@ a stale snapshot). Times are stored in UTC and come back timezone-aware.
 
 from __future__ import annotations
 
+import logging
+import time
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 
 from sqlalchemy import DateTime, String, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from .errors import UserError
+
 BUSY_TIMEOUT_MS = 30_000
+RETRY_CEILING_S = 30.0
+log = logging.getLogger("broadcaster")
+_REASONS = (  # SQLite's words -> what the technician should know
+    ("locked", "cơ sở dữ liệu đang bị một tiến trình khác khóa ghi"),
+    ("busy", "cơ sở dữ liệu đang bị một tiến trình khác khóa ghi"),
+    ("full", "ổ đĩa đầy"),
+    ("readonly", "không có quyền ghi vào cơ sở dữ liệu"),
+    ("i/o", "lỗi đọc ghi ổ đĩa"),
+    ("unable to open", "không mở được tệp cơ sở dữ liệu"),
+)
+
+
+class DatabaseError(UserError):
+    """A write the database refused (locked, disk full, read-only), in Vietnamese."""
+
+    def __init__(self, exc: Exception):
+        text = str(getattr(exc, "orig", exc)).lower()
+        reason = next((vi for word, vi in _REASONS if word in text), "lỗi cơ sở dữ liệu")
+        super().__init__(f"không ghi được vào cơ sở dữ liệu: {reason}",
+                         hint="giải phóng ổ đĩa hoặc dừng tiến trình đang giữ cơ sở dữ liệu, rồi thử lại")  # fmt: skip
+        self.reason = reason
 
 
 class UTCDateTime(TypeDecorator):
@@ -94,8 +120,52 @@ def reading(project):
 def writing(project):
     """A short write transaction (BEGIN IMMEDIATE on SQLite), committed on success."""
     engine = database(project).execution_options(immediate=True)
-    with Session(engine, expire_on_commit=False) as session, session.begin():
-        yield session
+    try:
+        with Session(engine, expire_on_commit=False) as session, session.begin():
+            yield session
+    except OperationalError as exc:
+        raise DatabaseError(exc) from exc
+
+
+def durably(project, work, what: str = "ghi nhật ký", sleep=time.sleep):
+    """``work(session)`` in a write transaction, retried with backoff for as long as the
+    database is locked or the disk is full: evidence is never dropped. Each failure is logged
+    in Vietnamese."""
+    delay = 0.1
+    while True:
+        try:
+            with writing(project) as session:
+                return work(session)
+        except DatabaseError as exc:
+            log.error("Chưa %s được (%s); thử lại sau %.1f giây.", what, exc.reason, delay)
+            sleep(delay)
+            delay = min(delay * 2, RETRY_CEILING_S)
+
+
+class Changes:
+    """Whether anything was committed since the last call, by SQLite's `PRAGMA data_version`
+    on a connection of our own (the counter is per connection): cheap enough to ask many
+    times a second, so the daemon hears of a new queue item at once. Other databases: always."""
+
+    def __init__(self, project):
+        engine = database(project)
+        self.conn = engine.raw_connection() if engine.dialect.name == "sqlite" else None
+        self.last = None
+
+    def changed(self) -> bool:
+        if self.conn is None:
+            return True
+        cursor = self.conn.cursor()
+        try:
+            version = cursor.execute("PRAGMA data_version").fetchone()[0]
+        finally:
+            cursor.close()
+        changed, self.last = version != self.last, version
+        return changed
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
 
 
 def set_state(project, **values: str) -> None:

@@ -6,13 +6,14 @@ and the previous row's hash), so `log verify` names any row edited, removed or i
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Integer, String, Text, func, select, type_coerce
+from sqlalchemy import Integer, String, Text, delete, func, select, type_coerce
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .db import Base, UTCDateTime, now, reading, writing
+from .db import Base, UTCDateTime, durably, now, reading
 
 STATUSES = ("aired", "failed", "skipped", "missed", "interrupted", "cancelled")
 STATUS_LABELS = {
@@ -88,39 +89,113 @@ def _seal(session, row: AiringRow) -> None:
     row.row_hash = row.content_hash(row.prev_hash)
 
 
+class OpenAiring(Base):
+    """An airing handed to the air worker whose items are not all logged yet. It survives a
+    crash, so the next start gives every item of it its row (see `daemon.Daemon.recover`)."""
+
+    __tablename__ = "open_airing"
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    queue_id: Mapped[int | None] = mapped_column(Integer)
+    payload: Mapped[str] = mapped_column(Text)  # program, name, start, priority, scripts, trigger
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# All writes below go through `durably`: retried while the database is locked or the disk
+# full, so what happened on air is written as it happened, late at worst.
+
+
 def open_row(project, **fields) -> int:
     """Write the row of an item about to play (status `playing`); returns its id."""
-    with writing(project) as s:
+
+    def work(s):
         row = AiringRow(station=project.station.name, status="playing", **fields)
         s.add(row)
         s.flush()
         return row.id
 
+    return durably(project, work)
+
 
 def close_row(project, row_id: int, status: str, error: str = "", ended_at: datetime | None = None,
               **fields) -> None:  # fmt: skip
-    with writing(project) as s:
+    ended_at = ended_at or now()
+
+    def work(s):
         row = s.get(AiringRow, row_id)
-        row.status, row.error = status, error
-        row.ended_at = ended_at or now()
+        if row.status != "playing":  # already sealed (a crash recovery closed it): keep it
+            return
+        row.status, row.error, row.ended_at = status, error, ended_at
         for k, v in fields.items():
             setattr(row, k, v)
         _seal(s, row)
 
+    durably(project, work)
+
 
 def record(project, status: str, **fields) -> int:
     """Write a completed row at once (skipped, missed, failed, cancelled)."""
-    with writing(project) as s:
-        row = AiringRow(station=project.station.name, status=status, **fields)
-        s.add(row)
-        s.flush()
-        _seal(s, row)
-        return row.id
+    return record_many(project, [dict(fields, status=status)])[0]
+
+
+def record_many(project, rows: list[dict], finish: tuple[str, int | None, str] | None = None):
+    """Write completed rows in one transaction; with ``finish`` = (airing key, queue id, queue
+    status), the airing is closed in that same transaction (its queue item leaves `pending`)."""
+
+    def work(s):
+        ids = []
+        for fields in rows:
+            row = AiringRow(station=project.station.name, **fields)
+            s.add(row)
+            s.flush()
+            _seal(s, row)
+            ids.append(row.id)
+        if finish:
+            _finish(s, *finish)
+        return ids
+
+    return durably(project, work)
+
+
+def _finish(s, key: str, queue_id: int | None, queue_status: str) -> None:
+    from .queue import QueueItem
+
+    s.execute(delete(OpenAiring).where(OpenAiring.key == key))
+    if queue_id is not None:
+        item = s.get(QueueItem, queue_id)
+        if item is not None and item.status == "pending":
+            item.status = queue_status
+
+
+def open_airing(project, key: str, queue_id: int | None, payload: dict) -> None:
+    """Remember an airing handed to the air worker (before anything of it plays)."""
+    text = json.dumps(payload, ensure_ascii=False, default=str)
+
+    def work(s):
+        s.merge(OpenAiring(key=key, queue_id=queue_id, payload=text, opened_at=now()))
+
+    durably(project, work)
+
+
+def finish_airing(project, key: str, queue_id: int | None, queue_status: str = "done") -> None:
+    """Every item of the airing has its row: forget it (and close its queue item)."""
+    durably(project, lambda s: _finish(s, key, queue_id, queue_status))
+
+
+def open_airings(project) -> list[OpenAiring]:
+    with reading(project) as s:
+        return list(s.scalars(select(OpenAiring).order_by(OpenAiring.opened_at)))
+
+
+def logged_items(project, key: str) -> list[str]:
+    """The script ids already logged for an airing (one entry per row)."""
+    with reading(project) as s:
+        return list(s.scalars(select(AiringRow.script_id).where(AiringRow.airing_key == key)))
 
 
 def close_open_rows(project) -> int:
     """After a crash or power cut: rows left `playing` become `interrupted`."""
-    with writing(project) as s:
+
+    def work(s):
         rows = list(
             s.scalars(select(AiringRow).where(AiringRow.status == "playing").order_by(AiringRow.id))
         )
@@ -129,6 +204,8 @@ def close_open_rows(project) -> int:
             row.error = "phát dở dang: chương trình dừng đột ngột (mất điện hoặc bị tắt)"
             _seal(s, row)
         return len(rows)
+
+    return durably(project, work)
 
 
 def logged_keys(project, start: datetime, end: datetime) -> set[str]:

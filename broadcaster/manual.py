@@ -5,6 +5,7 @@ from __future__ import annotations
 from .airing import Airer, Outcome
 from .config import Project
 from .db import now
+from .errors import UserError
 from .player import Player
 from .scripts import Catalogue
 from .timetable import Airing, Timetable
@@ -13,9 +14,18 @@ from .timetable import Airing, Timetable
 def play_now(
     project: Project, script_id: str, device: str | None = None, player: Player | None = None
 ) -> Outcome:
+    """Play now, holding the station lock: never beside a running daemon (the device and the
+    log are the daemon's then; the officer queues with `--now` instead)."""
+    from filelock import FileLock, Timeout
+
     catalogue = Catalogue(project)
     catalogue.get(script_id)
     st = project.station
     player = player or Player(st.device if device is None else device, st.sample_rate)
     airing = Airing("thu-cong", "Phát thủ công", now(), "normal", [script_id], trigger="manual")
-    return Airer(project, player).air(airing, catalogue, Timetable.load(project))
+    try:
+        with FileLock(str(project.lock_path), timeout=0):
+            return Airer(project, player).air(airing, catalogue, Timetable.load(project))
+    except Timeout:
+        raise UserError("đài đang chạy (`broadcaster run`): không phát thủ công cùng lúc",
+                        hint=f"xếp bài vào hàng đợi: broadcaster queue add {script_id} --now") from None  # fmt: skip

@@ -30,9 +30,10 @@ def parse_when(at: str | None, within: str | None, right_now: bool, tz) -> datet
         raise UserError(
             "chọn đúng một trong --at, --in, --now", hint='ví dụ: --at "2020-05-01 06:30"'
         )
-    current = datetime.now(tz).replace(microsecond=0)
+    current = datetime.now(tz)
     if right_now:
-        return current
+        return current  # to the microsecond: the daemon airs it at once
+    current = current.replace(microsecond=0)
     if within is not None:
         m = re.fullmatch(r"\s*(\d+)\s*(s|giây|m|phút|h|giờ)?\s*", within)
         if not m:
@@ -103,13 +104,6 @@ def cancel(project, item_id: int) -> QueueItem:
             )
         item.status = "cancelled"
     return item
-
-
-def mark(project, item_id: int, status: str) -> None:
-    with writing(project) as s:
-        item = s.get(QueueItem, item_id)
-        if item is not None:
-            item.status = status
 
 
 def to_airing(item: QueueItem) -> Airing:

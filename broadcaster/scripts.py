@@ -29,9 +29,12 @@ MAX_SENTENCE_SYLLABLES = 60  # about 40 words: a Vietnamese word is 1-2 syllable
 AUDIO_EXTENSIONS = (".mp3", ".m4a", ".ogg", ".oga", ".opus", ".wav", ".flac", ".aac")
 
 
-def content_hash(title: str, body: str) -> str:
-    """What an approval covers: the title and the body, NFC, surrounding blanks ignored."""
+def content_hash(title: str, body: str, audio: str = "", audio_sha256: str = "") -> str:
+    """What an approval covers: the title and the body, NFC, surrounding blanks ignored; for a
+    script aired from a recording, also the recording's path and the sha256 of its bytes."""
     text = unicodedata.normalize("NFC", title.strip() + "\n" + body.strip())
+    if audio:
+        text += f"\n\x1faudio:{audio}:{audio_sha256}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -50,6 +53,7 @@ class Script:
     valid_until: date | None = None
     voice: dict = field(default_factory=dict)
     audio: str = ""
+    audio_sha256: str = ""  # empty when the recording is missing or outside the station
     approved_by: str = ""
     approved_at: datetime | None = None
     approved_hash: str = ""
@@ -57,7 +61,7 @@ class Script:
 
     @property
     def hash(self) -> str:
-        return content_hash(self.title, self.body)
+        return content_hash(self.title, self.body, self.audio, self.audio_sha256)
 
     @property
     def stale(self) -> bool:
@@ -80,6 +84,8 @@ class Script:
             return "bài đã sửa sau khi duyệt, cần duyệt lại"
         if not self.approved:
             return "bài chưa được duyệt"
+        if self.audio and not self.audio_sha256:
+            return "tệp ghi âm không dùng được (không có hoặc nằm ngoài thư mục đài)"
         if not self.valid_on(day):
             return "bài ngoài thời hạn sử dụng"
         return None
@@ -175,6 +181,7 @@ def parse_script(text: str, path: Path, topics: dict | None = None,
               'viết voice = "espeak:vi-VN-x-south" hoặc voice = { engine = "gtts" }')  # fmt: skip
         voice = {}
     audio = text_field("audio")
+    audio_sha256 = ""
     if audio:
         root = (project_root or path.parent.parent).resolve()
         target = (root / audio).resolve()
@@ -187,6 +194,10 @@ def parse_script(text: str, path: Path, topics: dict | None = None,
         elif target.suffix.lower() not in AUDIO_EXTENSIONS:
             error(loc.line(None, "audio"), f"định dạng ghi âm không hỗ trợ: {target.suffix}",
                   f"dùng {', '.join(AUDIO_EXTENSIONS)}")  # fmt: skip
+        else:
+            from .render import file_sha256
+
+            audio_sha256 = file_sha256(target)
     body = "\n".join(lines[end + 1 :])
     body_line = end + 2
     if not body.strip():
@@ -200,7 +211,7 @@ def parse_script(text: str, path: Path, topics: dict | None = None,
         id=script_id or path.stem, path=path, title=title, topic=topic, body=body,
         body_line=body_line, campaign=text_field("campaign"), author=text_field("author"),
         status=status, valid_from=valid_from, valid_until=valid_until, voice=voice, audio=audio,
-        approved_by=text_field("approved_by"), approved_at=approved_at,
+        audio_sha256=audio_sha256, approved_by=text_field("approved_by"), approved_at=approved_at,
         approved_hash=text_field("approved_hash"), meta_text=meta_text,
     )  # fmt: skip
     if script.stale:
@@ -454,6 +465,7 @@ def check_scripts(
             (s for s in catalogue.scripts.values() if s.path.resolve() == path.resolve()), None
         )
         if script is not None:
+            problems += _recording_problems(project, script)
             seconds = duration_of(project, script)
             problems += check_script(project, script, seconds)
             summary.append(f"{script.id}: {_minutes(seconds)}")
@@ -462,6 +474,21 @@ def check_scripts(
         f"Đã kiểm tra {len(selected)} bài: {errors} lỗi, {len(problems) - errors} cảnh báo."
     )
     return CheckReport(problems, summary)
+
+
+def _recording_problems(project: Project, script: Script) -> list[Problem]:
+    """A recording must decode to at least a second of sound (rendered once, then cached)."""
+    from .render import render_script
+    from .tts import EngineError
+
+    if not script.audio or not script.audio_sha256:
+        return []
+    try:
+        render_script(project, script)
+    except EngineError as exc:
+        return [Problem(project.relative(script.path), script.line_of("audio"), str(exc),
+                        "thu lại hoặc chép lại tệp ghi âm vào audio/recorded/")]  # fmt: skip
+    return []
 
 
 def script_rows(project: Project, status: str | None = None, topic: str | None = None):

@@ -16,10 +16,10 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from .config import Defaults, Project, Station, StationFile, parse_clock
+from .config import Defaults, Project, Station, StationFile, out_of_range, parse_clock
 from .errors import Problem
 
 ROTATION_EPOCH = date(2020, 1, 6)  # a Monday
@@ -133,10 +133,8 @@ class Airing:
     @property
     def key(self) -> str:
         """Identifies a planned airing in the log: program and scheduled instant (UTC)."""
-        from datetime import UTC
-
         ident = f"queue-{self.queue_id}" if self.queue_id is not None else self.program_id
-        return f"{ident}@{self.start.astimezone(UTC).isoformat()}"
+        return f"{ident}@{self.start.astimezone(UTC).isoformat()}"  # an instant: fold-aware
 
     @property
     def sort_key(self) -> tuple:
@@ -145,6 +143,28 @@ class Airing:
             PRIORITIES.index(self.priority),
             self.program.index if self.program else -1,
         )
+
+
+def local_instant(day: date, clock: time, tz) -> datetime:
+    """The instant a wall-clock time means on ``day``. Where clocks go back and the time occurs
+    twice, the first (fold 0): it airs once. Where clocks go forward and the time does not
+    exist, the first valid instant after it (the moment of the change)."""
+    when = datetime.combine(day, clock, tz)
+    utc = when.astimezone(UTC)
+    if utc.astimezone(tz).replace(tzinfo=None) == when.replace(tzinfo=None):
+        return when
+    # In a gap: fold 1 reads the time with the new offset (before the change), fold 0 with the
+    # old one (after it); the change lies between. Find its second by bisection.
+    low = int(when.replace(fold=1).astimezone(UTC).timestamp())
+    high = int(utc.timestamp())
+    offset = tz.utcoffset(datetime.fromtimestamp(high, UTC).astimezone(tz).replace(tzinfo=None))
+    while high - low > 1:
+        mid = (low + high) // 2
+        if datetime.fromtimestamp(mid, UTC).astimezone(tz).utcoffset() == offset:
+            high = mid
+        else:
+            low = mid
+    return datetime.fromtimestamp(high, UTC).astimezone(tz)
 
 
 def _as_date(value) -> date:
@@ -293,6 +313,14 @@ class Timetable:
         if not isinstance(per, int) or per < 1:
             bad("per_airing", "`per_airing` phải là số nguyên dương", "per_airing = 2")
             per = 1
+        for key, low, high in (("gap_s", 0, 60), ("volume_db", -30, 12)):
+            value = t.get(key)
+            if value is None:
+                continue
+            complaint = (out_of_range(value, low, high) if isinstance(value, int | float)
+                         and not isinstance(value, bool) else "phải là số")  # fmt: skip
+            if complaint:
+                bad(key, f"`{key}` {complaint}", f"ví dụ {key} = {low if key == 'gap_s' else 0}")
         if not scripts and not (t.get("campaign") or t.get("topic")):
             bad(
                 None,
@@ -357,8 +385,9 @@ class Timetable:
         return airing
 
     def resolve(self, program: Program, when: datetime, pools: dict | None = None,
-                catalogue=None) -> list[str]:  # fmt: skip
-        """The script ids of one airing of ``program`` at ``when``, in play order."""
+                catalogue=None, clock: time | None = None) -> list[str]:  # fmt: skip
+        """The script ids of one airing of ``program`` at ``when`` (its time of day ``clock``
+        as written, which a spring-forward gap moves), in play order."""
         local = when.astimezone(self.tz)
         ids = list(program.scripts)
         if program.rotates and catalogue is not None:
@@ -370,7 +399,7 @@ class Timetable:
                     pools[(program.id, day)] = valid
             pool = valid
             if pool:
-                k = program.airing_number(local.date(), local.time().replace(microsecond=0))
+                k = program.airing_number(day, clock or local.time().replace(microsecond=0))
                 for j in range(min(program.per_airing, len(pool))):
                     sid = pool[(k * program.per_airing + j) % len(pool)].id
                     if sid not in ids:
@@ -401,46 +430,25 @@ class Timetable:
             for program in self.programs:
                 if not program.active_on(day):
                     continue
+                instants = set()  # two times of one program can land on one instant in a gap
                 for clock in program.times:
-                    when = datetime.combine(day, clock, self.tz)
-                    if start <= when < end:
-                        out.append(self.airing(program, when, catalogue, pools))
+                    when = local_instant(day, clock, self.tz)
+                    if start <= when < end and when not in instants:
+                        instants.add(when)
+                        out.append(self.airing(program, when, catalogue, pools, clock))
             day += timedelta(days=1)
         out += [self.apply_blackout(item) for item in queued if start <= item.start < end]
         out.sort(key=lambda a: a.sort_key)
         return out
 
-    def airing(self, program: Program, when: datetime, catalogue=None, pools=None) -> Airing:
+    def airing(self, program: Program, when: datetime, catalogue=None, pools=None,
+               clock: time | None = None) -> Airing:  # fmt: skip
         airing = Airing(program.id, program.name, when, program.priority,
-                        self.resolve(program, when, pools, catalogue), program=program)  # fmt: skip
+                        self.resolve(program, when, pools, catalogue, clock), program=program)  # fmt: skip
         blackout = self.blackout_at(when)
         if blackout:
             airing.cancelled, airing.reason = True, blackout.reason
         return airing
-
-    def triggers(self):
-        """One APScheduler CronTrigger per distinct time of day, on the days any program airs
-        then; its job submits every program due at that time together, so the order rules
-        apply among them. Built from day names, never from a cron string: APScheduler 3
-        numbers weekdays from Monday and ANDs day-of-month with day-of-week."""
-        from apscheduler.triggers.cron import CronTrigger
-
-        days: dict[time, set[int]] = {}
-        for program in self.programs:
-            for clock in program.times:
-                days.setdefault(clock, set()).update(program.days)
-        return [
-            (clock, CronTrigger(day_of_week=",".join(DAY_NAMES[d] for d in sorted(days[clock])),
-                                hour=clock.hour, minute=clock.minute, second=clock.second, timezone=self.tz))
-            for clock in sorted(days)
-        ]  # fmt: skip
-
-    def due(self, when: datetime, catalogue=None) -> list[Airing]:
-        """The airings of the programs due at ``when`` (a trigger's fire time)."""
-        local = when.astimezone(self.tz)
-        clock = local.time().replace(microsecond=0)
-        return [self.airing(p, local, catalogue) for p in self.programs
-                if clock in p.times and p.active_on(local.date())]  # fmt: skip
 
 
 def chime_paths(timetable: Timetable, program: Program | None) -> tuple[str, str]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 import tomlkit
@@ -18,16 +21,56 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from soundserver import Capture, SoundServer  # noqa: E402
 
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 os.environ.pop("BROADCASTER_PROJECT", None)
 os.environ.pop("BROADCASTER_DATABASE", None)
 
 
-def edit_station(root: Path, **station) -> None:
+SHORT = """+++
+id = "{id}"
+title = "{title}"
+topic = "thong-bao"
+campaign = "thu"
++++
+{body}
+"""
+
+
+def edit(root: Path, table: str, **values) -> None:
     path = root / "schedules.toml"
     doc = tomlkit.parse(path.read_text("utf-8"))
-    for key, value in station.items():
-        doc["station"][key] = value
+    for key, value in values.items():
+        doc[table][key] = value
     path.write_text(tomlkit.dumps(doc), "utf-8")
+
+
+def add_script(root: Path, sid: str, body: str) -> None:
+    """A short approved script, rendered with the offline voice."""
+    from broadcaster.config import Project
+    from broadcaster.render import render_script
+    from broadcaster.scripts import Catalogue, approve
+
+    (root / "scripts_vi" / f"{sid}.md").write_text(
+        SHORT.format(id=sid, title=f"Tin {sid}", body=body), "utf-8"
+    )
+    project = Project(root)
+    approve(project, sid, "Người duyệt thử")
+    render_script(project, Catalogue(project).get(sid))
+
+
+def set_programs(root: Path, programs: str) -> None:
+    text = (root / "schedules.toml").read_text("utf-8")
+    cut = text.find("[[program]]")
+    (root / "schedules.toml").write_text((text[:cut] if cut >= 0 else text) + programs, "utf-8")
+
+
+def program(pid: str, at: datetime, scripts: list[str], priority: str = "normal") -> str:
+    return (f'\n[[program]]\nid = "{pid}"\nname = "Chương trình {pid}"\ndays = "daily"\n'
+            f'at = ["{at.astimezone(TZ):%H:%M:%S}"]\nscripts = {json.dumps(scripts)}\npriority = "{priority}"\n')  # fmt: skip
+
+
+def edit_station(root: Path, **station) -> None:
+    edit(root, "station", **station)
 
 
 @pytest.fixture
@@ -41,6 +84,17 @@ def station(tmp_path) -> Path:
     shutil.copytree(ROOT / "audio", root / "audio", ignore=shutil.ignore_patterns("cache"))
     edit_station(root, engine="espeak", quiet_hours="")
     return root
+
+
+@pytest.fixture
+def short_station(station) -> Path:
+    """The sample station with three short approved, rendered scripts, no chimes, no programs."""
+    edit(station, "defaults", chime_in="", chime_out="", gap_s=0.5, late_grace_minutes=1)
+    set_programs(station, "")
+    add_script(station, "tin-mot", "Kính thưa bà con. Đây là tin thứ nhất.")
+    add_script(station, "tin-hai", "Đây là tin thứ hai của đài truyền thanh phường.")
+    add_script(station, "tin-dai", " ".join(["Kính thưa bà con nhân dân phường Phú Hữu."] * 12))
+    return station
 
 
 @pytest.fixture(scope="session")

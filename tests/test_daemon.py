@@ -2,11 +2,8 @@
 monitor is captured, a real SQLite file."""
 
 import json
-import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -14,99 +11,19 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
-import tomlkit
-from conftest import run_cli
+from conftest import edit, program, run_cli, set_programs
+from daemonproc import Daemon, log_rows, wait_for
 
 from broadcaster.config import Project
 from broadcaster.render import render_script
-from broadcaster.scripts import Catalogue, approve
+from broadcaster.scripts import Catalogue
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-SHORT = """+++
-id = "{id}"
-title = "{title}"
-topic = "thong-bao"
-campaign = "thu"
-+++
-{body}
-"""
-
-
-def edit(root: Path, table: str, **values) -> None:
-    path = root / "schedules.toml"
-    doc = tomlkit.parse(path.read_text("utf-8"))
-    for key, value in values.items():
-        doc[table][key] = value
-    path.write_text(tomlkit.dumps(doc), "utf-8")
-
-
-def add_script(root: Path, sid: str, body: str) -> None:
-    (root / "scripts_vi" / f"{sid}.md").write_text(
-        SHORT.format(id=sid, title=f"Tin {sid}", body=body), "utf-8"
-    )
-    project = Project(root)
-    approve(project, sid, "Người duyệt thử")
-    render_script(project, Catalogue(project).get(sid))
-
-
-def set_programs(root: Path, programs: str) -> None:
-    text = (root / "schedules.toml").read_text("utf-8")
-    cut = text.find("[[program]]")
-    (root / "schedules.toml").write_text((text[:cut] if cut >= 0 else text) + programs, "utf-8")
-
-
-def program(pid: str, at: datetime, scripts: list[str], priority: str = "normal") -> str:
-    return (f'\n[[program]]\nid = "{pid}"\nname = "Chương trình {pid}"\ndays = "daily"\n'
-            f'at = ["{at.astimezone(TZ):%H:%M:%S}"]\nscripts = {json.dumps(scripts)}\npriority = "{priority}"\n')  # fmt: skip
 
 
 @pytest.fixture
-def air(station, sound):
-    """The sample station with two short approved, rendered scripts, no chimes, no programs."""
-    edit(station, "defaults", chime_in="", chime_out="", gap_s=0.5, late_grace_minutes=1)
-    set_programs(station, "")
-    add_script(station, "tin-mot", "Kính thưa bà con. Đây là tin thứ nhất.")
-    add_script(station, "tin-hai", "Đây là tin thứ hai của đài truyền thanh phường.")
-    add_script(station, "tin-dai", " ".join(["Kính thưa bà con nhân dân phường Phú Hữu."] * 12))
-    return station
-
-
-class Daemon:
-    def __init__(self, root: Path, sound):
-        self.root, self.sound = root, sound
-        self.log = root / "daemon.log"
-        self.proc = None
-
-    def start(self) -> "Daemon":
-        exe = Path(sys.executable).parent / "broadcaster"
-        started = (
-            self.log.read_text("utf-8").count("bắt đầu phát theo lịch") if self.log.exists() else 0
-        )
-        with open(self.log, "a") as stderr:
-            self.proc = subprocess.Popen([str(exe), "--project", str(self.root), "run"], stderr=stderr,
-                                         env={**os.environ, **self.sound.env})  # fmt: skip
-        wait_for(lambda: self.log.read_text("utf-8").count("bắt đầu phát theo lịch") > started, 20)
-        return self
-
-    def stop(self, sig=signal.SIGTERM) -> int:
-        self.proc.send_signal(sig)
-        return self.proc.wait(20)
-
-
-def wait_for(condition, timeout: float, step: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(step)
-    raise AssertionError("timed out")
-
-
-def log_rows(root: Path, *args: str) -> list[dict]:
-    result = run_cli(root, "log", "--format", "json", *args)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+def air(short_station, sound):
+    return short_station
 
 
 def rendered_pcm(root: Path, sid: str) -> np.ndarray:

@@ -194,3 +194,46 @@ def test_parser_never_crashes(tmp_path, text, prefix):
     )
     assert script is not None or problems
     assert all(isinstance(p, Problem) for p in problems)
+
+
+def _recorded(station):
+    catalogue = Catalogue(Project(station))
+    return next(s for s in catalogue.scripts.values() if s.audio and s.approved)
+
+
+def test_approval_covers_the_recording_path_and_bytes(cli, station):
+    script = _recorded(station)
+    text = script.path.read_text("utf-8")
+    # another file of the station, named after approval: the approval no longer holds
+    other = station / "audio" / "recorded" / "khac.mp3"
+    other.write_bytes((station / script.audio).read_bytes())
+    script.path.write_text(text.replace(script.audio, "audio/recorded/khac.mp3"), "utf-8")
+    again = Catalogue(Project(station)).get(script.id)
+    assert again.stale and again.airable(again.valid_from or again.approved_at.date())
+    assert "cần duyệt lại" in again.airable(again.approved_at.date())
+    # the same path with other bytes: not approved either
+    script.path.write_text(text, "utf-8")
+    (station / script.audio).write_bytes((station / script.audio).read_bytes() + b"\0")
+    assert Catalogue(Project(station)).get(script.id).stale
+
+
+def test_a_recording_outside_the_station_is_an_error_and_never_airs(cli, station, tmp_path):
+    script = _recorded(station)
+    outside = tmp_path / "ngoai.mp3"
+    outside.write_bytes((station / script.audio).read_bytes())
+    text = script.path.read_text("utf-8")
+    script.path.write_text(text.replace(script.audio, "../ngoai.mp3"), "utf-8")
+    out = cli("script", "check", script.id, code=1).output
+    assert "tệp ghi âm nằm ngoài thư mục đài" in out
+    again = Catalogue(Project(station)).get(script.id)
+    assert again.airable(again.approved_at.date())
+
+
+def test_a_truncated_recording_is_a_check_error(cli, station):
+    script = _recorded(station)
+    path = station / script.audio
+    path.write_bytes(path.read_bytes()[:600])  # a few frames survive the cut
+    out = cli("script", "check", script.id, code=1).output
+    line = script.line_of("audio")
+    assert f"{script.path.relative_to(station)}:{line}: lỗi: tệp ghi âm" in out, out
+    assert "hỏng" in out

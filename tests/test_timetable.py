@@ -1,6 +1,6 @@
 import json
 from collections import Counter
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -120,18 +120,65 @@ def test_expansion_is_deterministic(busy):
     assert a == b
 
 
-def test_apscheduler_triggers_fire_exactly_at_the_expansion(busy):
-    tt = Timetable.load(busy)
-    start, end = year()
-    fired = []
-    for _, trigger in tt.triggers():
-        t = trigger.get_next_fire_time(None, start)
-        while t is not None and t < end:
-            fired += [(a.program_id, a.start) for a in tt.due(t)]
-            t = trigger.get_next_fire_time(t, t + timedelta(seconds=1))
-    planned = [(a.program_id, a.start) for a in tt.expand(start, end)]
-    assert sorted(fired, key=lambda x: (x[1], x[0])) == sorted(planned, key=lambda x: (x[1], x[0]))
-    assert len(planned) > 365 * 3
+def _berlin(root, programs: str) -> Timetable:
+    edit_station(root, timezone="Europe/Berlin")
+    text = (root / "schedules.toml").read_text("utf-8")
+    (root / "schedules.toml").write_text(text[: text.find("[[program]]")] + programs, "utf-8")
+    return Timetable.load(Project(root))
+
+
+DST_PROGRAMS = """
+[[program]]
+id = "dem"
+days = "daily"
+at = ["01:59:59", "02:00", "02:30", "03:00"]
+scripts = ["co-che-mot-cua"]
+"""
+
+
+def test_autumn_dst_a_repeated_hour_airs_once(station):
+    tz = ZoneInfo("Europe/Berlin")
+    tt = _berlin(station, DST_PROGRAMS)
+    day = datetime(2026, 10, 25, tzinfo=tz)
+    airings = tt.expand(day, day + timedelta(days=1))
+    # 02:00 and 02:30 happen twice on 25/10/2026: each airs once, at the first (summer time)
+    assert [(a.start.astimezone(tz).strftime("%H:%M:%S"), a.start.utcoffset()) for a in airings] == [
+        ("01:59:59", timedelta(hours=2)), ("02:00:00", timedelta(hours=2)),
+        ("02:30:00", timedelta(hours=2)), ("03:00:00", timedelta(hours=1)),
+    ]  # fmt: skip
+    assert len({a.key for a in airings}) == 4
+    # one hour of real time lies between 02:30 summer time and 03:00 winter time
+    elapsed = airings[3].start.astimezone(UTC) - airings[2].start.astimezone(UTC)
+    assert elapsed == timedelta(hours=1, minutes=30)
+
+
+def test_spring_dst_a_missing_time_airs_at_the_first_valid_instant(station):
+    tz = ZoneInfo("Europe/Berlin")
+    tt = _berlin(station, DST_PROGRAMS)
+    day = datetime(2026, 3, 29, tzinfo=tz)
+    airings = tt.expand(day, day + timedelta(days=1))
+    # 02:00-02:59 do not exist on 29/3/2026: 02:00 and 02:30 become 03:00, which the
+    # program also has; one airing at that instant, not three under one key
+    assert [a.start.astimezone(tz).strftime("%H:%M:%S") for a in airings] == [
+        "01:59:59",
+        "03:00:00",
+    ]
+    assert airings[1].start == datetime(2026, 3, 29, 1, 0, tzinfo=UTC)
+    other = _berlin(station, DST_PROGRAMS.replace('"03:00"', '"04:00"'))
+    starts = [
+        a.start.astimezone(tz).strftime("%H:%M") for a in other.expand(day, day + timedelta(days=1))
+    ]
+    assert starts == ["01:59", "03:00", "04:00"]
+
+
+def test_a_year_of_berlin_has_one_airing_per_program_time_and_day(station):
+    tz = ZoneInfo("Europe/Berlin")
+    tt = _berlin(station, DST_PROGRAMS.replace('"03:00"', '"04:00"'))
+    start = datetime(2026, 1, 1, tzinfo=tz)
+    airings = tt.expand(start, datetime(2027, 1, 1, tzinfo=tz))
+    assert len(airings) == 365 * 4 - 1  # the spring gap merges 02:00 and 02:30
+    assert len({a.key for a in airings}) == len(airings)
+    assert all(a.start.astimezone(tz).hour in (1, 2, 3, 4) for a in airings)
 
 
 def test_rotation_gives_every_script_equal_air(busy):
@@ -200,6 +247,10 @@ priority = "khan-cap"
     ('[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\n\n[[program]]\nid = "x"\nat = ["07:00"]\nscripts = ["van-hoa-cong-vu"]\n', 7, "trùng id chương trình"),
     ('[[program]]\nid = "x"\nat = ["06:00"\n', 3, "lỗi cú pháp TOML"),
     ('[[blackout]]\ndate = "mai"\n', 1, "ngày tạm ngừng không hợp lệ"),
+    ('[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\ngap_s = 1e400\n', 5, "`gap_s` phải là số từ 0 đến 60"),
+    ('[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\ngap_s = nan\n', 5, "`gap_s` phải là số từ 0 đến 60"),
+    ('[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\ngap_s = -5\n', 5, "`gap_s` phải là số từ 0 đến 60"),
+    ('[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\nvolume_db = 40\n', 5, "`volume_db` phải là số từ -30 đến 12"),
     ('[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["co-che-mot-cua", "dich-vu-cong-truc-tuyen"]\n\n'
      '[[program]]\nid = "y"\nat = ["06:03"]\nscripts = ["van-hoa-cong-vu"]\n', 1, "chồng lên `y`"),
 ])  # fmt: skip
@@ -235,6 +286,21 @@ def test_station_settings_are_checked(station, cli):
     edit_station(station, rate_wpm="nhanh", timezone="Mars/Olympus")
     out = cli("schedule", "check", code=1).output
     assert "`rate_wpm` phải là số nguyên" in out and "múi giờ không tồn tại: Mars/Olympus" in out
+
+
+@pytest.mark.parametrize(("table", "key", "value"), [
+    ("defaults", "gap_s", float("inf")), ("defaults", "gap_s", float("nan")), ("defaults", "gap_s", -5),
+    ("defaults", "late_grace_minutes", -1), ("station", "rate_wpm", 5000),
+    ("station", "session_limit_minutes", 0), ("station", "loudness_lufs", 3.0),
+])  # fmt: skip
+def test_every_number_in_the_settings_is_range_checked(station, cli, table, key, value):
+    from conftest import edit
+
+    edit(station, table, **{key: value})
+    text = (station / "schedules.toml").read_text("utf-8")
+    line = next(i + 1 for i, x in enumerate(text.splitlines()) if x.startswith(f"{key} ="))
+    out = cli("schedule", "check", code=1).output
+    assert f"schedules.toml:{line}: lỗi: `{key}` phải là số từ" in out, out
 
 
 def test_sample_station_checks_clean(cli):

@@ -1,0 +1,326 @@
+"""The daemon's rules with its clock and player injected: order, catch-up, recovery after a
+crash, freezes and clock jumps, hot reload, DST. Nothing waits: a tick is a call, an airing is
+a clock step. The real process and the real sound device are in test_daemon.py."""
+
+import os
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import TZ, edit, edit_station, program, set_programs
+
+from broadcaster import evidence
+from broadcaster import queue as airqueue
+from broadcaster.airing import Airer
+from broadcaster.config import Project
+from broadcaster.daemon import FROZEN, JUMPED, MISSED, Daemon
+from broadcaster.db import get_state
+from broadcaster.player import Player, Result
+from broadcaster.scripts import Catalogue
+from broadcaster.timetable import Timetable
+
+
+class FakeClock:
+    def __init__(self, start: datetime):
+        self.wall, self.mono = start, 1000.0
+
+    def now(self) -> datetime:
+        return self.wall
+
+    def monotonic(self) -> float:
+        return self.mono
+
+    def advance(self, seconds: float) -> None:
+        self.wall += timedelta(seconds=seconds)
+        self.mono += seconds
+
+    def jump(self, seconds: float) -> None:
+        """The wall clock alone moves (a sleep, or the clock set)."""
+        self.wall += timedelta(seconds=seconds)
+
+
+class FakePlayer(Player):
+    """Plays in no time: each clip moves the fake clock on by its length."""
+
+    def __init__(self, clock: FakeClock):
+        super().__init__("", 48000)
+        self.clock = clock
+        self.played: list[tuple[str, datetime]] = []
+
+    @property
+    def device_label(self) -> str:
+        return "loa thử"
+
+    def play(self, clips, stop=None, on_start=None, on_end=None) -> Result:
+        t0 = self.clock.now()
+        for clip in clips:
+            if clip.label is not None:
+                on_start(clip.label, self.clock.now())
+                self.played.append((clip.label[0].id, self.clock.now()))
+            self.clock.advance(clip.frames / self.sample_rate)
+            if clip.label is not None:
+                on_end(clip.label, self.clock.now(), True)
+        return Result(True, t0, self.clock.now())
+
+
+def start_of_next_minute() -> datetime:
+    t = datetime.now(UTC) + timedelta(minutes=2)
+    return t.replace(second=0, microsecond=0)
+
+
+@pytest.fixture
+def rig(short_station):
+    """(root, clock, make_daemon): a daemon on a fake clock and player, not started."""
+    clock = FakeClock(start_of_next_minute())
+
+    def make(player=None) -> Daemon:
+        d = Daemon(Project(short_station), player or FakePlayer(clock), clock)
+        d.recover()
+        return d
+
+    return short_station, clock, make
+
+
+def rows(root) -> list:
+    return evidence.query(Project(root))
+
+
+def outcome(root) -> list[tuple[str, str, str]]:
+    return [(r.program_id, r.script_id, r.status) for r in rows(root)]
+
+
+def step(d: Daemon, clock: FakeClock, seconds: float) -> None:
+    """Let time pass like the watch loop does: ticks every 0.1 s, airing what falls due."""
+    end = clock.now() + timedelta(seconds=seconds)
+    while clock.now() < end:
+        clock.advance(0.1)
+        d.tick()
+        d.drain()
+
+
+def test_airings_due_together_follow_the_order_rules(rig):
+    root, clock, make = rig
+    at = clock.now() + timedelta(seconds=10)
+    set_programs(
+        root, program("thuong", at, ["tin-mot"]) + program("uu-tien", at, ["tin-hai"], "priority")
+    )
+    d = make()
+    item = airqueue.add(Project(root), "tin-dai", at, "khan-cap")
+    step(d, clock, 30)
+    assert [r.program_id for r in rows(root)] == [f"queue-{item.id}", "uu-tien", "thuong"]
+    assert all(r.status == "aired" for r in rows(root))
+    first = rows(root)[0]
+    assert first.started_at - at < timedelta(seconds=0.2)  # due at its instant, not later
+    assert airqueue.pending(Project(root)) == []  # the queue item left pending with its rows
+    assert evidence.open_airings(Project(root)) == []
+
+
+def test_every_airing_of_a_day_has_exactly_one_row_per_item(rig):
+    root, clock, make = rig
+    t = clock.now()
+    set_programs(root, "".join(program(f"p{i}", t + timedelta(minutes=i), ["tin-mot", "tin-hai"])
+                               for i in range(1, 6)))  # fmt: skip
+    d = make()
+    step(d, clock, 6 * 60)
+    keys = [(r.airing_key, r.script_id) for r in rows(root)]
+    assert len(keys) == len(set(keys)) == 10
+    assert {r.status for r in rows(root)} == {"aired"}
+
+
+def test_downtime_gives_missed_rows_and_a_late_start_within_the_grace(rig):
+    root, clock, make = rig
+    t = clock.now()
+    set_programs(root, program("som", t + timedelta(minutes=5), ["tin-mot"])
+                 + program("muon", t + timedelta(minutes=9, seconds=30), ["tin-hai"]))  # fmt: skip
+    d = make()
+    d.tick()
+    d._heartbeat()  # the last sign of life of this run
+    del d  # the PC goes off ...
+    clock.advance(10 * 60)  # ... and comes back after both airings, within the grace of one
+    d = make()
+    d.tick()
+    d.drain()
+    got = {r.program_id: (r.status, r.error) for r in rows(root)}
+    assert got == {"som": ("missed", MISSED), "muon": ("aired", "")}
+
+
+def test_a_crash_after_the_hand_over_is_recovered(rig):
+    root, clock, make = rig
+    at = clock.now() + timedelta(seconds=5)
+    project = Project(root)
+    item = airqueue.add(project, "tin-mot", at)
+    d = make()
+    clock.advance(6)
+    d.tick()  # handed to the worker and remembered ... and the process dies before it plays
+    assert [a.key for a in evidence.open_airings(project)] == [f"queue-{item.id}@{at.isoformat()}"]
+    assert [i.id for i in airqueue.pending(project)] == [item.id]
+    clock.advance(20)  # within the grace (1 minute): the next start airs it late
+    d = make()
+    d.tick()
+    d.drain()
+    assert outcome(root) == [(f"queue-{item.id}", "tin-mot", "aired")]
+    assert airqueue.pending(project) == [] and evidence.open_airings(project) == []
+
+
+def test_a_crash_mid_program_gives_the_rest_its_rows(rig):
+    root, clock, make = rig
+    at = clock.now() + timedelta(seconds=5)
+    set_programs(root, program("ba-bai", at, ["tin-mot", "tin-hai", "tin-dai"]))
+    project = Project(root)
+    d = make()
+    clock.advance(6)
+    d.tick()
+    airing = d.heap[0][3]
+    # the first item aired and was logged, the second was on air when the power went
+    airer = Airer(project, FakePlayer(clock))
+    first = evidence.open_row(project, started_at=clock.now(), **airer._fields(airing, "tin-mot"))
+    evidence.close_row(project, first, "aired")
+    evidence.open_row(project, started_at=clock.now(), **airer._fields(airing, "tin-hai"))
+    clock.advance(600)
+    make()  # recovery only
+    assert sorted((s, st) for _, s, st in outcome(root)) == [
+        ("tin-dai", "interrupted"), ("tin-hai", "interrupted"), ("tin-mot", "aired")]  # fmt: skip
+    assert evidence.verify(project).ok and evidence.open_airings(project) == []
+
+
+def test_a_freeze_past_the_grace_is_logged_at_once_with_its_reason(rig):
+    root, clock, make = rig
+    set_programs(root, program("sang", clock.now() + timedelta(minutes=2), ["tin-mot"]))
+    d = make()
+    step(d, clock, 60)
+    clock.advance(3600)  # SIGSTOP for an hour: wall and monotonic both move
+    d.note_clock(timedelta(seconds=3600), 3600)
+    d.tick()
+    assert outcome(root) == [("sang", "tin-mot", "missed")] and rows(root)[0].error == FROZEN
+
+
+def test_a_clock_jump_past_the_grace_is_logged_as_such(rig):
+    root, clock, make = rig
+    set_programs(root, program("sang", clock.now() + timedelta(minutes=2), ["tin-mot"]))
+    d = make()
+    clock.jump(3600)
+    d.note_clock(timedelta(seconds=3600), 0.1)
+    d.tick()
+    assert rows(root)[0].error == JUMPED
+    clock.jump(-3600)  # and back: nothing is due twice
+    d.note_clock(timedelta(seconds=-3600), 0.1)
+    step(d, clock, 5 * 60)
+    assert outcome(root) == [("sang", "tin-mot", "missed")]
+
+
+def test_a_program_added_by_reload_a_moment_ahead_airs(rig):
+    root, clock, make = rig
+    d = make()
+    step(d, clock, 1)
+    # the officer saves a program due 1 s later; the daemon notices 2 s after the save
+    saved = clock.now()
+    set_programs(root, program("vua-them", saved + timedelta(seconds=1), ["tin-mot"])
+                 + program("da-qua", saved - timedelta(seconds=30), ["tin-hai"]))  # fmt: skip
+    stamp = saved.timestamp()
+    os.utime(root / "schedules.toml", (stamp, stamp))
+    clock.advance(2)
+    d.tick()  # a tick before the reload: the new program is not known yet
+    assert d.reload_if_changed()
+    d.drain()
+    assert outcome(root) == [("vua-them", "tin-mot", "aired")]  # and nothing for 30 s before
+
+
+def test_an_emergency_and_a_queued_item_cancelled_before_air(rig):
+    root, clock, make = rig
+    project = Project(root)
+    d = make()
+    keep = airqueue.add(project, "tin-mot", clock.now() + timedelta(seconds=2))
+    drop = airqueue.add(project, "tin-hai", clock.now() + timedelta(seconds=2))
+    clock.advance(3)
+    d.tick()
+    airqueue.cancel(project, drop.id)
+    d.drain()
+    assert outcome(root) == [(f"queue-{keep.id}", "tin-mot", "aired")]
+    assert evidence.open_airings(project) == []
+
+
+def test_autumn_dst_night_airs_each_program_once(rig):
+    root, clock, make = rig
+    edit_station(root, timezone="Europe/Berlin")
+    edit(root, "defaults", late_grace_minutes=1)
+    set_programs(
+        root, '\n[[program]]\nid = "dem"\ndays = "daily"\nat = ["02:30"]\nscripts = ["tin-mot"]\n'
+    )
+    berlin = ZoneInfo("Europe/Berlin")
+    clock.wall = datetime(2026, 10, 25, 1, 0, tzinfo=berlin).astimezone(UTC)
+    d = make()
+    for _ in range(4 * 60):  # 01:00 summer time to 04:00 winter time, a minute a step
+        clock.advance(60)
+        d.tick()
+        d.drain()
+    got = [(r.status, r.scheduled_at.astimezone(berlin).strftime("%H:%M%z")) for r in rows(root)]
+    assert got == [("aired", "02:30+0200")]
+
+
+def test_the_checked_window_survives_a_restart(rig):
+    root, clock, make = rig
+    d = make()
+    step(d, clock, 3)
+    d._heartbeat()
+    state = get_state(Project(root))
+    assert datetime.fromisoformat(state["checked_until"].value) >= clock.now() - timedelta(
+        seconds=0.2
+    )
+
+
+def test_nothing_airs_twice_when_the_worker_is_slow(rig):
+    root, clock, make = rig
+    at = clock.now() + timedelta(seconds=1)
+    set_programs(root, program("mot", at, ["tin-dai"]))
+    d = make()
+    for _ in range(50):  # many ticks while the airing waits for the worker
+        clock.advance(0.1)
+        d.tick()
+    d.drain()
+    assert outcome(root) == [("mot", "tin-dai", "aired")]
+
+
+def test_the_timetable_in_use_is_the_one_shown(rig):
+    """`schedule show` and the daemon come from the same expansion."""
+    root, clock, make = rig
+    t = clock.now()
+    set_programs(
+        root,
+        program("a", t + timedelta(seconds=30), ["tin-mot"])
+        + program("b", t + timedelta(seconds=90), ["tin-hai"]),
+    )
+    planned = Timetable.load(Project(root)).expand(
+        t, t + timedelta(minutes=3), Catalogue(Project(root))
+    )
+    d = make()
+    step(d, clock, 180)
+    assert [(r.program_id, r.scheduled_at) for r in rows(root)] == [
+        (a.program_id, a.start) for a in planned
+    ]
+    assert all(a.start.tzinfo == TZ for a in planned)
+
+
+def test_a_rotating_program_with_nothing_to_air_is_logged_skipped(rig):
+    root, clock, make = rig
+    at = clock.now() + timedelta(seconds=2)
+    set_programs(
+        root,
+        f'\n[[program]]\nid = "rong"\ndays = "daily"\nat = ["{at.astimezone(TZ):%H:%M:%S}"]\ncampaign = "khong-co"\n',
+    )
+    d = make()
+    step(d, clock, 5)
+    assert outcome(root) == [("rong", "", "skipped")]
+    assert rows(root)[0].error == "không có bài nào đã duyệt để phát"
+
+
+def test_manual_play_refuses_while_the_daemon_holds_the_station(rig):
+    from filelock import FileLock
+
+    from broadcaster.errors import UserError
+    from broadcaster.manual import play_now
+
+    root, clock, _ = rig
+    project = Project(root)
+    with FileLock(str(project.lock_path)), pytest.raises(UserError, match="đài đang chạy"):
+        play_now(project, "tin-mot", player=FakePlayer(clock))
+    assert play_now(project, "tin-mot", player=FakePlayer(clock)).statuses == [("tin-mot", "aired")]
