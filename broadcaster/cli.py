@@ -589,17 +589,42 @@ def log_group(ctx, start, end, status_, fmt) -> None:
 
 
 @log_group.command("verify")
+@click.option("--against", "against", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Đối chiếu với điểm kiểm tra trong một báo cáo đã gửi (.docx, .xlsx, .json) hoặc tệp điểm kiểm tra.")  # fmt: skip
 @click.pass_context
-def log_verify(ctx) -> None:
+def log_verify(ctx, against) -> None:
     """Kiểm tra nhật ký có bị sửa, xóa hay chèn dòng không."""
     from . import evidence
 
-    v = evidence.verify(project(ctx).require())
+    proj = project(ctx).require()
+    checkpoint = evidence.read_checkpoint(against) if against else None
+    v = evidence.verify(proj, checkpoint)
     for finding in v.findings:
         click.secho(finding, fg="red", err=True)
     if not v.ok:
         raise UserError(f"nhật ký KHÔNG toàn vẹn: {len(v.findings)} vấn đề")
     click.echo(f"Nhật ký toàn vẹn: {v.rows} dòng, mã cuối chuỗi {v.head[:16]}…")
+    if checkpoint:
+        click.echo(f"Khớp với điểm kiểm tra trong {against.name} ({checkpoint['seq']} dòng đầu).")
+
+
+@log_group.command("checkpoint")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Ghi điểm kiểm tra ra tệp JSON (để gửi kèm hoặc lưu ngoài máy).")  # fmt: skip
+@click.pass_context
+def log_checkpoint(ctx, out) -> None:
+    """Ký một điểm kiểm tra của nhật ký và kế hoạch phát (bằng khóa của đài)."""
+    import json
+
+    from . import evidence
+
+    cp = evidence.make_checkpoint(project(ctx).require(), "theo yêu cầu")
+    text = json.dumps(cp, ensure_ascii=False, indent=2)
+    if out:
+        out.write_text(text + "\n", "utf-8")
+        click.echo(f"Đã ghi điểm kiểm tra ({cp['seq']} dòng) vào {out}")
+    else:
+        click.echo(text)
 
 
 @main.command()
@@ -609,7 +634,11 @@ def log_verify(ctx) -> None:
 @click.option("--from", "start", help="Hoặc từ ngày (YYYY-MM-DD)…")
 @click.option("--to", "end", help="…đến hết ngày (YYYY-MM-DD).")
 @click.option(
-    "--format", "fmt", type=click.Choice(["docx", "xlsx", "csv"]), default="docx", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["docx", "xlsx", "csv", "json"]),
+    default="docx",
+    show_default=True,
 )
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Tệp kết quả.")
 @click.pass_context
@@ -619,7 +648,9 @@ def report(ctx, period, start, end, fmt, out) -> None:
 
     proj = project(ctx).require()
     span = parse_period(period, start, end)
-    path = make_report(proj, span, fmt, out)
+    path = make_report(
+        proj, span, fmt, out, warn=lambda note: click.secho(note, fg="yellow", err=True)
+    )
     click.echo(f"Đã ghi báo cáo {span.label}: {path}")
 
 

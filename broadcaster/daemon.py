@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from . import evidence
+from . import evidence, plan, signing
 from . import queue as airqueue
 from .airing import Airer
 from .config import Project
@@ -84,7 +84,8 @@ class Daemon:
         self.pending_queue: list = []
         self.checked_until = self.clock.now()
         self.next_at: datetime | None = None
-        self.gap_reason = MISSED
+        self.planned_through = self.clock.now()
+        self._last_tick = (self.clock.now(), self.clock.monotonic())
         self.started_at = self.clock.now()
         self._signature, self._files_checked = self._files_signature(), self.clock.now()
         self._changes: Changes | None = None
@@ -146,6 +147,7 @@ class Daemon:
             if timetable is not None:
                 self.timetable = timetable
                 log.info("Đã nạp lại lịch phát và các bài.")
+            self._plan(self.clock.now())
             self.checked_until = min(self.checked_until, max(edited, checked))
             self.next_at = None
         if self.scheduler is not None:
@@ -170,7 +172,10 @@ class Daemon:
         window moves on only after each of its airings is written down (rows, or an open
         airing), so a kill at any moment leaves nothing that the next start cannot find."""
         with self.lock:
-            current = self.clock.now()
+            current, mono = self.clock.now(), self.clock.monotonic()
+            last_wall, last_mono = self._last_tick
+            self._last_tick = (current, mono)
+            gap = self.classify_gap(current - last_wall, mono - last_mono)
             start = self.checked_until
             end = max(start, current + timedelta(microseconds=1))  # due right now is due
             self._refresh_queue()
@@ -180,7 +185,7 @@ class Daemon:
             for item in self.pending_queue:
                 if item.at <= current:
                     due.append(self.timetable.apply_blackout(airqueue.to_airing(item)))
-            reason, self.gap_reason = self.gap_reason, MISSED
+            reason = gap or MISSED
             self._handle(sorted(due, key=lambda a: a.sort_key), current, reason)
             self.checked_until = end
             if self.next_at is None or self.next_at <= current:
@@ -213,7 +218,7 @@ class Daemon:
         """Hand airings due together to the air worker at once, so it takes them by the order
         rules; an emergency interrupts what plays. Each is remembered until logged."""
         for airing in airings:
-            evidence.open_airing(self.project, airing.key, airing.queue_id, _payload(airing))
+            evidence.open_airing(self.project, airing.key, airing.queue_id, airing.payload())
             self.handled[airing.key] = airing.start
         with self.cond:
             for airing in airings:
@@ -239,7 +244,10 @@ class Daemon:
             log.warning("Đã ghi %d mục phát dở dang là bị ngắt.", closed)
         current = self.clock.now()
         for row in evidence.open_airings(self.project):
-            airing = self._from_payload(json.loads(row.payload), row.queue_id)
+            data = json.loads(row.payload)
+            airing = Airing.from_payload(
+                data, row.queue_id, self.timetable.by_id(data["program_id"])
+            )
             self.handled[airing.key] = airing.start
             rest = list(airing.scripts)
             for sid in evidence.logged_items(self.project, airing.key):
@@ -260,11 +268,8 @@ class Daemon:
             self.checked_until = min(datetime.fromisoformat(last.value), current)
             window = evidence.logged_keys(self.project, self.checked_until - LOOKAHEAD, current)
             self.handled.update(dict.fromkeys(window, current))
-
-    def _from_payload(self, data: dict, queue_id: int | None) -> Airing:
-        return Airing(data["program_id"], data["name"], datetime.fromisoformat(data["start"]),
-                      data["priority"], list(data["scripts"]), trigger=data["trigger"],
-                      queue_id=queue_id, program=self.timetable.by_id(data["program_id"]))  # fmt: skip
+        self._plan(self.checked_until)  # the days it was down get their plan too
+        self._last_tick = (self.clock.now(), self.clock.monotonic())  # downtime is no freeze
 
     # -- the air worker ---------------------------------------------------------------------
     def _next_airing(self, block: bool) -> Airing | None:
@@ -319,13 +324,10 @@ class Daemon:
 
     # -- the watch loop: queue, files, clock --------------------------------------------------
     def _watch(self) -> None:
-        last_wall, last_mono = self.clock.now(), self.clock.monotonic()
-        files_at = last_mono
+        files_at = self.clock.monotonic()
         while not self.stopping.wait(WATCH_SECONDS):
             try:
-                wall, mono = self.clock.now(), self.clock.monotonic()
-                self.note_clock(wall - last_wall, mono - last_mono)
-                last_wall, last_mono = wall, mono
+                mono = self.clock.monotonic()
                 if mono - files_at >= FILES_SECONDS:
                     files_at = mono
                     self.reload_if_changed()
@@ -333,19 +335,20 @@ class Daemon:
             except Exception:
                 log.exception("Lỗi khi theo dõi lịch và hàng đợi")
 
-    def note_clock(self, wall: timedelta, mono: float) -> None:
-        """Between two watch steps: a long step is a freeze (SIGSTOP, overload); the wall clock
-        running ahead of the monotonic one is a sleep or a clock set forward."""
-        step = WATCH_SECONDS + JUMP_SECONDS
-        if mono > step:
-            self.gap_reason = FROZEN
+    def classify_gap(self, wall: timedelta, mono: float) -> str | None:
+        """Between two ticks (normally WATCH_SECONDS apart): a long step of the monotonic clock
+        is a freeze (SIGSTOP, overload); the wall clock running ahead of it is a sleep or a
+        clock set forward. The reason the airings passed meanwhile are missed, or None."""
+        ahead = wall.total_seconds() - mono
+        if mono > WATCH_SECONDS + JUMP_SECONDS:
             log.warning("Phần mềm đã bị treo %.0f giây.", mono)
-        elif (wall.total_seconds() - mono) > JUMP_SECONDS:
-            self.gap_reason = JUMPED
-            log.warning("Đồng hồ máy nhảy tới %.0f giây (máy ngủ hoặc bị chỉnh giờ).",
-                        wall.total_seconds() - mono)  # fmt: skip
-        elif (mono - wall.total_seconds()) > JUMP_SECONDS:
-            log.warning("Đồng hồ máy bị chỉnh lùi %.0f giây.", mono - wall.total_seconds())
+            return FROZEN
+        if ahead > JUMP_SECONDS:
+            log.warning("Đồng hồ máy nhảy tới %.0f giây (máy ngủ hoặc bị chỉnh giờ).", ahead)
+            return JUMPED
+        if ahead < -JUMP_SECONDS:
+            log.warning("Đồng hồ máy bị chỉnh lùi %.0f giây.", -ahead)
+        return None
 
     # -- rendering ahead, heartbeat -------------------------------------------------------------
     def _render_ahead(self) -> None:
@@ -369,6 +372,23 @@ class Daemon:
         except Exception:
             log.exception("Lỗi khi dựng trước âm thanh")
 
+    # -- the plan of record and the daily checkpoint ------------------------------------------
+    def _plan(self, since: datetime) -> None:
+        """Freeze the plan from ``since`` through tomorrow (see plan.freeze)."""
+        current = self.clock.now()
+        self.planned_through = plan.end_of_tomorrow(current, self.tz)
+        plan.freeze(self.project, self.timetable, self.catalogue, min(since, current),
+                    self.planned_through, current)  # fmt: skip
+
+    def _daily(self) -> None:
+        """Plan the day after tomorrow when tomorrow begins; sign a checkpoint once a day."""
+        current = self.clock.now()
+        if self.planned_through - current < timedelta(days=1):
+            self._plan(current)
+        last = evidence.last_checkpoint_at(self.project)
+        if last is None or last.astimezone(self.tz).date() != current.astimezone(self.tz).date():
+            evidence.make_checkpoint(self.project, "hằng ngày")
+
     def _heartbeat(self) -> None:
         try:
             playing = self.airer.playing
@@ -381,6 +401,7 @@ class Daemon:
                       started_at=self.started_at.isoformat(),
                       checked_until=self.checked_until.isoformat(),
                       playing="" if not playing else f"{playing['program']}|{playing['script_id']}|{playing['title']}")  # fmt: skip
+            self._daily()
         except DatabaseError as exc:  # the next beat tries again; airing goes on
             log.error("Không ghi được nhịp tim: %s.", exc.reason)
         except Exception:
@@ -415,6 +436,8 @@ class Daemon:
 
         logging.getLogger("apscheduler").setLevel(logging.ERROR)  # misses are ours to report
         self._acquire_lock()
+        if signing.ensure_key(self.project):
+            log.info("Đã tạo khóa ký nhật ký của đài: %s/", signing.KEY_DIR)
         self._report_device()
         self._changes = Changes(self.project)
         self.scheduler = BackgroundScheduler(timezone=self.tz, job_defaults={
@@ -457,12 +480,6 @@ class Daemon:
         if self._lock is not None:
             self._lock.release()
         log.info("Đã dừng.")
-
-
-def _payload(airing: Airing) -> dict:
-    return {"program_id": airing.program_id, "name": airing.name,
-            "start": airing.start.isoformat(), "priority": airing.priority,
-            "scripts": airing.scripts, "trigger": airing.trigger}  # fmt: skip
 
 
 def status(project: Project) -> dict:

@@ -100,10 +100,44 @@ def engine_for(url: str) -> Engine:
             immediate = conn.get_execution_options().get("immediate")
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
-    from . import evidence, queue  # noqa: F401 - register the models
-
-    Base.metadata.create_all(engine)
+    migrate(engine)
     return engine
+
+
+SCHEMA_HEAD = "0002"
+
+
+def migrate(engine: Engine, target: str = "head") -> None:
+    """Bring the database to the current schema with the Alembic migrations in
+    `broadcaster/migrations` (a database from before Alembic is taken as revision 0001).
+    Cheap when already there: one query, no Alembic import."""
+    from sqlalchemy import inspect, text
+
+    if target == "head":
+        try:
+            with engine.connect() as conn:
+                if (
+                    conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                    == SCHEMA_HEAD
+                ):
+                    return
+        except OperationalError:
+            pass
+    from pathlib import Path
+
+    from alembic import command
+    from alembic.config import Config
+
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its progress lines are English
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.execution_options(immediate=True).begin() as conn:  # one process migrates
+        config.attributes["connection"] = conn
+        tables = set(inspect(conn).get_table_names())
+        if "airing" in tables and "alembic_version" not in tables:
+            command.stamp(config, "0001")
+        command.upgrade(config, target)
 
 
 def database(project) -> Engine:

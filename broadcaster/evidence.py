@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Integer, String, Text, delete, func, select, type_coerce
 from sqlalchemy.orm import Mapped, mapped_column
@@ -22,6 +22,8 @@ STATUS_LABELS = {
 }  # fmt: skip
 TRIGGERS = ("timetable", "queue", "manual")
 GENESIS = "0" * 64
+FORMAT = 2  # the row format written now (see CONTENT)
+LATE_WRITE = timedelta(days=1)  # an aired row sealed this long after it ended is suspicious
 
 
 class AiringRow(Base):
@@ -51,14 +53,24 @@ class AiringRow(Base):
     seq: Mapped[int | None] = mapped_column(Integer, unique=True)
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
     row_hash: Mapped[str] = mapped_column(String(64), default="")
-
-    CONTENT = ("id", "station", "program_id", "program_name", "airing_key", "trigger", "priority",
-               "scheduled_at", "started_at", "ended_at", "script_id", "title", "topic", "campaign",
-               "text", "text_sha256", "audio_sha256", "engine", "voice", "device", "status", "error",
-               "seq")  # fmt: skip
+    format: Mapped[int] = mapped_column(Integer, default=FORMAT)
+    written_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when sealed
 
     def content_hash(self, prev_hash: str) -> str:
-        return chain_hash(prev_hash, [_canonical(getattr(self, k)) for k in self.CONTENT])
+        fields = CONTENT[self.format]
+        return chain_hash(prev_hash, [_canonical(getattr(self, k)) for k in fields])
+
+
+# What a row's hash covers, by row format. A format is never changed once released: a new
+# field makes a new format, and old rows keep verifying under theirs.
+CONTENT = {
+    1: ("id", "station", "program_id", "program_name", "airing_key", "trigger", "priority",
+        "scheduled_at", "started_at", "ended_at", "script_id", "title", "topic", "campaign",
+        "text", "text_sha256", "audio_sha256", "engine", "voice", "device", "status", "error",
+        "seq"),
+}  # fmt: skip
+CONTENT[2] = (*CONTENT[1], "format", "written_at")
+TIMES = {"scheduled_at", "started_at", "ended_at", "written_at"}
 
 
 STORED_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a DateTime in SQLite
@@ -85,6 +97,7 @@ def _seal(session, row: AiringRow) -> None:
                            .order_by(AiringRow.seq.desc()).limit(1)).first()  # fmt: skip
     row.seq = (last.seq + 1) if last else 1
     row.prev_hash = last.row_hash if last else GENESIS
+    row.format, row.written_at = FORMAT, now()
     session.flush()
     row.row_hash = row.content_hash(row.prev_hash)
 
@@ -193,12 +206,14 @@ def logged_items(project, key: str) -> list[str]:
 
 
 def close_open_rows(project) -> int:
-    """After a crash or power cut: rows left `playing` become `interrupted`."""
+    """After a crash or power cut: rows left `playing` by an airing that was open become
+    `interrupted`. A `playing` row of no open airing is not ours to seal: `log verify`
+    reports it."""
 
     def work(s):
-        rows = list(
-            s.scalars(select(AiringRow).where(AiringRow.status == "playing").order_by(AiringRow.id))
-        )
+        q = select(AiringRow).where(AiringRow.status == "playing",
+                                    AiringRow.airing_key.in_(select(OpenAiring.key)))  # fmt: skip
+        rows = list(s.scalars(q.order_by(AiringRow.id)))
         for row in rows:
             row.status = "interrupted"
             row.error = "phát dở dang: chương trình dừng đột ngột (mất điện hoặc bị tắt)"
@@ -248,6 +263,149 @@ def as_dict(row: AiringRow, tz) -> dict:
     }  # fmt: skip
 
 
+class Checkpoint(Base):
+    """A signed statement of the chain head (and of the plan of record) at one moment."""
+
+    __tablename__ = "checkpoint"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    head: Mapped[str] = mapped_column(String(64))
+    plan_count: Mapped[int] = mapped_column(Integer)
+    plan_digest: Mapped[str] = mapped_column(String(64))
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(String(32))
+    public_key: Mapped[str] = mapped_column(String(100))
+    signature: Mapped[str] = mapped_column(String(200))
+
+
+CHECKPOINT_FIELDS = ("station", "seq", "head", "plan_count", "plan_digest", "made_at", "reason",
+                     "public_key")  # fmt: skip
+CHECKPOINTS_FILE = "checkpoints.jsonl"  # a copy outside the database, one JSON a line
+
+
+def _message(cp: dict) -> bytes:
+    return json.dumps({k: cp[k] for k in CHECKPOINT_FIELDS}, sort_keys=True,
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")  # fmt: skip
+
+
+def make_checkpoint(project, reason: str) -> dict:
+    """Sign the chain head and the plan of record as they stand now; kept in the database
+    and in checkpoints.jsonl; returned as the JSON object reports carry."""
+    from . import plan, signing
+
+    made_at = now()
+    with reading(project) as s:
+        last = s.execute(select(AiringRow.seq, AiringRow.row_hash).where(AiringRow.seq.is_not(None))
+                         .order_by(AiringRow.seq.desc()).limit(1)).first()  # fmt: skip
+    count, digest = plan.digest(project, made_at)
+    cp = {"station": project.station.name, "seq": last[0] if last else 0,
+          "head": last[1] if last else GENESIS, "plan_count": count, "plan_digest": digest,
+          "made_at": made_at.isoformat(), "reason": reason, "public_key": signing.public_key(project)}  # fmt: skip
+    cp["signature"] = signing.sign(project, _message(cp))
+    fields = {k: cp[k] for k in CHECKPOINT_FIELDS if k not in ("station", "made_at")}
+    durably(
+        project, lambda s: s.add(Checkpoint(made_at=made_at, signature=cp["signature"], **fields))
+    )
+    with open(project.root / CHECKPOINTS_FILE, "a", encoding="utf-8") as f:
+        f.write(json.dumps(cp, ensure_ascii=False) + "\n")
+    return cp
+
+
+def last_checkpoint_at(project) -> datetime | None:
+    with reading(project) as s:
+        return s.scalars(select(func.max(Checkpoint.made_at))).first()
+
+
+def stored_checkpoints(project) -> list[dict]:
+    """Every checkpoint the station made: the database's, and the file's (which survives the
+    database being deleted); each once."""
+    found: dict[str, dict] = {}
+    with reading(project) as s:
+        for c in s.scalars(select(Checkpoint).order_by(Checkpoint.id)):
+            found[c.signature] = {"station": project.station.name, "seq": c.seq, "head": c.head,
+                                  "plan_count": c.plan_count, "plan_digest": c.plan_digest,
+                                  "made_at": c.made_at.isoformat(), "reason": c.reason,
+                                  "public_key": c.public_key, "signature": c.signature}  # fmt: skip
+    path = project.root / CHECKPOINTS_FILE
+    if path.is_file():
+        for line in path.read_text("utf-8").splitlines():
+            try:
+                cp = json.loads(line)
+            except ValueError:
+                continue
+            found.setdefault(cp.get("signature", ""), cp)
+    return list(found.values())
+
+
+def check_checkpoint(project, cp: dict) -> list[str]:
+    """What no longer holds of a checkpoint: its signature, the chain row it names, the
+    plan of record it vouched for, rows slipped in before it."""
+    from . import plan, signing
+
+    try:
+        made = datetime.fromisoformat(cp["made_at"])
+        when = f"{made.astimezone(project.station.tz):%d/%m/%Y %H:%M}"
+        seq, head = int(cp["seq"]), str(cp["head"])
+        message = _message(cp)
+    except (KeyError, ValueError, TypeError):
+        return ["điểm kiểm tra không đọc được (thiếu trường hoặc sai định dạng)"]
+    if cp["public_key"] != signing.public_key(project):
+        return [f"điểm kiểm tra ngày {when} được ký bằng khóa không phải của đài này"]
+    if not signing.valid(cp["public_key"], message, str(cp.get("signature", ""))):
+        return [f"chữ ký của điểm kiểm tra ngày {when} không hợp lệ: điểm kiểm tra đã bị sửa"]
+    findings = []
+    with reading(project) as s:
+        if seq:
+            row = s.execute(
+                select(AiringRow.id, AiringRow.row_hash).where(AiringRow.seq == seq)
+            ).first()
+            if row is None:
+                findings.append(
+                    f"điểm kiểm tra ngày {when} ghi nhận {seq} dòng nhưng nhật ký không còn dòng thứ {seq}: nhật ký đã bị xóa bớt"
+                )
+            elif row[1] != head:
+                findings.append(
+                    f"dòng #{row[0]} (thứ tự {seq}) khác với điểm kiểm tra ngày {when}: nhật ký đã bị ghi lại"
+                )
+        later = s.scalars(select(AiringRow.id).where(AiringRow.seq > seq, AiringRow.written_at < made)
+                          .order_by(AiringRow.id)).all()  # fmt: skip
+    findings += [
+        f"dòng #{rid}: ghi trước điểm kiểm tra ngày {when} nhưng nằm sau nó trong chuỗi: bị chèn"
+        for rid in later
+    ]
+    if plan.digest(project, made) != (cp["plan_count"], cp["plan_digest"]):
+        findings.append(f"kế hoạch phát đã lưu đến ngày {when} đã bị sửa, xóa hoặc thêm")
+    return findings  # fmt: skip
+
+
+def read_checkpoint(path) -> dict:
+    """The checkpoint in an exported checkpoint (.json) or in a report (.json, .docx, .xlsx)."""
+    import zipfile
+    from pathlib import Path
+
+    from .errors import UserError
+
+    path = Path(path)
+    try:
+        if path.suffix.lower() == ".docx":
+            from .reports.docx import read_checkpoint_property
+
+            text = read_checkpoint_property(path)
+        elif path.suffix.lower() == ".xlsx":
+            from openpyxl import load_workbook
+
+            wb = load_workbook(path, read_only=True)
+            text = next(str(r[1]) for r in wb["Điểm kiểm tra"].iter_rows(values_only=True)
+                        if r[0] == "json")  # fmt: skip
+        else:
+            text = path.read_text("utf-8")
+        data = json.loads(text)
+        return data.get("checkpoint", data) if isinstance(data, dict) else {}
+    except (OSError, ValueError, KeyError, StopIteration, zipfile.BadZipFile) as exc:
+        raise UserError(f"không đọc được điểm kiểm tra trong {path.name}: {exc}",
+                        hint="dùng báo cáo .docx/.xlsx/.json do broadcaster xuất, hoặc tệp của `broadcaster log checkpoint`") from None  # fmt: skip
+
+
 @dataclass
 class Verification:
     ok: bool
@@ -256,20 +414,43 @@ class Verification:
     findings: list[str]
 
 
-def verify(project) -> Verification:
-    """Walk the chain in order; name rows edited, removed (a gap) or inserted (a broken link
-    or a completed row outside the chain)."""
+def verify(project, against: dict | None = None) -> Verification:
+    """Walk the chain in order and name rows edited, removed (a gap) or inserted (a broken link,
+    a row outside the chain, written out of order); items with two different outcomes; aired
+    rows sealed long after they ended; rows left `playing` with no daemon running; and every
+    stored checkpoint (and ``against``) that the log no longer holds."""
     findings: list[str] = []
-    prev, expected, count = GENESIS, 1, 0
-    times = {"scheduled_at", "started_at", "ended_at"}
-    columns = [type_coerce(getattr(AiringRow, k), String) if k in times else getattr(AiringRow, k)
-               for k in AiringRow.CONTENT]  # fmt: skip
+    prev, expected, count, last_written = GENESIS, 1, 0, None
+    outcomes: dict[tuple, tuple[int, str]] = {}
+    columns = {f: [type_coerce(getattr(AiringRow, k), String) if k in TIMES else getattr(AiringRow, k)
+                   for k in CONTENT[f]] for f in CONTENT}  # fmt: skip
     with reading(project) as s:
-        q = select(*columns, AiringRow.prev_hash, AiringRow.row_hash).where(
-            AiringRow.seq.is_not(None)
-        )
-        for *values, prev_hash, row_hash in s.connection().execute(q.order_by(AiringRow.seq)):
-            row_id, seq = values[0], values[-1]
+        conn = s.connection()
+        q = select(AiringRow.format).where(AiringRow.seq.is_not(None)).distinct()
+        formats = set(conn.execute(q).scalars())
+        for f in sorted(formats):
+            if f not in CONTENT:
+                findings.append(
+                    f"nhật ký có dòng định dạng {f}, phần mềm này chỉ biết {sorted(CONTENT)}: cập nhật broadcaster"
+                )
+        rows = []
+        for f in sorted(formats & set(CONTENT)):
+            extra = (
+                AiringRow.prev_hash,
+                AiringRow.row_hash,
+                AiringRow.airing_key,
+                AiringRow.status,
+                type_coerce(AiringRow.ended_at, String),
+                type_coerce(AiringRow.written_at, String),
+            )
+            q = select(*columns[f], *extra).where(AiringRow.seq.is_not(None), AiringRow.format == f)
+            rows += [(f, r) for r in conn.execute(q)]
+        rows.sort(key=lambda fr: fr[1][CONTENT[fr[0]].index("seq")])
+        for f, r in rows:
+            n = len(CONTENT[f])
+            values, (prev_hash, row_hash, key, status, ended, written) = list(r[:n]), r[n:]
+            row_id, seq = values[0], values[CONTENT[f].index("seq")]
+            script = values[CONTENT[f].index("script_id")]
             count += 1
             if seq != expected:
                 findings.append(
@@ -281,9 +462,46 @@ def verify(project) -> Verification:
                 )
             if chain_hash(prev_hash, values) != row_hash:
                 findings.append(f"dòng #{row_id}: nội dung đã bị sửa sau khi ghi")
+            if written:
+                if last_written and written < last_written:
+                    findings.append(
+                        f"dòng #{row_id}: ghi trước dòng đứng trước nó trong chuỗi: bị chèn"
+                    )
+                last_written = written
+                if (
+                    status == "aired"
+                    and ended
+                    and (datetime.fromisoformat(written) - datetime.fromisoformat(ended))
+                    > LATE_WRITE
+                ):
+                    findings.append(
+                        f"dòng #{row_id}: ghi 'đã phát' sau khi phát hơn một ngày: có thể bị ghi lùi ngày"
+                    )
+            if key and not key.startswith("thu-cong@"):
+                first = outcomes.setdefault((key, script), (row_id, status))
+                if first[1] != status:
+                    findings.append(
+                        f"dòng #{row_id}: buổi {key}, bài {script or '(trống)'} đã có kết quả khác ở dòng #{first[0]}"
+                    )
             prev, expected = row_hash, seq + 1
         strays = s.scalars(
             select(AiringRow.id).where(AiringRow.seq.is_(None), AiringRow.status != "playing")
         )
         findings += [f"dòng #{rid}: được chèn ngoài chuỗi nhật ký" for rid in strays]
-    return Verification(not findings, count, prev, findings)
+        playing = s.scalars(select(AiringRow.id).where(AiringRow.status == "playing")).all()
+    if playing and not _daemon_running(project):
+        findings += [f"dòng #{rid}: ghi 'đang phát' nhưng đài không chạy (chưa khởi động lại sau sự cố, hoặc bị chèn)"
+                     for rid in playing]  # fmt: skip
+    for cp in [*stored_checkpoints(project), *([against] if against else [])]:
+        findings += [f for f in check_checkpoint(project, cp) if f not in findings]
+    return Verification(not findings, count, prev, findings)  # fmt: skip
+
+
+def _daemon_running(project) -> bool:
+    from filelock import FileLock, Timeout
+
+    try:
+        FileLock(str(project.lock_path)).acquire(timeout=0).lock.release()
+        return False
+    except Timeout:
+        return True

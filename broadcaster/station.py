@@ -32,7 +32,12 @@ def init_project(directory: Path) -> Path:
         templates.joinpath("vi-du.md").read_text("utf-8"), "utf-8"
     )
     (directory / ".gitignore").write_text(
-        "audio/cache/\nbroadcaster.db*\n.broadcaster.lock\n", "utf-8"
+        "audio/cache/\nbroadcaster.db*\n.broadcaster.lock\ncheckpoints.jsonl\nkeys/station.key\n",
+        "utf-8",
     )
     write_default_chime(directory / "audio" / "chime.wav")
+    from .config import Project
+    from .signing import ensure_key
+
+    ensure_key(Project(directory))  # the key that signs the log's checkpoints
     return directory

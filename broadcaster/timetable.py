@@ -136,6 +136,17 @@ class Airing:
         ident = f"queue-{self.queue_id}" if self.queue_id is not None else self.program_id
         return f"{ident}@{self.start.astimezone(UTC).isoformat()}"  # an instant: fold-aware
 
+    def payload(self) -> dict:
+        """What recovery needs to finish this airing after a crash (see evidence.OpenAiring)."""
+        return {"program_id": self.program_id, "name": self.name, "start": self.start.isoformat(),
+                "priority": self.priority, "scripts": self.scripts, "trigger": self.trigger}  # fmt: skip
+
+    @classmethod
+    def from_payload(cls, data: dict, queue_id: int | None, program: Program | None) -> Airing:
+        return cls(data["program_id"], data["name"], datetime.fromisoformat(data["start"]),
+                   data["priority"], list(data["scripts"]), trigger=data["trigger"],
+                   queue_id=queue_id, program=program)  # fmt: skip
+
     @property
     def sort_key(self) -> tuple:
         return (

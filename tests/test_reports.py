@@ -22,9 +22,21 @@ Q2 = (datetime(2020, 4, 1, tzinfo=TZ), datetime(2020, 7, 1, tzinfo=TZ))
 
 
 def seed(project: Project) -> dict:
-    """Log Q2 2020 of the sample station: every planned airing aired, except a known few."""
+    """Log Q2 2020 of the sample station as its daemon would have (each row sealed at the time
+    it was written): every planned airing aired, except a known few."""
+    from unittest.mock import patch
+
+    clock = [Q2[0]]
+    with patch("broadcaster.evidence.now", lambda: clock[0]):
+        return _seed(project, clock)
+
+
+def _seed(project: Project, clock: list) -> dict:
+    from broadcaster import plan
+
     tt = Timetable.load(project)
     catalogue = Catalogue(project)
+    plan.freeze(project, tt, catalogue, *Q2, Q2[0])  # the plan of record, written ahead
     expected = {"aired_items": 0, "seconds": 0.0, "missed_airings": 0, "failed_items": 0, "skipped_items": 0,
                 "planned": 0, "cancelled": 0, "aired_airings": 0, "rows": 0, "topics": {}}  # fmt: skip
     for n, airing in enumerate(tt.expand(*Q2, catalogue)):
@@ -45,6 +57,7 @@ def seed(project: Project) -> dict:
                 "campaign": s.campaign,
             }
             expected["rows"] += 1
+            clock[0] = airing.start + timedelta(seconds=100 * i + 90)
             if n % 17 == 5:
                 evidence.record(project, "missed", error="máy tắt", **item)
             elif n % 23 == 7 and i == 0:
@@ -62,6 +75,7 @@ def seed(project: Project) -> dict:
             expected["missed_airings"] += 1
         elif aired_any:
             expected["aired_airings"] += 1
+    clock[0] = Q2[1]
     evidence.record(project, "skipped", error="bài chưa được duyệt", script_id="ho-tich-truc-tuyen",
                     trigger="manual", scheduled_at=datetime(2020, 5, 5, 9, tzinfo=TZ))  # fmt: skip
     expected["rows"] += 1
@@ -132,6 +146,28 @@ def test_csv_every_airing_with_bom(seeded, tmp_path):
         statuses.count("đã phát") == exp["aired_items"]
         and statuses.count("lỗi") == exp["failed_items"]
     )
+    # any locale reads it: ISO dates, times to the second, whole seconds
+    first = next(r for r in rows[1:] if r[9] == "đã phát")
+    assert date.fromisoformat(first[1]) and len(first[2]) == 8 and first[8] == "90"
+
+
+def test_json_figures_for_machines(seeded, tmp_path):
+    import json
+
+    project, exp = seeded
+    path = make_report(project, parse_period("2020-Q2"), "json", tmp_path / "q2.json")
+    f = json.loads(path.read_text("utf-8"))
+    assert (f["planned"], f["missed"], f["cancelled"], f["to_come"]) == (
+        exp["planned"], exp["missed_airings"], exp["cancelled"], 0)  # fmt: skip
+    assert f["period"] == {
+        "label": "quý II năm 2020",
+        "start": "2020-04-01",
+        "end": "2020-06-30",
+        "ongoing": False,
+    }
+    assert {t["id"]: t["items"] for t in f["by_topic"]} == exp["topics"]
+    assert f["integrity"]["ok"] and f["checkpoint"]["signature"]
+    assert evidence.verify(project, evidence.read_checkpoint(path)).ok
 
 
 def test_xlsx_real_numbers_and_dates(seeded, tmp_path):
@@ -146,6 +182,7 @@ def test_xlsx_real_numbers_and_dates(seeded, tmp_path):
         "Theo chiến dịch",
         "Các lượt phát",
         "Bị lỡ và lỗi",
+        "Điểm kiểm tra",
     ]
     summary = {r[0]: r[1] for r in wb["Tổng hợp"].iter_rows(min_row=2, values_only=True)}
     assert summary["Số lượt phát bài"] == exp["aired_items"]
@@ -267,3 +304,75 @@ def test_log_json_fields(chained, cli):
     assert {"id", "program", "trigger", "priority", "scheduled_at", "started_at", "ended_at", "script_id",
             "title", "status", "engine", "audio_sha256", "error"} <= set(rows[0])  # fmt: skip
     assert rows[0]["scheduled_at"] == "2020-05-02T06:00:00+07:00" and rows[0]["started_at"] is None
+
+
+# -- the plan of record ---------------------------------------------------------------------
+def test_editing_the_timetable_after_the_fact_leaves_past_reports_unchanged(seeded):
+    project, exp = seeded
+    before = collect(project, parse_period("2020-Q2"))
+    path = project.root / "schedules.toml"
+    original = path.read_text("utf-8")
+    try:
+        path.write_text(
+            original.replace('"17:15"', '"17:30"').replace('"06:00"', '"06:10"'), "utf-8"
+        )
+        project.reload()
+        assert project.file.text != original
+        after = collect(project, parse_period("2020-Q2"))
+    finally:
+        path.write_text(original, "utf-8")
+        project.reload()
+    assert (after.planned, after.planned_outcomes, after.cancelled, after.compliance) == (
+        before.planned, before.planned_outcomes, before.cancelled, before.compliance)  # fmt: skip
+    assert before.planned == exp["planned"] and before.missed == exp["missed_airings"]
+
+
+def test_a_report_made_mid_quarter_shows_the_days_to_come(station, tmp_path):
+    from broadcaster import plan
+    from broadcaster.reports.data import notes
+
+    project = Project(station)
+    today = datetime.now(TZ)
+    month = (today.month - 1) // 3 * 3 + 1
+    first = datetime(today.year, month, 1, tzinfo=TZ)
+    set_daily_program(station)
+    plan.freeze(
+        project,
+        Timetable.load(project),
+        Catalogue(project),
+        first,
+        first + timedelta(days=95),
+        first,
+    )
+    d = collect(project, parse_period(f"{today.year}-Q{(month + 2) // 3}"))
+    due = (today.date() - first.date()).days + (today.time() >= datetime.min.replace(hour=6).time())
+    assert d.planned == due and d.missed == due  # nothing logged: what was due was missed
+    assert d.to_come > 0 and d.ongoing
+    assert any("chưa kết thúc" in n and f"{d.to_come} buổi" in n for n in notes(d))
+
+
+def set_daily_program(root) -> None:
+    text = (root / "schedules.toml").read_text("utf-8")
+    cut = text.find("[[program]]")
+    (root / "schedules.toml").write_text(text[:cut] + '[[program]]\nid = "sang"\ndays = "hằng ngày"\n'
+                                         'at = ["06:00"]\nscripts = ["co-che-mot-cua"]\n', "utf-8")  # fmt: skip
+
+
+def test_an_empty_period_says_so(station, cli):
+    out = cli(
+        "report", "--period", "2019-Q1", "--format", "docx", "--out", str(station / "r.docx")
+    ).output
+    assert "không có buổi phát nào và không có kế hoạch phát được lưu" in out
+
+
+def test_statement_and_table_agree_on_misses(seeded, tmp_path):
+    from docx import Document
+
+    project, exp = seeded
+    doc = Document(make_report(project, parse_period("2020-Q2"), "docx", tmp_path / "q2.docx"))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "không có buổi phát nào bị lỡ" not in text
+    assert f"Có {exp['missed_airings']} buổi theo kế hoạch bị lỡ" in text
+    cells = {t.rows[i].cells[0].text: t.rows[i].cells[1].text for t in doc.tables for i in range(len(t.rows))
+             if len(t.rows[i].cells) == 2}  # fmt: skip
+    assert cells["Buổi theo kế hoạch bị lỡ"] == str(exp["missed_airings"])

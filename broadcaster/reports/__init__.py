@@ -6,14 +6,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..config import Project
-from .data import Span, collect, parse_period
+from .data import Span, collect, notes, parse_period
 
 __all__ = ["Span", "collect", "make_report", "parse_period"]
 
 
-def make_report(project: Project, span: Span, fmt: str, out: Path | None = None) -> Path:
+def make_report(project: Project, span: Span, fmt: str, out: Path | None = None,
+                warn=None) -> Path:  # fmt: skip
+    """Write the report of ``span``; ``warn`` is told each note a reader must know first."""
 
     data = collect(project, span, full=fmt != "csv")  # a CSV is rows only: it states nothing
+    if fmt != "csv":
+        from ..evidence import make_checkpoint
+
+        data.checkpoint = make_checkpoint(project, f"báo cáo {span.slug}")
+        for note in notes(data) if warn else ():
+            warn(note)
     out = Path(out) if out else project.root / "reports" / f"bao-cao-{span.slug}.{fmt}"
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
@@ -22,6 +30,10 @@ def make_report(project: Project, span: Span, fmt: str, out: Path | None = None)
             from .csvfile import write_csv
 
             write_csv(data, tmp)
+        elif fmt == "json":
+            from .jsonfile import write_json
+
+            write_json(data, tmp)
         elif fmt == "xlsx":
             from .xlsx import write_xlsx
 

@@ -1,4 +1,6 @@
-"""CSV: every airing of the period, UTF-8 with BOM so Excel opens the Vietnamese correctly."""
+"""CSV: every airing of the period, UTF-8 with BOM so Excel opens the Vietnamese correctly;
+ISO dates (2020-05-04), times to the second and whole seconds, so that no spreadsheet's locale
+turns 02/01/2020 into 1 February or leaves 126.2 as text."""
 
 from __future__ import annotations
 
@@ -14,12 +16,6 @@ def write_csv(d: ReportData, path: Path) -> None:
         w = csv.writer(f)
         w.writerow(ENTRY_COLUMNS)
         for e in d.entries:
-            number, day, clock, *rest = entry_values(e, topics)
-            w.writerow(
-                (
-                    number,
-                    f"{day:%d/%m/%Y}" if day else "",
-                    f"{clock:%H:%M:%S}" if clock else "",
-                    *rest,
-                )
-            )
+            number, day, clock, *rest, seconds, status, note = entry_values(e, topics)
+            w.writerow((number, day.isoformat() if day else "", clock.isoformat() if clock else "",
+                        *rest, round(seconds), status, note))  # fmt: skip

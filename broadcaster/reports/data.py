@@ -110,19 +110,32 @@ class ReportData:
     by_topic: list[Group]
     by_campaign: list[Group]
     by_program: list[Group]
-    planned: int
+    planned: int  # planned airings already due (the plan of record), cancelled ones apart
     planned_outcomes: Counter  # aired/missed/failed/skipped/interrupted/unlogged, of planned
     cancelled: int
+    to_come: int  # planned airings of the period not yet due ("chưa đến")
+    unplanned_days: list[date]  # past days of the period with no plan of record
     weekly: list[tuple[date, int]]
     problems: list[Entry]
     verified: bool
     verified_rows: int
     chain_head: str
     verify_findings: list[str]
+    checkpoint: dict | None = None  # signed when the report is made (see evidence)
 
     @property
     def compliance(self) -> float:
         return 100.0 * self.planned_outcomes["aired"] / self.planned if self.planned else 100.0
+
+    @property
+    def ongoing(self) -> bool:
+        """The period is not over yet when the report is made."""
+        return self.generated.date() < self.span.last_day
+
+    @property
+    def missed(self) -> int:
+        """Planned airings due in the period that did not air at all (missed or never logged)."""
+        return self.planned_outcomes["missed"] + self.planned_outcomes["unlogged"]
 
 
 _RANK = ("aired", "interrupted", "failed", "skipped", "missed", "cancelled")
@@ -133,10 +146,9 @@ def collect(project: Project, span: Span, full: bool = True) -> ReportData:
     which is rows only) leaves the numbers empty: no aggregation, plan or chain check."""
     from sqlalchemy import String, func, select, type_coerce
 
-    from .. import evidence
-    from ..db import reading
+    from .. import evidence, plan
+    from ..db import now, reading
     from ..evidence import AiringRow
-    from ..timetable import Timetable
 
     tz = project.station.tz
     start = datetime.combine(span.start, time(), tz)
@@ -192,8 +204,9 @@ def collect(project: Project, span: Span, full: bool = True) -> ReportData:
             g.label = label(g.name)
         return groups
 
-    # Planned versus aired: each planned airing's outcome is the best status logged for it.
-    timetable = Timetable.load(project)
+    # Planned versus aired: each airing of the plan of record (never today's timetable) has
+    # as outcome the best status logged for it; airings not yet due are "to come".
+    current = now()
     outcomes: dict[str, str] = {}
     for e in entries if full else ():
         if e.airing_key:
@@ -201,13 +214,19 @@ def collect(project: Project, span: Span, full: bool = True) -> ReportData:
             if best is None or _RANK.index(e.status) < _RANK.index(best):
                 outcomes[e.airing_key] = e.status
     planned_outcomes: Counter = Counter()
-    planned = cancelled = 0
-    for airing in timetable.expand(start, end) if full else ():
-        if airing.cancelled:
+    planned = cancelled = to_come = 0
+    for entry in plan.entries(project, start, end) if full else ():
+        if entry.cancelled:
             cancelled += 1
-            continue
-        planned += 1
-        planned_outcomes[outcomes.get(airing.key, "unlogged")] += 1
+        elif entry.start > current and entry.key not in outcomes:
+            to_come += 1
+        else:
+            planned += 1
+            planned_outcomes[outcomes.get(entry.key, "unlogged")] += 1
+    today = current.astimezone(tz).date()
+    unplanned = (
+        plan.days_without_plan(project, span.start, min(span.last_day, today)) if full else []
+    )
     weeks: Counter = Counter()
     keys_seen: set[str] = set()
     for e in aired if full else ():
@@ -229,10 +248,28 @@ def collect(project: Project, span: Span, full: bool = True) -> ReportData:
         by_topic=ranked("topic", lambda k: topics.get(k, k or "(không rõ)")),
         by_campaign=ranked("campaign", lambda k: k or "(không rõ)"),
         by_program=ranked("program_id", lambda k: names.get(k) or k),
-        planned=planned, planned_outcomes=planned_outcomes, cancelled=cancelled, weekly=weekly,
+        planned=planned, planned_outcomes=planned_outcomes, cancelled=cancelled, to_come=to_come,
+        unplanned_days=unplanned, weekly=weekly,
         problems=[e for e in entries if e.status in ("missed", "failed", "interrupted", "skipped")],
         verified=v.ok, verified_rows=v.rows, chain_head=v.head, verify_findings=v.findings,
     )  # fmt: skip
+
+
+def notes(d: ReportData) -> list[str]:
+    """What a reader must know before the numbers: the period not over, days with no plan of
+    record, an empty period. Every format states them."""
+    out = []
+    if d.ongoing:
+        out.append(f"Kỳ báo cáo chưa kết thúc: số liệu tính đến ngày {d.generated:%d/%m/%Y}; "
+                   f"{d.to_come} buổi theo kế hoạch chưa đến giờ phát.")  # fmt: skip
+    if d.unplanned_days:
+        days = ", ".join(f"{x:%d/%m/%Y}" for x in d.unplanned_days[:5])
+        more = f" và {len(d.unplanned_days) - 5} ngày khác" if len(d.unplanned_days) > 5 else ""
+        out.append(f"Có {len(d.unplanned_days)} ngày trong kỳ không có kế hoạch phát được lưu ({days}{more}): "
+                   "các ngày này không được tính vào kế hoạch.")  # fmt: skip
+    if not d.entries and not d.planned and not d.to_come:
+        out.append("Trong kỳ không có buổi phát nào và không có kế hoạch phát được lưu.")
+    return out
 
 
 def summary_rows(d: ReportData) -> list[tuple[str, float | int | str]]:
@@ -245,11 +282,12 @@ def summary_rows(d: ReportData) -> list[tuple[str, float | int | str]]:
         ("Tổng thời lượng đã phát (phút)", round(d.seconds_aired / 60, 1)),
         ("Số buổi phát theo kế hoạch", d.planned),
         ("Buổi theo kế hoạch đã phát", o["aired"]),
-        ("Buổi theo kế hoạch bị lỡ", o["missed"] + o["unlogged"]),
+        ("Buổi theo kế hoạch bị lỡ", d.missed),
         ("Buổi theo kế hoạch bị lỗi", o["failed"]),
         ("Buổi theo kế hoạch bị ngắt", o["interrupted"]),
         ("Buổi theo kế hoạch bị bỏ qua", o["skipped"]),
         ("Buổi tạm ngừng (ngày lễ, quốc tang)", d.cancelled),
+        ("Buổi theo kế hoạch chưa đến", d.to_come),
         ("Tỷ lệ thực hiện kế hoạch (%)", round(d.compliance, 1)),
         ("Lượt phát bị lỡ", d.status_counts["missed"]),
         ("Lượt phát bị lỗi", d.status_counts["failed"]),

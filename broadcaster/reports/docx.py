@@ -7,10 +7,11 @@ signature block; page numbers centred at the top from page 2; an annex table of 
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .data import ReportData, entry_values, summary_rows
+from .data import ReportData, entry_values, notes, summary_rows
 
 FONT = "Times New Roman"
 
@@ -90,8 +91,43 @@ def _annex_xml(d: ReportData) -> str:
             f"<w:tblGrid>{grid}</w:tblGrid>{''.join(parts)}</w:tbl>")  # fmt: skip
 
 
-def _splice(docx: bytes, annex: str, path: Path) -> None:
-    """Write the document with the paragraph holding ANNEX_MARK replaced by the annex table."""
+CHECKPOINT_PROPERTY = "broadcaster-checkpoint"
+CUSTOM_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+
+
+def _custom_properties(checkpoint: dict | None) -> dict[str, bytes]:
+    """docProps/custom.xml holding the checkpoint as JSON (a document property Word shows under
+    File > Properties; core properties stop at 255 characters), and what registers it."""
+    if not checkpoint:
+        return {}
+    import json
+
+    value = escape(json.dumps(checkpoint, ensure_ascii=False))
+    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties xmlns="{CUSTOM_PROPS}" '
+           'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+           f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="2" name="{CHECKPOINT_PROPERTY}">'
+           f"<vt:lpwstr>{value}</vt:lpwstr></property></Properties>")  # fmt: skip
+    return {"docProps/custom.xml": xml.encode("utf-8")}
+
+
+def read_checkpoint_property(path: Path) -> str:
+    """The checkpoint JSON a report of ours carries in docProps/custom.xml."""
+    import re
+    import zipfile
+    from xml.sax.saxutils import unescape
+
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("docProps/custom.xml").decode("utf-8")
+    m = re.search(rf'name="{CHECKPOINT_PROPERTY}"><vt:lpwstr>(.*?)</vt:lpwstr>', xml, re.S)
+    if not m:
+        raise KeyError(CHECKPOINT_PROPERTY)
+    return unescape(m[1], {"&quot;": '"'})
+
+
+def _splice(docx: bytes, annex: str, path: Path, extra: dict[str, bytes]) -> None:
+    """Write the document with the paragraph holding ANNEX_MARK replaced by the annex table,
+    and the ``extra`` parts (custom properties) added and registered."""
     import zipfile
 
     with (
@@ -106,7 +142,16 @@ def _splice(docx: bytes, annex: str, path: Path) -> None:
                 start = max(xml.rfind("<w:p>", 0, mark), xml.rfind("<w:p ", 0, mark))
                 end = xml.index("</w:p>", mark) + len("</w:p>")
                 data = (xml[:start] + annex + xml[end:]).encode("utf-8")
+            elif extra and item.filename == "[Content_Types].xml":
+                override = ('<Override PartName="/docProps/custom.xml" ContentType="application/'
+                            'vnd.openxmlformats-officedocument.custom-properties+xml"/>')  # fmt: skip
+                data = data.replace(b"</Types>", override.encode() + b"</Types>")
+            elif extra and item.filename == "_rels/.rels":
+                rel = f'<Relationship Id="rIdCustom1" Type="{CUSTOM_REL}" Target="docProps/custom.xml"/>'
+                data = data.replace(b"</Relationships>", rel.encode() + b"</Relationships>")
             out.writestr(item, data)
+        for name, data in extra.items():
+            out.writestr(name, data)
 
 
 def write_docx(d: ReportData, path: Path) -> None:
@@ -198,6 +243,8 @@ def write_docx(d: ReportData, path: Path) -> None:
     numbers = dict(summary_rows(d))
     body(f"Thực hiện kế hoạch công tác thông tin, tuyên truyền cải cách hành chính, {st.name} báo cáo kết quả "
          f"{d.span.label} (từ ngày {d.span.start:%d/%m/%Y} đến ngày {d.span.last_day:%d/%m/%Y}) như sau:")  # fmt: skip
+    for note in notes(d):
+        body(note, italic=True)
     body("I. KẾT QUẢ THỰC HIỆN", bold=True)
     body("1. Tình hình phát thanh", bold=True)
     body(f"Trong kỳ, đài đã thực hiện {d.airings_aired} buổi phát với {d.status_counts['aired']} lượt phát bài, "
@@ -224,9 +271,12 @@ def write_docx(d: ReportData, path: Path) -> None:
     table(["Chiến dịch", "Số lượt phát", "Số bài", "Thời lượng (phút)"],
           [(g.label, g.items, len(g.scripts), g.seconds / 60) for g in d.by_campaign])  # fmt: skip
     body("4. So sánh kế hoạch và thực hiện", bold=True)
-    table(["Chỉ tiêu", "Số lượng"], [(k, v) for k, v in summary_rows(d)[4:12]])
+    table(["Chỉ tiêu", "Số lượng"], [(k, v) for k, v in summary_rows(d)[4:13]])
     body("5. Các buổi phát bị lỡ, bị lỗi", bold=True)
-    if not d.problems:
+    if d.missed:
+        body(f"Có {vn(d.missed)} buổi theo kế hoạch bị lỡ"
+             + (f", trong đó {vn(d.planned_outcomes['unlogged'])} buổi không có dòng nhật ký nào." if d.planned_outcomes["unlogged"] else "."))  # fmt: skip
+    if not d.problems and not d.missed:
         body("Trong kỳ không có buổi phát nào bị lỡ hoặc bị lỗi.")
     reasons: dict[tuple, int] = {}
     for e in d.problems:
@@ -242,6 +292,12 @@ def write_docx(d: ReportData, path: Path) -> None:
     if d.verified:
         body(f"Nhật ký phát sóng đã được kiểm tra toàn vẹn ({d.verified_rows} dòng; mã kiểm tra cuối chuỗi "
              f"{d.chain_head[:16]}).")  # fmt: skip
+    if d.checkpoint:
+        cp = d.checkpoint
+        made = datetime.fromisoformat(cp["made_at"]).astimezone(st.tz)
+        body(f"Điểm kiểm tra ký số (Ed25519) lúc {made:%H:%M} ngày {made:%d/%m/%Y}: {cp['seq']} dòng nhật ký, "
+             f"mã cuối chuỗi {cp['head']}, {cp['plan_count']} buổi theo kế hoạch đã lưu; khóa công khai của đài "
+             f"{cp['public_key']}; chữ ký {cp['signature']}. Đối chiếu: broadcaster log verify --against <tệp báo cáo này>.")  # fmt: skip
     else:
         body(
             f"Nhật ký phát sóng KHÔNG toàn vẹn: {len(d.verify_findings)} vấn đề (xem `broadcaster log verify`)."
@@ -286,4 +342,4 @@ def write_docx(d: ReportData, path: Path) -> None:
     doc.add_paragraph(ANNEX_MARK)
     buf = io.BytesIO()
     doc.save(buf)
-    _splice(buf.getvalue(), _annex_xml(d), path)
+    _splice(buf.getvalue(), _annex_xml(d), path, _custom_properties(d.checkpoint))

@@ -83,4 +83,11 @@ def write_xlsx(d: ReportData, path: Path) -> None:
         (entry_values(e, st.topics) for e in d.problems),
         widths,
     )
+    if d.checkpoint:  # machine-readable, for `log verify --against`
+        import json
+
+        cp = d.checkpoint
+        sheet("Điểm kiểm tra", ["Trường", "Giá trị"],
+              [*((k, str(v)) for k, v in cp.items()), ("json", json.dumps(cp, ensure_ascii=False))],
+              [16, 100])  # fmt: skip
     wb.save(path)

@@ -1,0 +1,119 @@
+"""The plan of record: what the station planned for each day, frozen as it stood.
+
+The daemon writes the planned airings of the timetable ahead (through tomorrow), and at
+start-up completes the days it was down. An edit of `schedules.toml` re-plans only what is
+still to come; what was already due is never rewritten. Each entry names the timetable version
+(its sha256, the text kept in `timetable_version`) it came from. Reports compare the log with
+this plan, never with today's file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Boolean, String, Text, delete, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .db import Base, UTCDateTime, durably, now, reading
+
+
+class TimetableVersion(Base):
+    __tablename__ = "timetable_version"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    first_used_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PlannedAiring(Base):
+    __tablename__ = "planned_airing"
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), index=True)  # the station's local date, ISO
+    program_id: Mapped[str] = mapped_column(String(200))
+    program_name: Mapped[str] = mapped_column(String(300))
+    start: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    priority: Mapped[str] = mapped_column(String(16))
+    scripts: Mapped[str] = mapped_column(Text)  # JSON list of script ids, in play order
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    timetable_sha256: Mapped[str] = mapped_column(String(64))
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    @property
+    def script_ids(self) -> list[str]:
+        return json.loads(self.scripts)
+
+
+def end_of_tomorrow(current: datetime, tz) -> datetime:
+    return datetime.combine(current.astimezone(tz).date() + timedelta(days=2), time(), tz)
+
+
+def freeze(project, timetable, catalogue, start: datetime, end: datetime,
+           current: datetime | None = None) -> int:  # fmt: skip
+    """Plan [start, end) from this timetable: airings still to come are (re)planned, days
+    already passed get the entries they lack; nothing already due is rewritten. Returns the
+    number of entries written."""
+    current = current or now()
+    text = timetable.file.text
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    airings = timetable.expand(start, end, catalogue)
+    future = max(start, current)
+
+    def work(s):
+        if s.get(TimetableVersion, sha) is None:
+            s.add(TimetableVersion(sha256=sha, text=text, first_used_at=current))
+        s.execute(
+            delete(PlannedAiring).where(PlannedAiring.start >= future, PlannedAiring.start < end)
+        )
+        have = set(s.scalars(select(PlannedAiring.key).where(PlannedAiring.start >= start,
+                                                             PlannedAiring.start < end)))  # fmt: skip
+        written = 0
+        for a in airings:
+            if a.key in have:
+                continue
+            s.add(PlannedAiring(key=a.key, day=a.start.astimezone(timetable.tz).date().isoformat(),
+                                program_id=a.program_id, program_name=a.name, start=a.start,
+                                priority=a.priority, scripts=json.dumps(a.scripts),
+                                cancelled=a.cancelled, reason=a.reason, timetable_sha256=sha,
+                                written_at=current))  # fmt: skip
+            written += 1
+        return written
+
+    return durably(project, work, "ghi kế hoạch phát")
+
+
+def entries(project, start: datetime, end: datetime) -> list[PlannedAiring]:
+    with reading(project) as s:
+        q = select(PlannedAiring).where(PlannedAiring.start >= start, PlannedAiring.start < end)
+        return list(s.scalars(q.order_by(PlannedAiring.start, PlannedAiring.key)))
+
+
+def days_without_plan(project, first: date, last: date) -> list[date]:
+    """Days of [first, last] with no entry at all in the plan of record."""
+    with reading(project) as s:
+        q = select(PlannedAiring.day).where(
+            PlannedAiring.day >= first.isoformat(), PlannedAiring.day <= last.isoformat()
+        )
+        have = set(s.scalars(q.distinct()))
+    days, day = [], first
+    while day <= last:
+        if day.isoformat() not in have:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def digest(project, made_at: datetime) -> tuple[int, str]:
+    """(count, sha256) of the entries that were due and written by ``made_at``: what a
+    checkpoint of that moment vouches for."""
+    h = hashlib.sha256()
+    count = 0
+    with reading(project) as s:
+        q = select(PlannedAiring.key, PlannedAiring.scripts, PlannedAiring.cancelled,
+                   PlannedAiring.reason, PlannedAiring.timetable_sha256).where(
+            PlannedAiring.start < made_at, PlannedAiring.written_at <= made_at)  # fmt: skip
+        for row in s.connection().execute(q.order_by(PlannedAiring.key)):
+            h.update(("\x1f".join(map(str, row)) + "\n").encode("utf-8"))
+            count += 1
+    return count, h.hexdigest()

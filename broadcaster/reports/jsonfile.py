@@ -1,0 +1,37 @@
+"""JSON: the figures of the report for machines (the district's tools, a sync): the period,
+planned / held / missed / cancelled / to come, by topic and by program, the integrity check and
+the signed checkpoint."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .data import ReportData, notes
+
+
+def figures(d: ReportData) -> dict:
+    o = d.planned_outcomes
+    groups = lambda gs: [{"id": g.name, "label": g.label, "items": g.items, "scripts": len(g.scripts),  # noqa: E731
+                          "minutes": round(g.seconds / 60, 1)} for g in gs]  # fmt: skip
+    return {
+        "station": d.project.station.name,
+        "period": {"label": d.span.label, "start": d.span.start.isoformat(),
+                   "end": d.span.last_day.isoformat(), "ongoing": d.ongoing},
+        "generated_at": d.generated.isoformat(timespec="seconds"),
+        "planned": d.planned, "held": o["aired"], "missed": d.missed, "failed": o["failed"],
+        "interrupted": o["interrupted"], "skipped": o["skipped"], "cancelled": d.cancelled,
+        "to_come": d.to_come, "compliance_percent": round(d.compliance, 1),
+        "airings_aired": d.airings_aired, "items_aired": d.status_counts["aired"],
+        "minutes_aired": round(d.seconds_aired / 60, 1),
+        "by_topic": groups(d.by_topic), "by_campaign": groups(d.by_campaign),
+        "by_program": groups(d.by_program),
+        "days_without_plan": [x.isoformat() for x in d.unplanned_days], "notes": notes(d),
+        "integrity": {"ok": d.verified, "rows": d.verified_rows, "head": d.chain_head,
+                      "findings": d.verify_findings},
+        "checkpoint": d.checkpoint,
+    }  # fmt: skip
+
+
+def write_json(d: ReportData, path: Path) -> None:
+    path.write_text(json.dumps(figures(d), ensure_ascii=False, indent=2) + "\n", "utf-8")

@@ -1,0 +1,74 @@
+"""The station's Ed25519 key, which signs checkpoints of the airing log.
+
+The private part lives in `keys/station.key` of the station (mode 600, never in a report or in
+git); the public part, in `keys/station.pub`, goes to the district and into every checkpoint.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+
+KEY_DIR = "keys"
+PRIVATE = "station.key"
+PUBLIC = "station.pub"
+
+
+def _paths(project) -> tuple[Path, Path]:
+    folder = project.root / KEY_DIR
+    return folder / PRIVATE, folder / PUBLIC
+
+
+def ensure_key(project) -> bool:
+    """Create the station's key pair when it has none; True when one was created."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    private, public = _paths(project)
+    if private.is_file():
+        return False
+    private.parent.mkdir(parents=True, exist_ok=True)
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())  # fmt: skip
+    fd = os.open(private, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(pem)
+    public.write_text(_b64(key.public_key()) + "\n", "utf-8")
+    return True
+
+
+def _b64(public_key) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode()
+
+
+def _private(project):
+    from cryptography.hazmat.primitives import serialization
+
+    ensure_key(project)
+    return serialization.load_pem_private_key(_paths(project)[0].read_bytes(), None)
+
+
+def public_key(project) -> str:
+    """The station's public key, base64 of the 32 raw bytes."""
+    return _b64(_private(project).public_key())
+
+
+def sign(project, message: bytes) -> str:
+    return base64.b64encode(_private(project).sign(message)).decode()
+
+
+def valid(public_b64: str, message: bytes, signature_b64: str) -> bool:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_b64))
+        key.verify(base64.b64decode(signature_b64), message)
+        return True
+    except (InvalidSignature, ValueError, TypeError):
+        return False
