@@ -640,9 +640,13 @@ def log_checkpoint(ctx, out) -> None:
     default="docx",
     show_default=True,
 )
+@click.option(
+    "--campaign",
+    help="Chiến dịch (mã, cách nhau dấu phẩy); mặc định: các chiến dịch trong [report.campaigns].",
+)
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Tệp kết quả.")
 @click.pass_context
-def report(ctx, period, start, end, fmt, out) -> None:
+def report(ctx, period, start, end, fmt, campaign, out) -> None:
     """Báo cáo công tác tuyên truyền theo quý, 6 tháng, 9 tháng, năm."""
     from .reports import make_report, parse_period
 

@@ -98,6 +98,8 @@ class Report:
     signer_title: str = "CHỦ TỊCH"
     recipients: list = field(default_factory=lambda: ["Lưu: VT."])
     email: str = ""
+    basis: list = field(default_factory=list)  # "Căn cứ …" lines: the plans the report answers
+    campaigns: dict = field(default_factory=dict)  # id -> label; the campaigns reported on
 
 
 @dataclass(frozen=True)

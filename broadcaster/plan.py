@@ -26,6 +26,15 @@ class TimetableVersion(Base):
     first_used_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class PlanDay(Base):
+    """A day the plan was written for (it may plan nothing: a day before a program begins)."""
+
+    __tablename__ = "plan_day"
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    timetable_sha256: Mapped[str] = mapped_column(String(64))
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class PlannedAiring(Base):
     __tablename__ = "planned_airing"
     key: Mapped[str] = mapped_column(String(300), primary_key=True)
@@ -60,9 +69,20 @@ def freeze(project, timetable, catalogue, start: datetime, end: datetime,
     airings = timetable.expand(start, end, catalogue)
     future = max(start, current)
 
+    tz = timetable.tz
+    first, last = (
+        start.astimezone(tz).date(),
+        (end - timedelta(microseconds=1)).astimezone(tz).date(),
+    )
+
     def work(s):
         if s.get(TimetableVersion, sha) is None:
             s.add(TimetableVersion(sha256=sha, text=text, first_used_at=current))
+        day = first
+        while day <= last:
+            if s.get(PlanDay, day.isoformat()) is None:
+                s.add(PlanDay(day=day.isoformat(), timetable_sha256=sha, written_at=current))
+            day += timedelta(days=1)
         s.execute(
             delete(PlannedAiring).where(PlannedAiring.start >= future, PlannedAiring.start < end)
         )
@@ -90,12 +110,12 @@ def entries(project, start: datetime, end: datetime) -> list[PlannedAiring]:
 
 
 def days_without_plan(project, first: date, last: date) -> list[date]:
-    """Days of [first, last] with no entry at all in the plan of record."""
+    """Days of [first, last] the plan of record was never written for."""
     with reading(project) as s:
-        q = select(PlannedAiring.day).where(
-            PlannedAiring.day >= first.isoformat(), PlannedAiring.day <= last.isoformat()
+        q = select(PlanDay.day).where(
+            PlanDay.day >= first.isoformat(), PlanDay.day <= last.isoformat()
         )
-        have = set(s.scalars(q.distinct()))
+        have = set(s.scalars(q))
     days, day = [], first
     while day <= last:
         if day.isoformat() not in have:

@@ -119,7 +119,7 @@ def test_periods():
 
 def test_one_aggregation(seeded):
     project, exp = seeded
-    d = collect(project, parse_period("2020-Q2"))
+    d = collect(project, parse_period("2020-Q2"), campaign="all")
     assert len(d.entries) == exp["rows"]
     assert d.status_counts["aired"] == exp["aired_items"]
     assert d.status_counts["failed"] == exp["failed_items"]
@@ -129,13 +129,17 @@ def test_one_aggregation(seeded):
     assert d.planned_outcomes["missed"] == exp["missed_airings"]
     assert d.planned_outcomes["aired"] == exp["aired_airings"]
     assert d.compliance == pytest.approx(100 * exp["aired_airings"] / exp["planned"])
-    assert {g.name: g.items for g in d.by_topic} == exp["topics"]
+    assert {g.name: g.items for g in d.by_topic if g.items} == exp["topics"]
+    assert [g.name for g in d.by_topic] == list(
+        project.station.topics
+    )  # every plan topic, even at 0
+    assert next(g for g in d.by_topic if g.name == "dien-hinh").items == 0
     assert d.verified
 
 
 def test_csv_every_airing_with_bom(seeded, tmp_path):
     project, exp = seeded
-    path = make_report(project, parse_period("2020-Q2"), "csv", tmp_path / "q2.csv")
+    path = make_report(project, parse_period("2020-Q2"), "csv", tmp_path / "q2.csv", campaign="all")
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
@@ -155,7 +159,9 @@ def test_json_figures_for_machines(seeded, tmp_path):
     import json
 
     project, exp = seeded
-    path = make_report(project, parse_period("2020-Q2"), "json", tmp_path / "q2.json")
+    path = make_report(
+        project, parse_period("2020-Q2"), "json", tmp_path / "q2.json", campaign="all"
+    )
     f = json.loads(path.read_text("utf-8"))
     assert (f["planned"], f["missed"], f["cancelled"], f["to_come"]) == (
         exp["planned"], exp["missed_airings"], exp["cancelled"], 0)  # fmt: skip
@@ -165,7 +171,7 @@ def test_json_figures_for_machines(seeded, tmp_path):
         "end": "2020-06-30",
         "ongoing": False,
     }
-    assert {t["id"]: t["items"] for t in f["by_topic"]} == exp["topics"]
+    assert {t["id"]: t["items"] for t in f["by_topic"] if t["items"]} == exp["topics"]
     assert f["integrity"]["ok"] and f["checkpoint"]["signature"]
     assert evidence.verify(project, evidence.read_checkpoint(path)).ok
 
@@ -174,11 +180,14 @@ def test_xlsx_real_numbers_and_dates(seeded, tmp_path):
     from openpyxl import load_workbook
 
     project, exp = seeded
-    d = collect(project, parse_period("2020-Q2"))
-    wb = load_workbook(make_report(project, parse_period("2020-Q2"), "xlsx", tmp_path / "q2.xlsx"))
+    d = collect(project, parse_period("2020-Q2"), campaign="all")
+    wb = load_workbook(
+        make_report(project, parse_period("2020-Q2"), "xlsx", tmp_path / "q2.xlsx", campaign="all")
+    )
     assert wb.sheetnames == [
         "Tổng hợp",
         "Theo chủ đề",
+        "Theo chương trình",
         "Theo chiến dịch",
         "Các lượt phát",
         "Bị lỡ và lỗi",
@@ -194,9 +203,16 @@ def test_xlsx_real_numbers_and_dates(seeded, tmp_path):
     assert airings.auto_filter.ref.startswith("A1:K")
     first = next(airings.iter_rows(min_row=2, values_only=True))
     assert isinstance(first[1], datetime) and isinstance(first[8], float | int)
-    topics = {r[0]: r[1] for r in wb["Theo chủ đề"].iter_rows(min_row=2, values_only=True)}
+    topics = {r[0]: r[7] for r in wb["Theo chủ đề"].iter_rows(min_row=2, values_only=True)}
     assert sum(topics.values()) == exp["aired_items"]
-    assert wb["Bị lỡ và lỗi"].max_row - 1 == len(d.problems)
+    misses = list(wb["Bị lỡ và lỗi"].iter_rows(min_row=2, values_only=True))
+    assert len(misses) == len(d.misses) and isinstance(misses[0][0], datetime) and misses[0][4]
+    ws = wb["Các lượt phát"]  # printed: landscape, one page wide, the header row on every page
+    assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (
+        ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+    )  # 1 is the default
+    assert ws.print_title_rows == "$1:$1"
 
 
 def test_docx_layout_read_back(seeded, tmp_path):
@@ -204,7 +220,9 @@ def test_docx_layout_read_back(seeded, tmp_path):
     from docx.shared import Mm
 
     project, exp = seeded
-    doc = Document(make_report(project, parse_period("2020-Q2"), "docx", tmp_path / "q2.docx"))
+    doc = Document(
+        make_report(project, parse_period("2020-Q2"), "docx", tmp_path / "q2.docx", campaign="all")
+    )
     sec = doc.sections[0]
     assert (round(sec.page_width / Mm(1)), round(sec.page_height / Mm(1))) == (210, 297)
     assert [
@@ -223,7 +241,7 @@ def test_docx_layout_read_back(seeded, tmp_path):
     motto = next(
         r for p in header.rows[0].cells[1].paragraphs for r in p.runs if "Độc lập" in r.text
     )
-    assert motto.bold and motto.underline
+    assert motto.bold
     assert "tblBorders" not in header._tbl.xml
     texts = [p.text for p in doc.paragraphs]
     assert "BÁO CÁO" in texts
@@ -309,7 +327,7 @@ def test_log_json_fields(chained, cli):
 # -- the plan of record ---------------------------------------------------------------------
 def test_editing_the_timetable_after_the_fact_leaves_past_reports_unchanged(seeded):
     project, exp = seeded
-    before = collect(project, parse_period("2020-Q2"))
+    before = collect(project, parse_period("2020-Q2"), campaign="all")
     path = project.root / "schedules.toml"
     original = path.read_text("utf-8")
     try:
@@ -318,7 +336,7 @@ def test_editing_the_timetable_after_the_fact_leaves_past_reports_unchanged(seed
         )
         project.reload()
         assert project.file.text != original
-        after = collect(project, parse_period("2020-Q2"))
+        after = collect(project, parse_period("2020-Q2"), campaign="all")
     finally:
         path.write_text(original, "utf-8")
         project.reload()
@@ -369,10 +387,77 @@ def test_statement_and_table_agree_on_misses(seeded, tmp_path):
     from docx import Document
 
     project, exp = seeded
-    doc = Document(make_report(project, parse_period("2020-Q2"), "docx", tmp_path / "q2.docx"))
+    doc = Document(
+        make_report(project, parse_period("2020-Q2"), "docx", tmp_path / "q2.docx", campaign="all")
+    )
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "không có buổi phát nào bị lỡ" not in text
-    assert f"Có {exp['missed_airings']} buổi theo kế hoạch bị lỡ" in text
-    cells = {t.rows[i].cells[0].text: t.rows[i].cells[1].text for t in doc.tables for i in range(len(t.rows))
-             if len(t.rows[i].cells) == 2}  # fmt: skip
-    assert cells["Buổi theo kế hoạch bị lỡ"] == str(exp["missed_airings"])
+    assert f"(trong đó {exp['missed_airings']} buổi bị lỡ)" in text
+    assert "Trong kỳ, mọi buổi phát theo kế hoạch đã đến giờ đều được thực hiện" not in text
+    programs = next(t for t in doc.tables if t.rows[0].cells[0].text == "Chương trình")
+    column = [c.text for c in programs.rows[0].cells].index("Bị lỡ")
+    assert (
+        sum(int(r.cells[column].text.replace(".", "")) for r in programs.rows[1:])
+        == exp["missed_airings"]
+    )
+
+
+def test_a_cchc_report_leaves_out_ward_notices_and_names_its_campaign(seeded):
+    project, _exp = seeded
+    d = collect(project, parse_period("2020-Q2"))  # default: the campaigns of [report.campaigns]
+    assert d.campaigns == ("cchc-2020",) and {e.campaign for e in d.entries} == {"cchc-2020"}
+    everything = collect(project, parse_period("2020-Q2"), campaign="all")
+    notices = [e for e in everything.entries if e.campaign == "thong-bao"]
+    assert (
+        notices and len(d.entries) == len(everything.entries) - len(notices) - 1
+    )  # and the manual one
+    assert [g.label for g in d.by_campaign] == ["Tuyên truyền cải cách hành chính năm 2020"]
+
+
+def test_nd30_dates_numbers_and_language():
+    from broadcaster.reports.docx import vn, vn_date
+
+    assert vn_date(date(2020, 3, 5)) == "ngày 05 tháng 3 năm 2020"
+    assert vn_date(date(2020, 2, 15)) == "ngày 15 tháng 02 năm 2020"
+    assert vn_date(date(2020, 12, 1)) == "ngày 01 tháng 12 năm 2020"
+    assert (vn(1364), vn(94.6), vn(1234567.25, 2)) == ("1.364", "94,6", "1.234.567,25")
+
+
+def test_the_docx_reads_as_an_nd30_document(seeded, tmp_path):
+    import zipfile
+
+    from docx import Document
+    from docx.shared import Cm
+
+    project, _exp = seeded
+    path = make_report(project, parse_period("2020-Q2"), "docx", tmp_path / "q2.docx")
+    doc = Document(path)
+    xml = zipfile.ZipFile(path).read("word/document.xml").decode()
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "`" not in text and "`" not in xml  # no Markdown in a state document
+    assert 'w:lang w:val="vi-VN"' in zipfile.ZipFile(path).read("word/styles.xml").decode()
+    assert text.count("Căn cứ Kế hoạch số") == 2
+    assert "(Kèm theo Báo cáo số" in text and "Tuyên truyền cải cách hành chính năm 2020" in text
+    annex = doc.tables[-1]
+    widths = [c.width for c in annex.rows[0].cells]
+    assert sum(widths) <= Cm(16.5) + Cm(0.01)  # within the text width
+    assert annex.rows[0]._tr.trPr.xml.count("tblHeader") == 1  # repeated on every page
+    assert all("cantSplit" in r._tr.xml for r in annex.rows[:20])  # rows never split
+    assert [c.text for c in annex.rows[0].cells][-1] == "Ghi chú"  # the reason of a miss
+    styles = zipfile.ZipFile(path).read("word/styles.xml").decode()
+    assert 'w:styleId="AnnexCell"' in styles and "Times New Roman" in styles
+    for t in doc.tables[1:]:  # every table fits the text width
+        assert sum(c.width for c in t.rows[0].cells) <= Cm(16.5) + Cm(0.01)
+
+
+def test_past_2000_rows_the_annex_is_left_to_the_xlsx(seeded, tmp_path, monkeypatch):
+    from docx import Document
+
+    from broadcaster.reports import docx as docx_module
+
+    project, _exp = seeded
+    monkeypatch.setattr(docx_module, "ANNEX_MAX_ROWS", 100)
+    doc = Document(make_report(project, parse_period("2020-Q2"), "docx", tmp_path / "q2.docx"))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "danh sách đầy đủ nằm ở trang" in text and "bao-cao-2020-q2.xlsx" in text
+    assert doc.tables[-1].rows[0].cells[0].text != "STT"

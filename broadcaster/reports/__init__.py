@@ -12,10 +12,12 @@ __all__ = ["Span", "collect", "make_report", "parse_period"]
 
 
 def make_report(project: Project, span: Span, fmt: str, out: Path | None = None,
-                warn=None) -> Path:  # fmt: skip
+                warn=None, campaign: str | None = None) -> Path:  # fmt: skip
     """Write the report of ``span``; ``warn`` is told each note a reader must know first."""
 
-    data = collect(project, span, full=fmt != "csv")  # a CSV is rows only: it states nothing
+    data = collect(
+        project, span, full=fmt != "csv", campaign=campaign
+    )  # a CSV is rows only: it states nothing
     if fmt != "csv":
         from ..evidence import make_checkpoint
 

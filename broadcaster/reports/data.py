@@ -90,11 +90,47 @@ class Entry:
 
 @dataclass
 class Group:
+    """Planned versus what happened, for one topic, campaign or program (or the whole).
+    Counts are items (one script of one airing) for topics and campaigns, airings for
+    programs. ``items`` and ``seconds`` are what aired, in the plan or outside it."""
+
     name: str
     label: str
+    planned: int = 0  # due in the period; cancelled and to-come ones apart
+    held: int = 0
+    missed: int = 0  # missed, or no row at all
+    other: int = 0  # failed, interrupted, skipped
+    cancelled: int = 0
+    to_come: int = 0
     items: int = 0
     seconds: float = 0.0
     scripts: set = field(default_factory=set)
+
+    def count(self, outcome: str) -> None:
+        """One planned thing of this group and its outcome."""
+        if outcome == "cancelled":
+            self.cancelled += 1
+        elif outcome == "to_come":
+            self.to_come += 1
+        else:
+            self.planned += 1
+            if outcome == "aired":
+                self.held += 1
+            elif outcome in ("missed", "unlogged"):
+                self.missed += 1
+            else:
+                self.other += 1
+
+
+@dataclass
+class Miss:
+    """A planned airing of the period that was not held, as the report lists it."""
+
+    when: datetime
+    program: str
+    titles: str
+    outcome: str  # Vietnamese
+    reason: str
 
 
 @dataclass
@@ -102,6 +138,7 @@ class ReportData:
     span: Span
     project: Project
     generated: datetime
+    campaigns: tuple[str, ...]  # the campaigns reported on (empty: all)
     entries: list[Entry]
     status_counts: Counter
     airings_aired: int
@@ -115,6 +152,7 @@ class ReportData:
     cancelled: int
     to_come: int  # planned airings of the period not yet due ("chưa đến")
     unplanned_days: list[date]  # past days of the period with no plan of record
+    misses: list[Miss]
     weekly: list[tuple[date, int]]
     problems: list[Entry]
     verified: bool
@@ -137,22 +175,40 @@ class ReportData:
         """Planned airings due in the period that did not air at all (missed or never logged)."""
         return self.planned_outcomes["missed"] + self.planned_outcomes["unlogged"]
 
+    def campaign_label(self, campaign: str) -> str:
+        return self.project.report.campaigns.get(campaign, campaign or "(không rõ)")
+
 
 _RANK = ("aired", "interrupted", "failed", "skipped", "missed", "cancelled")
 
 
-def collect(project: Project, span: Span, full: bool = True) -> ReportData:
-    """The rows of the period and every number the reports state. ``full=False`` (for the CSV,
-    which is rows only) leaves the numbers empty: no aggregation, plan or chain check."""
+def report_campaigns(project: Project, campaign: str | None) -> tuple[str, ...]:
+    """``--campaign`` ("all" for every one), or the campaigns `[report.campaigns]` names, or
+    all (empty)."""
+    if campaign and campaign.strip().lower() in ("all", "tat-ca", "tất cả"):
+        return ()
+    if campaign:
+        return tuple(c.strip() for c in campaign.split(",") if c.strip())
+    return tuple(project.report.campaigns)
+
+
+def collect(
+    project: Project, span: Span, full: bool = True, campaign: str | None = None
+) -> ReportData:
+    """The rows of the period and every number the reports state, for the chosen campaigns.
+    ``full=False`` (for the CSV, which is rows only) leaves the numbers empty: no aggregation,
+    plan or chain check."""
     from sqlalchemy import String, func, select, type_coerce
 
     from .. import evidence, plan
     from ..db import now, reading
-    from ..evidence import AiringRow
+    from ..evidence import STATUS_LABELS, AiringRow
+    from ..scripts import Catalogue
 
     tz = project.station.tz
     start = datetime.combine(span.start, time(), tz)
     end = datetime.combine(span.end, time(), tz)
+    campaigns = report_campaigns(project, campaign)
     # Times come as the stored UTC text and are parsed here: for a year of a busy station
     # that is several times faster than converting each value through the ORM type.
     raw = [
@@ -177,52 +233,81 @@ def collect(project: Project, span: Span, full: bool = True) -> ReportData:
 
     when = func.coalesce(AiringRow.started_at, AiringRow.scheduled_at)
     with reading(project) as s:
-        q = (
-            select(*cols)
-            .where(when >= start, when < end, AiringRow.status != "playing")
-            .order_by(when, AiringRow.id)
-        )
-        entries = [entry(r) for r in s.connection().execute(q)]  # Core: no ORM row loading
+        q = select(*cols).where(when >= start, when < end, AiringRow.status != "playing")
+        if campaigns:
+            q = q.where(AiringRow.campaign.in_(campaigns))
+        entries = [entry(r) for r in s.connection().execute(q.order_by(when, AiringRow.id))]
     status_counts = Counter(e.status for e in entries)
     aired = [e for e in entries if e.status == "aired"]
     topics = project.station.topics
+    groups: dict[str, dict[str, Group]] = {"topic": {k: Group(k, v) for k, v in topics.items()},
+                                           "campaign": {c: Group(c, c) for c in campaigns},
+                                           "program_id": {}}  # fmt: skip
 
-    by: dict[str, dict[str, Group]] = {"topic": {}, "campaign": {}, "program_id": {}}
+    def group(kind: str, key: str, label: str = "") -> Group:
+        return groups[kind].get(key) or groups[kind].setdefault(key, Group(key, label or key))
+
     names: dict[str, str] = {}
     for e in aired if full else ():
         names[e.program_id] = e.program_name
-        for field_name, groups in by.items():
-            k = getattr(e, field_name)
-            g = groups.get(k) or groups.setdefault(k, Group(k, k))
+        for kind in groups:
+            g = group(kind, getattr(e, kind), e.program_name)
             g.items += 1
             g.seconds += e.seconds
             g.scripts.add(e.script_id)
 
-    def ranked(field_name: str, label) -> list[Group]:
-        groups = sorted(by[field_name].values(), key=lambda g: (-g.items, g.name))
-        for g in groups:
-            g.label = label(g.name)
-        return groups
-
-    # Planned versus aired: each airing of the plan of record (never today's timetable) has
-    # as outcome the best status logged for it; airings not yet due are "to come".
+    # Planned versus held, from the plan of record (never today's timetable): an item's outcome
+    # is its row's status; an airing's is the best of its items'; no row at all is "unlogged".
     current = now()
-    outcomes: dict[str, str] = {}
-    for e in entries if full else ():
-        if e.airing_key:
-            best = outcomes.get(e.airing_key)
-            if best is None or _RANK.index(e.status) < _RANK.index(best):
-                outcomes[e.airing_key] = e.status
+    by_item = {(e.airing_key, e.script_id): e for e in entries if e.airing_key} if full else {}
+    catalogue = Catalogue(project) if full else None
     planned_outcomes: Counter = Counter()
     planned = cancelled = to_come = 0
-    for entry in plan.entries(project, start, end) if full else ():
-        if entry.cancelled:
+    misses: list[Miss] = []
+    for p in plan.entries(project, start, end) if full else ():
+        items = []
+        for sid in p.script_ids:
+            row = by_item.get((p.key, sid))
+            script = catalogue.scripts.get(sid)
+            topic = row.topic if row else (script.topic if script else "")
+            camp = row.campaign if row else (script.campaign if script else "")
+            if not campaigns or camp in campaigns:
+                items.append((sid, row, topic, camp))
+        if campaigns and not items:
+            continue  # an airing of other campaigns only
+        if p.cancelled:
+            outcome = "cancelled"
+        elif p.start > current and not any(row for _, row, _, _ in items):
+            outcome = "to_come"
+        else:
+            statuses = [row.status for _, row, _, _ in items if row]
+            outcome = min(statuses, key=_RANK.index) if statuses else "unlogged"
+        names.setdefault(p.program_id, p.program_name)
+        group("program_id", p.program_id, p.program_name).count(outcome)
+        for _, row, topic, camp in items:
+            item = (
+                outcome
+                if outcome in ("cancelled", "to_come")
+                else (row.status if row else "unlogged")
+            )
+            group("topic", topic).count(item)
+            group("campaign", camp).count(item)
+        if outcome == "cancelled":
             cancelled += 1
-        elif entry.start > current and entry.key not in outcomes:
+        elif outcome == "to_come":
             to_come += 1
         else:
             planned += 1
-            planned_outcomes[outcomes.get(entry.key, "unlogged")] += 1
+            planned_outcomes[outcome] += 1
+            if outcome != "aired":
+                bad = [row for _, row, _, _ in items if row and row.status != "aired"]
+                misses.append(Miss(
+                    p.start.astimezone(tz), p.program_name,
+                    "; ".join((row.title if row and row.title else sid) for sid, row, _, _ in items),
+                    "bị lỡ" if outcome == "unlogged" else STATUS_LABELS.get(outcome, outcome),
+                    "; ".join(dict.fromkeys(r.error for r in bad if r.error)) or
+                    ("không có dòng nhật ký nào: máy hoặc phần mềm không chạy" if outcome == "unlogged" else ""),
+                ))  # fmt: skip
     today = current.astimezone(tz).date()
     unplanned = (
         plan.days_without_plan(project, span.start, min(span.last_day, today)) if full else []
@@ -241,15 +326,28 @@ def collect(project: Project, span: Span, full: bool = True) -> ReportData:
         weekly.append((monday, weeks.get(monday, 0)))
         monday += timedelta(days=7)
     v = evidence.verify(project) if full else evidence.Verification(True, 0, "", [])
+
+    def ranked(kind: str, keep_all: bool, label=None) -> list[Group]:
+        out = [
+            g
+            for g in groups[kind].values()
+            if keep_all or g.items or g.planned or g.cancelled or g.to_come
+        ]
+        for g in out:
+            if label:
+                g.label = label(g.name)
+        return sorted(out, key=lambda g: (-g.items - g.planned, g.name)) if not keep_all else out
+
+    campaign_labels = project.report.campaigns
     return ReportData(
-        span=span, project=project, generated=datetime.now(tz), entries=entries,
-        status_counts=status_counts, airings_aired=len(keys_seen),
+        span=span, project=project, generated=datetime.now(tz), campaigns=campaigns,
+        entries=entries, status_counts=status_counts, airings_aired=len(keys_seen),
         scripts_aired=len({e.script_id for e in aired}), seconds_aired=sum(e.seconds for e in aired),
-        by_topic=ranked("topic", lambda k: topics.get(k, k or "(không rõ)")),
-        by_campaign=ranked("campaign", lambda k: k or "(không rõ)"),
-        by_program=ranked("program_id", lambda k: names.get(k) or k),
+        by_topic=ranked("topic", True, lambda k: topics.get(k, k or "(không rõ)")),
+        by_campaign=ranked("campaign", bool(campaigns), lambda k: campaign_labels.get(k, k or "(không rõ)")),
+        by_program=ranked("program_id", False, lambda k: names.get(k) or k),
         planned=planned, planned_outcomes=planned_outcomes, cancelled=cancelled, to_come=to_come,
-        unplanned_days=unplanned, weekly=weekly,
+        unplanned_days=unplanned, misses=misses, weekly=weekly,
         problems=[e for e in entries if e.status in ("missed", "failed", "interrupted", "skipped")],
         verified=v.ok, verified_rows=v.rows, chain_head=v.head, verify_findings=v.findings,
     )  # fmt: skip

@@ -59,36 +59,53 @@ def _chart(d: ReportData) -> io.BytesIO:
 
 ANNEX_MARK = "@@broadcaster-annex@@"
 ANNEX_STYLE = "AnnexCell"
+ANNEX_MAX_ROWS = 2000  # past this the annex is the XLSX's: a DOCX of 100,000 rows is unreadable
+TEXT_WIDTH_CM = 16.5  # A4 less the 30 mm and 15 mm margins
+MISSES_SHOWN = 60
+ANNEX_COLUMNS = (
+    ("STT", 1.3),
+    ("Ngày", 2.6),
+    ("Giờ", 1.5),
+    ("Chương trình", 3.1),
+    ("Bài", 4.2),
+    ("Kết quả", 1.9),
+    ("Ghi chú", 1.9),
+)  # fmt: skip (a date needs 2.3 cm in 12 pt)
+TWIPS_PER_CM = 567
 
 
 def _annex_xml(d: ReportData) -> str:
     """The annex table as XML text. python-docx builds tables one object at a time and lxml
-    takes minutes to move a 100,000-row table between trees, so the table is written as text
-    and spliced into document.xml (see _splice)."""
-    widths = [700, 1200, 1000, 2200, 2600, 1100, 1100]  # twentieths of a point
-    headers = ["STT", "Ngày", "Giờ", "Chương trình", "Bài", "Thời lượng", "Kết quả"]
-    para = f'<w:p><w:pPr><w:pStyle w:val="{ANNEX_STYLE}"/></w:pPr><w:r>'
+    takes minutes to move a large table between trees, so the table is written as text and
+    spliced into document.xml (see _splice). Fixed widths that add up to the text width; the
+    header row repeats on every page; no row splits across pages; dates never wrap."""
+    widths = [round(w * TWIPS_PER_CM) for _, w in ANNEX_COLUMNS]
+    para = f'<w:p><w:pPr><w:pStyle w:val="{ANNEX_STYLE}"/>{{jc}}</w:pPr><w:r>{{rpr}}'
+    nowrap = {1, 2}  # date and time on one line
 
     def row(values, header=False) -> str:
-        bold = "<w:rPr><w:b/></w:rPr>" if header else ""
-        cells = "".join(
-            f'<w:tc>{para}{bold}<w:t xml:space="preserve">{escape(v)}</w:t></w:r></w:p></w:tc>'
-            for v in values
-        )
-        return ("<w:tr><w:trPr><w:tblHeader/></w:trPr>" if header else "<w:tr>") + cells + "</w:tr>"
+        rpr = "<w:rPr><w:b/></w:rPr>" if header else ""
+        cells = []
+        for i, (v, w) in enumerate(zip(values, widths, strict=True)):
+            jc = '<w:jc w:val="center"/>' if header or i in (0, 1, 2) else ""
+            tcpr = f'<w:tcPr><w:tcW w:w="{w}" w:type="dxa"/>{"<w:noWrap/>" if i in nowrap else ""}</w:tcPr>'
+            cells.append(
+                f'<w:tc>{tcpr}{para.format(jc=jc, rpr=rpr)}<w:t xml:space="preserve">{escape(v)}</w:t></w:r></w:p></w:tc>'
+            )
+        trpr = "<w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>"
+        return f"<w:tr>{trpr}{''.join(cells)}</w:tr>"
 
     topics = d.project.station.topics
-    parts = [row(headers, header=True)]
+    parts = [row([h for h, _ in ANNEX_COLUMNS], header=True)]
     for n, e in enumerate(d.entries, 1):
         v = entry_values(e, topics)
-        seconds = round(v[8])
         parts.append(row((str(n), f"{v[1]:%d/%m/%Y}" if v[1] else "", f"{v[2]:%H:%M}" if v[2] else "",
-                          v[3], v[5] or v[4], f"{seconds // 60}:{seconds % 60:02d}", v[9])))  # fmt: skip
+                          v[3], v[5] or v[4], v[9], v[10])))  # fmt: skip
     borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                       for side in ("top", "left", "bottom", "right", "insideH", "insideV"))  # fmt: skip
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    return (f'<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/><w:tblBorders>{borders}</w:tblBorders></w:tblPr>'
-            f"<w:tblGrid>{grid}</w:tblGrid>{''.join(parts)}</w:tbl>")  # fmt: skip
+    return (f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+            f"<w:tblBorders>{borders}</w:tblBorders></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(parts)}</w:tbl>")  # fmt: skip
 
 
 CHECKPOINT_PROPERTY = "broadcaster-checkpoint"
@@ -125,7 +142,9 @@ def read_checkpoint_property(path: Path) -> str:
     return unescape(m[1], {"&quot;": '"'})
 
 
-def _splice(docx: bytes, annex: str, path: Path, extra: dict[str, bytes]) -> None:
+def _splice(
+    docx: bytes, annex: str, path: Path, extra: dict[str, bytes], mark: bool = True
+) -> None:
     """Write the document with the paragraph holding ANNEX_MARK replaced by the annex table,
     and the ``extra`` parts (custom properties) added and registered."""
     import zipfile
@@ -136,7 +155,7 @@ def _splice(docx: bytes, annex: str, path: Path, extra: dict[str, bytes]) -> Non
     ):
         for item in src.infolist():
             data = src.read(item.filename)
-            if item.filename == "word/document.xml":
+            if item.filename == "word/document.xml" and mark:
                 xml = data.decode("utf-8")
                 mark = xml.index(ANNEX_MARK)
                 start = max(xml.rfind("<w:p>", 0, mark), xml.rfind("<w:p ", 0, mark))
@@ -154,13 +173,19 @@ def _splice(docx: bytes, annex: str, path: Path, extra: dict[str, bytes]) -> Non
             out.writestr(name, data)
 
 
+def vn_date(day) -> str:
+    """NĐ 30: "ngày 05 tháng 3 năm 2020": a leading zero for days 1-9 and months 1-2 only."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
 def write_docx(d: ReportData, path: Path) -> None:
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-    from docx.oxml import parse_xml
+    from docx.oxml import OxmlElement, parse_xml
     from docx.oxml.ns import nsdecls, qn
     from docx.shared import Cm, Mm, Pt
 
@@ -168,8 +193,13 @@ def write_docx(d: ReportData, path: Path) -> None:
     normal = doc.styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(13)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    rpr = normal.element.get_or_add_rPr()
+    rpr.rFonts.set(qn("w:eastAsia"), FONT)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "vi-VN")
+    rpr.append(lang)
     normal.paragraph_format.space_after = Pt(6)
+    doc.core_properties.language = "vi-VN"
     sec = doc.sections[0]
     sec.orientation = WD_ORIENT.PORTRAIT
     sec.page_width, sec.page_height = Mm(210), Mm(297)
@@ -187,21 +217,15 @@ def write_docx(d: ReportData, path: Path) -> None:
 
     st, rp = d.project.station, d.project.report
 
-    def para(
-        container,
-        text="",
-        bold=False,
-        italic=False,
-        size=None,
-        align=None,
-        underline=False,
-        indent=False,
-    ):
+    def para(container, text="", bold=False, italic=False, size=None, align=None,
+             underline=False, indent=False, keep=False):  # fmt: skip
         p = container.add_paragraph() if hasattr(container, "add_paragraph") else container
         if align is not None:
             p.alignment = align
         if indent:
             p.paragraph_format.first_line_indent = Cm(1)
+        if keep:
+            p.paragraph_format.keep_with_next = True
         if text:
             run = p.add_run(text)
             run.bold, run.italic, run.underline = bold, italic, underline
@@ -209,105 +233,134 @@ def write_docx(d: ReportData, path: Path) -> None:
                 run.font.size = Pt(size)
         return p
 
-    center, justify = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
+    center, justify, right = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY,
+                              WD_ALIGN_PARAGRAPH.RIGHT)  # fmt: skip
     header = doc.add_table(rows=1, cols=2)
     header.alignment = WD_TABLE_ALIGNMENT.CENTER
-    left, right = header.rows[0].cells
-    _widths(header, [7.0, 9.5])
+    left, right_cell = header.rows[0].cells
+    _widths(header, [6.5, 10.0])
     first = left.paragraphs[0]
     if rp.parent_body:
         para(first, rp.parent_body.upper(), size=13, align=center)
         para(left, rp.issuing_body.upper(), bold=True, size=13, align=center)
     else:
         para(first, rp.issuing_body.upper(), bold=True, size=13, align=center)
+    para(left, "―――――", size=9, align=center)  # the short rule under the issuing body
     para(left, f"Số:      /{rp.symbol}", size=13, align=center)
     para(
-        right.paragraphs[0], "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12, align=center
-    )
-    para(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13, align=center, underline=True)
-    g = d.generated
-    para(
-        right,
-        f"{rp.place or st.ward}, ngày {g:%d} tháng {g:%m} năm {g:%Y}",
-        italic=True,
-        size=13,
+        right_cell.paragraphs[0],
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        bold=True,
+        size=12,
         align=center,
     )
+    para(right_cell, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13, align=center)
+    para(right_cell, "―――――――――――――", size=9, align=center)
+    g = d.generated
+    para(right_cell, f"{rp.place or st.ward}, {vn_date(g)}", italic=True, size=13, align=center)
 
+    subject = ", ".join(d.campaign_label(c) for c in d.campaigns) or "thông tin, tuyên truyền"
     para(doc, "BÁO CÁO", bold=True, size=14, align=center).paragraph_format.space_before = Pt(18)
-    para(doc, "Kết quả công tác thông tin, tuyên truyền cải cách hành chính trên hệ thống loa truyền thanh "
-         f"{d.span.label}", bold=True, size=14, align=center)  # fmt: skip
-    para(doc, "―――――", align=center)
+    para(doc, f"Kết quả phát thanh trên hệ thống loa truyền thanh: {subject}, {d.span.label}",
+         bold=True, size=14, align=center)  # fmt: skip
+    para(doc, "―――――", size=9, align=center)
 
-    body = lambda text, **kw: para(doc, text, align=justify, indent=True, size=13, **kw)  # noqa: E731
-    numbers = dict(summary_rows(d))
-    body(f"Thực hiện kế hoạch công tác thông tin, tuyên truyền cải cách hành chính, {st.name} báo cáo kết quả "
-         f"{d.span.label} (từ ngày {d.span.start:%d/%m/%Y} đến ngày {d.span.last_day:%d/%m/%Y}) như sau:")  # fmt: skip
+    body = lambda text, size=13, **kw: para(doc, text, align=justify, indent=True, size=size, **kw)  # noqa: E731
+    for basis in rp.basis:
+        body(f"Căn cứ {basis};", italic=False)
+    body(f"{st.name} báo cáo kết quả {d.span.label} (từ {vn_date(d.span.start)} đến {vn_date(d.span.last_day)}) "
+         "như sau:")  # fmt: skip
     for note in notes(d):
         body(note, italic=True)
-    body("I. KẾT QUẢ THỰC HIỆN", bold=True)
-    body("1. Tình hình phát thanh", bold=True)
-    body(f"Trong kỳ, đài đã thực hiện {d.airings_aired} buổi phát với {d.status_counts['aired']} lượt phát bài, "
-         f"gồm {d.scripts_aired} bài khác nhau, tổng thời lượng {vn(numbers['Tổng thời lượng đã phát (phút)'])} phút.")  # fmt: skip
-    for g in d.by_program:
-        body(f"- {g.label}: {vn(g.items)} lượt phát, {vn(g.seconds / 60)} phút.")
+    body("I. KẾT QUẢ THỰC HIỆN", bold=True, keep=True)
+    numbered = iter(range(1, 20))
+    heading = lambda text: body(f"{next(numbered)}. {text}", bold=True, keep=True)  # noqa: E731
+    heading("Tình hình chung")
+    numbers = dict(summary_rows(d))
+    body(f"Theo kế hoạch phát đã lưu, trong kỳ có {vn(d.planned)} buổi phát đến giờ phát"
+         + (f" ({vn(d.cancelled)} buổi tạm ngừng vì ngày lễ, quốc tang không tính)" if d.cancelled else "")
+         + f"; đã phát {vn(d.planned_outcomes['aired'])} buổi, đạt {vn(round(d.compliance, 1))} %"
+         + (f"; {vn(d.missed)} buổi bị lỡ" if d.missed else "") + ". "
+         f"Tổng cộng đài đã phát {vn(d.airings_aired)} buổi với {vn(d.status_counts['aired'])} lượt phát bài "
+         f"({vn(d.scripts_aired)} bài khác nhau), tổng thời lượng {vn(numbers['Tổng thời lượng đã phát (phút)'])} phút.")  # fmt: skip
 
-    def table(headers, rows):
+    def table(headers, rows, widths):
+        """A table the width of the text, header repeated on each page, rows never split,
+        numbers right-aligned and written the Vietnamese way."""
         t = doc.add_table(rows=1, cols=len(headers))
         t.style = "Table Grid"
-        _widths(t, [16.5 - 2.5 * (len(headers) - 1)] + [2.5] * (len(headers) - 1))
+        _widths(t, widths)
         for c, h in zip(t.rows[0].cells, headers, strict=True):
-            para(c.paragraphs[0], h, bold=True, size=12, align=center)
+            para(c.paragraphs[0], h, bold=True, size=12, align=center, keep=True)
         for values in rows:
             cells = t.add_row().cells
             for c, v in zip(cells, values, strict=True):
-                para(c.paragraphs[0], v if isinstance(v, str) else vn(v), size=12)
-        doc.add_paragraph()
+                text = v if isinstance(v, str) else vn(v)
+                para(c.paragraphs[0], text, size=12, align=None if isinstance(v, str) else right)
+        for i, tr in enumerate(t.rows):
+            trpr = tr._tr.get_or_add_trPr()
+            trpr.append(OxmlElement("w:cantSplit"))
+            if i == 0:
+                trpr.append(OxmlElement("w:tblHeader"))
+        doc.add_paragraph().paragraph_format.space_after = Pt(0)
 
-    body("2. Theo chủ đề tuyên truyền", bold=True)
-    table(["Chủ đề", "Số lượt phát", "Số bài", "Thời lượng (phút)"],
-          [(g.label, g.items, len(g.scripts), g.seconds / 60) for g in d.by_topic])  # fmt: skip
-    body("3. Theo chiến dịch", bold=True)
-    table(["Chiến dịch", "Số lượt phát", "Số bài", "Thời lượng (phút)"],
-          [(g.label, g.items, len(g.scripts), g.seconds / 60) for g in d.by_campaign])  # fmt: skip
-    body("4. So sánh kế hoạch và thực hiện", bold=True)
-    table(["Chỉ tiêu", "Số lượng"], [(k, v) for k, v in summary_rows(d)[4:13]])
-    body("5. Các buổi phát bị lỡ, bị lỗi", bold=True)
-    if d.missed:
-        body(f"Có {vn(d.missed)} buổi theo kế hoạch bị lỡ"
-             + (f", trong đó {vn(d.planned_outcomes['unlogged'])} buổi không có dòng nhật ký nào." if d.planned_outcomes["unlogged"] else "."))  # fmt: skip
-    if not d.problems and not d.missed:
-        body("Trong kỳ không có buổi phát nào bị lỡ hoặc bị lỗi.")
-    reasons: dict[tuple, int] = {}
-    for e in d.problems:
-        reasons[(e.status, e.error)] = reasons.get((e.status, e.error), 0) + 1
-    from ..evidence import STATUS_LABELS
+    ongoing = d.to_come > 0
+    heads = ["Kế hoạch", "Đã phát", "Bị lỡ", "Lỗi, bỏ qua", "Tạm ngừng"] + (
+        ["Chưa đến"] if ongoing else []
+    )
 
-    for (status, error), n in sorted(reasons.items(), key=lambda kv: -kv[1]):
-        body(f"- {n} lượt {STATUS_LABELS.get(status, status)}: {error or 'không rõ lý do'}.")
-    body("6. Số buổi phát theo tuần", bold=True)
+    def tally(g) -> list:
+        return [g.planned, g.held, g.missed, g.other, g.cancelled] + (
+            [g.to_come] if ongoing else []
+        )
+
+    numeric = [1.6] * len(heads)
+    heading("Theo chủ đề tuyên truyền (số lượt phát bài)")
+    table(["Chủ đề", *heads, "Phút"], [(g.label, *tally(g), round(g.seconds / 60, 1)) for g in d.by_topic],
+          [TEXT_WIDTH_CM - 1.6 * (len(heads) + 1), *numeric, 1.6])  # fmt: skip
+    heading("Theo chương trình (số buổi phát)")
+    table(["Chương trình", *heads, "Phút"], [(g.label, *tally(g), round(g.seconds / 60, 1)) for g in d.by_program],
+          [TEXT_WIDTH_CM - 1.6 * (len(heads) + 1), *numeric, 1.6])  # fmt: skip
+    if len(d.by_campaign) > 1 or not d.campaigns:
+        heading("Theo chiến dịch (số lượt phát bài)")
+        table(["Chiến dịch", *heads, "Phút"], [(g.label, *tally(g), round(g.seconds / 60, 1)) for g in d.by_campaign],
+              [TEXT_WIDTH_CM - 1.6 * (len(heads) + 1), *numeric, 1.6])  # fmt: skip
+    heading("Các buổi theo kế hoạch không thực hiện được")
+    if not d.misses:
+        body("Trong kỳ, mọi buổi phát theo kế hoạch đã đến giờ đều được thực hiện.")
+    else:
+        body(f"Có {vn(len(d.misses))} buổi theo kế hoạch không thực hiện được"
+             + (f" (trong đó {vn(d.missed)} buổi bị lỡ)" if d.missed else "") + ":", keep=True)  # fmt: skip
+        shown = d.misses[:MISSES_SHOWN]
+        table(["Ngày, giờ", "Chương trình", "Bài", "Kết quả", "Lý do"],
+              [(f"{m.when:%d/%m/%Y %H:%M}", m.program, m.titles, m.outcome, m.reason) for m in shown],
+              [2.7, 3.4, 4.4, 1.8, 4.2])  # fmt: skip
+        if len(d.misses) > MISSES_SHOWN:
+            body(
+                f'Còn {vn(len(d.misses) - MISSES_SHOWN)} buổi khác: xem bảng tính kèm theo (trang "Bị lỡ và lỗi").'
+            )
+    heading("Số buổi phát theo tuần")
     doc.add_picture(_chart(d), width=Cm(15))
     doc.paragraphs[-1].alignment = center
-    body("7. Tính toàn vẹn của nhật ký phát sóng", bold=True)
+    heading("Tính toàn vẹn của nhật ký phát sóng")
     if d.verified:
-        body(f"Nhật ký phát sóng đã được kiểm tra toàn vẹn ({d.verified_rows} dòng; mã kiểm tra cuối chuỗi "
-             f"{d.chain_head[:16]}).")  # fmt: skip
+        body(f"Nhật ký phát sóng của đài đã được kiểm tra toàn vẹn: {vn(d.verified_rows)} dòng, không dòng nào "
+             f"bị sửa, xóa hay chèn; trong kỳ có {vn(len(d.entries))} dòng.")  # fmt: skip
+    else:
+        body(f"Nhật ký phát sóng KHÔNG toàn vẹn: {vn(len(d.verify_findings))} vấn đề (kiểm tra bằng lệnh "
+             "broadcaster log verify).")  # fmt: skip
     if d.checkpoint:
         cp = d.checkpoint
         made = datetime.fromisoformat(cp["made_at"]).astimezone(st.tz)
-        body(f"Điểm kiểm tra ký số (Ed25519) lúc {made:%H:%M} ngày {made:%d/%m/%Y}: {cp['seq']} dòng nhật ký, "
-             f"mã cuối chuỗi {cp['head']}, {cp['plan_count']} buổi theo kế hoạch đã lưu; khóa công khai của đài "
-             f"{cp['public_key']}; chữ ký {cp['signature']}. Đối chiếu: broadcaster log verify --against <tệp báo cáo này>.")  # fmt: skip
-    else:
-        body(
-            f"Nhật ký phát sóng KHÔNG toàn vẹn: {len(d.verify_findings)} vấn đề (xem `broadcaster log verify`)."
-        )
-    body("II. ĐÁNH GIÁ CHUNG", bold=True)
+        body(f"Điểm kiểm tra ký số (Ed25519) lúc {made:%H:%M} {vn_date(made)}: {vn(cp['seq'])} dòng nhật ký, "
+             f"mã cuối chuỗi {cp['head']}, {vn(cp['plan_count'])} buổi theo kế hoạch đã lưu; khóa công khai của đài "
+             f"{cp['public_key']}; chữ ký {cp['signature']}. Đối chiếu bằng lệnh broadcaster log verify --against "
+             "với tệp báo cáo này.", size=11)  # fmt: skip
+    body("II. ĐÁNH GIÁ CHUNG", bold=True, keep=True)
     body("(Cán bộ phụ trách bổ sung: ưu điểm, hạn chế, nguyên nhân.)", italic=True)
-    body("III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", bold=True)
+    body("III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", bold=True, keep=True)
     body("(Cán bộ phụ trách bổ sung.)", italic=True)
-    body(f"Trên đây là báo cáo kết quả công tác thông tin, tuyên truyền cải cách hành chính {d.span.label} "
-         f"của {st.ward}./.")  # fmt: skip
+    body(f"Trên đây là báo cáo kết quả {d.span.label} của {st.ward}./.")
 
     sign = doc.add_table(rows=1, cols=2)
     _widths(sign, [8.0, 8.5])
@@ -329,15 +382,21 @@ def write_docx(d: ReportData, path: Path) -> None:
 
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     para(doc, "PHỤ LỤC", bold=True, size=13, align=center)
-    para(
-        doc,
-        f"Danh sách các lượt phát {d.span.label} ({len(d.entries)} lượt)",
-        italic=True,
-        size=13,
-        align=center,
-    )
+    para(doc, f"DANH SÁCH CÁC LƯỢT PHÁT {d.span.label.upper()}", bold=True, size=13, align=center)
+    ward = st.ward[:1].lower() + st.ward[1:]
+    para(doc, f"(Kèm theo Báo cáo số      /{rp.symbol} {vn_date(g)} của Ủy ban nhân dân {ward})",
+         italic=True, size=13, align=center)  # fmt: skip
+    if len(d.entries) > ANNEX_MAX_ROWS:
+        body(f"Trong kỳ có {vn(len(d.entries))} lượt phát, quá nhiều để in: danh sách đầy đủ nằm ở trang "
+             f"\"Các lượt phát\" của bảng tính kèm theo (bao-cao-{d.span.slug}.xlsx, lệnh broadcaster report "
+             f"--format xlsx).")  # fmt: skip
+        buf = io.BytesIO()
+        doc.save(buf)
+        _splice(buf.getvalue(), "", path, _custom_properties(d.checkpoint), mark=False)
+        return
     style = doc.styles.add_style(ANNEX_STYLE, WD_STYLE_TYPE.PARAGRAPH)
-    style.font.size = Pt(10)
+    style.font.size = Pt(12)
+    style.font.name = FONT
     style.paragraph_format.space_after = Pt(0)
     doc.add_paragraph(ANNEX_MARK)
     buf = io.BytesIO()

@@ -12,13 +12,16 @@ from .data import ReportData, notes
 
 def figures(d: ReportData) -> dict:
     o = d.planned_outcomes
-    groups = lambda gs: [{"id": g.name, "label": g.label, "items": g.items, "scripts": len(g.scripts),  # noqa: E731
+    groups = lambda gs: [{"id": g.name, "label": g.label, "planned": g.planned, "held": g.held,  # noqa: E731
+                          "missed": g.missed, "failed_or_skipped": g.other, "cancelled": g.cancelled,
+                          "to_come": g.to_come, "items": g.items, "scripts": len(g.scripts),
                           "minutes": round(g.seconds / 60, 1)} for g in gs]  # fmt: skip
     return {
         "station": d.project.station.name,
         "period": {"label": d.span.label, "start": d.span.start.isoformat(),
                    "end": d.span.last_day.isoformat(), "ongoing": d.ongoing},
         "generated_at": d.generated.isoformat(timespec="seconds"),
+        "campaigns": [{"id": c, "label": d.campaign_label(c)} for c in d.campaigns],
         "planned": d.planned, "held": o["aired"], "missed": d.missed, "failed": o["failed"],
         "interrupted": o["interrupted"], "skipped": o["skipped"], "cancelled": d.cancelled,
         "to_come": d.to_come, "compliance_percent": round(d.compliance, 1),
@@ -27,6 +30,8 @@ def figures(d: ReportData) -> dict:
         "by_topic": groups(d.by_topic), "by_campaign": groups(d.by_campaign),
         "by_program": groups(d.by_program),
         "days_without_plan": [x.isoformat() for x in d.unplanned_days], "notes": notes(d),
+        "misses": [{"at": m.when.isoformat(), "program": m.program, "scripts": m.titles,
+                    "outcome": m.outcome, "reason": m.reason} for m in d.misses],
         "integrity": {"ok": d.verified, "rows": d.verified_rows, "head": d.chain_head,
                       "findings": d.verify_findings},
         "checkpoint": d.checkpoint,

@@ -1,93 +1,97 @@
-"""XLSX (openpyxl, write-only for speed): summary, by topic, every airing, missed and failed.
-Real dates and numbers, Vietnamese headers, frozen header row, filters, sensible widths."""
+"""XLSX (xlsxwriter in constant-memory mode: rows stream to disk as they are written): the
+summary, planned versus held by topic, program and campaign, every airing, the planned airings
+not held, the checkpoint. Real dates, times and numbers; Vietnamese headers; frozen header
+rows and filters; printed on A4 fitted to the page width, lists in landscape with the header
+row repeated on every page."""
 
 from __future__ import annotations
 
-from datetime import date, time
+import json
+from datetime import date, datetime, time
 from pathlib import Path
 
-from .data import ENTRY_COLUMNS, ReportData, entry_values, summary_rows
+from .data import ENTRY_COLUMNS, ReportData, entry_values, notes, summary_rows
 
-WIDTHS = {"Số": 8, "Ngày": 12, "Giờ": 10, "Chương trình": 34, "Mã bài": 26, "Tên bài": 60,
-          "Chủ đề": 40, "Chiến dịch": 14, "Thời lượng (giây)": 16, "Kết quả": 12, "Ghi chú": 50}  # fmt: skip
-
-
-FORMATS = {date: "dd/mm/yyyy", time: "hh:mm:ss"}
+WIDTHS = {"Số": 7, "Ngày": 11, "Giờ": 9, "Chương trình": 24, "Mã bài": 18, "Tên bài": 36,
+          "Chủ đề": 26, "Chiến dịch": 12, "Thời lượng (giây)": 10, "Kết quả": 10, "Ghi chú": 24}  # fmt: skip
+TALLY = [
+    "Kế hoạch",
+    "Đã phát",
+    "Bị lỡ",
+    "Lỗi, bỏ qua",
+    "Tạm ngừng",
+    "Chưa đến",
+    "Lượt phát",
+    "Phút",
+]
 
 
 def write_xlsx(d: ReportData, path: Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    import xlsxwriter
 
-    wb = Workbook(write_only=True)
-    bold = Font(bold=True)
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    bold = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})  # long text wraps in its column
+    formats = {date: wb.add_format({"num_format": "dd/mm/yyyy", "valign": "top"}),
+               time: wb.add_format({"num_format": "hh:mm:ss", "valign": "top"}),
+               datetime: wb.add_format({"num_format": "dd/mm/yyyy hh:mm", "valign": "top"})}  # fmt: skip
+    number = wb.add_format({"valign": "top"})
 
-    def cell(ws, value):
-        fmt = FORMATS.get(type(value))
-        if fmt is None:
-            return value
-        c = WriteOnlyCell(ws, value)
-        c.number_format = fmt
-        return c
-
-    def sheet(title: str, headers: list[str], rows, widths: list[float]):
-        ws = wb.create_sheet(title)
-        for i, w in enumerate(widths, 1):
-            ws.column_dimensions[get_column_letter(i)].width = w
-        ws.freeze_panes = "A2"
-        header = []
-        for h in headers:
-            c = WriteOnlyCell(ws, h)
-            c.font = bold
-            header.append(c)
-        ws.append(header)
-        count = 0
-        for row in rows:
-            ws.append([cell(ws, v) for v in row])
-            count += 1
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
+    def sheet(title: str, headers: list[str], rows, widths: list[float], listing: bool = False):
+        ws = wb.add_worksheet(title)
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)  # the width of one page, as many pages down as needed
+        ws.repeat_rows(0)
+        if listing:
+            ws.set_landscape()
+        for i, w in enumerate(widths):
+            ws.set_column(i, i, w)
+        ws.freeze_panes(1, 0)
+        ws.write_row(0, 0, headers, bold)
+        r = 0
+        for r, row in enumerate(rows, 1):
+            # wrapped text: give the row its height (no reader re-measures rows on opening)
+            lines = max((-(-len(v) // max(1, int(widths[c] * 1.1))) for c, v in enumerate(row)
+                         if isinstance(v, str)), default=1)  # fmt: skip
+            if lines > 1:
+                ws.set_row(r, 15 * min(lines, 10))
+            for c, v in enumerate(row):
+                if v is None:
+                    continue
+                kind = type(v)
+                if kind in formats:
+                    ws.write_datetime(r, c, v, formats[kind])
+                elif kind in (int, float):
+                    ws.write_number(r, c, v, number)
+                else:
+                    ws.write_string(r, c, str(v), wrap)
+        ws.autofilter(0, 0, max(r, 1), len(headers) - 1)
 
     st = d.project.station
-    info = [("Đơn vị", st.name), ("Kỳ báo cáo", d.span.label),
+    campaigns = ", ".join(d.campaign_label(c) for c in d.campaigns) or "tất cả"
+    info = [("Đơn vị", st.name), ("Kỳ báo cáo", d.span.label), ("Chiến dịch", campaigns),
             ("Từ ngày", d.span.start), ("Đến ngày", d.span.last_day),
             ("Nhật ký toàn vẹn", "có" if d.verified else "KHÔNG")]  # fmt: skip
-    sheet("Tổng hợp", ["Chỉ tiêu", "Giá trị"], [*info, *summary_rows(d)], [44, 40])
-    topics = [(g.label, g.items, len(g.scripts), round(g.seconds / 60, 1)) for g in d.by_topic]
-    sheet(
-        "Theo chủ đề",
-        ["Chủ đề", "Số lượt phát", "Số bài", "Thời lượng (phút)"],
-        topics,
-        [50, 14, 10, 18],
-    )
-    campaigns = [
-        (g.label, g.items, len(g.scripts), round(g.seconds / 60, 1)) for g in d.by_campaign
-    ]
-    sheet(
-        "Theo chiến dịch",
-        ["Chiến dịch", "Số lượt phát", "Số bài", "Thời lượng (phút)"],
-        campaigns,
-        [30, 14, 10, 18],
-    )
-    widths = [WIDTHS[c] for c in ENTRY_COLUMNS]
-    sheet(
-        "Các lượt phát",
-        list(ENTRY_COLUMNS),
-        (entry_values(e, st.topics) for e in d.entries),
-        widths,
-    )
-    sheet(
-        "Bị lỡ và lỗi",
-        list(ENTRY_COLUMNS),
-        (entry_values(e, st.topics) for e in d.problems),
-        widths,
-    )
-    if d.checkpoint:  # machine-readable, for `log verify --against`
-        import json
+    info += [("Lưu ý", n) for n in notes(d)]
+    sheet("Tổng hợp", ["Chỉ tiêu", "Giá trị"], [*info, *summary_rows(d)], [40, 60])
 
+    def tallies(groups):
+        return [(g.label, g.planned, g.held, g.missed, g.other, g.cancelled, g.to_come, g.items,
+                 round(g.seconds / 60, 1)) for g in groups]  # fmt: skip
+
+    for title, first, groups in (("Theo chủ đề", "Chủ đề", d.by_topic),
+                                 ("Theo chương trình", "Chương trình", d.by_program),
+                                 ("Theo chiến dịch", "Chiến dịch", d.by_campaign)):  # fmt: skip
+        sheet(title, [first, *TALLY], tallies(groups), [44, *[10] * len(TALLY)])
+    widths = [WIDTHS[c] for c in ENTRY_COLUMNS]
+    sheet("Các lượt phát", list(ENTRY_COLUMNS), (entry_values(e, st.topics) for e in d.entries),
+          widths, listing=True)  # fmt: skip
+    sheet("Bị lỡ và lỗi", ["Ngày giờ", "Chương trình", "Bài", "Kết quả", "Lý do"],
+          ((m.when.replace(tzinfo=None), m.program, m.titles, m.outcome, m.reason) for m in d.misses),
+          [16, 28, 48, 10, 40], listing=True)  # fmt: skip
+    if d.checkpoint:  # machine-readable, for `log verify --against`
         cp = d.checkpoint
         sheet("Điểm kiểm tra", ["Trường", "Giá trị"],
               [*((k, str(v)) for k, v in cp.items()), ("json", json.dumps(cp, ensure_ascii=False))],
-              [16, 100])  # fmt: skip
-    wb.save(path)
+              [16, 80])  # fmt: skip
+    wb.close()

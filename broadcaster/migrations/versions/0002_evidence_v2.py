@@ -44,6 +44,12 @@ def upgrade() -> None:
         sa.Column("first_used_at", sa.DateTime, nullable=False),
     )
     op.create_table(
+        "plan_day",
+        sa.Column("day", sa.String(10), primary_key=True),
+        sa.Column("timetable_sha256", sa.String(64), nullable=False),
+        sa.Column("written_at", sa.DateTime, nullable=False),
+    )
+    op.create_table(
         "planned_airing",
         sa.Column("key", sa.String(300), primary_key=True),
         sa.Column("day", sa.String(10), nullable=False, index=True),
