@@ -164,7 +164,6 @@ def render_script(project: Project, script: Script, engine: str | None = None,
                   force: bool = False) -> Rendered:  # fmt: skip
     """Render one script (or return the cached render). Raises EngineError on failure."""
     global _gtts_down_until
-    from .audio import measure, process, write_wav
     from .tts import EngineError
 
     names = _candidates(project, script, engine)
@@ -184,6 +183,8 @@ def render_script(project: Project, script: Script, engine: str | None = None,
             if name == "gtts":
                 _gtts_down_until = time.monotonic() + GTTS_DOWN_SECONDS
             continue
+        from .audio import measure, process, write_wav  # scipy: loaded only to render
+
         processed = process(audio, processing(project))
         path = project.cache_dir / f"{key}.wav"
         sha = write_wav(processed, path)
@@ -224,8 +225,6 @@ def render_many(project: Project, ids: Iterable[str] = (), engine: str | None = 
 
 def chime(project: Project, relative: str) -> Path | None:
     """The chime file processed to the station's level (cached); None when there is none."""
-    from .audio import decode, measure, process, write_wav
-
     if not relative:
         return None
     source = project.root / relative
@@ -234,6 +233,8 @@ def chime(project: Project, relative: str) -> Path | None:
     key = _key({"chime": file_sha256(source), "proc": processing(project).key()})
     path = project.cache_dir / f"{key}.wav"
     if not path.is_file():
+        from .audio import decode, measure, process, write_wav
+
         processed = process(decode(source, project.station.sample_rate), processing(project))
         sha = write_wav(processed, path)
         meta = {"chime": relative, "sha256": sha, "duration_s": measure(processed).duration_s}
