@@ -125,10 +125,9 @@ def migrate(engine: Engine, target: str = "head") -> None:
             pass
     from pathlib import Path
 
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its progress lines are English
     from alembic import command
     from alembic.config import Config
-
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # its progress lines are English
 
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
