@@ -24,28 +24,31 @@ from .common import busy_programs, scratch_station, set_programs, timed
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def seed_year(project: Project, items_per_airing: int = 6) -> int:
-    """Log 2020 as if every planned airing aired (one in 50 missed), chained like the daemon."""
-    timetable = Timetable.load(project)
-    scripts = [s for s in Catalogue(project).scripts.values() if s.approved and not s.audio]
+def seed_year(project: Project) -> int:
+    """Log 2020 as the daemon would have: the plan of record, then every item of every planned
+    airing aired (one in 50 missed), chained and sealed at the time it was written."""
+    timetable, catalogue = Timetable.load(project), Catalogue(project)
     start = datetime(2020, 1, 1, tzinfo=TZ)
     rows, prev, n = [], GENESIS, 0
-    for airing in timetable.expand(start, start + timedelta(days=366)):
+    for airing in timetable.expand(start, start + timedelta(days=366), catalogue):
         if airing.cancelled:
             continue
-        for i in range(items_per_airing):
+        for i, sid in enumerate(airing.scripts or [""]):  # nothing to air: a skipped row
             n += 1
-            s = scripts[(n + i) % len(scripts)]
+            s = catalogue.scripts.get(sid)
             began = airing.start + timedelta(seconds=95 * i)
-            missed = n % 50 == 0
+            missed, skipped = n % 50 == 0, s is None
             row = AiringRow(
                 id=n, seq=n, station="bench", program_id=airing.program_id, program_name=airing.name,
                 airing_key=airing.key, trigger="timetable", priority="normal", scheduled_at=airing.start,
-                started_at=None if missed else began, ended_at=None if missed else began + timedelta(seconds=90),
-                script_id=s.id, title=s.title, topic=s.topic, campaign=s.campaign, text="", text_sha256=s.hash,
+                started_at=None if missed or skipped else began,
+                ended_at=None if missed or skipped else began + timedelta(seconds=90),
+                script_id=sid, title=s.title if s else "", topic=s.topic if s else "",
+                campaign=s.campaign if s else "", text="", text_sha256=s.hash if s else "",
                 audio_sha256="", engine="espeak", voice="vi", device="mặc định",
-                status="missed" if missed else "aired", error="máy tắt" if missed else "",
-                format=FORMAT, written_at=airing.start + timedelta(seconds=95 * i + 91),
+                status="skipped" if skipped else "missed" if missed else "aired",
+                error="không có bài nào đã duyệt để phát" if skipped else "máy tắt" if missed else "",
+                format=FORMAT, written_at=began + timedelta(seconds=91),
             )  # fmt: skip
             row.prev_hash = prev
             row.row_hash = prev = row.content_hash(prev)
@@ -54,7 +57,7 @@ def seed_year(project: Project, items_per_airing: int = 6) -> int:
         session.add_all(rows)
     from broadcaster import plan
 
-    plan.freeze(project, timetable, Catalogue(project), start, start + timedelta(days=366), start)
+    plan.freeze(project, timetable, catalogue, start, start + timedelta(days=366), start)
     return len(rows)
 
 
@@ -108,7 +111,7 @@ def plain_docx(db, path) -> None:
 
 def run() -> dict:
     root = scratch_station()
-    set_programs(root, busy_programs(times_per_day=46))
+    set_programs(root, busy_programs(times_per_day=46, per_airing=9))
     project = Project(root)
     count = seed_year(project)
     span = parse_period("2020")

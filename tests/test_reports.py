@@ -461,3 +461,21 @@ def test_past_2000_rows_the_annex_is_left_to_the_xlsx(seeded, tmp_path, monkeypa
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "danh sách đầy đủ nằm ở trang" in text and "bao-cao-2020-q2.xlsx" in text
     assert doc.tables[-1].rows[0].cells[0].text != "STT"
+
+
+def test_a_planned_airing_with_nothing_to_air_counts_as_skipped_not_missed(station):
+    from broadcaster import plan
+
+    project = Project(station)
+    text = (station / "schedules.toml").read_text("utf-8")
+    (station / "schedules.toml").write_text(text[: text.find("[[program]]")] + '[[program]]\nid = "rong"\n'
+                                            'days = "hằng ngày"\nat = ["06:00"]\ncampaign = "khong-co"\n', "utf-8")  # fmt: skip
+    day = datetime(2020, 5, 4, tzinfo=TZ)
+    tt = Timetable.load(project)
+    plan.freeze(project, tt, Catalogue(project), day, day + timedelta(days=1), day)
+    [airing] = tt.expand(day, day + timedelta(days=1), Catalogue(project))
+    evidence.record(project, "skipped", error="không có bài nào đã duyệt để phát", program_id="rong",
+                    airing_key=airing.key, script_id="", scheduled_at=airing.start)  # fmt: skip
+    d = collect(project, parse_period(None, "2020-05-04", "2020-05-04"))
+    assert (d.planned, d.missed, d.planned_outcomes["skipped"]) == (1, 0, 1)
+    assert [(g.name, g.planned, g.other) for g in d.by_program] == [("rong", 1, 1)]

@@ -237,6 +237,9 @@ def collect(
         if campaigns:
             q = q.where(AiringRow.campaign.in_(campaigns))
         entries = [entry(r) for r in s.connection().execute(q.order_by(when, AiringRow.id))]
+        # rows of airings that had no item at all belong to no campaign: fetched for any filter
+        q = select(*cols).where(when >= start, when < end, AiringRow.script_id == "")
+        blanks = [entry(r) for r in s.connection().execute(q)] if full and campaigns else []
     status_counts = Counter(e.status for e in entries)
     aired = [e for e in entries if e.status == "aired"]
     topics = project.station.topics
@@ -259,7 +262,11 @@ def collect(
     # Planned versus held, from the plan of record (never today's timetable): an item's outcome
     # is its row's status; an airing's is the best of its items'; no row at all is "unlogged".
     current = now()
-    by_item = {(e.airing_key, e.script_id): e for e in entries if e.airing_key} if full else {}
+    by_item = (
+        {(e.airing_key, e.script_id): e for e in [*entries, *blanks] if e.airing_key}
+        if full
+        else {}
+    )
     catalogue = Catalogue(project) if full else None
     planned_outcomes: Counter = Counter()
     planned = cancelled = to_come = 0
@@ -273,7 +280,9 @@ def collect(
             camp = row.campaign if row else (script.campaign if script else "")
             if not campaigns or camp in campaigns:
                 items.append((sid, row, topic, camp))
-        if campaigns and not items:
+        if not p.script_ids:  # a rotating program with nothing approved: the daemon logs it skipped
+            items = [("", by_item.get((p.key, "")), "", "")]
+        elif campaigns and not items:
             continue  # an airing of other campaigns only
         if p.cancelled:
             outcome = "cancelled"

@@ -316,14 +316,14 @@ def write_docx(d: ReportData, path: Path) -> None:
 
     numeric = [1.6] * len(heads)
     heading("Theo chủ đề tuyên truyền (số lượt phát bài)")
-    table(["Chủ đề", *heads, "Phút"], [(g.label, *tally(g), round(g.seconds / 60, 1)) for g in d.by_topic],
+    table(["Chủ đề", *heads, "Phút"], [(g.label, *tally(g), round(g.seconds / 60)) for g in d.by_topic],
           [TEXT_WIDTH_CM - 1.6 * (len(heads) + 1), *numeric, 1.6])  # fmt: skip
     heading("Theo chương trình (số buổi phát)")
-    table(["Chương trình", *heads, "Phút"], [(g.label, *tally(g), round(g.seconds / 60, 1)) for g in d.by_program],
+    table(["Chương trình", *heads, "Phút"], [(g.label, *tally(g), round(g.seconds / 60)) for g in d.by_program],
           [TEXT_WIDTH_CM - 1.6 * (len(heads) + 1), *numeric, 1.6])  # fmt: skip
     if len(d.by_campaign) > 1 or not d.campaigns:
         heading("Theo chiến dịch (số lượt phát bài)")
-        table(["Chiến dịch", *heads, "Phút"], [(g.label, *tally(g), round(g.seconds / 60, 1)) for g in d.by_campaign],
+        table(["Chiến dịch", *heads, "Phút"], [(g.label, *tally(g), round(g.seconds / 60)) for g in d.by_campaign],
               [TEXT_WIDTH_CM - 1.6 * (len(heads) + 1), *numeric, 1.6])  # fmt: skip
     heading("Các buổi theo kế hoạch không thực hiện được")
     if not d.misses:
