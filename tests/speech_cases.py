@@ -180,6 +180,13 @@ số 137/KH-UBND | số một trăm ba mươi bảy kế hoạch của Ủy ban 
 100 kg | một trăm ki lô gam.
 0912345678 | không chín một hai, ba bốn năm, sáu bảy tám.
 0283 123 4567 | không hai tám ba, một hai ba, bốn năm sáu bảy.
+Gọi 0283 123 4567. | Gọi không hai tám ba, một hai ba, bốn năm sáu bảy.
+Liên hệ 0912345678, để biết thêm. | Liên hệ không chín một hai, ba bốn năm, sáu bảy tám, để biết thêm.
+Số (028) 3896 1234. | Số không hai tám, ba tám chín sáu, một hai ba bốn.
+Điện thoại: 0909.123.456. | Điện thoại, không chín không chín, một hai ba, bốn năm sáu.
+Mọi ý kiến xin gọi số 0283 896 1234, hoặc 0912 345 678. | Mọi ý kiến xin gọi số không hai tám ba, tám chín sáu, một hai ba bốn, hoặc không chín một hai, ba bốn năm, sáu bảy tám.
+Đường dây nóng: (028) 3896 1234. | Đường dây nóng, không hai tám, ba tám chín sáu, một hai ba bốn.
+Giá 1.000,5 đồng. | Giá một nghìn phẩy năm đồng.
 0909.123.456 | không chín không chín, một hai ba, bốn năm sáu.
 1900 1234 | một chín không không, một hai ba bốn.
 vhtttt.q9@tphcm.gov.vn | vê hát tê tê tê tê chấm quy chín a còng tê pê hát xê em chấm giê o vê chấm vê en.

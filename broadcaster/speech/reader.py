@@ -123,7 +123,9 @@ _PATTERNS = [
     ),
     (
         "phone",
-        r"(?<![\d.,])(?:0\d{9,10}|0\d{2,3}[ .]\d{3,4}[ .]\d{3,4}|1[89]00[ .]?\d{4})(?![\d.,])",
+        # a full stop or comma may end the sentence right after the number (not a decimal)
+        r"(?<![\d.,])(?:0\d{9,10}|0\d{2,3}[ .]\d{3,4}[ .]\d{3,4}|\(0\d{2,3}\) ?\d{3,4}[ .]\d{3,4}"
+        r"|1[89]00[ .]?\d{4})(?!\d|[.,]\d)",
     ),
     ("quarter", r"(?P<q_word>[Qq]uý)\s+(?P<q>IV|I{1,3}|[1-4])(?:\s*/\s*(?P<q_year>\d{4}))?"),
     (
@@ -414,7 +416,7 @@ class Reader:
         return self._clock(m["h_h"], m["h_m"])
 
     def _phone(self, m, tokens, i, words) -> str:
-        groups = re.split(r"[ .]", m[0])
+        groups = re.split(r"[ .]+", m[0].replace("(", "").replace(")", " "))
         if len(groups) == 1:
             digits = groups[0]
             groups = [digits[:-6], digits[-6:-3], digits[-3:]]
