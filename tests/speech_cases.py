@@ -187,6 +187,19 @@ Số (028) 3896 1234. | Số không hai tám, ba tám chín sáu, một hai ba b
 Mọi ý kiến xin gọi số 0283 896 1234, hoặc 0912 345 678. | Mọi ý kiến xin gọi số không hai tám ba, tám chín sáu, một hai ba bốn, hoặc không chín một hai, ba bốn năm, sáu bảy tám.
 Đường dây nóng: (028) 3896 1234. | Đường dây nóng, không hai tám, ba tám chín sáu, một hai ba bốn.
 Giá 1.000,5 đồng. | Giá một nghìn phẩy năm đồng.
+Phường đạt 10/10 chỉ tiêu. | Phường đạt mười trên mười chỉ tiêu.
+Có 1/3 số hộ đã đăng ký. | Có một phần ba số hộ đã đăng ký.
+1/2 số hồ sơ. | một phần hai số hồ sơ.
+Hoàn thành 5/7 chỉ tiêu. | Hoàn thành năm trên bảy chỉ tiêu.
+Phục vụ 24/7. | Phục vụ hai mươi tư trên bảy.
+Trực 24/24 giờ. | Trực hai mươi tư trên hai mươi tư giờ.
+Đạt 18/19 tiêu chí. | Đạt mười tám trên mười chín tiêu chí.
+Xếp thứ 8/63 tỉnh thành. | Xếp thứ tám trên sáu mươi ba tỉnh thành.
+Số nhà 45/12 đường Lò Lu. | Số nhà bốn mươi lăm trên mười hai đường Lò Lu.
+số 12/3 đường Lò Lu | số mười hai trên ba đường Lò Lu.
+Ngày 5/7 họp. | Ngày năm tháng bảy họp.
+Hạn chót 30/6. | Hạn chót ngày ba mươi tháng sáu.
+năm 2020/2021 | năm hai nghìn không trăm hai mươi, hai nghìn không trăm hai mươi mốt.
 0909.123.456 | không chín không chín, một hai ba, bốn năm sáu.
 1900 1234 | một chín không không, một hai ba bốn.
 vhtttt.q9@tphcm.gov.vn | vê hát tê tê tê tê chấm quy chín a còng tê pê hát xê em chấm giê o vê chấm vê en.

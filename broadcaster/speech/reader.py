@@ -135,6 +135,7 @@ _PATTERNS = [
     ),
     ("my", rf"(?<![\d/.,])(?P<my_m>{_MONTH})/(?P<my_y>\d{{4}})(?![\d/])"),
     ("dm", rf"(?<![\d/.,])(?P<dm_d>{_DAY})/(?P<dm_m>{_MONTH})(?![\d/])"),
+    ("ratio", r"(?<![\d/.,])(?P<r_x>\d+)/(?P<r_y>\d+)(?![\d/])"),  # 18/19, 8/63, 45/12
     (
         "time",
         r"(?<![\d:.,])(?P<t_h>[01]?\d|2[0-3]):(?P<t_m>[0-5]\d)(?::(?P<t_s>[0-5]\d))?"
@@ -167,6 +168,25 @@ _PHONE_CONTEXT = {
     "fax",
 }  # "tổng đài 1022": digit by digit
 _RANGE_OPENERS = {"từ", "trong", "khoảng", "chừng", "tầm", "độ"}  # no "từ" added after these
+_DATE_CONTEXT = {
+    "ngày",
+    "hôm",
+    "sáng",
+    "trưa",
+    "chiều",
+    "tối",
+    "đêm",
+    "mùng",
+    "mồng",
+    "trước",
+    "sau",
+    "đến",
+    "và",
+}
+_COUNTED = {"chỉ", "tiêu", "hộ", "hồ", "xã", "phường", "khu", "ấp", "người", "đơn", "thủ", "trường", "lượt",
+            "giờ", "ngày", "tuần", "điểm", "câu", "bài", "thành", "đội", "cơ", "tổ", "đồng", "lớp"}  # fmt: skip
+_COUNTING = {"đạt", "được", "thứ", "nhà", "hẻm", "ngõ", "kiệt", "ngách", "trực", "còn"}
+_STREET = {"đường", "phố", "hẻm", "ngõ", "kiệt", "ấp", "khu", "tổ"}  # "số 12/3 đường …": an address
 DOCUMENT_TYPES = {
     "KH",
     "NQ",
@@ -395,7 +415,36 @@ class Reader:
         return self._date(words, m["dmy_d"], m["dmy_m"], m["dmy_y"])
 
     def _dm(self, m, tokens, i, words) -> str:
-        return self._date(words, m["dm_d"], m["dm_m"], None)
+        """x/y with no year: a date after a word of time ("ngày 5/7"); "x phần y" before "số"
+        ("1/3 số hộ": a share of a whole); "x trên y" when counting ("đạt 10/10 chỉ tiêu",
+        "xếp thứ 8/63", "trực 24/24 giờ", "24/7") or in a house number ("số nhà 45/12");
+        otherwise a date, as written in most notices ("từ 01/5 đến 15/5")."""
+        x, y = m["dm_d"], m["dm_m"]
+        if self._tail(words) in _DATE_CONTEXT or not self._counting(tokens, i, words, x, y):
+            return self._date(words, x, y, None)
+        return self._ratio_words(tokens, i, x, y)
+
+    def _ratio(self, m, tokens, i, words) -> str:
+        """x/y that cannot be a date (18/19, 8/63, 45/12): a share or a count (see _dm); two
+        years (2020/2021) are read one after the other."""
+        x, y = m["r_x"], m["r_y"]
+        if len(x) == len(y) == 4:
+            return f"{self._n(x)}, {self._n(y)}"
+        return self._ratio_words(tokens, i, x, y)
+
+    def _counting(self, tokens, i, words, x: str, y: str) -> bool:
+        after, tail = self._word_after(tokens, i), self._tail(words)
+        return (after in _COUNTED | {"số"} or tail in _COUNTING or (x, y) in (("24", "24"), ("24", "7"))
+                or (tail == "số" and after in _STREET))  # fmt: skip
+
+    def _word_after(self, tokens, i) -> str:
+        j = self._neighbour(tokens, i, 1)
+        return tokens[j][1][0].lower() if j is not None and tokens[j][0] == "word" else ""
+
+    def _ratio_words(self, tokens, i, x: str, y: str) -> str:
+        if self._word_after(tokens, i) == "số" and int(x) < int(y):
+            return f"{self._n(x)} phần {self._n(y)}"
+        return f"{self._n(x)} trên {self._n(y)}"
 
     def _my(self, m, tokens, i, words) -> str:
         return self._date(words, None, m["my_m"], m["my_y"])
