@@ -309,6 +309,8 @@ class Daemon:
                 self.airer.record_all(
                     airing, "failed", f"lỗi phần mềm: {exc}", self.catalogue, rest
                 )
+            else:  # every item has its row: the airing is over (its queue item too)
+                self.airer.finish(airing)
         finally:
             self.current = None
 

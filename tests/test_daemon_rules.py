@@ -350,3 +350,24 @@ def test_the_daemon_writes_the_plan_ahead_and_replans_only_what_is_to_come(rig):
         ("a", t + timedelta(seconds=30)),
         ("c", t + timedelta(minutes=12)),
     ]
+
+
+def test_an_error_after_every_item_is_logged_still_finishes_the_airing(rig, monkeypatch):
+    """A fault after the rows (the post-roll hook, say) must not leave the queue item pending:
+    two days later it would be logged missed beside its aired row."""
+    root, clock, make = rig
+    edit_station(root, post_roll="sau")
+    project = Project(root)
+    d = make()
+    item = airqueue.add(project, "tin-mot", clock.now() + timedelta(seconds=1))
+    clock.advance(2)
+    d.tick()
+
+    def hook_fails(self, command, wait=0):
+        if command == "sau":
+            raise RuntimeError("hỏng")
+
+    monkeypatch.setattr(Airer, "_hook", hook_fails)
+    d.drain()
+    assert outcome(root) == [(f"queue-{item.id}", "tin-mot", "aired")]
+    assert airqueue.pending(project) == [] and evidence.open_airings(project) == []
