@@ -143,7 +143,6 @@ class Airer:
             return self.record_all(
                 airing, "skipped", "không có bài nào đã duyệt để phát", catalogue
             )
-        evidence.open_airing(self.project, airing.key, airing.queue_id, airing.payload())
         playable = self._prepare(airing, catalogue, out)
         if not playable:
             self.finish(airing)

@@ -27,7 +27,7 @@ import logging
 import os
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from . import evidence, plan, signing
@@ -53,7 +53,6 @@ JUMPED = "máy ngủ hoặc đồng hồ máy bị chỉnh qua giờ phát"
 CUT = "chưa phát: phần mềm dừng giữa chương trình"
 
 
-@dataclass
 class SystemClock:
     """The real clocks; tests pass their own."""
 
@@ -222,13 +221,25 @@ class Daemon:
             self.handled[airing.key] = airing.start
         with self.cond:
             for airing in airings:
-                rank = PRIORITIES.index(airing.priority)
-                heapq.heappush(self.heap, (rank, airing.start, next(self.counter), airing))
+                self._push(airing)
                 current = self.current
                 if airing.priority == "emergency" and current and current.priority != "emergency":
                     log.warning("Tin khẩn cấp: ngắt chương trình đang phát")
                     self.interrupt.set()
             self.cond.notify()
+
+    def _push(self, airing: Airing) -> None:
+        """Onto the worker's heap, in the order rules (the caller holds self.cond)."""
+        rank = PRIORITIES.index(airing.priority)
+        heapq.heappush(self.heap, (rank, airing.start, next(self.counter), airing))
+
+    def _unlogged(self, airing: Airing) -> list[str]:
+        """The airing's items that have no row yet (each logged row takes one)."""
+        rest = list(airing.scripts)
+        for sid in evidence.logged_items(self.project, airing.key):
+            if sid in rest:
+                rest.remove(sid)
+        return rest
 
     def _wake_at(self, when: datetime) -> None:
         if self.scheduler is not None and self.scheduler.running:
@@ -249,10 +260,7 @@ class Daemon:
                 data, row.queue_id, self.timetable.by_id(data["program_id"])
             )
             self.handled[airing.key] = airing.start
-            rest = list(airing.scripts)
-            for sid in evidence.logged_items(self.project, airing.key):
-                if sid in rest:
-                    rest.remove(sid)
+            rest = self._unlogged(airing)
             if not rest:
                 self.airer.finish(airing)
             elif len(rest) == len(airing.scripts) and current - airing.start <= self.grace:
@@ -297,14 +305,10 @@ class Daemon:
                     self.airer.record_all(rest, "interrupted", CUT, self.catalogue)
                 else:
                     with self.cond:  # the program goes on after the emergency
-                        rank = PRIORITIES.index(rest.priority)
-                        heapq.heappush(self.heap, (rank, rest.start, next(self.counter), rest))
+                        self._push(rest)
         except Exception as exc:
             log.exception("Lỗi khi phát %s", airing.name)
-            rest = list(airing.scripts)
-            for sid in evidence.logged_items(self.project, airing.key):
-                if sid in rest:
-                    rest.remove(sid)
+            rest = self._unlogged(airing)
             if rest:
                 self.airer.record_all(
                     airing, "failed", f"lỗi phần mềm: {exc}", self.catalogue, rest

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import evidence
 from .airing import Airer, Outcome
 from .config import Project
 from .db import now
@@ -25,6 +26,8 @@ def play_now(
     airing = Airing("thu-cong", "Phát thủ công", now(), "normal", [script_id], trigger="manual")
     try:
         with FileLock(str(project.lock_path), timeout=0):
+            # recorded as open, as the daemon does, so a crash mid-play is closed at next start
+            evidence.open_airing(project, airing.key, None, airing.payload())
             return Airer(project, player).air(airing, catalogue, Timetable.load(project))
     except Timeout:
         raise UserError("đài đang chạy (`broadcaster run`): không phát thủ công cùng lúc",

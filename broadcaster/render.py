@@ -111,26 +111,25 @@ def _candidates(project: Project, script: Script, engine: str | None) -> list[st
     return ["gtts", "espeak"] if name == "auto" else [name]
 
 
-def cached(project: Project, script: Script, engine: str | None = None) -> Rendered | None:
-    """The render that would air now, if it is in the cache."""
+def _cached_renders(project: Project, script: Script, engine: str | None) -> Iterator[Rendered]:
+    """The cached renders of the script as it stands, by the engines it may use, in order."""
     for name in _candidates(project, script, engine):
         _, voice, rate = voice_of(project, script, name)
         hit = _load(project, cache_key(project, script, name, voice, rate), script.id)
         if hit:
-            return hit
-    return None
+            yield hit
+
+
+def cached(project: Project, script: Script, engine: str | None = None) -> Rendered | None:
+    """The render that would air now, if it is in the cache."""
+    return next(_cached_renders(project, script, engine), None)
 
 
 def for_air(project: Project, script: Script) -> Rendered:
     """What an airing plays: a cached render of the script as it stands, never made by waiting
     on the network. For `auto`, the newest cached render by any engine; with none cached (render
     ahead failed or was too late), the offline voice renders it now."""
-    hits = []
-    for name in _candidates(project, script, None):
-        _, voice, rate = voice_of(project, script, name)
-        hit = _load(project, cache_key(project, script, name, voice, rate), script.id)
-        if hit:
-            hits.append(hit)
+    hits = list(_cached_renders(project, script, None))
     if hits:
         return max(hits, key=lambda h: h.meta.get("rendered_at", ""))
     return render_script(project, script, "recorded" if script.audio else "espeak")

@@ -13,18 +13,16 @@ down_revision = "0001"
 
 
 def upgrade() -> None:
-    tables = set(sa.inspect(op.get_bind()).get_table_names())
     with op.batch_alter_table("airing") as batch:
         batch.add_column(sa.Column("format", sa.Integer, nullable=False, server_default="1"))
         batch.add_column(sa.Column("written_at", sa.DateTime, nullable=True))
-    if "open_airing" not in tables:  # made without a migration by a development build
-        op.create_table(
-            "open_airing",
-            sa.Column("key", sa.String(300), primary_key=True),
-            sa.Column("queue_id", sa.Integer, nullable=True),
-            sa.Column("payload", sa.Text, nullable=False),
-            sa.Column("opened_at", sa.DateTime, nullable=False),
-        )
+    op.create_table(
+        "open_airing",
+        sa.Column("key", sa.String(300), primary_key=True),
+        sa.Column("queue_id", sa.Integer, nullable=True),
+        sa.Column("payload", sa.Text, nullable=False),
+        sa.Column("opened_at", sa.DateTime, nullable=False),
+    )
     op.create_table(
         "checkpoint",
         sa.Column("id", sa.Integer, primary_key=True),
