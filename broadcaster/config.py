@@ -237,6 +237,16 @@ class Project:
     lexicon_path = property(lambda self: self.root / "lexicon.toml")
     lock_path = property(lambda self: self.root / ".broadcaster.lock")
 
+    def station_running(self) -> bool:
+        """Whether a `broadcaster run` (or a manual play) holds the station's lock now."""
+        from filelock import FileLock, Timeout
+
+        try:
+            FileLock(str(self.lock_path)).acquire(timeout=0).lock.release()
+            return False
+        except Timeout:
+            return True
+
     def require(self) -> Project:
         if not self.schedules_path.exists():
             raise UserError(f"không phải thư mục đài: thiếu {SCHEDULES}", self.root,

@@ -490,16 +490,10 @@ class Daemon:
 
 def status(project: Project) -> dict:
     """Running or not (and since when), what plays, the next 5 airings, the last 5 results."""
-    from filelock import FileLock, Timeout
-
     from .db import now
     from .timetable import planned
 
-    running = False
-    try:
-        FileLock(str(project.lock_path)).acquire(timeout=0).lock.release()
-    except Timeout:
-        running = True
+    running = project.station_running()
     state = get_state(project)
     tz = project.station.tz
     current = now()

@@ -489,19 +489,9 @@ def verify(project, against: dict | None = None) -> Verification:
         )
         findings += [f"dòng #{rid}: được chèn ngoài chuỗi nhật ký" for rid in strays]
         playing = s.scalars(select(AiringRow.id).where(AiringRow.status == "playing")).all()
-    if playing and not _daemon_running(project):
+    if playing and not project.station_running():
         findings += [f"dòng #{rid}: ghi 'đang phát' nhưng đài không chạy (chưa khởi động lại sau sự cố, hoặc bị chèn)"
                      for rid in playing]  # fmt: skip
     for cp in [*stored_checkpoints(project), *([against] if against else [])]:
         findings += [f for f in check_checkpoint(project, cp) if f not in findings]
     return Verification(not findings, count, prev, findings)  # fmt: skip
-
-
-def _daemon_running(project) -> bool:
-    from filelock import FileLock, Timeout
-
-    try:
-        FileLock(str(project.lock_path)).acquire(timeout=0).lock.release()
-        return False
-    except Timeout:
-        return True
