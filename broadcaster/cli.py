@@ -174,6 +174,8 @@ def say(ctx, text: str | None, lines_file) -> None:
     click.echo(reading.text)
     for unknown in reading.unknown:
         click.secho(f"cảnh báo: `{unknown.token}` sẽ bị đọc từng chữ cái", fg="yellow", err=True)
+    for guess in reading.ambiguous:
+        click.secho(f"cảnh báo: {guess.message} → {guess.advice}", fg="yellow", err=True)
 
 
 def speech_reader(ctx):

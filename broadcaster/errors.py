@@ -15,6 +15,7 @@ class Problem:
     message: str
     hint: str = ""
     severity: str = "error"  # or "warning"
+    column: int | None = None
 
     @property
     def is_error(self) -> bool:
@@ -22,6 +23,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
+        where += f":{self.column}" if self.line and self.column else ""
         label = "lỗi" if self.is_error else "cảnh báo"
         text = f"{where}: {label}: {self.message}"
         return text + (f" → {self.hint}" if self.hint else "")

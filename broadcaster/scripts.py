@@ -286,8 +286,13 @@ def check_script(project: Project, script: Script, seconds: float) -> list[Probl
     rel = project.relative(script.path)
     warnings: list[Problem] = []
 
-    def warn(line: int | None, message: str, hint: str) -> None:
-        warnings.append(Problem(rel, line, message, hint, "warning"))
+    def warn(line: int | None, message: str, hint: str, column: int | None = None) -> None:
+        warnings.append(Problem(rel, line, message, hint, "warning", column))
+
+    def at(offset: int) -> tuple[int, int]:
+        """The file's line and column of an offset into the body."""
+        line_start = script.body.rfind("\n", 0, offset) + 1
+        return script.body_line + script.body.count("\n", 0, offset), offset - line_start + 1
 
     raw = script.path.read_text(encoding="utf-8")
     if unicodedata.normalize("NFC", raw) != raw:
@@ -300,9 +305,12 @@ def check_script(project: Project, script: Script, seconds: float) -> list[Probl
         )
     reading = project.reader.read(script.body)
     for unknown in reading.unknown:
-        line = script.body_line + script.body.count("\n", 0, unknown.offset)
+        line, column = at(unknown.offset)
         warn(line, f"`{unknown.token}` sẽ bị đọc từng chữ cái",
-             f"viết đầy đủ, hoặc thêm vào lexicon.toml: \"{unknown.token}\" = \"…\"")  # fmt: skip
+             f"viết đầy đủ, hoặc thêm vào lexicon.toml: \"{unknown.token}\" = \"…\"", column)  # fmt: skip
+    for guess in reading.ambiguous:
+        line, column = at(guess.offset)
+        warn(line, guess.message, guess.advice, column)
     for sentence in reading.sentences:
         count = len(sentence.text.split())
         if count > MAX_SENTENCE_SYLLABLES:

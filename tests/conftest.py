@@ -125,9 +125,8 @@ class Cli:
 
         prefix = ["--project", str(self.root)] if self.root else []
         result = CliRunner(mix_stderr=False).invoke(main, [*prefix, *args], catch_exceptions=False)
-        out = SimpleNamespace(
-            stdout=result.stdout, output=result.stdout + result.stderr, exit_code=result.exit_code
-        )
+        out = SimpleNamespace(stdout=result.stdout, stderr=result.stderr,
+                              output=result.stdout + result.stderr, exit_code=result.exit_code)  # fmt: skip
         if code is not None:
             assert result.exit_code == code, out.output
         return out

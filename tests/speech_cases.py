@@ -91,7 +91,7 @@ tháng 4/2020 | tháng tư năm hai nghìn không trăm hai mươi.
 tháng 12/2019 | tháng mười hai năm hai nghìn không trăm mười chín.
 trong tháng 4 | trong tháng tư.
 tháng 1 | tháng một.
-30/6 | ngày ba mươi tháng sáu.
+hạn chót 30/6 | hạn chót ngày ba mươi tháng sáu.
 ngày 30/6 | ngày ba mươi tháng sáu.
 trước 15/8 | trước ngày mười lăm tháng tám.
 Quý II/2020 | Quý hai năm hai nghìn không trăm hai mươi.
@@ -277,7 +277,7 @@ tiếp nhận 3.450 hồ sơ, giải quyết đúng hạn 3.402 hồ sơ | tiế
 3,5% | ba phẩy năm phần trăm.
 ngày 02/9/1945 | ngày hai tháng chín năm một nghìn chín trăm bốn mươi lăm.
 ngày 19/5 | ngày mười chín tháng năm.
-2/9 | ngày hai tháng chín.
+Quốc khánh 2/9 | Quốc khánh ngày hai tháng chín.
 ngày 30/4/1975 | ngày ba mươi tháng tư năm một nghìn chín trăm bảy mươi lăm.
 ngày 1/5 | ngày một tháng năm.
 tháng 9/2020 | tháng chín năm hai nghìn không trăm hai mươi.
@@ -355,6 +355,161 @@ Khu phố 1, 2 và 3 | Khu phố một, hai và ba.
 ngày 15 hằng tháng | ngày mười lăm hằng tháng.
 mùng 1 Tết | mùng một Tết.
 Tết Nguyên đán 2021 | Tết Nguyên đán hai nghìn không trăm hai mươi mốt.
+Giá 350.000 VND | Giá ba trăm năm mươi nghìn đồng.
+Hỗ trợ 6.500 USD | Hỗ trợ sáu nghìn năm trăm đô la Mỹ.
+Lệ phí 10₫ | Lệ phí mười đồng.
+Lệ phí 50.000 ₫ | Lệ phí năm mươi nghìn đồng.
+$500 | năm trăm đô la.
+US$ 20 | hai mươi đô la Mỹ.
+1.200 $ | một nghìn hai trăm đô la.
+20 € | hai mươi ơ rô.
+€15 | mười lăm ơ rô.
+100 EUR | một trăm ơ rô.
+30.000 VNĐ | ba mươi nghìn đồng.
+Đơn vị tính: VND | Đơn vị tính, đồng.
+tỷ giá USD | tỷ giá đô la Mỹ.
+2,5 triệu đồng | hai phẩy năm triệu đồng.
+150.000đ | một trăm năm mươi nghìn đồng.
+Điện 3.000 kWh | Điện ba nghìn ki lô oát giờ.
+giá điện mỗi kWh | giá điện mỗi ki lô oát giờ.
+100m3 nước | một trăm mét khối nước.
+5 m³ | năm mét khối.
+120 m2 | một trăm hai mươi mét vuông.
+diện tích 45m² | diện tích bốn mươi lăm mét vuông.
+3 km² | ba ki lô mét vuông.
+điện áp 220V | điện áp hai trăm hai mươi vôn.
+đường dây 22 kV | đường dây hai mươi hai ki lô vôn.
+máy phát 3 kW | máy phát ba ki lô oát.
+loa 100W | loa một trăm oát.
+nhà máy 50 MW | nhà máy năm mươi mê ga oát.
+tần số 50Hz | tần số năm mươi héc.
+phát trên 99,5 MHz | phát trên chín mươi chín phẩy năm mê ga héc.
+bộ nhớ 16GB | bộ nhớ mười sáu gi ga bai.
+tệp 20 MB | tệp hai mươi mê ga bai.
+500mg | năm trăm mi li gam.
+uống 250ml | uống hai trăm năm mươi mi li lít.
+5 l nước | năm lít nước.
+10 kg gạo | mười ki lô gam gạo.
+200 g | hai trăm gam.
+1,5 ha | một phẩy năm héc ta.
+12 ha lúa | mười hai héc ta lúa.
+dài 3 km | dài ba ki lô mét.
+cách 500 m | cách năm trăm mét.
+rộng 20cm | rộng hai mươi xăng ti mét.
+mưa 80 mm | mưa tám mươi mi li mét.
+chạy 60 km/h | chạy sáu mươi ki lô mét một giờ.
+gió 10 m/s | gió mười mét một giây.
+nhiệt độ 35°C | nhiệt độ ba mươi lăm độ xê.
+máy cày 5hp | máy cày năm mã lực.
+Km 12+300 | ki lô mét mười hai cộng ba trăm.
+tại Km 5 | tại ki lô mét năm.
+Covid-19 | cô vít mười chín.
+dịch Covid | dịch cô vít.
+2.500.000 đồng/người/tháng | hai triệu năm trăm nghìn đồng mỗi người mỗi tháng.
+lãi suất 7,5%/năm | lãi suất bảy phẩy năm phần trăm mỗi năm.
+50.000đ/người | năm mươi nghìn đồng mỗi người.
+10 kg/hộ | mười ki lô gam mỗi hộ.
+5 lít/người/ngày | năm lít mỗi người mỗi ngày.
+UBND P. Phú Hữu, Q.9 | Ủy ban nhân dân phường Phú Hữu, quận chín.
+P. Phú Hữu | phường Phú Hữu.
+Q. Thủ Đức | quận Thủ Đức.
+Q.1 | quận một.
+X. Tân Phú | xã Tân Phú.
+H. Củ Chi | huyện Củ Chi.
+TX. Thuận An | thị xã Thuận An.
+TT. Củ Chi | thị trấn Củ Chi.
+KP. 3 | khu phố ba.
+KP 3 | khu phố ba.
+Tp. Thủ Đức | thành phố Thủ Đức.
+số 12 đường Lò Lu, P. Trường Thạnh | số mười hai đường Lò Lu, phường Trường Thạnh.
+Phương án chọn là P. | Phương án chọn là pê.
+Phụ lục II | Phụ lục hai.
+Phụ lục IV kèm theo | Phụ lục bốn kèm theo.
+khoản IV | khoản bốn.
+Mục XII | Mục mười hai.
+Chương IX | Chương chín.
+Phần VI | Phần sáu.
+Chương XCIX | Chương chín mươi chín.
+Mục XL | Mục bốn mươi.
+Phần LXX | Phần bảy mươi.
+Mục CD | Mục bốn trăm.
+thế kỉ XXI | thế kỉ hai mươi mốt.
+thế kỷ XX | thế kỷ hai mươi.
+Đại hội XIII | Đại hội mười ba.
+Tiết III | Tiết ba.
+Điều IV | Điều bốn.
+đĩa CD | đĩa xê dê.
+Vitamin C | Vitamin xê.
+Chỉ thị số 05-CT/TW | Chỉ thị số năm của Trung ương.
+Nghị quyết số 35-NQ/TW | Nghị quyết số ba mươi lăm của Trung ương.
+Chỉ thị 05-CT/TU của Thành ủy | Chỉ thị năm của Thành ủy.
+Kết luận số 01-KL/TW | Kết luận số một của Trung ương.
+theo 09-CT/TU | theo chín chỉ thị của Thành ủy.
+Quyết định số 1291/QĐ-UBND của UBND Quận 9 | Quyết định số một nghìn hai trăm chín mươi mốt của Ủy ban nhân dân Quận chín.
+Kế hoạch 137/KH-UBND của Ủy ban nhân dân phường | Kế hoạch một trăm ba mươi bảy của Ủy ban nhân dân phường.
+nhiệt độ -12,5 độ | nhiệt độ âm mười hai phẩy năm độ.
+-5°C | âm năm độ xê.
+lạnh -3 độ | lạnh âm ba độ.
+lỗ (-20%) | lỗ, âm hai mươi phần trăm.
+3kg-6kg | từ ba ki lô gam đến sáu ki lô gam.
+50.000đ-100.000đ | từ năm mươi nghìn đồng đến một trăm nghìn đồng.
+3-5 kg | từ ba đến năm ki lô gam.
+từ 2-3 ha | từ hai đến ba héc ta.
+2tr-3tr | từ hai triệu đến ba triệu.
+10 - 15 m | từ mười đến mười lăm mét.
+Năm học 2020-2021 | Năm học hai nghìn không trăm hai mươi, hai nghìn không trăm hai mươi mốt.
+niên khóa 2019 - 2020 | niên khóa hai nghìn không trăm mười chín, hai nghìn không trăm hai mươi.
+giai đoạn 2021-2025 | giai đoạn từ hai nghìn không trăm hai mươi mốt đến hai nghìn không trăm hai mươi lăm.
+1k | một nghìn.
+giá 5k | giá năm nghìn.
+20K | hai mươi nghìn.
+2tr5 | hai triệu năm trăm nghìn.
+1tr2 | một triệu hai trăm nghìn.
+lương 7tr | lương bảy triệu.
+3k5 | ba nghìn năm trăm.
+3p20s | ba phút hai mươi giây.
+chờ 15p | chờ mười lăm phút.
+30s quảng cáo | ba mươi giây quảng cáo.
+5hp | năm mã lực.
+Chỉ số PAR INDEX | Chỉ số cải cách hành chính.
+PAR INDEX | chỉ số cải cách hành chính.
+1/2 số hồ sơ | một phần hai số hồ sơ.
+3/4 số hộ | ba phần tư số hộ.
+họp lúc 5/7 | họp lúc ngày năm tháng bảy.
+giảm 1/2 | giảm một phần hai.
+1/2 | một phần hai.
+2/3 | hai phần ba.
+5 1/2 | năm và một phần hai.
+-3/4 | âm ba phần tư.
+1/2kg đường | một phần hai ki lô gam đường.
+Chào mừng Quốc khánh 2/9 | Chào mừng Quốc khánh ngày hai tháng chín.
+Kỷ niệm 30/4 | Kỷ niệm ngày ba mươi tháng tư.
+Họp lúc 8 giờ, thứ Hai 5/7 | Họp lúc tám giờ, thứ Hai ngày năm tháng bảy.
+Nộp hồ sơ từ 01/5 | Nộp hồ sơ từ ngày một tháng năm.
+Lịch: 05/7 | Lịch, ngày năm tháng bảy.
+tháng 1 2024 | tháng một năm hai nghìn không trăm hai mươi tư.
+tháng 12 2023 | tháng mười hai năm hai nghìn không trăm hai mươi ba.
+phần ix | phần chín.
+khoản vi | khoản sáu.
+thứ viii | thứ tám.
+năm MMXX | năm hai nghìn không trăm hai mươi.
+1t | một tỷ.
+2t3 | hai tỷ ba trăm triệu.
+05p00s | năm phút.
+5cm/s | năm xăng ti mét mỗi giây.
+30 m/min | ba mươi mét mỗi phút.
+10$/giờ | mười đô la mỗi giờ.
+0,5 USD | không phẩy năm đô la Mỹ.
+10£ | mười bảng Anh.
+10¥ | mười yên Nhật.
+Công tác GPMB | Công tác giải phóng mặt bằng.
+cấp GCN QSDĐ | cấp giấy chứng nhận quyền sử dụng đất.
+xây dựng NTM | xây dựng nông thôn mới.
+Đội PCCC&CNCH | Đội phòng cháy chữa cháy và cứu nạn cứu hộ.
+bảo đảm VSATTP | bảo đảm vệ sinh an toàn thực phẩm.
+thành lập HTX | thành lập hợp tác xã.
+Ban Thường vụ, BTV Quận ủy | Ban Thường vụ, Ban Thường vụ Quận ủy.
+Nghị quyết 04-NQ/HU | Nghị quyết bốn của Huyện ủy.
 """
 
 SOUTHERN = r"""

@@ -163,13 +163,33 @@ def test_warnings_nfc_unknown_abbreviation_long_sentence(cli, station):
     write(station, "canh-bao", unicodedata.normalize("NFD", text))
     result = cli("script", "check", "canh-bao")
     assert "canh-bao.md:3: cảnh báo: văn bản chưa ở dạng Unicode NFC" in result.output
-    assert "canh-bao.md:8: cảnh báo: `QLDA` sẽ bị đọc từng chữ cái" in result.output
+    assert "canh-bao.md:8:5: cảnh báo: `QLDA` sẽ bị đọc từng chữ cái" in result.output
     assert "canh-bao.md:10: cảnh báo: câu dài 80 tiếng" in result.output
     cli("script", "check", "--fix", "canh-bao")
     assert unicodedata.is_normalized(
         "NFC", (station / "scripts_vi" / "canh-bao.md").read_text("utf-8")
     )
     assert "NFC" not in cli("script", "check", "canh-bao").output
+
+
+def test_ambiguous_tokens_warn_with_line_column_reading_and_advice(cli, station):
+    sentence = "Kết quả 5/7, điểm 2.5, văn bản II."
+    text = GOOD.replace('id = "bai"', 'id = "mo-ho"').replace(
+        "Kính thưa bà con.", "Kính thưa bà con.\n" + sentence
+    )
+    write(station, "mo-ho", text)
+    out = cli("script", "check", "mo-ho").output
+    at = f"mo-ho.md:{text.splitlines().index(sentence) + 1}"
+    assert (
+        f"{at}:9: cảnh báo: `5/7` sẽ được đọc là “năm phần bảy” → nếu là ngày, viết “ngày 5/7”; "
+        "nếu là phân số, viết “5 phần 7”; nếu là tỉ lệ, “5 trên 7”"
+    ) in out
+    assert f"{at}:19: cảnh báo: `2.5` sẽ được đọc là “hai chấm năm” → nếu là số thập phân" in out
+    assert f"{at}:32: cảnh báo: `II` sẽ được đọc là “i i” → nếu là số La Mã" in out
+    said = cli("say", "Kết quả 5/7.")
+    assert said.stdout == "Kết quả năm phần bảy.\n"
+    assert "cảnh báo: `5/7` sẽ được đọc là “năm phần bảy” → nếu là ngày" in said.stderr
+    assert "cảnh báo" not in cli("say", "Họp ngày 5/7, đạt 2,5 điểm, Phụ lục II.").stderr
 
 
 def test_duration_over_session_limit_warns(cli, station):

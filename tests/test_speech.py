@@ -19,7 +19,7 @@ SOUTHERN_CASES = _cases(SOUTHERN)
 
 
 def test_the_table_is_large_enough():
-    assert len(FORMAL_CASES) + len(SOUTHERN_CASES) >= 300
+    assert len(FORMAL_CASES) + len(SOUTHERN_CASES) >= 500
 
 
 @pytest.fixture(scope="module")
@@ -100,9 +100,12 @@ def test_station_lexicon_wins(tmp_path):
     from broadcaster.speech import load_lexicon
 
     own = tmp_path / "lexicon.toml"
-    own.write_text('[abbreviations]\n"UBND" = "U Bê En Đê"\n"KP" = "khu phố"\n', "utf-8")
+    own.write_text('[abbreviations]\n"UBND" = "U Bê En Đê"\n"KP" = "khu phố"\n'
+                   '[units]\n"kg" = "cân"\n"lạng" = "lạng"\n"sào" = "sào"\n', "utf-8")  # fmt: skip
     reader = Reader(lexicon=load_lexicon(own))
     assert reader.say("UBND KP 3") == "U Bê En Đê khu phố ba."
+    assert reader.say("5kg-6kg, 2 sào/hộ") == "từ năm cân đến sáu cân, hai sào mỗi hộ."
+    assert Reader().say("5kg") == "năm ki lô gam."
 
 
 def test_say_command_reads_lines_in_one_process(cli, tmp_path):

@@ -101,7 +101,7 @@ MONTHS = {4: "tư"}
 
 
 def month_words(n: int, style: str = "formal") -> str:
-    """What follows "tháng": 4 is "tư" (tháng tư), the rest are numbers."""
+    """What follows "tháng" or "phần": 4 is "tư" (tháng tư, một phần tư), the rest are numbers."""
     return MONTHS.get(n) or int_words(n, style)
 
 

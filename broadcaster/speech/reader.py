@@ -1,6 +1,6 @@
 """Script text -> the exact words a listener hears.
 
-House style (documented here, tested in tests/test_speech_cases.py):
+House style (documented here, tested in tests/speech_cases.py):
 - Numbers as in numbers.py; "." groups thousands, "," marks decimals ("85,6" "tám mươi lăm phẩy
   sáu"), other dotted numbers are section numbers ("1.2" "một chấm hai"). Leading zeros are not
   read ("05 ngày" "năm ngày").
@@ -11,14 +11,27 @@ House style (documented here, tested in tests/test_speech_cases.py):
 - Times: "06:10 SA" "sáu giờ mười phút sáng", "17h" "mười bảy giờ", "6h30" "sáu giờ ba mươi phút".
 - A dash between two quantities is a range: "2016 - 2020" "từ ... đến ..." ("từ" is not doubled).
   A dash between words is not read.
+- x/y: see Reader._slash (a date after a word of time, a share before "số", a count after
+  "đạt"/"thứ" or before a counted noun, a fraction otherwise; `script check` warns where the
+  text leaves it to a guess). "5 1/2" "năm và một phần hai"; "-12,5" "âm mười hai phẩy năm".
+- Units and currencies (lexicon [units]) after a number, close or spaced: "220V" "hai trăm hai
+  mươi vôn", "350.000 VND" "… đồng", "$500" "năm trăm đô la"; "/" after a unit or an amount is
+  "mỗi", along a chain ("đồng/người/tháng" "đồng mỗi người mỗi tháng"). Shorthand "1k" "một
+  nghìn", "2tr5" "hai triệu năm trăm nghìn", "1t" "một tỷ" (warned: t may be tấn).
+- Two years after "năm học"/"niên khóa" ("2020-2021", also "2020/2021") are read one after the
+  other, not as a range.
 - Roman numerals are numbers only where the context says so (after "thứ", "lần thứ", "mục",
-  "phần", "khóa", "quý", "thế kỷ", "chương", "đại hội", "loại", "cấp", "hạng", "giai đoạn",
-  or as a heading "II."); elsewhere they are letters.
+  "phần", "phụ lục", "khoản", "điều", "khóa", "quý", "thế kỷ/kỉ", "chương", "đại hội", "loại",
+  "cấp", "hạng", "giai đoạn", "năm", or as a heading "II."); elsewhere they are letters, and
+  `script check` warns. I V X L C D M; lower case only after such a word ("phần ix").
+- "P." "Q." "TP." "TX." "TT." are address words before a name or a number ("Q.9" "quận chín").
 - Abbreviations come from the lexicon (whole token, case-sensitive); an all-capital token that
   is not a Vietnamese syllable and not in the lexicon is spelled with Vietnamese letter names
   and reported as unknown, so `script check` can warn the author.
-- Document symbols "137/KH-UBND", "30/2020/NĐ-CP": the number, "năm" and the year if any, the
-  document type unless the text just named it, then "của" and the issuer.
+- Document symbols "137/KH-UBND", "30/2020/NĐ-CP", "05-CT/TW": the number, "năm" and the year
+  if any, the document type unless the text just named it, then "của" and the issuer unless
+  the sentence names it ("… của UBND Quận 9"). An expansion does not repeat the words just
+  before it ("Chỉ số PAR INDEX" "chỉ số cải cách hành chính").
 - Phone numbers digit by digit in groups; e-mail and web addresses letter by letter, "@" "a
   còng", "." "chấm".
 - Tone marks in the traditional place ("hòa", "khỏe", "thủy"), text in NFC.
@@ -43,7 +56,7 @@ SENTENCE_PAUSE_MS = 500
 PARAGRAPH_PAUSE_MS = 1000
 MARKER_PAUSE_MS = 1000
 PAUSE_MARKER = re.compile(
-    r"\[\s*nghỉ(?:\s+(?P<n>\d+(?:[.,]\d+)?)\s*(?P<unit>giây|s|ms))?\s*\]", re.IGNORECASE
+    r"\[\s*nghỉ(?:\s+(?P<n>\d+(?:[.,]\d+)?)\s*(?P<p_unit>giây|s|ms))?\s*\]", re.IGNORECASE
 )
 
 _TONE_MARKS = "\u0300\u0301\u0309\u0303\u0323"
@@ -75,10 +88,25 @@ class Unknown:
     offset: int
 
 
+@dataclass(frozen=True)
+class Ambiguity:
+    """A token the text leaves open: the reading chosen and how to write it unambiguously."""
+
+    token: str
+    offset: int
+    spoken: str
+    advice: str
+
+    @property
+    def message(self) -> str:
+        return f"`{self.token}` sẽ được đọc là “{self.spoken}”"
+
+
 @dataclass
 class Reading:
     sentences: list[Sentence] = field(default_factory=list)
     unknown: list[Unknown] = field(default_factory=list)
+    ambiguous: list[Ambiguity] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -94,20 +122,23 @@ def load_lexicon(project_lexicon: Path | None = None) -> dict[str, dict[str, str
     data = tomllib.loads(resources.files(__package__).joinpath("lexicon.toml").read_text("utf-8"))
     if project_lexicon is not None and project_lexicon.exists():
         own = tomllib.loads(project_lexicon.read_text("utf-8"))
-        for table in ("abbreviations", "words"):
+        for table in ("abbreviations", "words", "units"):
             data.setdefault(table, {}).update(own.get(table, {}))
     return {
         "abbreviations": {
             normalize_text(k): normalize_text(v) for k, v in data["abbreviations"].items()
         },
         "words": {k.lower(): normalize_text(v) for k, v in data.get("words", {}).items()},
+        "units": {normalize_text(k): normalize_text(v) for k, v in data["units"].items()},
     }
 
 
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 _MONTH = r"(?:0?[1-9]|1[0-2])"
-_ROMAN = r"(?:X{0,3}(?:IX|IV|V?I{0,3}))"
-_CODE = r"[A-ZĐ][A-Za-zĐđ]*\d*"
+_ROMAN = r"(?:M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))"
+_CODE = r"[A-ZĐ][A-Za-zĐđƯư]*\d*"
+_NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+"
+_SHORTHAND = {"k": 1_000, "K": 1_000, "tr": 1_000_000, "tỷ": 10**9, "tỉ": 10**9, "t": 10**9}
 _PATTERNS = [
     ("pause", PAUSE_MARKER.pattern),
     ("email", r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
@@ -118,8 +149,9 @@ _PATTERNS = [
     ),
     (
         "docref",
-        rf"(?P<doc_num>\d+[a-zđ]?)(?:/(?P<doc_year>\d{{4}}))?/(?P<doc_codes>{_CODE}"
-        rf"(?:-{_CODE})*)",
+        # 1291/QĐ-UBND, 30/2020/NĐ-CP, and the Party's 05-CT/TW
+        rf"(?P<doc_num>\d+[a-zđ]?)(?:(?:/(?P<doc_year>\d{{4}}))?/|-(?={_CODE}/))"
+        rf"(?P<doc_codes>{_CODE}(?:[-/]{_CODE})*)",
     ),
     (
         "phone",
@@ -141,11 +173,17 @@ _PATTERNS = [
         r"(?<![\d:.,])(?P<t_h>[01]?\d|2[0-3]):(?P<t_m>[0-5]\d)(?::(?P<t_s>[0-5]\d))?"
         r"(?:\s*(?P<t_ap>SA|CH|AM|PM)(?!\w))?(?![\d:])",
     ),
-    ("hour", r"(?<![\w.,])(?P<h_h>[01]?\d|2[0-4])[hg](?P<h_m>[0-5]\d)?(?:p|')?(?!\w)"),
-    ("number", r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+)(?![\d.]\d)"),
+    ("hour", r"(?<![\w.,])(?P<h_h>[01]?\d|2[0-4])[hg](?:(?P<h_m>[0-5]\d)(?:p|')?)?(?!\w)"),
+    # 1k, 2tr5 (2,5 million), 10K
+    (
+        "shorthand",
+        rf"(?<![\w.,])(?P<sh_n>\d+)(?P<sh_u>{'|'.join(_SHORTHAND)})(?P<sh_f>\d{{1,3}})?(?!\w)",
+    ),
+    # "measure" (a number with its unit, built from the lexicon) goes here
+    ("number", rf"(?P<num>{_NUMBER})(?![\d.]\d)"),
     ("dotted", r"\d+(?:\.\d+)+"),
-    ("square", r"(?:(?:km|cm|m)[²2]|km/h)(?!\w)"),
-    ("roman", rf"(?<!\w)(?=[IVX])(?P<rn>{_ROMAN})(?!\w)"),
+    ("roman", rf"(?<!\w)(?=[IVXLCDM])(?P<rn>{_ROMAN})(?!\w)"),
+    # "unit" (a unit standing alone: "m²", "kWh") goes here
     ("word", rf"{_LETTER}+"),
     ("space", r"\s+"),
     ("dash", r"[-–—]"),
@@ -153,10 +191,11 @@ _PATTERNS = [
     ("comma", r"[,;:()\[\]]"),
     ("symbol", r"."),
 ]
-_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+_LOWER_ROMAN = re.compile(_ROMAN.lower())
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 _ROMAN_CONTEXT = {
-    "mục", "phần", "khóa", "quý", "chương", "kỷ", "hội", "loại", "cấp", "hạng", "đoạn", "kỳ", "đợt",
-    "tập", "số",
+    "mục", "phần", "khóa", "quý", "chương", "kỷ", "kỉ", "hội", "loại", "cấp", "hạng", "đoạn", "kỳ",
+    "đợt", "tập", "số", "lục", "khoản", "điều", "tiết", "năm",
 }  # fmt: skip
 _ORDINAL_CONTEXT = {"thứ"}
 _PHONE_CONTEXT = {
@@ -170,6 +209,10 @@ _PHONE_CONTEXT = {
 _RANGE_OPENERS = {"từ", "trong", "khoảng", "chừng", "tầm", "độ"}  # no "từ" added after these
 _DATE_CONTEXT = {
     "ngày",
+    "từ",
+    "lúc",
+    "hạn",
+    "chót",
     "hôm",
     "sáng",
     "trưa",
@@ -183,6 +226,11 @@ _DATE_CONTEXT = {
     "đến",
     "và",
 }
+_TIME_WORDS = {
+    "ngày", "tháng", "năm", "sáng", "trưa", "chiều", "tối", "đêm", "giờ", "hạn", "lúc", "từ",
+    "đến", "hôm", "mai", "tuần", "dịp", "vào", "mùng", "mồng", "thời", "hằng", "hàng", "lễ",
+    "niệm", "khánh", "tết", "trước", "sau",
+}  # fmt: skip
 _COUNTED = {"chỉ", "tiêu", "hộ", "hồ", "xã", "phường", "khu", "ấp", "người", "đơn", "thủ", "trường", "lượt",
             "giờ", "ngày", "tuần", "điểm", "câu", "bài", "thành", "đội", "cơ", "tổ", "đồng", "lớp"}  # fmt: skip
 _COUNTING = {"đạt", "được", "thứ", "nhà", "hẻm", "ngõ", "kiệt", "ngách", "trực", "còn"}
@@ -205,17 +253,11 @@ DOCUMENT_TYPES = {
     "HĐ",
     "QyĐ",
 }
-_UNITS = {
-    "km": "ki lô mét", "m": "mét", "cm": "xăng ti mét", "mm": "mi li mét", "ha": "héc ta",
-    "kg": "ki lô gam", "g": "gam", "đ": "đồng", "l": "lít", "m²": "mét vuông", "m2": "mét vuông",
-    "km²": "ki lô mét vuông", "km2": "ki lô mét vuông", "cm²": "xăng ti mét vuông",
-    "km/h": "ki lô mét một giờ",
-}  # fmt: skip
-_PER_WORDS = {"đồng", *_UNITS.values()}
+_YEAR_PAIRS = {"học", "khóa", "vụ"}  # "năm học 2020-2021": two years, not a range
 _SYMBOLS = {"%": "phần trăm", "&": "và", "+": "cộng", "=": "bằng", "@": "a còng", "~": "khoảng",
             "#": "số", "°": "độ", "$": "đô la"}  # fmt: skip
 _AMPM = {"SA": "sáng", "AM": "sáng", "CH": "chiều", "PM": "chiều"}
-_QUANTITIES = {"number", "time", "hour", "dmy", "dm", "my"}
+_QUANTITIES = {"number", "time", "hour", "dmy", "dm", "my", "measure", "shorthand"}
 
 
 def _roman_value(text: str) -> int:
@@ -231,12 +273,32 @@ class Reader:
         self.lexicon = lexicon or load_lexicon()
         self.abbreviations: dict[str, str] = self.lexicon["abbreviations"]
         self.words: dict[str, str] = self.lexicon["words"]
+        self.units: dict[str, str] = self.lexicon["units"]
+        # after these, "/" is "mỗi": 200.000đ/tháng, 5 kg/người
+        self._per = {"đồng", "trăm"} | {spoken.split()[-1] for spoken in self.units.values()}
 
     @cached_property
     def _scanner(self) -> re.Pattern:
+        def one_of(keys) -> str:
+            return "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+
+        # "P." "Q." "TP.": an address word only before a name or a number ("Q.9", "P. Phú Hữu")
+        ends = {True: r"(?=\s?[^\W_])", False: r"(?!\w)"}
         keys = sorted(self.abbreviations, key=len, reverse=True)
-        lex = "|".join(re.escape(k) for k in keys)
-        patterns = [("lexicon", rf"(?<![\w.])(?:{lex})(?![\w])"), *_PATTERNS]
+        lexicon = rf"(?<![\w.])(?:{'|'.join(re.escape(k) + ends[k.endswith('.')] for k in keys)})"
+        measure = (
+            rf"(?<![\d.,])(?:(?P<m_cur>US\$|[$€])\s?(?P<m_pre>{_NUMBER})"
+            rf"|(?P<m_num>{_NUMBER})\s?(?P<m_unit>{one_of(self.units)}))(?![^\W\d_]|[²³])"
+        )
+        alone = [k for k in self.units if len(k) > 1 and not is_syllable(k)]
+        unit = rf"(?<!\w)(?:{one_of(alone)})(?![^\W\d_]|[²³])"
+        patterns = [("lexicon", lexicon)]
+        for name, pattern in _PATTERNS:
+            if name == "number":
+                patterns.append(("measure", measure))
+            elif name == "word":
+                patterns.append(("unit", unit))
+            patterns.append((name, pattern))
         return re.compile("|".join(f"(?P<{name}>{p})" for name, p in patterns))
 
     # -- public API -----------------------------------------------------------------------
@@ -288,29 +350,76 @@ class Reader:
             elif kind == "stop":
                 flush(SENTENCE_PAUSE_MS, m[0][0] if m[0][0] in "!?" else ".")
             elif kind == "dash":
-                prev, nxt = self._neighbour(tokens, i, -1), self._neighbour(tokens, i, 1)
-                if (
-                    prev is not None
-                    and nxt is not None
-                    and tokens[prev][0] in _QUANTITIES
-                    and tokens[nxt][0] in _QUANTITIES
-                ):
-                    if self._tail(words[: starts[prev]]) not in _RANGE_OPENERS:
-                        words.insert(starts[prev], "từ")
-                    words.append("đến")
-            elif kind == "word" or kind == "lexicon":
-                spoken = self._word(m[0], tokens, i, words)
-                if spoken is None:
+                words += self._dash(tokens, i, words, starts)
+            elif kind == "roman" and (number := self._roman(m, tokens, i, words)) is not None:
+                words.append(number)
+            elif kind in ("word", "lexicon", "roman"):
+                roman = kind == "roman" and len(m[0]) > 1 and set(m[0]) <= set("IVX")
+                spoken = None if roman else self._word(m[0], tokens, i, words)
+                if roman:
+                    spoken = spell(m[0])
+                    reading.ambiguous.append(Ambiguity(m[0], offset + m.start(), spoken,
+                        f"nếu là số La Mã, đặt sau “mục”, “phần”, “thứ”…; hoặc viết số "
+                        f"{_roman_value(m[0])}"))  # fmt: skip
+                elif spoken is None:
                     reading.unknown.append(Unknown(m[0], offset + m.start()))
                     spoken = spell(m[0])
-                words.append(spoken)
+                words.append(self._unrepeated(spoken, words))
             elif kind != "space":
                 if kind == "docref":
                     reading.unknown += [Unknown(code, offset + m.start("doc_codes"))
-                                        for code in m["doc_codes"].split("-")
+                                        for code in re.split("[-/]", m["doc_codes"])
                                         if code.rstrip("0123456789") not in self.abbreviations]  # fmt: skip
-                words.append(getattr(self, "_" + kind)(m, tokens, i, words))
+                spoken = getattr(self, "_" + kind)(m, tokens, i, words)
+                if advice := self._advice(kind, m, tokens, i, words):
+                    reading.ambiguous.append(Ambiguity(m[0], offset + m.start(), spoken, advice))
+                if spoken:
+                    words.append(spoken)
         flush(SENTENCE_PAUSE_MS)
+
+    def _dash(self, tokens, i: int, words: list[str], starts: list[int]) -> list[str]:
+        """A range between two quantities ("từ 3 kg đến 6 kg"), two years in a row after "năm
+        học" (read one after the other), a minus sign written against a number ("-12,5"), or
+        nothing (a dash between words)."""
+        prev, nxt = self._neighbour(tokens, i, -1), self._neighbour(tokens, i, 1)
+        before = tokens[prev][0] if prev is not None else None
+        after = tokens[nxt][0] if nxt is not None else None
+        if before in _QUANTITIES and after in _QUANTITIES:
+            said_before = words[: starts[prev]]
+            a, b = tokens[prev][1][0], tokens[nxt][1][0]
+            if (self._tail(said_before) in _YEAR_PAIRS and len(a) == len(b) == 4
+                    and a.isdigit() and b.isdigit() and int(b) == int(a) + 1):  # fmt: skip
+                return [","]
+            if self._tail(said_before) not in _RANGE_OPENERS:
+                words.insert(starts[prev], "từ")
+            return ["đến"]
+        glued = nxt == i + 1 and after in ("number", "measure", "shorthand", "dm", "ratio")
+        if glued and (i == 0 or tokens[i - 1][0] in ("space", "comma")):
+            return ["âm"]
+        return []
+
+    def _advice(self, kind: str, m, tokens, i: int, words: list[str]) -> str | None:
+        """How to write a token the reader had to guess at, or None when the text is clear."""
+        if kind in ("dm", "ratio"):
+            x, y = (m["dm_d"], m["dm_m"]) if kind == "dm" else (m["r_x"], m["r_y"])
+            if self._slash(tokens, i, words, x, y, kind == "dm")[1]:
+                date = f"nếu là ngày, viết “ngày {x}/{y}”; " if kind == "dm" else ""
+                return f"{date}nếu là phân số, viết “{x} phần {y}”; nếu là tỉ lệ, “{x} trên {y}”"
+        if kind == "shorthand" and m["sh_u"] == "t":
+            return f"nếu là tấn, viết “{m['sh_n']} tấn”"
+        if kind == "dotted" and m[0].count(".") == 1:
+            return f"nếu là số thập phân, viết dấu phẩy: {m[0].replace('.', ',')}"
+        return None
+
+    @staticmethod
+    def _unrepeated(spoken: str, words: list[str]) -> str:
+        """Drops the words an expansion repeats from just before it: "Chỉ số PAR INDEX"."""
+        said = " ".join(words[-3:]).lower().split()
+        new = spoken.split()
+        for n in range(min(len(said), len(new) - 1), 1, -1):
+            if said[-n:] == [w.lower() for w in new[:n]]:
+                return " ".join(new[n:])
+        return spoken
 
     @staticmethod
     def _neighbour(tokens, i: int, step: int) -> int | None:
@@ -333,7 +442,7 @@ class Reader:
         if not m["n"]:
             return MARKER_PAUSE_MS
         n = float(m["n"].replace(",", "."))
-        return int(n if m["unit"] == "ms" else n * 1000)
+        return int(n if m["p_unit"] == "ms" else n * 1000)
 
     def _n(self, n: int | str) -> str:
         return int_words(int(n), self.style)
@@ -342,11 +451,10 @@ class Reader:
     def _word(self, text: str, tokens, i: int, words: list[str]) -> str | None:
         if text in self.abbreviations:
             return self.abbreviations[text]
+        if _LOWER_ROMAN.fullmatch(text) and self._tail(words) in _ROMAN_CONTEXT | _ORDINAL_CONTEXT:
+            return self._roman_words(_roman_value(text.upper()), words)  # "phần ix"
         if text.lower() in self.words:
             return self.words[text.lower()]
-        prev = self._neighbour(tokens, i, -1)
-        if prev is not None and tokens[prev][0] == "number" and text in _UNITS:
-            return _UNITS[text]
         if len(text) > 1 and text.isupper():
             return text.lower() if is_syllable(text) else None
         if len(text) == 1 and text.isupper() and not is_syllable(text):
@@ -365,6 +473,8 @@ class Reader:
             spoken = ordinal_words(int(raw), self.style)
         elif tail == "tháng" and raw.isdigit() and 1 <= int(raw) <= 12:
             spoken = month_words(int(raw), self.style)
+        elif len(raw) == 4 and raw.isdigit() and self._after_month(tokens, i):
+            spoken = "năm " + self._n(raw)  # "tháng 1 2024" "tháng một năm hai nghìn …"
         else:
             spoken = decimal_words(raw, self.style)
         if self._next_kind(tokens, i, "symbol", "%") and tokens[i + 1][0] == "symbol":
@@ -372,25 +482,49 @@ class Reader:
             tokens[i + 1] = ("space", tokens[i + 1][1])
         return spoken
 
+    def _after_month(self, tokens, i: int) -> bool:
+        """Whether token i follows "tháng N" ("tháng 12 2023")."""
+        prev = self._neighbour(tokens, i, -1)
+        if prev is None or tokens[prev][0] != "number":
+            return False
+        word = self._neighbour(tokens, prev, -1)
+        return word is not None and tokens[word][1][0].lower() == "tháng"
+
+    def _measure(self, m, tokens, i, words) -> str:
+        """A number with its unit or currency: "220V", "350.000 VND", "$500" (said after)."""
+        if m["m_cur"]:
+            currency = "đô la Mỹ" if m["m_cur"] == "US$" else self.units[m["m_cur"]]
+            return f"{decimal_words(m['m_pre'], self.style)} {currency}"
+        if m["m_num"] == "00" and i and tokens[i - 1][0] == "measure":
+            return ""  # "05p00s": no seconds to say
+        return f"{decimal_words(m['m_num'], self.style)} {self.units[m['m_unit']]}"
+
+    def _shorthand(self, m, tokens, i, words) -> str:
+        """Thousands and millions written short: "1k" 1.000, "2tr5" 2.500.000."""
+        scale = _SHORTHAND[m["sh_u"]]
+        fraction = int(m["sh_f"].ljust(3, "0")) * scale // 1000 if m["sh_f"] else 0
+        return self._n(int(m["sh_n"]) * scale + fraction)
+
+    def _unit(self, m, tokens, i, words) -> str:
+        return self.units[m[0]]
+
     def _dotted(self, m, tokens, i, words) -> str:
         return " chấm ".join(self._n(part) for part in m[0].split("."))
 
-    def _square(self, m, tokens, i, words) -> str:
-        return _UNITS.get(m[0].replace("2", "²"), m[0])
+    def _roman(self, m, tokens, i, words) -> str | None:
+        """A number after a word that takes one ("Phụ lục II", "thế kỉ XXI"), or as a heading;
+        None elsewhere (then the token is a word: "CD", "Vitamin C")."""
+        heading = not words and (self._next_kind(tokens, i, "stop", ".")
+                                 or self._next_kind(tokens, i, "comma", ")"))  # fmt: skip
+        if heading:
+            return self._n(_roman_value(m["rn"]))
+        return self._roman_words(_roman_value(m["rn"]), words)
 
-    def _roman(self, m, tokens, i, words) -> str:
-        value = _roman_value(m["rn"])
+    def _roman_words(self, value: int, words: list[str]) -> str | None:
         tail = self._tail(words)
         if tail in _ORDINAL_CONTEXT:
             return ordinal_words(value, self.style)
-        heading = not words and self._next_kind(tokens, i, "stop", ".")
-        if (
-            tail in _ROMAN_CONTEXT
-            or heading
-            or (self._next_kind(tokens, i, "comma", ")") and not words)
-        ):
-            return self._n(value)
-        return spell(m[0])
+        return self._n(value) if tail in _ROMAN_CONTEXT else None
 
     def _quarter(self, m, tokens, i, words) -> str:
         q = m["q"]
@@ -415,36 +549,68 @@ class Reader:
         return self._date(words, m["dmy_d"], m["dmy_m"], m["dmy_y"])
 
     def _dm(self, m, tokens, i, words) -> str:
-        """x/y with no year: a date after a word of time ("ngày 5/7"); "x phần y" before "số"
-        ("1/3 số hộ": a share of a whole); "x trên y" when counting ("đạt 10/10 chỉ tiêu",
-        "xếp thứ 8/63", "trực 24/24 giờ", "24/7") or in a house number ("số nhà 45/12");
-        otherwise a date, as written in most notices ("từ 01/5 đến 15/5")."""
-        x, y = m["dm_d"], m["dm_m"]
-        if self._tail(words) in _DATE_CONTEXT or not self._counting(tokens, i, words, x, y):
-            return self._date(words, x, y, None)
-        return self._ratio_words(tokens, i, x, y)
+        return self._slash(tokens, i, words, m["dm_d"], m["dm_m"], True)[0]
 
     def _ratio(self, m, tokens, i, words) -> str:
-        """x/y that cannot be a date (18/19, 8/63, 45/12): a share or a count (see _dm); two
-        years (2020/2021) are read one after the other."""
-        x, y = m["r_x"], m["r_y"]
-        if len(x) == len(y) == 4:
-            return f"{self._n(x)}, {self._n(y)}"
-        return self._ratio_words(tokens, i, x, y)
+        return self._slash(tokens, i, words, m["r_x"], m["r_y"], False)[0]
 
-    def _counting(self, tokens, i, words, x: str, y: str) -> bool:
-        after, tail = self._word_after(tokens, i), self._tail(words)
-        return (after in _COUNTED | {"số"} or tail in _COUNTING or (x, y) in (("24", "24"), ("24", "7"))
-                or (tail == "số" and after in _STREET))  # fmt: skip
+    def _slash(self, tokens, i, words, x: str, y: str, may_be_date: bool) -> tuple[str, bool]:
+        """x/y, and whether the text left the reading to a guess. In this order:
+        - a fraction after a minus or a whole number ("-3/4", "5 1/2" "năm và một phần hai"),
+          or with a unit written close ("1/2kg");
+        - a date after a word of time ("ngày 5/7", "từ 01/5"), or written with a leading zero;
+        - a share before "số" ("1/3 số hộ" "một phần ba"); a count before a counted noun or
+          after "đạt", "thứ", "nhà"… ("đạt 10/10 chỉ tiêu" "mười trên mười", "thứ 8/63",
+          "24/7", "số nhà 45/12", "số 12/3 đường …");
+        - two years in a row ("2020/2021");
+        - left open: a date when the sentence speaks of time ("Họp lúc 8 giờ, 5/7"), else a
+          fraction ("1/2" "một phần hai"); `script check` warns about both."""
+        tail, prev = self._tail(words), self._neighbour(tokens, i, -1)
+        fraction = f"{self._n(x)} phần {month_words(int(y), self.style)}"  # "một phần tư"
+        unit = self._unit_after(tokens, i)
+        if tail == "âm" or unit:
+            return fraction + (f" {unit}" if unit else ""), False
+        if prev is not None and tokens[prev][0] == "number" and prev < i - 1 and int(x) < int(y):
+            return f"và {fraction}", False
+        if may_be_date and (tail in _DATE_CONTEXT or x[0] == "0" or y[0] == "0"):
+            return self._date(words, x, y, None), False
+        after = self._word_after(tokens, i)
+        if after == "số" and int(x) < int(y):
+            return fraction, False
+        if (after in _COUNTED or tail in _COUNTING or (x, y) in (("24", "24"), ("24", "7"))
+                or (tail == "số" and after in _STREET)):  # fmt: skip
+            return f"{self._n(x)} trên {self._n(y)}", False
+        if len(x) == len(y) == 4:
+            return f"{self._n(x)}, {self._n(y)}", False
+        if may_be_date and self._speaks_of_time(tokens, i):
+            return self._date(words, x, y, None), True
+        return fraction, True
+
+    def _speaks_of_time(self, tokens, i: int) -> bool:
+        """Whether the sentence around token i has a date, a time or a word of time."""
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(tokens) and tokens[j][0] not in ("stop", "pause"):
+                kind, m = tokens[j]
+                if kind in ("dmy", "my", "time", "hour", "quarter") or (
+                    kind == "word" and m[0].lower() in _TIME_WORDS
+                ):
+                    return True
+                j += step
+        return False
+
+    def _unit_after(self, tokens, i: int) -> str | None:
+        """The reading of a unit written close after token i ("1/2kg"), which it consumes."""
+        if i + 1 < len(tokens) and tokens[i + 1][0] in ("word", "unit"):
+            unit = self.units.get(tokens[i + 1][1][0])
+            if unit:
+                tokens[i + 1] = ("space", tokens[i + 1][1])
+                return unit
+        return None
 
     def _word_after(self, tokens, i) -> str:
         j = self._neighbour(tokens, i, 1)
         return tokens[j][1][0].lower() if j is not None and tokens[j][0] == "word" else ""
-
-    def _ratio_words(self, tokens, i, x: str, y: str) -> str:
-        if self._word_after(tokens, i) == "số" and int(x) < int(y):
-            return f"{self._n(x)} phần {self._n(y)}"
-        return f"{self._n(x)} trên {self._n(y)}"
 
     def _my(self, m, tokens, i, words) -> str:
         return self._date(words, None, m["my_m"], m["my_y"])
@@ -497,7 +663,7 @@ class Reader:
         return self._address(re.sub(r"^https?://", "", m[0]))
 
     def _docref(self, m, tokens, i, words) -> str:
-        codes = m["doc_codes"].split("-")
+        codes = re.split("[-/]", m["doc_codes"])
         number = re.match(r"(\d+)(\D?)", m["doc_num"])
         spoken = [self._n(number[1])]
         if number[2]:
@@ -512,8 +678,9 @@ class Reader:
                 spoken.append(type_words)  # unless the text just said it: "Kế hoạch số 137/KH-…"
         if issuers:
             issuer = " ".join(issuers)
-            rest = re.split(r"[.!?;\n]", m.string[m.end() :], maxsplit=1)[0]
-            if "của " + issuer.lower() not in normalize_text(rest).lower():
+            rest = re.split(r"[.!?;\n]", m.string[m.end() :], maxsplit=1)[0].lower()
+            named = ("của " + issuer.lower(), "của " + codes[-len(issuers)].lower())
+            if not any(name in rest for name in named):
                 spoken += ["của", issuer]  # unless the sentence names the issuer itself
         return " ".join(spoken)
 
@@ -534,6 +701,7 @@ class Reader:
 
     def _symbol(self, m, tokens, i, words) -> str:
         ch = m[0]
-        if ch == "/" and self._tail(words) in _PER_WORDS | {w.split()[-1] for w in _PER_WORDS}:
-            return "mỗi"
-        return _SYMBOLS.get(ch, "")
+        if ch == "/" and words and (self._tail(words) in self._per or words[-2:-1] == ["mỗi"]):
+            unit = self._unit_after(tokens, i)  # "5cm/s": s is a unit here
+            return "mỗi" + (f" {unit}" if unit else "")  # "đồng/người/tháng": "mỗi" each time
+        return _SYMBOLS.get(ch) or self.units.get(ch, "")
