@@ -8,77 +8,21 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, clickvi
 from .errors import UserError
+from .labels import AIRING_STATUS, ENGINE, PRIORITY, SCRIPT_STATUS, STALE, label
+from .when import show_duration, show_instant
 
-FORMAT = click.Choice(["table", "json", "csv"])
-
-
-_CLICK_MESSAGES = [  # click's own usage errors, in Vietnamese
-    (r"Missing option '(.+)'\.?", r"thiếu tùy chọn \1"),
-    (r"Missing argument '(.+)'\.?", r"thiếu tham số \1"),
-    (r"No such option: (.+)", r"không có tùy chọn \1"),
-    (r"No such command '(.+)'\.?", r"không có lệnh \1"),
-    (r"Invalid value for '(.+?)': (.+)", r"giá trị không hợp lệ cho \1: \2"),
-    (r"Got unexpected extra arguments? \((.+)\)", r"thừa tham số: \1"),
-    (r"Option '(.+)' requires an argument\.?", r"tùy chọn \1 cần một giá trị"),
-]
+clickvi.install()
+FORMATS = {"table": "bảng", "json": "json", "csv": "csv"}
 
 
-def _vietnamese(message: str) -> str:
-    import re
-
-    for pattern, replacement in _CLICK_MESSAGES:
-        message = re.sub(pattern, replacement, message)
-    return message
+def format_option(choices=FORMATS):
+    return click.option("--format", "fmt", type=clickvi.Labels(choices), default="bảng",
+                        show_default=True, help="Cách in: bảng cho người đọc, json/csv cho máy.")  # fmt: skip
 
 
-class Command(click.Command):
-    """Help texts with Vietnamese headings."""
-
-    def get_help_option(self, ctx):
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = "Hiện hướng dẫn này rồi thoát."
-        return option
-
-    def format_usage(self, ctx, formatter) -> None:
-        formatter.write_usage(
-            ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), "Cách dùng: "
-        )
-
-    def format_options(self, ctx, formatter) -> None:
-        rows = [r for p in self.get_params(ctx) if (r := p.get_help_record(ctx)) is not None]
-        if rows:
-            with formatter.section("Tùy chọn"):
-                formatter.write_dl(rows)
-        if isinstance(self, click.Group):
-            commands = [(n, self.get_command(ctx, n)) for n in self.list_commands(ctx)]
-            rows = [
-                (n, c.get_short_help_str(formatter.width - 16))
-                for n, c in commands
-                if c and not c.hidden
-            ]
-            if rows:
-                with formatter.section("Lệnh"):
-                    formatter.write_dl(rows)
-
-
-class Group(Command, click.Group):
-    command_class = Command
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except click.UsageError as exc:
-            exc.message = _vietnamese(exc.message)
-            raise
-
-
-Group.group_class = Group
-
-
-class Main(Group):
+class Main(click.Group):
     """Turns the user's mistakes into one clear Vietnamese line and exit status 1."""
 
     def main(self, *args, **kwargs):
@@ -87,7 +31,7 @@ class Main(Group):
             sys.exit(code if isinstance(code, int) else 0)
         except click.UsageError as exc:
             hint = f"\nXem: {exc.ctx.command_path} --help" if exc.ctx else ""
-            click.secho(f"Lỗi: {_vietnamese(exc.format_message())}{hint}", fg="red", err=True)
+            click.secho(f"Lỗi: {exc.format_message()}{hint}", fg="red", err=True)
             sys.exit(2)
         except click.Abort:
             click.echo("Đã dừng.", err=True)
@@ -141,7 +85,7 @@ def show_problems(problems, quiet_warnings: bool = False) -> None:
 
 # -- init / demo -------------------------------------------------------------------------
 @main.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), metavar="THƯ_MỤC")
 def init(directory: Path) -> None:
     """Tạo một thư mục đài mới, hợp lệ, dùng được ngay."""
     from .station import init_project
@@ -153,19 +97,20 @@ def init(directory: Path) -> None:
 
 # -- say -----------------------------------------------------------------------------------
 @main.command()
-@click.argument("text", required=False)
+@click.argument("text", required=False, metavar="VĂN_BẢN")
 @click.option(
     "--lines",
     "lines_file",
-    type=click.File("r", encoding="utf-8"),
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path),
     help="Đọc từng dòng của tệp (dùng - cho đầu vào chuẩn).",
 )
 @click.pass_context
-def say(ctx, text: str | None, lines_file) -> None:
+def say(ctx, text: str | None, lines_file: Path | None) -> None:
     """In cách đọc thành lời của một đoạn văn bản (số, ngày, chữ viết tắt…)."""
     reader = speech_reader(ctx)
     if lines_file is not None:
-        for line in lines_file:
+        lines = sys.stdin if str(lines_file) == "-" else lines_file.open(encoding="utf-8")
+        for line in lines:
             click.echo(reader.say(line.rstrip("\n")))
         return
     if text is None:
@@ -205,13 +150,15 @@ def script_new(ctx, title, topic, campaign, author) -> None:
 
     proj = project(ctx).require()
     path = new_script(proj, title, topic, campaign, author)
-    click.echo(f"Đã tạo {proj.relative(path)}")
+    click.echo(f"Đã tạo bài {path.stem}: {proj.relative(path)}")
+    click.echo(f"Tiếp theo: viết nội dung vào tệp đó, rồi `broadcaster script check {path.stem}`")
 
 
 @script.command("list")
-@click.option("--status", type=click.Choice(["draft", "approved", "retired"]))
-@click.option("--topic")
-@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
+@click.option("--status", type=clickvi.Labels({**SCRIPT_STATUS, "stale": STALE}),
+              help="Chỉ các bài ở trạng thái này.")  # fmt: skip
+@click.option("--topic", help="Chỉ các bài của chủ đề này (mã chủ đề).")
+@format_option()
 @click.pass_context
 def script_list(ctx, status, topic, fmt) -> None:
     """Liệt kê các bài."""
@@ -221,14 +168,13 @@ def script_list(ctx, status, topic, fmt) -> None:
     proj = project(ctx).require()
     rows, problems = script_rows(proj, status, topic)
     show_problems(problems, quiet_warnings=True)
-    columns = {"id": "Mã bài", "title": "Tiêu đề", "topic": "Chủ đề", "campaign": "Chiến dịch",
-               "status": "Trạng thái", "approved": "Đã duyệt", "validity": "Hiệu lực",
-               "duration_s": "Thời lượng (giây)"}  # fmt: skip
+    columns = {"id": "Mã bài", "title": "Tiêu đề", "topic": "Chủ đề", "status_label": "Trạng thái",
+               "valid_until": "Hạn dùng", "duration_s": "Thời lượng"}  # fmt: skip
     click.echo(render(rows, fmt, columns))
 
 
 @script.command("check")
-@click.argument("targets", nargs=-1)
+@click.argument("targets", nargs=-1, metavar="[MÃ_BÀI]...")
 @click.option("--fix", is_flag=True, help="Chuẩn hóa Unicode NFC cho các tệp.")
 @click.pass_context
 def script_check(ctx, targets, fix) -> None:
@@ -246,7 +192,7 @@ def script_check(ctx, targets, fix) -> None:
 
 
 @script.command("approve")
-@click.argument("script_id")
+@click.argument("script_id", metavar="MÃ_BÀI")
 @click.option("--by", "by", required=True, help='Người duyệt: "Họ tên, chức vụ".')
 @click.pass_context
 def script_approve(ctx, script_id, by) -> None:
@@ -258,7 +204,7 @@ def script_approve(ctx, script_id, by) -> None:
 
 
 @script.command("retire")
-@click.argument("script_id")
+@click.argument("script_id", metavar="MÃ_BÀI")
 @click.pass_context
 def script_retire(ctx, script_id) -> None:
     """Ngừng sử dụng một bài (không phát nữa, vẫn giữ trong nhật ký)."""
@@ -270,10 +216,9 @@ def script_retire(ctx, script_id) -> None:
 
 # -- render / preview ----------------------------------------------------------------------
 @main.command()
-@click.argument("ids", nargs=-1)
-@click.option(
-    "--engine", type=click.Choice(["auto", "espeak", "gtts"]), help="Giọng đọc dùng lần này."
-)
+@click.argument("ids", nargs=-1, metavar="[MÃ_BÀI]...")
+@click.option("--engine", type=clickvi.Labels({k: ENGINE[k] for k in ("auto", "espeak", "gtts")}),
+              help="Giọng đọc dùng lần này.")  # fmt: skip
 @click.option("--force", is_flag=True, help="Dựng lại dù đã có trong bộ nhớ đệm.")
 @click.option(
     "--prune", is_flag=True, help="Xóa các tệp trong audio/cache/ không còn bài nào dùng."
@@ -291,39 +236,33 @@ def render(ctx, ids, engine, force, prune) -> None:
         return
     failed = 0
     ids = [s.id for s in to_render(proj, ids)]
-    with click.progressbar(
-        length=len(ids), label="Đang dựng âm thanh", file=sys.stderr, show_pos=True
-    ) as bar:
-        for sid, result in render_many(proj, ids, engine, force):
-            bar.update(1)
-            if isinstance(result, Exception):
-                failed += 1
-                click.secho(f"\n{sid}: lỗi: {result}", fg="red", err=True)
-            else:
-                source = "có sẵn" if result.cached else "mới dựng"
-                meta = result.meta
-                click.echo(
-                    f"{sid}: {result.duration_s:.1f} giây, {meta['engine']}, {meta['loudness_lufs']} LUFS ({source})"
-                )
-    click.echo()
+    click.echo(f"Dựng âm thanh cho {len(ids)} bài:")
+    for done, (sid, result) in enumerate(render_many(proj, ids, engine, force), start=1):
+        step = f"[{done}/{len(ids)}] {sid}"
+        if isinstance(result, Exception):
+            failed += 1
+            click.secho(f"{step}: lỗi: {result}", fg="red", err=True)
+        else:
+            source = "có sẵn" if result.cached else "mới dựng"
+            click.echo(f"{step}: {show_duration(result.duration_s)}, {label(ENGINE, result.meta['engine'])}, "
+                       f"{result.meta['loudness_lufs']} LUFS ({source})")  # fmt: skip
     if failed:
         raise UserError(f"{failed} bài dựng không thành công")
 
 
 @main.command()
-@click.argument("script_id")
+@click.argument("script_id", metavar="MÃ_BÀI")
 @click.option(
     "--out",
     "out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Ghi ra tệp WAV thay vì phát.",
+    help="Ghi ra tệp thay vì phát: .mp3 (nhỏ, gửi qua Zalo được) hoặc .wav.",
 )
 @click.option("--device", default=None, help="Thiết bị âm thanh.")
 @click.pass_context
 def preview(ctx, script_id, out, device) -> None:
-    """Nghe thử một bài ngay (hoặc ghi ra tệp)."""
-    import shutil
-
+    """Nghe thử một bài ngay (hoặc ghi ra tệp MP3/WAV)."""
+    from .audio import export
     from .player import Clip, Player, PlayerError, load_wav
     from .render import require_rendered
     from .scripts import Catalogue
@@ -331,8 +270,9 @@ def preview(ctx, script_id, out, device) -> None:
     proj = project(ctx).require()
     rendered = require_rendered(proj, Catalogue(proj).get(script_id))
     if out:
-        shutil.copyfile(rendered.path, out)
-        click.echo(f"Đã ghi {out} ({rendered.duration_s:.1f} giây)")
+        export(rendered.path, out)
+        size = out.stat().st_size / 1e6
+        click.echo(f"Đã ghi {out} ({show_duration(rendered.duration_s)}, {size:.1f} MB)")
         return
     st = proj.station
     try:
@@ -340,8 +280,8 @@ def preview(ctx, script_id, out, device) -> None:
             [Clip(load_wav(rendered.path, st.sample_rate))]
         )
     except PlayerError as exc:
-        raise UserError(str(exc), hint="dùng --out TỆP.wav để ghi ra tệp") from None
-    click.echo(f"Đã phát thử {script_id} ({rendered.duration_s:.1f} giây)")
+        raise UserError(str(exc), hint="dùng --out nghe-thu.mp3 để ghi ra tệp") from None
+    click.echo(f"Đã phát thử {script_id} ({show_duration(rendered.duration_s)})")
 
 
 # -- schedule / queue ----------------------------------------------------------------------
@@ -365,48 +305,58 @@ def schedule_check(ctx) -> None:
         raise ChecksFailed(problems)
 
 
-def _day(text: str | None, tz, default):
-    from datetime import datetime
+def _date(text: str | None, option: str):
+    """A date option (05/05/2020, 2020-05-05, "T3 05/05/2020"…), None when not given."""
+    from .when import WhenError, parse_date
 
     if text is None:
-        return default
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, fmt).replace(tzinfo=tz)
-        except ValueError:
-            pass
-    raise UserError(f"ngày không hợp lệ: {text}", hint="viết 2020-05-04")
+        return None
+    try:
+        return parse_date(text)
+    except WhenError as exc:
+        raise UserError(f"{option}: {exc.problem}", hint=exc.hint) from None
+
+
+def _local_midnight(day, tz):
+    from datetime import time
+
+    from .when import local_instant
+
+    return local_instant(day, time(), tz) if day else None
 
 
 @schedule.command("show")
-@click.option("--from", "start", help="Từ ngày (YYYY-MM-DD), mặc định hôm nay.")
-@click.option("--to", "end", help="Đến hết ngày (YYYY-MM-DD), mặc định 7 ngày sau.")
-@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
+@click.option("--from", "start", metavar="NGÀY", help="Từ ngày (05/05/2020), mặc định hôm nay.")
+@click.option("--to", "end", metavar="NGÀY", help="Đến hết ngày, mặc định 7 ngày sau.")
+@format_option()
 @click.pass_context
 def schedule_show(ctx, start, end, fmt) -> None:
-    """Mọi buổi phát dự kiến trong khoảng ngày, theo đúng thứ tự sẽ phát."""
+    """Mọi buổi phát dự kiến trong khoảng ngày, theo đúng thứ tự và giờ sẽ phát."""
     from datetime import datetime, timedelta
 
     from .output import render
-    from .timetable import PRIORITY_LABELS, Durations, planned
+    from .timetable import plan_view
 
     proj = project(ctx).require()
     tz = proj.station.tz
-    today = datetime.now(tz).replace(hour=0, minute=0, second=0, microsecond=0)
-    first = _day(start, tz, today)
-    last = _day(end, tz, first + timedelta(days=6)) + timedelta(days=1)
-    timetable, catalogue, airings = planned(proj, first, last)
-    durations = Durations(proj, timetable, catalogue)
-    rows = []
-    for a in airings:
-        seconds, real = durations.airing(a)
-        rows.append({"program": a.program_id, "name": a.name, "start": a.start.astimezone(tz).isoformat(),
-                     "priority": a.priority, "priority_label": PRIORITY_LABELS[a.priority],
-                     "scripts": a.scripts if fmt == "json" else " ".join(a.scripts),
-                     "duration_s": round(seconds, 1) if real else None, "cancelled": a.cancelled,
-                     "reason": a.reason, "trigger": a.trigger})  # fmt: skip
-    columns = {"start": "Giờ phát", "program": "Chương trình", "priority_label": "Ưu tiên",
-               "scripts": "Bài", "duration_s": "Thời lượng (giây)", "reason": "Tạm ngừng"}  # fmt: skip
+    first = _date(start, "--from") or datetime.now(tz).date()
+    last = _date(end, "--to") or first + timedelta(days=6)
+    timetable, slots = plan_view(proj, _local_midnight(first, tz),
+                                 _local_midnight(last + timedelta(days=1), tz))  # fmt: skip
+    dropped = [p for p in timetable.problems if p.is_error]
+    if dropped:
+        click.secho("Những phần sau của schedules.toml có lỗi nên không được tính vào lịch:",
+                    fg="red", err=True)  # fmt: skip
+        show_problems(dropped)
+    rows = [{"start": s.airing.start.astimezone(tz), "begins": s.begins.astimezone(tz),
+             "program": s.airing.program_id, "name": s.airing.name, "priority": s.airing.priority,
+             "priority_label": PRIORITY[s.airing.priority], "trigger": s.airing.trigger,
+             "scripts": s.airing.scripts if fmt == "json" else " ".join(s.airing.scripts),
+             "duration_s": timedelta(seconds=round(s.seconds, 1)), "estimated": s.estimated,
+             "cancelled": s.airing.cancelled, "reason": s.airing.reason,
+             "notes": s.notes if fmt == "json" else "; ".join(s.notes)} for s in slots]  # fmt: skip
+    columns = {"begins": "Giờ phát", "program": "Chương trình", "priority_label": "Ưu tiên",
+               "scripts": "Bài", "duration_s": "Thời lượng", "notes": "Ghi chú"}  # fmt: skip
     click.echo(render(rows, fmt, columns))
 
 
@@ -416,16 +366,13 @@ def queue_group() -> None:
 
 
 @queue_group.command("add")
-@click.argument("script_id")
-@click.option("--at", "at", help='Thời điểm: "YYYY-MM-DD HH:MM[:SS]".')
-@click.option("--in", "within", help="Sau một khoảng: 30s, 5m, 2h.")
+@click.argument("script_id", metavar="MÃ_BÀI")
+@click.option("--at", "at", metavar="THỜI_ĐIỂM",
+              help='Lúc: 17:30 (hôm nay, hoặc mai nếu đã qua), "ngày mai 6:30", "05/05/2020 17:30".')  # fmt: skip
+@click.option("--in", "within", metavar="KHOẢNG", help="Sau một khoảng: 30s, 5 phút, 2h, 1:30.")
 @click.option("--now", "right_now", is_flag=True, help="Phát ngay.")
-@click.option(
-    "--priority",
-    default="normal",
-    show_default=True,
-    help="normal/thuong, priority/uu-tien, emergency/khan-cap.",
-)
+@click.option("--priority", type=clickvi.Labels(PRIORITY, {"thường": "normal", "khẩn": "emergency"}),
+              default="thông thường", show_default=True, help="Mức ưu tiên.")  # fmt: skip
 @click.option("--force", is_flag=True, help="Cho phép phát trong giờ yên tĩnh (tin khẩn).")
 @click.pass_context
 def queue_add(ctx, script_id, at, within, right_now, priority, force) -> None:
@@ -433,15 +380,19 @@ def queue_add(ctx, script_id, at, within, right_now, priority, force) -> None:
     from . import queue as airqueue
 
     proj = project(ctx).require()
-    when = airqueue.parse_when(at, within, right_now, proj.station.tz)
-    item = airqueue.add(proj, script_id, when, priority, force)
-    click.echo(
-        f"Đã xếp #{item.id}: {script_id} lúc {item.at.astimezone(proj.station.tz):%d/%m/%Y %H:%M:%S}"
-    )
+    moment = airqueue.parse_when(at, within, right_now, proj.station.tz)
+    item = airqueue.add(proj, script_id, moment.at, priority, force)
+    full = show_instant(item.at, proj.station.tz, seconds=bool(item.at.second))
+    said = moment.phrase if full in moment.phrase else f"{moment.phrase} ({full})"
+    click.echo(f"Đã xếp #{item.id}: {script_id}, {PRIORITY[item.priority]}, phát {said}")
+    if not proj.station_running():
+        click.secho("Cảnh báo: đài đang KHÔNG chạy, bài này sẽ không được phát cho đến khi đài "
+                    "chạy lại. Bật đài: `broadcaster run` (hoặc `systemctl start broadcaster` "
+                    "trên máy phát).", fg="yellow", err=True)  # fmt: skip
 
 
 @queue_group.command("list")
-@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
+@format_option()
 @click.pass_context
 def queue_list(ctx, fmt) -> None:
     """Các mục đang chờ phát."""
@@ -454,7 +405,7 @@ def queue_list(ctx, fmt) -> None:
 
 
 @queue_group.command("cancel")
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=int, metavar="SỐ")
 @click.pass_context
 def queue_cancel(ctx, item_id) -> None:
     """Hủy một mục đang chờ."""
@@ -465,15 +416,6 @@ def queue_cancel(ctx, item_id) -> None:
 
 
 # -- run / play / status / devices ---------------------------------------------------------
-def _logging() -> None:
-    import logging
-
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr
-    )
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-
-
 @main.command()
 @click.pass_context
 def run(ctx) -> None:
@@ -481,9 +423,11 @@ def run(ctx) -> None:
     import signal
 
     from .daemon import Daemon
+    from .logs import setup
 
-    _logging()
-    daemon = Daemon(project(ctx))
+    proj = project(ctx)
+    setup(proj.station.tz if proj.schedules_path.exists() else None)
+    daemon = Daemon(proj)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: daemon.stop())
     daemon.start()
@@ -495,49 +439,61 @@ def run(ctx) -> None:
 
 
 @main.command()
-@click.argument("script_id")
+@click.argument("script_id", metavar="MÃ_BÀI")
 @click.option("--device", default=None, help="Thiết bị âm thanh.")
 @click.pass_context
 def play(ctx, script_id, device) -> None:
     """Phát một bài ngay (ghi nhật ký là phát thủ công)."""
+    from .logs import setup
     from .manual import play_now
 
-    _logging()
     proj = project(ctx).require()
+    setup(proj.station.tz)
     outcome = play_now(proj, script_id, device)
-    for sid, status in outcome.statuses:
-        click.echo(f"{sid}: {status}")
-    if any(status != "aired" for _, status in outcome.statuses):
-        raise UserError("bài không được phát trọn vẹn", hint="xem `broadcaster log`")
+    for sid, code in outcome.statuses:
+        click.echo(f"{sid}: {label(AIRING_STATUS, code)}")
+    if any(code != "aired" for _, code in outcome.statuses):
+        raise UserError("bài không được phát trọn vẹn", hint="xem `broadcaster log --from hôm nay`")
 
 
 @main.command()
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@format_option({"table": "bảng", "json": "json"})
 @click.pass_context
 def status(ctx, fmt) -> None:
-    """Tình trạng đài: đang chạy không, đang phát gì, 5 buổi tới, 5 kết quả gần nhất."""
-    import json
-
+    """Tình trạng đài: tin chờ phát, đang chạy không, đang phát gì, các buổi tới, kết quả gần nhất."""
     from .daemon import status as daemon_status
+    from .output import to_json
 
-    s = daemon_status(project(ctx).require())
+    proj = project(ctx).require()
+    s = daemon_status(proj)
     if fmt == "json":
-        click.echo(json.dumps(s, ensure_ascii=False, indent=2))
+        click.echo(to_json(s, indent=2))
         return
-    click.echo(
-        f"Đài đang chạy (PID {s['pid']}, từ {s['since']})" if s["running"] else "Đài không chạy."
-    )
+    tz = proj.station.tz
+    if s["queue"]:
+        click.echo("Hàng đợi:")
+    for q in s["queue"]:
+        late = " — QUÁ GIỜ, CHƯA PHÁT" if q["overdue"] else ""
+        click.echo(
+            f"  #{q['id']} {show_instant(q['at'], tz)}  {q['priority_label']:13} {q['script_id']}{late}"
+        )
+    if s["running"]:
+        click.echo(f"Đài đang chạy (PID {s['pid']}, từ {show_instant(s['since'], tz)}).")
+    else:
+        click.secho("Đài KHÔNG chạy: không có gì được phát.", fg="red")
+        click.echo(
+            "  Bật đài: `broadcaster run` (hoặc `systemctl start broadcaster` trên máy phát)."
+        )
     if s["playing"]:
         click.echo(f"Đang phát: {s['playing']['title']} ({s['playing']['program']})")
     click.echo("Sắp phát:")
     for a in s["next"]:
-        click.echo(f"  {a['start']}  {a['name']}: {', '.join(a['scripts'])}")
-    click.echo("Gần đây:")
+        click.echo(f"  {show_instant(a['start'], tz)}  {a['name']}: {', '.join(a['scripts'])}")
+    click.echo("Gần đây:" if s["last"] else "Gần đây: chưa có buổi phát nào trong nhật ký.")
     for r in s["last"]:
+        when = r["started_at"] or r["scheduled_at"]
         click.echo(
-            f"  {r['started_at'] or r['scheduled_at']}  {r['status_label']:10} {r['title'] or r['script_id']}"
+            f"  {show_instant(when, tz)}  {r['status_label']:10} {r['title'] or r['script_id']}"
         )
 
 
@@ -557,16 +513,12 @@ def devices() -> None:
 
 # -- log / report --------------------------------------------------------------------------
 @main.group("log", invoke_without_command=True)
-@click.option("--from", "start", help="Từ ngày (YYYY-MM-DD).")
-@click.option("--to", "end", help="Đến hết ngày (YYYY-MM-DD).")
+@click.option("--from", "start", metavar="NGÀY", help="Từ ngày (05/05/2020).")
+@click.option("--to", "end", metavar="NGÀY", help="Đến hết ngày (05/05/2020).")
 @click.option(
-    "--status",
-    "status_",
-    type=click.Choice(
-        ["aired", "failed", "skipped", "missed", "interrupted", "cancelled", "playing"]
-    ),
+    "--status", "status_", type=clickvi.Labels(AIRING_STATUS), help="Chỉ các dòng có kết quả này."
 )
-@click.option("--format", "fmt", type=FORMAT, default="table", show_default=True)
+@format_option()
 @click.pass_context
 def log_group(ctx, start, end, status_, fmt) -> None:
     """Nhật ký phát sóng (minh chứng)."""
@@ -579,14 +531,12 @@ def log_group(ctx, start, end, status_, fmt) -> None:
 
     proj = project(ctx).require()
     tz = proj.station.tz
-    first = _day(start, tz, None)
-    last = _day(end, tz, None)
-    rows = [
-        evidence.as_dict(r, tz)
-        for r in evidence.query(proj, first, last + timedelta(days=1) if last else None, status_)
-    ]
+    first, last = _date(start, "--from"), _date(end, "--to")
+    rows = [evidence.as_dict(r, tz) for r in evidence.query(
+        proj, _local_midnight(first, tz), _local_midnight(last and last + timedelta(days=1), tz),
+        status_)]  # fmt: skip
     columns = {"id": "Số", "scheduled_at": "Giờ dự kiến", "started_at": "Bắt đầu", "program": "Chương trình",
-               "script_id": "Bài", "status_label": "Kết quả", "engine": "Giọng", "error": "Ghi chú"}  # fmt: skip
+               "script_id": "Bài", "status_label": "Kết quả", "engine_label": "Giọng", "error": "Ghi chú"}  # fmt: skip
     click.echo(render(rows, fmt, columns))
 
 
@@ -630,33 +580,30 @@ def log_checkpoint(ctx, out) -> None:
 
 
 @main.command()
-@click.option(
-    "--period", help="Kỳ báo cáo: 2020-Q2, 2020-H1 (6 tháng), 2020-9M (9 tháng), 2020 (năm)."
-)
-@click.option("--from", "start", help="Hoặc từ ngày (YYYY-MM-DD)…")
-@click.option("--to", "end", help="…đến hết ngày (YYYY-MM-DD).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["docx", "xlsx", "csv", "json"]),
-    default="docx",
-    show_default=True,
-)
+@click.option("--period", metavar="KỲ",
+              help='Kỳ báo cáo: "quý 2/2020" (2020-Q2), "6 tháng đầu năm 2020", "9 tháng 2020", '
+                   '"năm 2020", "tháng 5/2020".')  # fmt: skip
+@click.option("--from", "start", metavar="NGÀY", help="Hoặc từ ngày (01/04/2020)…")
+@click.option("--to", "end", metavar="NGÀY", help="…đến hết ngày (30/06/2020).")
+@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx", "csv", "json"]),
+              default="docx", show_default=True, help="Dạng tệp báo cáo.")  # fmt: skip
 @click.option(
     "--campaign",
+    metavar="MÃ",
     help="Chiến dịch (mã, cách nhau dấu phẩy); mặc định: các chiến dịch trong [report.campaigns].",
 )
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Tệp kết quả.")
 @click.pass_context
 def report(ctx, period, start, end, fmt, campaign, out) -> None:
     """Báo cáo công tác tuyên truyền theo quý, 6 tháng, 9 tháng, năm."""
+    from datetime import datetime
+
     from .reports import make_report, parse_period
 
     proj = project(ctx).require()
-    span = parse_period(period, start, end)
-    path = make_report(
-        proj, span, fmt, out, warn=lambda note: click.secho(note, fg="yellow", err=True)
-    )
+    span = parse_period(period, start, end, datetime.now(proj.station.tz).date())
+    path = make_report(proj, span, fmt, out, campaign=campaign,
+                       warn=lambda note: click.secho(note, fg="yellow", err=True))  # fmt: skip
     click.echo(f"Đã ghi báo cáo {span.label}: {path}")
 
 
@@ -667,3 +614,6 @@ def demo(ctx) -> None:
     from .demo import run_demo
 
     run_demo(project(ctx), echo=click.echo)
+
+
+clickvi.localise(main)

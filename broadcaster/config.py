@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import time
 from functools import cached_property
@@ -15,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import Problem, UserError
 from .tomlfile import Locator, parse, read_text
+from .when import parse_clock
 
 SCHEDULES = "schedules.toml"
 DEFAULT_TOPICS = {
@@ -29,15 +29,6 @@ DEFAULT_TOPICS = {
     "thong-bao": "Thông báo chung",
 }
 ENGINES = ("auto", "espeak", "gtts")
-_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$")
-
-
-def parse_clock(text: str) -> time:
-    """ "HH:MM" or "HH:MM:SS" -> time; ValueError otherwise."""
-    m = _CLOCK.match(str(text).strip())
-    if not m:
-        raise ValueError(text)
-    return time(int(m[1]), int(m[2]), int(m[3] or 0))
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from .config import Project
 from .db import Changes, DatabaseError, get_state, set_state
 from .errors import UserError
 from .scripts import Catalogue
-from .timetable import PRIORITIES, Airing, Timetable
+from .timetable import Airing, Timetable, air_rank
 
 log = logging.getLogger("broadcaster")
 WATCH_SECONDS = 0.1
@@ -47,6 +47,7 @@ JUMP_SECONDS = 2.0  # a tick this much later than expected is a freeze or a cloc
 LOOKAHEAD = timedelta(days=1)
 RENDER_AHEAD = timedelta(hours=24)
 KEEP_HANDLED = timedelta(days=2)
+OVERDUE = timedelta(seconds=30)  # a queued item this late and still pending has not aired
 MISSED = "máy phát tắt hoặc phần mềm không chạy vào giờ phát"
 FROZEN = "phần mềm bị treo hoặc máy quá tải qua giờ phát"
 JUMPED = "máy ngủ hoặc đồng hồ máy bị chỉnh qua giờ phát"
@@ -230,8 +231,7 @@ class Daemon:
 
     def _push(self, airing: Airing) -> None:
         """Onto the worker's heap, in the order rules (the caller holds self.cond)."""
-        rank = PRIORITIES.index(airing.priority)
-        heapq.heappush(self.heap, (rank, airing.start, next(self.counter), airing))
+        heapq.heappush(self.heap, (*air_rank(airing), next(self.counter), airing))
 
     def _unlogged(self, airing: Airing) -> list[str]:
         """The airing's items that have no row yet (each logged row takes one)."""
@@ -440,7 +440,6 @@ class Daemon:
     def start(self) -> None:
         from apscheduler.schedulers.background import BackgroundScheduler
 
-        logging.getLogger("apscheduler").setLevel(logging.ERROR)  # misses are ours to report
         self._acquire_lock()
         if signing.ensure_key(self.project):
             log.info("Đã tạo khóa ký nhật ký của đài: %s/", signing.KEY_DIR)
@@ -489,7 +488,8 @@ class Daemon:
 
 
 def status(project: Project) -> dict:
-    """Running or not (and since when), what plays, the next 5 airings, the last 5 results."""
+    """The queue (overdue items flagged), running or not (and since when), what plays, the next
+    5 airings, the last 5 results."""
     from .db import now
     from .timetable import planned
 
@@ -503,15 +503,18 @@ def status(project: Project) -> dict:
         if running and state.get("playing") and state["playing"].value
         else None
     )
+    queue = [{**item, "overdue": item["at"] < current - OVERDUE}
+             for item in airqueue.rows(project, tz)]  # fmt: skip
     return {
+        "queue": queue,
         "running": running,
-        "since": datetime.fromisoformat(state["started_at"].value).astimezone(tz).isoformat()
+        "since": datetime.fromisoformat(state["started_at"].value).astimezone(tz)
         if running and "started_at" in state
         else None,
         "pid": int(state["pid"].value) if running and "pid" in state else None,
         "heartbeat": state["heartbeat"].value if "heartbeat" in state else None,
         "playing": {"program": playing[0], "script_id": playing[1], "title": playing[2]} if playing else None,
-        "next": [{"program": a.program_id, "name": a.name, "start": a.start.astimezone(tz).isoformat(),
+        "next": [{"program": a.program_id, "name": a.name, "start": a.start.astimezone(tz),
                   "priority": a.priority, "scripts": a.scripts, "cancelled": a.cancelled}
                  for a in upcoming if not a.cancelled][:5],
         "last": [evidence.as_dict(r, tz) for r in evidence.query(project, limit=5, newest_first=True)],

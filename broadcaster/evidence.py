@@ -14,12 +14,9 @@ from sqlalchemy import Integer, String, Text, delete, func, select, type_coerce
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import Base, UTCDateTime, durably, now, reading
+from .labels import AIRING_STATUS, ENGINE, label
 
 STATUSES = ("aired", "failed", "skipped", "missed", "interrupted", "cancelled")
-STATUS_LABELS = {
-    "aired": "đã phát", "failed": "lỗi", "skipped": "bỏ qua", "missed": "bị lỡ",
-    "interrupted": "bị ngắt", "cancelled": "tạm ngừng", "playing": "đang phát",
-}  # fmt: skip
 TRIGGERS = ("timetable", "queue", "manual")
 GENESIS = "0" * 64
 FORMAT = 2  # the row format written now (see CONTENT)
@@ -250,14 +247,15 @@ def query(project, start: datetime | None = None, end: datetime | None = None,
 
 def as_dict(row: AiringRow, tz) -> dict:
     def local(v):
-        return v.astimezone(tz).isoformat() if v else None
+        return v.astimezone(tz) if v else None
 
     return {
         "id": row.id, "program": row.program_id, "program_name": row.program_name,
         "trigger": row.trigger, "priority": row.priority, "scheduled_at": local(row.scheduled_at),
         "started_at": local(row.started_at), "ended_at": local(row.ended_at),
         "script_id": row.script_id, "title": row.title, "status": row.status,
-        "status_label": STATUS_LABELS.get(row.status, row.status), "engine": row.engine,
+        "status_label": label(AIRING_STATUS, row.status), "engine": row.engine,
+        "engine_label": label(ENGINE, row.engine),
         "voice": row.voice, "device": row.device, "audio_sha256": row.audio_sha256,
         "text_sha256": row.text_sha256, "error": row.error,
     }  # fmt: skip

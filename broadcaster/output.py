@@ -1,50 +1,99 @@
-"""Printing rows for people (aligned table) and machines (JSON, CSV)."""
+"""Printing rows for people (a table that fits the terminal) and machines (JSON, CSV).
+
+Rows carry typed values: an aware datetime is shown "T3 05/05/2020 17:30" to people and ISO
+8601 to machines, a timedelta "1 phút 22 giây" and seconds, a bool "có"/"không" and true/false.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import shutil
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+
+from . import when
 
 FORMATS = ("table", "json", "csv")
+MIN_COLUMN = 8  # a column is never cut narrower than this
 
 
-def _plain(value):
-    if isinstance(value, datetime | date):
+def for_machines(value):
+    if isinstance(value, datetime):
+        return when.iso(value)
+    if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, timedelta):
+        return round(value.total_seconds(), 1)
     return value
+
+
+def for_people(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, datetime):
+        return when.show_instant(value, value.tzinfo)
+    if isinstance(value, date):
+        return when.show_date(value)
+    if isinstance(value, timedelta):
+        return when.show_duration(value)
+    return str(value)
+
+
+def to_json(data, indent: int | None = None) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=indent, default=for_machines)
 
 
 def _width(text: str) -> int:
     return sum(0 if unicodedata.combining(c) else 1 for c in text)
 
 
-def render(rows: list[dict], fmt: str, columns: dict[str, str] | None = None) -> str:
-    """``columns`` maps row keys to the Vietnamese headers of the table and CSV forms."""
+def _cut(text: str, width: int) -> str:
+    if _width(text) <= width:
+        return text + " " * (width - _width(text))
+    out = ""
+    for ch in text:
+        if _width(out + ch) > width - 1:
+            break
+        out += ch
+    return out + "…" + " " * (width - 1 - _width(out))
+
+
+def _fit(widths: list[int], room: int) -> list[int]:
+    """Narrow the widest columns, one character at a time, until the table fits ``room``."""
+    widths = list(widths)
+    while sum(widths) + 2 * (len(widths) - 1) > room:
+        widest = max(range(len(widths)), key=lambda i: widths[i])
+        if widths[widest] <= MIN_COLUMN:
+            break
+        widths[widest] -= 1
+    return widths
+
+
+def render(rows: list[dict], fmt: str, columns: dict[str, str] | None = None,
+           width: int | None = None) -> str:  # fmt: skip
+    """``columns`` maps row keys to the Vietnamese headers of the table and CSV forms; the
+    table is cut to ``width`` (the terminal's by default), long cells ending in "…"."""
     if fmt == "json":
         # one object per line: readable, and the C encoder stays in use (indent= disables it)
-        return "[\n" + ",\n".join(json.dumps({k: _plain(v) for k, v in r.items()}, ensure_ascii=False)
-                                   for r in rows) + "\n]"  # fmt: skip
-
+        return "[\n" + ",\n".join(to_json(r) for r in rows) + "\n]"
     columns = columns or {k: k for k in (rows[0] if rows else {})}
-    rows = [
-        {k: ("có" if v else "không") if isinstance(v, bool) else v for k, v in r.items()}
-        for r in rows
-    ]
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(columns.values())
         for r in rows:
-            writer.writerow(["" if r.get(k) is None else _plain(r.get(k)) for k in columns])
+            writer.writerow(["" if r.get(k) is None else for_machines(r.get(k)) for k in columns])
         return buf.getvalue().rstrip("\n")
-    cells = [list(columns.values())] + [
-        ["" if r.get(k) is None else str(_plain(r.get(k))) for k in columns] for r in rows
-    ]
+    if not rows:
+        return "(không có dòng nào)"
+    cells = [list(columns.values())] + [[for_people(r.get(k)) for k in columns] for r in rows]
     widths = [max(_width(row[i]) for row in cells) for i in range(len(columns))]
-    lines = ["  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True)).rstrip()
+    widths = _fit(widths, width or shutil.get_terminal_size((100, 24)).columns)
+    lines = ["  ".join(_cut(c, w) for c, w in zip(row, widths, strict=True)).rstrip()
              for row in cells]  # fmt: skip
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)

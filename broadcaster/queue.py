@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import Boolean, Integer, String, select
@@ -10,7 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import Base, UTCDateTime, now, reading, writing
 from .errors import UserError
-from .timetable import PRIORITY_LABELS, Airing, parse_priority
+from .labels import PRIORITY
+from .timetable import Airing, parse_priority
+from .when import Moment, WhenError, parse_duration, parse_instant, show_duration
 
 
 class QueueItem(Base):
@@ -24,30 +25,24 @@ class QueueItem(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-def parse_when(at: str | None, within: str | None, right_now: bool, tz) -> datetime:
-    """--at "YYYY-MM-DD HH:MM[:SS]" | --in 30s/5m/2h | --now -> an aware datetime."""
+def parse_when(at: str | None, within: str | None, right_now: bool, tz,
+               current: datetime | None = None) -> Moment:  # fmt: skip
+    """--at (17:30, "ngày mai 6:30", 05/05/2020 17:30…) | --in (30s, 5 phút…) | --now -> the
+    instant, and how to say it back to the officer."""
     if sum(x is not None and x is not False for x in (at, within, right_now or None)) != 1:
-        raise UserError(
-            "chọn đúng một trong --at, --in, --now", hint='ví dụ: --at "2020-05-01 06:30"'
-        )
-    current = datetime.now(tz)
+        raise UserError("chọn đúng một trong --at, --in, --now",
+                        hint='ví dụ: --at 17:30, --at "ngày mai 6:30", --in 5m hoặc --now')  # fmt: skip
+    current = current or datetime.now(tz)
     if right_now:
-        return current  # to the microsecond: the daemon airs it at once
+        return Moment(current, "ngay bây giờ")  # to the microsecond: the daemon airs it at once
     current = current.replace(microsecond=0)
-    if within is not None:
-        m = re.fullmatch(r"\s*(\d+)\s*(s|giây|m|phút|h|giờ)?\s*", within)
-        if not m:
-            raise UserError(
-                f"khoảng thời gian không hợp lệ: {within}", hint="ví dụ: --in 30s, --in 5m, --in 2h"
-            )
-        unit = {"s": 1, "giây": 1, "m": 60, "phút": 60, "h": 3600, "giờ": 3600}[m[2] or "s"]
-        return current + timedelta(seconds=int(m[1]) * unit)
-    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"):
-        try:
-            return datetime.strptime(at.strip(), fmt).replace(tzinfo=tz)
-        except ValueError:
-            pass
-    raise UserError(f"thời điểm không hợp lệ: {at}", hint='viết --at "2020-05-01 06:30"')
+    try:
+        if within is not None:
+            instant = current + parse_duration(within)
+            return Moment(instant, f"sau {show_duration(instant - current)}")
+        return parse_instant(at, current, tz)
+    except WhenError as exc:
+        raise UserError(exc.problem, hint=exc.hint) from None
 
 
 def add(
@@ -60,17 +55,15 @@ def add(
         priority = parse_priority(priority)
     except ValueError:
         raise UserError(
-            f"mức ưu tiên không hợp lệ: {priority}", hint="dùng thuong, uu-tien hoặc khan-cap"
+            f"mức ưu tiên không hợp lệ: {priority}",
+            hint="dùng “thông thường”, “ưu tiên” hoặc “khẩn cấp”",
         ) from None
     if when < now() - timedelta(seconds=5):
         raise UserError("thời điểm đã qua", hint="chọn thời điểm trong tương lai, hoặc --now")
     script = Catalogue(project).get(script_id)
-    reason = script.airable(when.astimezone(station.tz).date())
-    if reason:
-        raise UserError(
-            f"không xếp lịch được bài `{script_id}`: {reason}",
-            hint=f"kiểm tra bằng `broadcaster script check {script_id}`",
-        )
+    found = script.unairable(when.astimezone(station.tz).date())
+    if found:
+        raise UserError(f"không xếp lịch được bài `{script_id}`: {found[0]}", hint=found[1])
     if station.in_quiet_hours(when.astimezone(station.tz).time()) and not force:
         raise UserError(f"{when.astimezone(station.tz):%H:%M} nằm trong giờ yên tĩnh {station.quiet_hours}",
                         hint="chọn giờ khác, hoặc thêm --force nếu là tin khẩn (ví dụ cảnh báo bão)")  # fmt: skip
@@ -116,6 +109,6 @@ def queued_airings(project, start: datetime, end: datetime) -> list[Airing]:
 
 
 def rows(project, tz) -> list[dict]:
-    return [{"id": i.id, "script_id": i.script_id, "at": i.at.astimezone(tz).isoformat(),
-             "priority": i.priority, "priority_label": PRIORITY_LABELS[i.priority],
+    return [{"id": i.id, "script_id": i.script_id, "at": i.at.astimezone(tz),
+             "priority": i.priority, "priority_label": PRIORITY[i.priority],
              "forced": i.forced, "status": i.status} for i in pending(project)]  # fmt: skip

@@ -13,6 +13,8 @@ blackouts before it.
 
 from __future__ import annotations
 
+import contextlib
+import heapq
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -21,15 +23,11 @@ from pathlib import Path
 
 from .config import Defaults, Project, Station, StationFile, out_of_range, parse_clock
 from .errors import Problem
+from .labels import PRIORITY, code_of
+from .when import local_instant, parse_date, show_clock, show_duration
 
 ROTATION_EPOCH = date(2020, 1, 6)  # a Monday
 PRIORITIES = ("emergency", "priority", "normal")
-PRIORITY_ALIASES = {
-    "normal": "normal", "thuong": "normal", "thông thường": "normal", "thong-thuong": "normal",
-    "priority": "priority", "uu-tien": "priority", "ưu tiên": "priority",
-    "emergency": "emergency", "khan-cap": "emergency", "khẩn cấp": "emergency",
-}  # fmt: skip
-PRIORITY_LABELS = {"normal": "thông thường", "priority": "ưu tiên", "emergency": "khẩn cấp"}
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_ALIASES = {
     **{name: {i} for i, name in enumerate(DAY_NAMES)},
@@ -47,10 +45,10 @@ BLACKOUT_KEYS = {"date", "from", "until", "reason"}
 
 
 def parse_priority(text: str) -> str:
-    key = str(text).strip().lower()
-    if key not in PRIORITY_ALIASES:
+    code = code_of(PRIORITY, text, {"thường": "normal", "khẩn": "emergency"})
+    if code is None:
         raise ValueError(text)
-    return PRIORITY_ALIASES[key]
+    return code
 
 
 def parse_days(value) -> frozenset[int]:
@@ -156,49 +154,23 @@ class Airing:
         )
 
 
-def local_instant(day: date, clock: time, tz) -> datetime:
-    """The instant a wall-clock time means on ``day``. Where clocks go back and the time occurs
-    twice, the first (fold 0): it airs once. Where clocks go forward and the time does not
-    exist, the first valid instant after it (the moment of the change)."""
-    when = datetime.combine(day, clock, tz)
-    utc = when.astimezone(UTC)
-    if utc.astimezone(tz).replace(tzinfo=None) == when.replace(tzinfo=None):
-        return when
-    # In a gap: fold 1 reads the time with the new offset (before the change), fold 0 with the
-    # old one (after it); the change lies between. Find its second by bisection.
-    low = int(when.replace(fold=1).astimezone(UTC).timestamp())
-    high = int(utc.timestamp())
-    offset = tz.utcoffset(datetime.fromtimestamp(high, UTC).astimezone(tz).replace(tzinfo=None))
-    while high - low > 1:
-        mid = (low + high) // 2
-        if datetime.fromtimestamp(mid, UTC).astimezone(tz).utcoffset() == offset:
-            high = mid
-        else:
-            low = mid
-    return datetime.fromtimestamp(high, UTC).astimezone(tz)
-
-
 def _as_date(value) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    return datetime.strptime(str(value), "%Y-%m-%d").date()
+    return parse_date(str(value))
 
 
 def _as_datetime(value, tz, end_of_day: bool = False) -> datetime:
+    """A blackout's bound: a date (its start, or the end of the day) or a local date and time."""
+    if isinstance(value, str) and not re.fullmatch(r"\s*\d{4}-\d\d-\d\d\s*", value):
+        with contextlib.suppress(ValueError):
+            value = datetime.fromisoformat(value.strip())
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=tz)
-    if isinstance(value, date):
-        day = value + timedelta(days=1) if end_of_day else value
-        return datetime.combine(day, time(), tz)
-    text = str(value).strip()
-    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"):
-        try:
-            return datetime.strptime(text, fmt).replace(tzinfo=tz)
-        except ValueError:
-            pass
-    return _as_datetime(_as_date(text), tz, end_of_day)
+        return value if value.tzinfo else local_instant(value.date(), value.time(), tz)
+    day = _as_date(value)
+    return datetime.combine(day + timedelta(days=1) if end_of_day else day, time(), tz)
 
 
 class Timetable:
@@ -521,6 +493,84 @@ class Durations:
         total = sum(p[0] for p in parts) + gap * max(0, len(parts) - 1)
         total += sum(self.chime(c) + gap for c in (chime_in, chime_out) if c)
         return total, all(p[1] for p in parts)
+
+
+def air_rank(airing: Airing) -> tuple:
+    """Of the airings waiting for the air, the one to air first: emergency, then priority,
+    then the earliest due (the daemon's heap key; ties go by the order they were handed over,
+    which is Airing.sort_key: the order in schedules.toml)."""
+    return PRIORITIES.index(airing.priority), airing.start
+
+
+@dataclass
+class Slot:
+    """An airing as it will go out: when it begins (later than due if it waits for another),
+    how long it lasts, and what a listener will not hear of it, and why."""
+
+    airing: Airing
+    begins: datetime
+    seconds: float
+    notes: list[str] = field(default_factory=list)
+    estimated: bool = False  # a length from the words, not from rendered audio
+
+
+def air_order(airings: list[Airing], seconds, day_of=None) -> list[Slot]:
+    """The airings in the order the daemon airs them, by the README's order rules: they never
+    overlap; an airing due while another plays waits, and of those waiting air_rank picks the
+    next; an emergency cuts a non-emergency airing, whose rest goes on after it. Cancelled
+    airings take no air time. ``seconds(airing)`` is an airing's length."""
+    arrivals = [a for a in sorted(airings, key=lambda a: a.sort_key) if not a.cancelled]
+    slots = [Slot(a, a.start, 0.0, [f"tạm ngừng: {a.reason}"]) for a in airings if a.cancelled]
+    waiting: list[tuple] = []
+    order = itertools.count()
+    free: datetime | None = None
+    i = 0
+    while i < len(arrivals) or waiting:
+        if not waiting:
+            free = arrivals[i].start if free is None else max(free, arrivals[i].start)
+        while i < len(arrivals) and arrivals[i].start <= free:
+            heapq.heappush(waiting, (*air_rank(arrivals[i]), next(order), arrivals[i], None))
+            i += 1
+        *_, airing, rest = heapq.heappop(waiting)
+        begins = max(free, airing.start)
+        length = seconds(airing) if rest is None else rest
+        slot = Slot(airing, begins, length)
+        if rest is not None:
+            slot.notes.append("phần còn lại sau tin khẩn cấp")
+        cut = next((a for a in arrivals[i:] if a.start < begins + timedelta(seconds=length)
+                    and a.priority == "emergency" and airing.priority != "emergency"), None)  # fmt: skip
+        if cut is not None:  # the emergency cuts this airing; its rest waits its turn
+            played = (cut.start - begins).total_seconds()
+            slot.seconds = played
+            slot.notes.append(
+                f"bị tin khẩn cấp `{cut.program_id}` ngắt lúc {show_clock(cut.start)}"
+            )
+            heapq.heappush(waiting, (*air_rank(airing), next(order), airing, length - played))
+        slots.append(slot)
+        free = begins + timedelta(seconds=slot.seconds)
+    return sorted(slots, key=lambda s: (s.begins, s.airing.cancelled))
+
+
+def plan_view(project: Project, start: datetime, end: datetime) -> tuple[Timetable, list[Slot]]:
+    """`schedule show`: the airings of a range as they will go out (air_order), each marked
+    with the scripts it will skip and why, and late starts."""
+    timetable, catalogue, airings = planned(project, start, end)
+    durations = Durations(project, timetable, catalogue)
+    slots = air_order(airings, lambda a: durations.airing(a)[0])
+    for slot in slots:
+        slot.estimated = not durations.airing(slot.airing)[1]
+        day = slot.airing.start.astimezone(timetable.tz).date()
+        for sid in slot.airing.scripts:
+            script = catalogue.scripts.get(sid)
+            reason = "không có trong scripts_vi/" if script is None else script.airable(day)
+            if reason and not slot.airing.cancelled:
+                slot.notes.append(f"bỏ qua `{sid}`: {reason}")
+        if not slot.airing.scripts and not slot.airing.cancelled:
+            slot.notes.append("không có bài nào đã duyệt để phát luân phiên")
+        late = (slot.begins - slot.airing.start).total_seconds()
+        if late >= 1:
+            slot.notes.append(f"chờ chương trình trước, phát muộn {show_duration(late)}")
+    return timetable, slots
 
 
 def planned(project: Project, start: datetime, end: datetime, with_queue: bool = True):

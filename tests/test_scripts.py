@@ -54,7 +54,7 @@ BROKEN = {
     "missing-topic": (replace(GOOD, 'topic = "mot-cua"\n', ""), 1, "thiếu `topic`"),
     "unknown-topic": (replace(GOOD, 'topic = "mot-cua"', 'topic = "bong-da"'), 4, "chủ đề không có"),
     "id-differs": (GOOD, 2, "khác tên tệp"),
-    "bad-date": (replace(GOOD, 'status = "draft"', 'status = "draft"\nvalid_from = "2020-13-45"'), 7, "ngày không hợp lệ"),
+    "bad-date": (replace(GOOD, 'status = "draft"', 'status = "draft"\nvalid_from = "2020-13-45"'), 7, 'không có ngày "2020-13-45" trên lịch'),
     "until-before-from": (replace(GOOD, 'status = "draft"', 'status = "draft"\nvalid_from = 2020-05-01\nvalid_until = 2020-04-01'), 8, "`valid_until` trước `valid_from`"),
     "recording-missing": (replace(GOOD, 'status = "draft"', 'status = "draft"\naudio = "audio/recorded/khong-co.mp3"'), 7, "không tìm thấy tệp ghi âm"),
     "recording-outside": (replace(GOOD, 'status = "draft"', 'status = "draft"\naudio = "../../etc/passwd"'), 7, "nằm ngoài thư mục đài"),
@@ -143,8 +143,8 @@ def test_new_then_check_passes(cli, station):
     ).output
     assert "scripts_vi/co-che-mot-cua-2.md" in out  # co-che-mot-cua exists: the slug is made unique
     cli("script", "new", "--title", "Đăng ký hộ kinh doanh: “nhanh” & gọn", "--topic", "mot-cua")
-    assert (station / "scripts_vi" / "dang-ky-ho-kinh-doanh-nhanh-gon.md").exists()
-    cli("script", "check", "co-che-mot-cua-2", "dang-ky-ho-kinh-doanh-nhanh-gon")
+    assert (station / "scripts_vi" / "dang-ky-ho-kinh-doanh.md").exists()  # short: first words
+    cli("script", "check", "co-che-mot-cua-2", "dang-ky-ho-kinh-doanh")
 
 
 def test_list_json_fields(cli):

@@ -329,7 +329,8 @@ def test_schedule_show_json(cli):
     cancelled = [r for r in rows if r["cancelled"]]
     assert {r["start"][:10] for r in cancelled} == {"2020-04-30", "2020-05-01"}
     assert all(r["reason"] == "Nghỉ lễ 30/4 và 1/5" for r in cancelled)
-    assert all(r["duration_s"] is None for r in rows)  # nothing rendered in this copy yet
+    assert all(r["estimated"] for r in rows)  # nothing rendered in this copy yet
+    assert all(r["duration_s"] > 60 for r in rows if not r["cancelled"])
 
 
 def test_schedule_show_real_durations_after_rendering(rendered_station, cli):

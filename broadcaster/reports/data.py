@@ -2,71 +2,29 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from .. import when
 from ..config import Project
 from ..errors import UserError
-from ..evidence import STATUS_LABELS
-
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-
-
-@dataclass(frozen=True)
-class Span:
-    start: date
-    end: date  # exclusive
-    label: str  # Vietnamese: "quý II năm 2020"
-    slug: str
-
-    @property
-    def last_day(self) -> date:
-        return self.end - timedelta(days=1)
+from ..labels import AIRING_STATUS
+from ..when import Span
 
 
-def _month_start(year: int, month: int) -> date:
-    return date(year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
-
-
-def parse_period(period: str | None, start: str | None = None, end: str | None = None) -> Span:
-    """2020-Q1…Q4, 2020-H1, 2020-H2, 2020-9M, 2020; or --from/--to dates (inclusive)."""
-    if period:
-        m = re.fullmatch(r"\s*(\d{4})(?:-(Q[1-4]|H[12]|9M))?\s*", period.upper())
-        if not m:
-            raise UserError(f"kỳ báo cáo không hợp lệ: {period}",
-                            hint="dùng 2020-Q2, 2020-H1 (6 tháng), 2020-9M (9 tháng) hoặc 2020 (năm)")  # fmt: skip
-        year, kind = int(m[1]), m[2]
-        if kind is None:
-            return Span(date(year, 1, 1), date(year + 1, 1, 1), f"năm {year}", f"{year}")
-        if kind.startswith("Q"):
-            q = int(kind[1])
-            return Span(_month_start(year, 3 * q - 2), _month_start(year, 3 * q + 1),
-                        f"quý {ROMAN[q]} năm {year}", f"{year}-q{q}")  # fmt: skip
-        if kind == "H1":
-            return Span(
-                date(year, 1, 1), date(year, 7, 1), f"6 tháng đầu năm {year}", f"{year}-6-thang"
-            )
-        if kind == "H2":
-            return Span(
-                date(year, 7, 1), date(year + 1, 1, 1), f"6 tháng cuối năm {year}", f"{year}-h2"
-            )
-        return Span(
-            date(year, 1, 1), date(year, 10, 1), f"9 tháng đầu năm {year}", f"{year}-9-thang"
-        )
-    if start and end:
-        try:
-            first, last = date.fromisoformat(start), date.fromisoformat(end)
-        except ValueError:
-            raise UserError(
-                "ngày không hợp lệ", hint="viết --from 2020-04-01 --to 2020-06-30"
-            ) from None
-        if last < first:
-            raise UserError("--to trước --from", hint="đổi lại hai ngày")
-        return Span(first, last + timedelta(days=1),
-                    f"từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y}", f"{first}_{last}")  # fmt: skip
-    raise UserError("thiếu kỳ báo cáo", hint="dùng --period 2020-Q2, hoặc --from và --to")
+def parse_period(period: str | None, start: str | None = None, end: str | None = None,
+                 today: date | None = None) -> Span:  # fmt: skip
+    """A report period as people write it (see when.parse_period), or --from/--to dates."""
+    try:
+        if period:
+            return when.parse_period(period, today or date.today())
+        if start and end:
+            return when.between(when.parse_date(start), when.parse_date(end))
+    except when.WhenError as exc:
+        raise UserError(f"kỳ báo cáo: {exc.problem}", hint=exc.hint) from None
+    raise UserError("thiếu kỳ báo cáo",
+                    hint='dùng --period "quý 2/2020" (hoặc 2020-Q2), hoặc --from và --to')  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -202,7 +160,7 @@ def collect(
 
     from .. import evidence, plan
     from ..db import now, reading
-    from ..evidence import STATUS_LABELS, AiringRow
+    from ..evidence import AiringRow
     from ..scripts import Catalogue
 
     tz = project.station.tz
@@ -313,7 +271,7 @@ def collect(
                 misses.append(Miss(
                     p.start.astimezone(tz), p.program_name,
                     "; ".join((row.title if row and row.title else sid) for sid, row, _, _ in items),
-                    "bị lỡ" if outcome == "unlogged" else STATUS_LABELS.get(outcome, outcome),
+                    "bị lỡ" if outcome == "unlogged" else AIRING_STATUS.get(outcome, outcome),
                     "; ".join(dict.fromkeys(r.error for r in bad if r.error)) or
                     ("không có dòng nhật ký nào: máy hoặc phần mềm không chạy" if outcome == "unlogged" else ""),
                 ))  # fmt: skip
@@ -412,4 +370,4 @@ def entry_values(e: Entry, topics: dict) -> tuple:
     when = e.when
     return (e.id, when.date() if when else None, when.time().replace(microsecond=0) if when else None,
             e.program_name or e.program_id, e.script_id, e.title, topics.get(e.topic, e.topic),
-            e.campaign, round(e.seconds, 1), STATUS_LABELS.get(e.status, e.status), e.error)  # fmt: skip
+            e.campaign, round(e.seconds, 1), AIRING_STATUS.get(e.status, e.status), e.error)  # fmt: skip

@@ -1,0 +1,37 @@
+"""The Vietnamese words for the codes stored in files and the database. Codes stay English
+(they are data); people read and type these labels (`log --status "đã phát"`)."""
+
+import unicodedata
+
+AIRING_STATUS = {
+    "aired": "đã phát", "failed": "lỗi", "skipped": "bỏ qua", "missed": "bị lỡ",
+    "interrupted": "bị ngắt", "cancelled": "tạm ngừng", "playing": "đang phát",
+}  # fmt: skip
+SCRIPT_STATUS = {"draft": "nháp", "approved": "đã duyệt", "retired": "ngừng dùng"}
+STALE = "cần duyệt lại"  # approved, then edited: the approval no longer holds
+ENGINE = {"espeak": "giọng máy", "gtts": "giọng Google", "recorded": "ghi âm", "auto": "tự chọn"}
+PRIORITY = {"normal": "thông thường", "priority": "ưu tiên", "emergency": "khẩn cấp"}
+
+
+def label(table: dict[str, str], code: str | None) -> str:
+    """The label of a code, or the code itself when the table does not know it."""
+    return table.get(code, code) if code else ""
+
+
+def _plain(text: str) -> str:
+    """Lower case, no diacritics, "-" as a space: "Khẩn-cấp" -> "khan cap" (typed without
+    Vietnamese keys, or as a slug)."""
+    text = unicodedata.normalize("NFD", str(text).strip().lower().replace("đ", "d"))
+    return " ".join(
+        "".join(c for c in text if not unicodedata.combining(c)).replace("-", " ").split()
+    )
+
+
+def code_of(table: dict[str, str], text: str, aliases: dict[str, str] | None = None) -> str | None:
+    """The code a person typed as the code, its label or an alias (alias -> code), with or
+    without diacritics: "đã phát", "da phat" and "aired" are all "aired"; else None."""
+    typed = _plain(text)
+    for code, name in table.items():
+        if typed in (_plain(code), _plain(name)):
+            return code
+    return next((code for alias, code in (aliases or {}).items() if typed == _plain(alias)), None)
