@@ -63,7 +63,7 @@ def project(ctx: click.Context):
     envvar="BROADCASTER_PROJECT",
     help="Thư mục đài (mặc định: thư mục hiện tại).",
 )
-@click.option("--debug", is_flag=True, help="In chi tiết lỗi (traceback).")
+@click.option("--debug", is_flag=True, help="In chi tiết kỹ thuật của lỗi (cho kỹ thuật viên).")
 @click.version_option(
     __version__, "--version", message="broadcaster %(version)s", help="In phiên bản rồi thoát."
 )
@@ -119,6 +119,9 @@ def say(ctx, text: str | None, lines_file: Path | None) -> None:
     click.echo(reading.text)
     for unknown in reading.unknown:
         click.secho(f"cảnh báo: `{unknown.token}` sẽ bị đọc từng chữ cái", fg="yellow", err=True)
+    for word in reading.foreign:
+        click.secho(f"cảnh báo: `{word.token}` không phải tiếng Việt, giọng đọc sẽ đọc sai",
+                    fg="yellow", err=True)  # fmt: skip
     for guess in reading.ambiguous:
         click.secho(f"cảnh báo: {guess.message} → {guess.advice}", fg="yellow", err=True)
 

@@ -64,6 +64,10 @@ CATALOGUE = {
     "Error: The two entered values do not match.": "Lỗi: hai lần nhập không khớp nhau.",
     "Error: invalid input": "Lỗi: nhập không hợp lệ",
     "Press any key to continue...": "Nhấn một phím bất kỳ để tiếp tục…",
+    "{editor}: Editing failed": "{editor}: sửa không thành công",
+    "{editor}: Editing failed: {e}": "{editor}: sửa không thành công: {e}",
+    "Couldn't detect Bash version, shell completion is not supported.":
+        "không nhận ra phiên bản Bash, không hỗ trợ gợi ý lệnh.",
     # ngettext: (singular, plural) -> one Vietnamese form (Vietnamese has no plural)
     ("{value!r} is not {choice}.", "{value!r} is not one of {choices}."):
         "{value!r} không hợp lệ; chọn một trong: {choices}.",
@@ -98,9 +102,20 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 def install() -> None:
     """Point every click module's gettext at the catalogue (once, at import of the CLI)."""
-    from click import core, decorators, exceptions, formatting, parser, termui, types
+    from click import (
+        _termui_impl,
+        core,
+        decorators,
+        exceptions,
+        formatting,
+        parser,
+        shell_completion,  # fmt: skip
+        termui,
+        types,
+    )
 
-    for module in (core, decorators, exceptions, formatting, parser, termui, types):
+    for module in (_termui_impl, core, decorators, exceptions, formatting, parser,
+                   shell_completion, termui, types):  # fmt: skip
         if hasattr(module, "_"):
             module._ = gettext
         if hasattr(module, "ngettext"):

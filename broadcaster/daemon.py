@@ -38,6 +38,7 @@ from .db import Changes, DatabaseError, get_state, set_state
 from .errors import UserError
 from .scripts import Catalogue
 from .timetable import Airing, Timetable, air_rank
+from .when import show_instant
 
 log = logging.getLogger("broadcaster")
 WATCH_SECONDS = 0.1
@@ -203,7 +204,10 @@ class Daemon:
             elif current - airing.start > self.grace:
                 self.airer.record_all(airing, "missed", reason, self.catalogue)
                 log.warning(
-                    "Bị lỡ: %s lúc %s (%s)", airing.name, f"{when:%d/%m/%Y %H:%M:%S}", reason
+                    "Bị lỡ: %s lúc %s (%s)",
+                    airing.name,
+                    show_instant(when, self.tz, seconds=True),
+                    reason,
                 )
             else:
                 if current - airing.start > timedelta(seconds=JUMP_SECONDS):
@@ -497,7 +501,10 @@ def status(project: Project) -> dict:
     state = get_state(project)
     tz = project.station.tz
     current = now()
-    _, _, upcoming = planned(project, current, current + timedelta(days=8))
+    for days in (1, 8):  # a busy timetable fills the next five within the day
+        _, _, upcoming = planned(project, current, current + timedelta(days=days))
+        if sum(not a.cancelled for a in upcoming) >= 5:
+            break
     playing = (
         state["playing"].value.split("|")
         if running and state.get("playing") and state["playing"].value

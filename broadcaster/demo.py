@@ -9,6 +9,8 @@ from datetime import datetime
 from pathlib import Path
 
 from .config import Project
+from .labels import AIRING_STATUS, label
+from .when import show_duration, show_instant
 
 
 def _copy_station(source: Project, target: Path) -> Project:
@@ -64,7 +66,9 @@ def run_demo(source: Project, echo=print) -> Path:
             echo(f"   {sid}: lỗi: {result}")
         else:
             durations[sid] = result.duration_s
-            echo(f"   {sid}: {result.duration_s:.1f} giây, {result.meta['loudness_lufs']} LUFS")
+            echo(
+                f"   {sid}: {show_duration(result.duration_s)}, {result.meta['loudness_lufs']} LUFS"
+            )
 
     catalogue = Catalogue(project)
     # the shortest approved item, between the chimes: the demo stays under a minute on loudspeakers
@@ -83,24 +87,26 @@ def run_demo(source: Project, echo=print) -> Path:
         )
     echo(f"4. Phát một chương trình ngắn ({', '.join(airing.scripts)}) {where}…")
     outcome = Airer(project, player).air(airing, catalogue, Timetable.load(project))
-    echo("   " + ", ".join(f"{sid}: {status}" for sid, status in outcome.statuses))
+    echo(
+        "   " + ", ".join(f"{sid}: {label(AIRING_STATUS, code)}" for sid, code in outcome.statuses)
+    )
 
     echo("5. Nhật ký phát sóng:")
     for row in evidence.query(project):
         d = evidence.as_dict(row, st.tz)
         echo(
-            f"   #{d['id']} {d['started_at']} {d['status_label']}: {d['title']} ({d['engine']}, {d['device']})"
+            f"   #{d['id']} {show_instant(d['started_at'], st.tz, seconds=True)} {d['status_label']}: "
+            f"{d['title']} ({d['engine_label']}, {d['device']})"
         )
     v = evidence.verify(project)
     echo(f"   Kiểm tra toàn vẹn: {'đạt' if v.ok else 'KHÔNG đạt'} ({v.rows} dòng).")
 
-    now = datetime.now(st.tz)
-    period = f"{now.year}-Q{(now.month - 1) // 3 + 1}"
+    span = parse_period("quý này", today=datetime.now(st.tz).date())
     path = make_report(
-        project, parse_period(period), "docx", folder / f"bao-cao-{period}.docx", campaign="all"
+        project, span, "docx", folder / f"bao-cao-{span.slug}.docx", campaign="all"
     )  # the demo airs a ward notice, outside the CCHC campaign
-    echo(f"6. Báo cáo mẫu {period}: {path}")
+    echo(f"6. Báo cáo mẫu {span.label}: {path}")
     echo(
-        f"Xong sau {time.monotonic() - began:.1f} giây. Mọi tệp của lần chạy thử nằm trong {folder}"
+        f"Xong sau {show_duration(time.monotonic() - began)}. Mọi tệp của lần chạy thử nằm trong {folder}"
     )
     return folder

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import Base, UTCDateTime, durably, now, reading
 from .labels import AIRING_STATUS, ENGINE, label
+from .when import show_instant
 
 STATUSES = ("aired", "failed", "skipped", "missed", "interrupted", "cancelled")
 TRIGGERS = ("timetable", "queue", "manual")
@@ -342,7 +343,7 @@ def check_checkpoint(project, cp: dict) -> list[str]:
 
     try:
         made = datetime.fromisoformat(cp["made_at"])
-        when = f"{made.astimezone(project.station.tz):%d/%m/%Y %H:%M}"
+        when = show_instant(made, project.station.tz)
         seq, head = int(cp["seq"]), str(cp["head"])
         message = _message(cp)
     except (KeyError, ValueError, TypeError):

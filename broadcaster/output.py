@@ -17,6 +17,8 @@ from . import when
 
 FORMATS = ("table", "json", "csv")
 MIN_COLUMN = 8  # a column is never cut narrower than this
+# the columns of free text, which a narrow terminal may cut ("…"); the others are kept whole
+TEXT_COLUMNS = {"title", "name", "topic", "notes", "error", "scripts", "engine_label"}
 
 
 def for_machines(value):
@@ -52,22 +54,27 @@ def _width(text: str) -> int:
 
 
 def _cut(text: str, width: int) -> str:
-    if _width(text) <= width:
-        return text + " " * (width - _width(text))
-    out = ""
-    for ch in text:
-        if _width(out + ch) > width - 1:
+    """``text`` padded to ``width`` columns, or cut to it with "…"."""
+    have = _width(text)
+    if have <= width:
+        return text + " " * (width - have)
+    used, end = 0, 0
+    for end, ch in enumerate(text):  # noqa: B007 - the loop finds where to cut
+        step = 0 if unicodedata.combining(ch) else 1
+        if used + step > width - 1:
             break
-        out += ch
-    return out + "…" + " " * (width - 1 - _width(out))
+        used += step
+    return text[:end] + "…" + " " * (width - 1 - used)
 
 
-def _fit(widths: list[int], room: int) -> list[int]:
-    """Narrow the widest columns, one character at a time, until the table fits ``room``."""
+def _fit(widths: list[int], room: int, cuttable: list[bool]) -> list[int]:
+    """Narrow the widest free-text columns, one character at a time, until the table fits
+    ``room``; dates, numbers and ids are never cut."""
     widths = list(widths)
     while sum(widths) + 2 * (len(widths) - 1) > room:
-        widest = max(range(len(widths)), key=lambda i: widths[i])
-        if widths[widest] <= MIN_COLUMN:
+        widest = max((i for i in range(len(widths)) if cuttable[i]), default=None,
+                     key=lambda i: widths[i])  # fmt: skip
+        if widest is None or widths[widest] <= MIN_COLUMN:
             break
         widths[widest] -= 1
     return widths
@@ -76,7 +83,7 @@ def _fit(widths: list[int], room: int) -> list[int]:
 def render(rows: list[dict], fmt: str, columns: dict[str, str] | None = None,
            width: int | None = None) -> str:  # fmt: skip
     """``columns`` maps row keys to the Vietnamese headers of the table and CSV forms; the
-    table is cut to ``width`` (the terminal's by default), long cells ending in "…"."""
+    table is cut to ``width`` (the terminal's by default), long texts ending in "…"."""
     if fmt == "json":
         # one object per line: readable, and the C encoder stays in use (indent= disables it)
         return "[\n" + ",\n".join(to_json(r) for r in rows) + "\n]"
@@ -92,7 +99,8 @@ def render(rows: list[dict], fmt: str, columns: dict[str, str] | None = None,
         return "(không có dòng nào)"
     cells = [list(columns.values())] + [[for_people(r.get(k)) for k in columns] for r in rows]
     widths = [max(_width(row[i]) for row in cells) for i in range(len(columns))]
-    widths = _fit(widths, width or shutil.get_terminal_size((100, 24)).columns)
+    cuttable = [k in TEXT_COLUMNS for k in columns]
+    widths = _fit(widths, width or shutil.get_terminal_size((100, 24)).columns, cuttable)
     lines = ["  ".join(_cut(c, w) for c, w in zip(row, widths, strict=True)).rstrip()
              for row in cells]  # fmt: skip
     lines.insert(1, "  ".join("-" * w for w in widths))

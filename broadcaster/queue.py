@@ -11,7 +11,7 @@ from .db import Base, UTCDateTime, now, reading, writing
 from .errors import UserError
 from .labels import PRIORITY
 from .timetable import Airing, parse_priority
-from .when import Moment, WhenError, parse_duration, parse_instant, show_duration
+from .when import Moment, WhenError, parse_duration, parse_instant, show_clock, show_duration
 
 
 class QueueItem(Base):
@@ -65,7 +65,7 @@ def add(
     if found:
         raise UserError(f"không xếp lịch được bài `{script_id}`: {found[0]}", hint=found[1])
     if station.in_quiet_hours(when.astimezone(station.tz).time()) and not force:
-        raise UserError(f"{when.astimezone(station.tz):%H:%M} nằm trong giờ yên tĩnh {station.quiet_hours}",
+        raise UserError(f"{show_clock(when.astimezone(station.tz))} nằm trong giờ yên tĩnh {station.quiet_hours}",
                         hint="chọn giờ khác, hoặc thêm --force nếu là tin khẩn (ví dụ cảnh báo bão)")  # fmt: skip
     with writing(project) as s:
         item = QueueItem(

@@ -324,6 +324,11 @@ def check_script(project: Project, script: Script, seconds: float) -> list[Probl
         line, column = at(unknown.offset)
         warn(line, f"`{unknown.token}` sẽ bị đọc từng chữ cái",
              f"viết đầy đủ, hoặc thêm vào lexicon.toml: \"{unknown.token}\" = \"…\"", column)  # fmt: skip
+    for word in reading.foreign:
+        line, column = at(word.offset)
+        warn(line, f"`{word.token}` không phải tiếng Việt, giọng đọc sẽ đọc sai",
+             f"viết bằng tiếng Việt, hoặc thêm vào lexicon.toml: [words] \"{word.token}\" = \"…\"",
+             column)  # fmt: skip
     for guess in reading.ambiguous:
         line, column = at(guess.offset)
         warn(line, guess.message, guess.advice, column)
@@ -335,7 +340,7 @@ def check_script(project: Project, script: Script, seconds: float) -> list[Probl
                  "tách thành câu ngắn cho người nghe dễ theo dõi")  # fmt: skip
     limit = project.station.session_limit_minutes * 60
     if seconds > limit:
-        warn(1, f"bài dài {seconds / 60:.1f} phút, quá giới hạn {limit / 60:.0f} phút của một buổi",
+        warn(1, f"bài dài {show_duration(seconds)}, quá giới hạn {limit / 60:.0f} phút của một buổi",
              "rút gọn hoặc tách thành hai bài")  # fmt: skip
     return warnings
 

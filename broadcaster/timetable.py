@@ -13,6 +13,7 @@ blackouts before it.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import heapq
 import itertools
@@ -266,7 +267,7 @@ class Timetable:
                 )
                 continue
             if self.station.in_quiet_hours(clock):
-                bad("at", f"giờ phát {clock:%H:%M} nằm trong giờ yên tĩnh {self.station.quiet_hours}",
+                bad("at", f"giờ phát {show_clock(clock)} nằm trong giờ yên tĩnh {self.station.quiet_hours}",
                     "chọn giờ khác, hoặc sửa quiet_hours trong [station]")  # fmt: skip
             times.append(clock)
         start = end = None
@@ -520,6 +521,8 @@ def air_order(airings: list[Airing], seconds, day_of=None) -> list[Slot]:
     next; an emergency cuts a non-emergency airing, whose rest goes on after it. Cancelled
     airings take no air time. ``seconds(airing)`` is an airing's length."""
     arrivals = [a for a in sorted(airings, key=lambda a: a.sort_key) if not a.cancelled]
+    emergencies = [a for a in arrivals if a.priority == "emergency"]
+    emergency_starts = [a.start for a in emergencies]
     slots = [Slot(a, a.start, 0.0, [f"tạm ngừng: {a.reason}"]) for a in airings if a.cancelled]
     waiting: list[tuple] = []
     order = itertools.count()
@@ -537,9 +540,10 @@ def air_order(airings: list[Airing], seconds, day_of=None) -> list[Slot]:
         slot = Slot(airing, begins, length)
         if rest is not None:
             slot.notes.append("phần còn lại sau tin khẩn cấp")
-        cut = next((a for a in arrivals[i:] if a.start < begins + timedelta(seconds=length)
-                    and a.priority == "emergency" and airing.priority != "emergency"), None)  # fmt: skip
-        if cut is not None:  # the emergency cuts this airing; its rest waits its turn
+        first = bisect.bisect_right(emergency_starts, begins)  # the next emergency to arrive
+        cut = emergencies[first] if first < len(emergencies) else None
+        if (cut is not None and airing.priority != "emergency"
+                and cut.start < begins + timedelta(seconds=length)):  # fmt: skip  # the emergency cuts this airing; its rest waits its turn
             played = (cut.start - begins).total_seconds()
             slot.seconds = played
             slot.notes.append(
@@ -651,20 +655,27 @@ def check(project: Project, today: date | None = None) -> list[Problem]:
     for a, b in itertools.pairwise(airings):
         seconds, _ = durations.airing(a)
         key = (a.program_id, b.program_id, a.start.time(), b.start.time())
-        if a.start + timedelta(seconds=seconds) > b.start and key not in reported:
-            reported.add(key)
-            add(
-                a.program.line,
-                f"chương trình `{a.program_id}` lúc {a.start:%H:%M} (dài {seconds / 60:.1f} phút) chồng lên `{b.program_id}` lúc {b.start:%H:%M} ngày {b.start:%d/%m/%Y}",
-                "dời giờ phát hoặc bớt bài",
-            )
+        if a.start + timedelta(seconds=seconds) <= b.start or key in reported:
+            continue
+        reported.add(key)
+        if a.start == b.start:  # the README's order rules decide: one airs after the other
+            add(b.program.line,
+                f"`{a.program_id}` và `{b.program_id}` cùng giờ {show_clock(a.start)}: phát lần "
+                f"lượt (khẩn cấp, rồi ưu tiên, rồi theo thứ tự trong tệp), `{b.program_id}` "
+                f"muộn khoảng {show_duration(seconds)}", "dời giờ một chương trình nếu cần "
+                "phát đúng giờ", "warning")  # fmt: skip
+            continue
+        add(a.program.line,
+            f"chương trình `{a.program_id}` lúc {show_clock(a.start)} (dài {show_duration(seconds)}) "
+            f"chồng lên `{b.program_id}` lúc {show_clock(b.start)} ngày {b.start:%d/%m/%Y}",
+            "dời giờ phát hoặc bớt bài")  # fmt: skip
     for a in airings:
         seconds, _ = durations.airing(a)
         if seconds > limit and (a.program_id, "limit") not in reported:
             reported.add((a.program_id, "limit"))
             add(
                 a.program.line,
-                f"chương trình `{a.program_id}` dài {seconds / 60:.1f} phút, quá giới hạn {limit / 60:.0f} phút một buổi",
+                f"chương trình `{a.program_id}` dài {show_duration(seconds)}, quá giới hạn {limit / 60:.0f} phút một buổi",
                 "bớt bài hoặc giảm per_airing",
                 "warning",
             )

@@ -42,7 +42,7 @@ def test_user_errors_are_one_vietnamese_line_without_traceback(station):
     (station / "schedules.toml").write_text("[station\nname = 1\n", "utf-8")
     result = run_cli(station, "schedule", "check")
     assert result.returncode == 1
-    assert "schedules.toml:1:" in result.stderr and "lỗi cú pháp TOML" in result.stderr
+    assert "schedules.toml:1:" in result.stderr and "lỗi cú pháp" in result.stderr
     assert "Traceback" not in result.stderr
     debug = run_cli(station, "--debug", "schedule", "check")
     assert "Traceback" in debug.stderr
@@ -74,8 +74,52 @@ def test_demo_runs_the_whole_chain_without_a_sound_device(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "0 lỗi" in out and "thong-bao-lich-tiep-dan: aired" in out
+    assert "0 lỗi" in out and "thong-bao-lich-tiep-dan: đã phát" in out
     wav = Path(out.split("vào tệp ")[1].split(" (máy không có")[0])
     assert wav.stat().st_size > 48000 * 2 * 15  # chimes and the announcement, mono 16-bit
     report = Path(out.split("6. Báo cáo mẫu ")[1].split(": ", 1)[1].splitlines()[0])
     assert report.exists() and "Kiểm tra toàn vẹn: đạt" in out
+
+
+def test_daemon_log_lines_are_in_the_station_time_and_apscheduler_speaks_vietnamese():
+    import io
+    import logging
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from broadcaster.logs import setup
+
+    out = io.StringIO()
+    setup(ZoneInfo("America/New_York"), out)
+    try:
+        logging.getLogger("apscheduler.executors.default").warning(
+            'Run time of job "%s" was missed by %s', "Daemon.tick", "0:00:07"
+        )
+        logging.getLogger("apscheduler.scheduler").info("Added job to job store")
+        logging.getLogger("broadcaster").info("Đang phát: %s", "bài một")
+    finally:
+        logging.getLogger().handlers.clear()
+    lines = out.getvalue().splitlines()
+    hour = datetime.now(ZoneInfo("America/New_York")).strftime("%H:")
+    assert len(lines) == 2 and all(f" {hour}" in line for line in lines)
+    assert "cảnh báo: bộ hẹn giờ: một việc định kỳ chạy trễ 0:00:07" in lines[0]
+    assert lines[1].endswith("thông tin: Đang phát: bài một")
+
+
+def test_a_table_fits_the_terminal_cutting_only_free_text():
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from broadcaster.output import render
+
+    at = datetime(2020, 5, 5, 17, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    rows = [{"id": "chi-so-hai-long", "at": at, "title": "Chỉ số hài lòng " * 10,
+             "duration_s": timedelta(seconds=82.4)}]  # fmt: skip
+    columns = {"id": "Mã bài", "at": "Lúc", "title": "Tiêu đề", "duration_s": "Thời lượng"}
+    table = render(rows, "table", columns, width=80).splitlines()
+    assert all(len(line) <= 80 for line in table)
+    assert "chi-so-hai-long  T3 05/05/2020 17:30  Chỉ số hài lòng" in table[2]
+    assert table[2].endswith("…  1 phút 22 giây")
+    assert render([], "table") == "(không có dòng nào)"
+    assert '"at": "2020-05-05T17:30:00+07:00"' in render(rows, "json", columns)
+    assert "2020-05-05T17:30:00+07:00" in render(rows, "csv", columns)

@@ -371,3 +371,26 @@ def test_an_error_after_every_item_is_logged_still_finishes_the_airing(rig, monk
     d.drain()
     assert outcome(root) == [(f"queue-{item.id}", "tin-mot", "aired")]
     assert airqueue.pending(project) == [] and evidence.open_airings(project) == []
+
+
+def test_schedule_show_airs_in_the_daemons_order(rig):
+    """air_order (schedule show) and the daemon's heap take waiting airings by one rule."""
+    from broadcaster.timetable import plan_view
+
+    root, clock, make = rig
+    t = clock.now()
+    set_programs(root, program("dai", t + timedelta(seconds=10), ["tin-dai"])
+                 + program("thuong", t + timedelta(seconds=20), ["tin-mot"])
+                 + program("uu-tien", t + timedelta(seconds=25), ["tin-hai"], "priority"))  # fmt: skip
+    _, slots = plan_view(Project(root), t, t + timedelta(minutes=5))
+    d = make()
+    step(d, clock, 300)
+    aired = [(r.program_id, r.started_at) for r in rows(root)]
+    assert (
+        [s.airing.program_id for s in slots]
+        == [p for p, _ in aired]
+        == ["dai", "uu-tien", "thuong"]
+    )
+    for slot, (_, started) in zip(slots, aired, strict=True):
+        assert abs((slot.begins - started).total_seconds()) < 1.5
+    assert "phát muộn" in " ".join(slots[1].notes) and not slots[0].notes

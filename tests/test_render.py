@@ -206,3 +206,17 @@ def test_preview_to_a_file(rendered_station, cli, tmp_path):
     assert "Đã ghi" in cli("preview", "van-hoa-cong-vu", "--out", str(out)).output
     lufs, _ = ebur128(out)
     assert abs(lufs + 16) <= 1
+
+
+def test_length_estimates_are_within_ten_percent_of_the_rendered_length(rendered_station):
+    from broadcaster.scripts import estimate_seconds, spoken_reading
+
+    project = Project(rendered_station)
+    for script in Catalogue(project).scripts.values():
+        if script.audio:
+            continue
+        reading = spoken_reading(project, script)
+        estimate = estimate_seconds(reading.words, sum(s.pause_ms for s in reading.sentences),
+                                    project.station.rate_wpm)  # fmt: skip
+        real = cached(project, script).meta["duration_s"]
+        assert abs(estimate - real) / real < 0.10, (script.id, estimate, real)

@@ -48,7 +48,7 @@ def replace(text: str, old: str, new: str) -> str:
 
 
 BROKEN = {
-    "toml-syntax": (replace(GOOD, 'title = "Tiêu đề"', 'title = "Tiêu đề'), 3, "lỗi cú pháp TOML"),
+    "toml-syntax": (replace(GOOD, 'title = "Tiêu đề"', 'title = "Tiêu đề'), 3, "chuỗi chữ thiếu dấu ngoặc kép đóng ở cuối dòng"),
     "unknown-field": (replace(GOOD, 'status = "draft"', 'status = "draft"\ncolour = "red"'), 7, "trường không hợp lệ `colour`"),
     "missing-title": (replace(GOOD, 'title = "Tiêu đề"\n', ""), 1, "thiếu `title`"),
     "missing-topic": (replace(GOOD, 'topic = "mot-cua"\n', ""), 1, "thiếu `topic`"),

@@ -4,11 +4,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import edit_station
+from conftest import edit_station, set_programs
 
 from broadcaster.config import Project
 from broadcaster.scripts import Catalogue
-from broadcaster.timetable import Timetable, parse_days
+from broadcaster.timetable import Timetable, check, parse_days
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 HEADER = '[station]\nquiet_hours = "21:30-05:00"\n\n[defaults]\ngap_s = 1.0\n\n'
@@ -245,7 +245,7 @@ priority = "khan-cap"
     ('[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\nfrom = 2020-05-01\nuntil = 2020-04-01\n', 6, "`until` trước `from`"),
     ('[[program]]\nid = "x"\nat = ["06:00"]\n', 1, "không có bài nào"),
     ('[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\n\n[[program]]\nid = "x"\nat = ["07:00"]\nscripts = ["van-hoa-cong-vu"]\n', 7, "trùng id chương trình"),
-    ('[[program]]\nid = "x"\nat = ["06:00"\n', 3, "lỗi cú pháp TOML"),
+    ('[[program]]\nid = "x"\nat = ["06:00"\n', 3, "lỗi cú pháp: danh sách thiếu dấu ] đóng"),
     ('[[blackout]]\ndate = "mai"\n', 1, "ngày tạm ngừng không hợp lệ"),
     ('[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\ngap_s = 1e400\n', 5, "`gap_s` phải là số từ 0 đến 60"),
     ('[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\ngap_s = nan\n', 5, "`gap_s` phải là số từ 0 đến 60"),
@@ -386,3 +386,24 @@ def test_queue_refuses_what_cannot_air(cli):
     )
     assert "không có bài" in cli("queue", "add", "khong-co", "--now", code=1).output
     assert "chọn đúng một" in cli("queue", "add", "van-hoa-cong-vu", code=1).output
+
+
+def test_programs_due_at_the_same_second_are_ordered_not_refused(station):
+    set_programs(station, """
+[[program]]
+id = "a"
+days = "daily"
+at = ["23:59:59"]
+scripts = ["co-che-mot-cua"]
+
+[[program]]
+id = "b"
+days = "daily"
+at = ["23:59:59"]
+scripts = ["chi-so-hai-long"]
+priority = "ưu tiên"
+""")  # fmt: skip
+    problems = check(Project(station), date(2020, 5, 4))
+    same = [p for p in problems if "cùng giờ" in p.message]
+    assert same and all(not p.is_error for p in same)
+    assert "23:59:59" in same[0].message and "phát lần lượt" in same[0].message

@@ -106,6 +106,7 @@ class Ambiguity:
 class Reading:
     sentences: list[Sentence] = field(default_factory=list)
     unknown: list[Unknown] = field(default_factory=list)
+    foreign: list[Unknown] = field(default_factory=list)  # a word the voice cannot say well
     ambiguous: list[Ambiguity] = field(default_factory=list)
 
     @property
@@ -364,6 +365,8 @@ class Reader:
                 elif spoken is None:
                     reading.unknown.append(Unknown(m[0], offset + m.start()))
                     spoken = spell(m[0])
+                elif spoken == m[0] and m[0].isascii() and len(m[0]) > 1 and not is_syllable(m[0]):
+                    reading.foreign.append(Unknown(m[0], offset + m.start()))
                 words.append(self._unrepeated(spoken, words))
             elif kind != "space":
                 if kind == "docref":
