@@ -15,7 +15,7 @@ demo: $(BIN)/broadcaster
 	$(BIN)/broadcaster demo
 
 test: $(BIN)/broadcaster
-	tests/sound-setup.sh
+	tests/system-setup.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -25,7 +25,7 @@ lint: $(BIN)/broadcaster
 	$(BIN)/ruff format --check .
 
 bench: $(BIN)/broadcaster
-	tests/sound-setup.sh
+	tests/system-setup.sh
 	$(BIN)/python -m bench
 
 clean:

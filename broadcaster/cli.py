@@ -420,10 +420,18 @@ def queue_cancel(ctx, item_id) -> None:
 
 # -- run / play / status / devices ---------------------------------------------------------
 @main.command()
+@click.option("--web", "with_web", is_flag=True, help="Chạy cả trang quản lý (cổng 8080).")
+@click.option(
+    "--web-host", default="127.0.0.1", show_default=True, help="Địa chỉ của trang quản lý."
+)
+@click.option(
+    "--web-port", type=int, default=8080, show_default=True, help="Cổng của trang quản lý."
+)
 @click.pass_context
-def run(ctx) -> None:
+def run(ctx, with_web, web_host, web_port) -> None:
     """Chạy đài: phát theo lịch và hàng đợi, ghi nhật ký (chạy liên tục)."""
     import signal
+    import threading
 
     from .daemon import Daemon
     from .logs import setup
@@ -434,11 +442,95 @@ def run(ctx) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: daemon.stop())
     daemon.start()
+    if with_web:
+        from .web import serve
+
+        threading.Thread(target=serve, args=(proj, web_host, web_port), daemon=True).start()
     try:
         while not daemon.stopping.is_set():
             daemon.wait(1)
     finally:
         daemon.shutdown()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Địa chỉ nghe; 0.0.0.0 để điện thoại trong mạng Wi-Fi phường vào được.")  # fmt: skip
+@click.option("--port", type=int, default=8080, show_default=True, help="Cổng.")
+@click.pass_context
+def web(ctx, host, port) -> None:
+    """Trang quản lý trên trình duyệt (chạy liên tục, bên cạnh `broadcaster run`)."""
+    from .logs import setup
+    from .web import serve
+
+    proj = project(ctx).require()
+    setup(proj.station.tz)
+    click.echo(f"Trang quản lý: http://{host}:{port}/ (dừng: Ctrl+C)")
+    serve(proj, host, port)
+
+
+@main.group("user")
+def user_group() -> None:
+    """Người dùng trang quản lý: thêm, đổi mật khẩu, liệt kê, khóa."""
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("Mật khẩu", hide_input=True, confirmation_prompt=True)
+
+
+@user_group.command("add")
+@click.argument("name", metavar="TÊN_ĐĂNG_NHẬP")
+@click.option("--role", type=click.Choice(["soan-thao", "duyet", "ky-thuat"]), required=True,
+              help="soan-thao: cán bộ soạn bài; duyet: lãnh đạo duyệt bài; ky-thuat: kỹ thuật viên.")  # fmt: skip
+@click.option("--full-name", default="", metavar="HỌ_TÊN", help="Họ tên (ghi vào bản duyệt).")
+@click.option("--title", default="", metavar="CHỨC_VỤ", help="Chức vụ (ghi vào bản duyệt).")
+@click.option("--password-stdin", is_flag=True, help="Đọc mật khẩu từ đầu vào chuẩn.")
+@click.pass_context
+def user_add(ctx, name, role, full_name, title, password_stdin) -> None:
+    """Thêm một người dùng."""
+    from . import users
+
+    u = users.add(project(ctx).require(), name, role, _password(password_stdin), full_name, title)
+    click.echo(f"Đã thêm {u.name} ({users.ROLES[u.role]})")
+
+
+@user_group.command("passwd")
+@click.argument("name", metavar="TÊN_ĐĂNG_NHẬP")
+@click.option("--password-stdin", is_flag=True, help="Đọc mật khẩu từ đầu vào chuẩn.")
+@click.pass_context
+def user_passwd(ctx, name, password_stdin) -> None:
+    """Đổi mật khẩu của một người dùng."""
+    from . import users
+
+    users.set_password(project(ctx).require(), name, _password(password_stdin))
+    click.echo(f"Đã đổi mật khẩu của {name}")
+
+
+@user_group.command("list")
+@click.pass_context
+def user_list(ctx) -> None:
+    """Liệt kê người dùng."""
+    from . import users
+    from .output import render
+
+    rows = [{"name": u.name, "full_name": u.full_name, "title": u.title, "role": users.ROLES[u.role],
+             "disabled": u.disabled} for u in users.all_users(project(ctx).require())]  # fmt: skip
+    columns = {"name": "Tên đăng nhập", "full_name": "Họ tên", "title": "Chức vụ", "role": "Vai trò",
+               "disabled": "Đã khóa"}  # fmt: skip
+    click.echo(render(rows, "table", columns))
+
+
+@user_group.command("disable")
+@click.argument("name", metavar="TÊN_ĐĂNG_NHẬP")
+@click.pass_context
+def user_disable(ctx, name) -> None:
+    """Khóa một người dùng (không đăng nhập được nữa)."""
+    from . import users
+
+    users.disable(project(ctx).require(), name)
+    click.echo(f"Đã khóa {name}")
 
 
 @main.command()

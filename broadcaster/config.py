@@ -252,6 +252,15 @@ class Project:
         self.__dict__.pop("file", None)
         self.__dict__.pop("reader", None)
 
+    def refresh(self) -> None:
+        """Drop the cached settings and reader when schedules.toml or lexicon.toml changed on
+        disk (a long-lived process, the web console, sees every edit)."""
+        stamp = tuple(p.stat().st_mtime_ns if p.exists() else 0
+                      for p in (self.schedules_path, self.lexicon_path))  # fmt: skip
+        if stamp != self.__dict__.get("_stamp"):
+            self.reload()
+            self.__dict__["_stamp"] = stamp
+
     def pin(self, file: StationFile) -> None:
         """Keep using ``file`` (the last good settings) after a bad edit of schedules.toml."""
         self.__dict__["file"] = file

@@ -229,21 +229,29 @@ def logged_keys(project, start: datetime, end: datetime) -> set[str]:
         return set(s.scalars(q))
 
 
+def _within(q, start: datetime | None, end: datetime | None, status: str | None):
+    """``q`` narrowed to the rows of [start, end) (by when they aired, or were due) and status."""
+    when = func.coalesce(AiringRow.started_at, AiringRow.scheduled_at)
+    if start is not None:
+        q = q.where(when >= start)
+    if end is not None:
+        q = q.where(when < end)
+    return q.where(AiringRow.status == status) if status else q
+
+
 def query(project, start: datetime | None = None, end: datetime | None = None,
           status: str | None = None, limit: int | None = None, newest_first: bool = False):  # fmt: skip
+    when = func.coalesce(AiringRow.started_at, AiringRow.scheduled_at)
+    q = _within(select(AiringRow), start, end, status)
+    q = q.order_by(when.desc() if newest_first else when, AiringRow.id)
     with reading(project) as s:
-        when = func.coalesce(AiringRow.started_at, AiringRow.scheduled_at)
-        q = select(AiringRow)
-        if start is not None:
-            q = q.where(when >= start)
-        if end is not None:
-            q = q.where(when < end)
-        if status:
-            q = q.where(AiringRow.status == status)
-        q = q.order_by(when.desc() if newest_first else when, AiringRow.id)
-        if limit:
-            q = q.limit(limit)
-        return list(s.scalars(q))
+        return list(s.scalars(q.limit(limit) if limit else q))
+
+
+def count(project, start: datetime | None = None, end: datetime | None = None,
+          status: str | None = None) -> int:  # fmt: skip
+    with reading(project) as s:
+        return s.scalar(_within(select(func.count()).select_from(AiringRow), start, end, status))
 
 
 def as_dict(row: AiringRow, tz) -> dict:

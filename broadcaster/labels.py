@@ -7,7 +7,8 @@ AIRING_STATUS = {
     "aired": "đã phát", "failed": "lỗi", "skipped": "bỏ qua", "missed": "bị lỡ",
     "interrupted": "bị ngắt", "cancelled": "tạm ngừng", "playing": "đang phát",
 }  # fmt: skip
-SCRIPT_STATUS = {"draft": "nháp", "approved": "đã duyệt", "retired": "ngừng dùng"}
+SCRIPT_STATUS = {"draft": "nháp", "pending": "chờ duyệt", "approved": "đã duyệt",
+                 "retired": "ngừng dùng"}  # fmt: skip
 STALE = "cần duyệt lại"  # approved, then edited: the approval no longer holds
 ENGINE = {"espeak": "giọng máy", "gtts": "giọng Google", "recorded": "ghi âm", "auto": "tự chọn"}
 PRIORITY = {"normal": "thông thường", "priority": "ưu tiên", "emergency": "khẩn cấp"}

@@ -22,11 +22,12 @@ from .tomlfile import Locator, parse
 from .when import WhenError, parse_date, show_date, show_duration
 
 FENCE = "+++"
-STATUSES = ("draft", "approved", "retired")
+STATUSES = ("draft", "pending", "approved", "retired")  # pending: sent to the leader
 FIELDS = {
     "id", "title", "topic", "campaign", "author", "status", "valid_from", "valid_until", "voice",
-    "audio", "approved_by", "approved_at", "approved_hash", "notes",
+    "audio", "approved_by", "approved_at", "approved_hash", "approved_via", "review_note", "notes",
 }  # fmt: skip
+VIA_CLI = "dòng lệnh"  # approved_via of `script approve --by` (the web records "web")
 SLUG_LENGTH = 24  # a default script id: the first words of the title, short enough to type
 SYLLABLES_PER_RATE = 1.49  # see estimate_seconds
 MAX_SENTENCE_SYLLABLES = 60  # about 40 words: a Vietnamese word is 1-2 syllables
@@ -61,6 +62,8 @@ class Script:
     approved_by: str = ""
     approved_at: datetime | None = None
     approved_hash: str = ""
+    approved_via: str = ""  # "web" or VIA_CLI
+    review_note: str = ""  # the leader's reason for sending it back
     meta_text: str = ""
 
     @property
@@ -225,7 +228,8 @@ def parse_script(text: str, path: Path, topics: dict | None = None,
         body_line=body_line, campaign=text_field("campaign"), author=text_field("author"),
         status=status, valid_from=valid_from, valid_until=valid_until, voice=voice, audio=audio,
         audio_sha256=audio_sha256, approved_by=text_field("approved_by"), approved_at=approved_at,
-        approved_hash=text_field("approved_hash"), meta_text=meta_text,
+        approved_hash=text_field("approved_hash"), approved_via=text_field("approved_via"),
+        review_note=text_field("review_note"), meta_text=meta_text,
     )  # fmt: skip
     if script.stale:
         error(loc.line(None, "approved_hash"), "bài đã sửa sau khi duyệt: bản duyệt không còn hiệu lực",
@@ -383,7 +387,8 @@ def _rewrite_meta(script: Script, **changes) -> None:
     write_atomically(script.path, "\n".join([FENCE, meta, *lines[end:]]) + "\n")
 
 
-def approve(project: Project, script_id: str, by: str, now: datetime | None = None) -> Script:
+def approve(project: Project, script_id: str, by: str, now: datetime | None = None,
+            via: str = VIA_CLI) -> Script:  # fmt: skip
     catalogue = Catalogue(project)
     script = catalogue.get(script_id)
     errors = [p for p in catalogue.problems_of(script.path)
@@ -395,7 +400,51 @@ def approve(project: Project, script_id: str, by: str, now: datetime | None = No
         raise UserError("thiếu người duyệt", hint='ghi --by "Họ tên, chức vụ"')
     now = now or datetime.now(project.station.tz).replace(microsecond=0)
     _rewrite_meta(script, status="approved", approved_by=by.strip(), approved_at=now,
-                  approved_hash=script.hash)  # fmt: skip
+                  approved_hash=script.hash, approved_via=via, review_note="")  # fmt: skip
+    return Catalogue(project).get(script_id)
+
+
+def submit(project: Project, script_id: str) -> Script:
+    """The officer sends a script to the leader: it waits as "chờ duyệt"."""
+    script = Catalogue(project).get(script_id)
+    if script.approved:
+        raise UserError(f"bài `{script_id}` đã được duyệt", hint="không cần gửi lại")
+    _rewrite_meta(script, status="pending", review_note="")
+    return Catalogue(project).get(script_id)
+
+
+def send_back(project: Project, script_id: str, note: str) -> Script:
+    """The leader returns a script to its author with what to change."""
+    if not note.strip():
+        raise UserError("thiếu lý do trả lại", hint="ghi điều cần sửa để người soạn biết")
+    script = Catalogue(project).get(script_id)
+    _rewrite_meta(script, status="draft", review_note=note.strip())
+    return Catalogue(project).get(script_id)
+
+
+def save_script(project: Project, script_id: str | None, title: str, topic: str, body: str,
+                campaign: str = "", author: str = "", valid_from: date | None = None,
+                valid_until: date | None = None) -> Script:  # fmt: skip
+    """Writes a script from a form: a new one (``script_id`` None) or an edit of its fields
+    and body. The file stays the source of truth; an edit after approval voids the approval
+    as any edit does (its hash no longer matches)."""
+    body = unicodedata.normalize("NFC", body.replace("\r\n", "\n")).strip() + "\n"
+    if script_id is None:
+        script_id = new_script(project, title, topic, campaign, author).stem
+    script = Catalogue(project).get(script_id)
+    title = unicodedata.normalize("NFC", title.strip())
+    if not title:
+        raise UserError("thiếu tiêu đề", hint="ghi tiêu đề bài")
+    if topic not in project.station.topics:
+        raise UserError(f"chủ đề không có trong schedules.toml: `{topic}`",
+                        hint=f"chọn một trong: {', '.join(project.station.topics)}")  # fmt: skip
+    changes = {"title": title, "topic": topic, "campaign": campaign.strip()}
+    changes |= {key: value for key, value in (("valid_from", valid_from), ("valid_until", valid_until))
+                if value is not None}  # fmt: skip
+    _rewrite_meta(script, **changes)
+    raw = script.path.read_text("utf-8").splitlines()
+    end = next(i for i in range(1, len(raw)) if raw[i].strip() == FENCE)
+    write_atomically(script.path, "\n".join(raw[: end + 1]) + "\n" + body)
     return Catalogue(project).get(script_id)
 
 

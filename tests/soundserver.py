@@ -29,7 +29,7 @@ class SoundServer:
 
     def start(self) -> SoundServer:
         if shutil.which("pulseaudio") is None:
-            raise RuntimeError("pulseaudio is not installed: run tests/sound-setup.sh")
+            raise RuntimeError("pulseaudio is not installed: run tests/system-setup.sh")
         self.dir.mkdir(parents=True, exist_ok=True)
         conf = self.dir / "default.pa"
         conf.write_text(

@@ -12,7 +12,7 @@ from conftest import TZ, Cli
 
 from broadcaster import evidence, plan, signing
 from broadcaster.config import Project
-from broadcaster.db import engine_for, migrate
+from broadcaster.db import SCHEMA_HEAD, engine_for, migrate
 from broadcaster.evidence import AiringRow, chain_hash
 from broadcaster.scripts import Catalogue
 from broadcaster.timetable import Timetable
@@ -220,4 +220,4 @@ def test_a_log_of_the_first_format_migrates_and_still_verifies(tmp_path):
     assert [r.format for r in rows] == [1, 1, 1, 2]
     assert evidence.verify(project).ok
     with sqlite3.connect(root / "broadcaster.db") as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0002"
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == SCHEMA_HEAD

@@ -42,8 +42,10 @@ House style (documented here, tested in tests/speech_cases.py):
 from __future__ import annotations
 
 import re
+import threading
 import tomllib
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -269,8 +271,12 @@ def _roman_value(text: str) -> int:
 class Reader:
     """Reads Vietnamese script text aloud. One instance per lexicon and style; reuse it."""
 
+    MEMO = 512  # readings kept: a page or a check reads the same scripts again and again
+
     def __init__(self, style: str = "formal", lexicon: dict | None = None):
         self.style = style
+        self._memo: OrderedDict[str, Reading] = OrderedDict()
+        self._memo_lock = threading.Lock()
         self.lexicon = lexicon or load_lexicon()
         self.abbreviations: dict[str, str] = self.lexicon["abbreviations"]
         self.words: dict[str, str] = self.lexicon["words"]
@@ -308,7 +314,21 @@ class Reader:
         return self.read(text).text
 
     def read(self, body: str) -> Reading:
-        """Paragraphs (blank-line separated) -> sentences with pauses, plus unknown tokens."""
+        """Paragraphs (blank-line separated) -> sentences with pauses, plus unknown tokens.
+        The same text gives the same Reading object (kept for the last MEMO texts): do not
+        change it."""
+        with self._memo_lock:
+            if body in self._memo:
+                self._memo.move_to_end(body)
+                return self._memo[body]
+        reading = self._read(body)
+        with self._memo_lock:
+            self._memo[body] = reading
+            if len(self._memo) > self.MEMO:
+                self._memo.popitem(last=False)
+        return reading
+
+    def _read(self, body: str) -> Reading:
         reading = Reading()
         offset = 0
         for block in re.split(r"(\n[ \t]*\n)", body):
