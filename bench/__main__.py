@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-NAMES = ["startup", "speech", "render", "schedule", "reports", "web", "daemon"]
+NAMES = ["startup", "speech", "render", "schedule", "reports", "web", "district", "daemon"]
 
 
 def main() -> None:

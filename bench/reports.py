@@ -7,58 +7,17 @@ DOCX (whose annex stops at 2,000 rows, the rest being the XLSX's) against python
 import csv
 import json
 import sqlite3
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm import Session
+from seeding import seed
 
 from broadcaster.config import Project
-from broadcaster.db import database
-from broadcaster.evidence import FORMAT, GENESIS, AiringRow
 from broadcaster.reports import make_report, parse_period
-from broadcaster.scripts import Catalogue
-from broadcaster.timetable import Timetable
 
 from .common import busy_programs, scratch_station, set_programs, timed
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def seed_year(project: Project) -> int:
-    """Log 2020 as the daemon would have: the plan of record, then every item of every planned
-    airing aired (one in 50 missed), chained and sealed at the time it was written."""
-    timetable, catalogue = Timetable.load(project), Catalogue(project)
-    start = datetime(2020, 1, 1, tzinfo=TZ)
-    rows, prev, n = [], GENESIS, 0
-    for airing in timetable.expand(start, start + timedelta(days=366), catalogue):
-        if airing.cancelled:
-            continue
-        for i, sid in enumerate(airing.scripts or [""]):  # nothing to air: a skipped row
-            n += 1
-            s = catalogue.scripts.get(sid)
-            began = airing.start + timedelta(seconds=95 * i)
-            missed, skipped = n % 50 == 0, s is None
-            row = AiringRow(
-                id=n, seq=n, station="bench", program_id=airing.program_id, program_name=airing.name,
-                airing_key=airing.key, trigger="timetable", priority="normal", scheduled_at=airing.start,
-                started_at=None if missed or skipped else began,
-                ended_at=None if missed or skipped else began + timedelta(seconds=90),
-                script_id=sid, title=s.title if s else "", topic=s.topic if s else "",
-                campaign=s.campaign if s else "", text="", text_sha256=s.hash if s else "",
-                audio_sha256="", engine="espeak", voice="vi", device="mặc định",
-                status="skipped" if skipped else "missed" if missed else "aired",
-                error="không có bài nào đã duyệt để phát" if skipped else "máy tắt" if missed else "",
-                format=FORMAT, written_at=began + timedelta(seconds=91),
-            )  # fmt: skip
-            row.prev_hash = prev
-            row.row_hash = prev = row.content_hash(prev)
-            rows.append(row)
-    with Session(database(project)) as session, session.begin():
-        session.add_all(rows)
-    from broadcaster import plan
-
-    plan.freeze(project, timetable, catalogue, start, start + timedelta(days=366), start)
-    return len(rows)
 
 
 QUERY = ("SELECT id, scheduled_at, started_at, ended_at, program_name, script_id, title, topic, "
@@ -113,7 +72,7 @@ def run() -> dict:
     root = scratch_station()
     set_programs(root, busy_programs(times_per_day=46, per_airing=9))
     project = Project(root)
-    count = seed_year(project)
+    count = seed(project)
     span = parse_period("2020")
     db = root / "broadcaster.db"
     plain = {"csv": plain_csv, "xlsx": plain_xlsx, "json": plain_json, "docx": plain_docx}

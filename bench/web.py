@@ -7,12 +7,13 @@ import statistics
 import time
 from datetime import datetime
 
+from seeding import seed
+
 from broadcaster import users
 from broadcaster.config import Project
 from broadcaster.scripts import Catalogue, approve
 
 from .common import busy_programs, scratch_station, set_programs
-from .reports import seed_year
 
 ROUNDS = 100
 
@@ -49,7 +50,7 @@ def run() -> dict:
     set_programs(root, busy_programs(times_per_day=7, per_airing=2))
     _hundred_scripts(root)
     project = Project(root)
-    rows = seed_year(project)
+    rows = seed(project)
     users.add(project, "bench", "ky-thuat", "mat-khau-bench")
     client = TestClient(create_app(project))
     token = re.search(r'name="csrf" value="([^"]+)"', client.get("/dang-nhap").text)[1]

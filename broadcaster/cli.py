@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -700,6 +701,95 @@ def report(ctx, period, start, end, fmt, campaign, out) -> None:
     path = make_report(proj, span, fmt, out, campaign=campaign,
                        warn=lambda note: click.secho(note, fg="yellow", err=True))  # fmt: skip
     click.echo(f"Đã ghi báo cáo {span.label}: {path}")
+
+
+@main.command()
+@click.option("--batch", type=int, default=None, metavar="SỐ", help="Số dòng mỗi lần gửi.")
+@click.pass_context
+def sync(ctx, batch) -> None:
+    """Gửi nhật ký, kế hoạch phát và điểm kiểm tra của phường lên máy chủ quận."""
+    from .district import sync as push
+
+    click.echo(str(push(project(ctx).require(), batch)))
+
+
+@main.group()
+def district() -> None:
+    """Ở quận: đăng ký phường, xem tình trạng, báo cáo chung của các phường."""
+
+
+def _district_url(ctx, url: str | None) -> str:
+    from .district import _password, url_with_password
+
+    proj = project(ctx)
+    if url:
+        return url_with_password(url, os.environ.get("BROADCASTER_DISTRICT_PASSWORD"))
+    if proj.schedules_path.exists() and proj.district.url:
+        return url_with_password(proj.district.url, _password(proj.district))
+    raise UserError("thiếu địa chỉ cơ sở dữ liệu quận",
+                    hint="dùng --url postgresql+psycopg://…, hoặc [district] url trong schedules.toml")  # fmt: skip
+
+
+URL_OPTION = click.option(
+    "--url", metavar="ĐỊA_CHỈ", help="Cơ sở dữ liệu quận (mặc định: địa chỉ trong mục [district])."
+)
+
+
+@district.command("add-ward")
+@click.argument("station_id", metavar="MÃ_PHƯỜNG")
+@click.option("--key", "key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              required=True, help="Khóa công khai của phường (keys/station.pub).")  # fmt: skip
+@click.option("--name", default="", help="Tên phường.")
+@URL_OPTION
+@click.pass_context
+def district_add_ward(ctx, station_id, key_file, name, url) -> None:
+    """Đăng ký một phường (mã và khóa công khai) ở quận."""
+    from .district import register
+
+    register(_district_url(ctx, url), station_id, key_file.read_text("utf-8"), name)
+    click.echo(f"Đã đăng ký phường {station_id}")
+
+
+@district.command("status")
+@URL_OPTION
+@click.pass_context
+def district_status(ctx, url) -> None:
+    """Tình trạng từng phường: lần đồng bộ cuối, số dòng, cuối chuỗi, điểm kiểm tra, cảnh báo."""
+    from datetime import datetime
+
+    from .district import wards
+    from .output import render
+
+    tz = datetime.now().astimezone().tzinfo
+    rows = [{"id": w.station_id, "name": w.name, "last_sync": w.last_sync_at and w.last_sync_at.astimezone(tz),
+             "rows": w.rows, "head": w.head_hash[:12], "checkpoint": w.last_checkpoint_at and w.last_checkpoint_at.astimezone(tz),
+             "notes": "; ".join(m for _, _, m in w.flags)} for w in wards(_district_url(ctx, url))]  # fmt: skip
+    columns = {"id": "Mã phường", "name": "Tên", "last_sync": "Đồng bộ lần cuối", "rows": "Số dòng",
+               "head": "Cuối chuỗi", "checkpoint": "Điểm kiểm tra", "notes": "Cảnh báo"}  # fmt: skip
+    click.echo(render(rows, "table", columns))
+
+
+@district.command("report")
+@click.option(
+    "--period", required=True, metavar="KỲ", help='Kỳ báo cáo: "quý 2/2020", 2020-Q2, "năm 2020".'
+)
+@click.option("--campaign", metavar="MÃ", help="Chiến dịch; mặc định: của từng phường.")
+@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx", "csv", "json"]), default="docx",
+              show_default=True, help="Dạng tệp báo cáo.")  # fmt: skip
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Tệp kết quả.")
+@URL_OPTION
+@click.pass_context
+def district_report(ctx, period, campaign, fmt, out, url) -> None:
+    """Báo cáo chung của các phường theo kỳ (mẫu Nghị định 30 của Phòng Văn hóa và Thông tin)."""
+    from datetime import date
+
+    from .reports import parse_period
+    from .reports.district import make_district_report
+
+    span = parse_period(period, today=date.today())
+    out = out or Path(f"bao-cao-quan-{span.slug}.{fmt}")
+    make_district_report(_district_url(ctx, url), span, fmt, out, campaign)
+    click.echo(f"Đã ghi báo cáo quận {span.label}: {out}")
 
 
 @main.command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import time
 from functools import cached_property
@@ -103,6 +104,21 @@ class Defaults:
     RANGES: ClassVar[dict] = {"gap_s": (0, 60), "late_grace_minutes": (0, 24 * 60)}
 
 
+@dataclass(frozen=True)
+class District:
+    """Where the ward's evidence goes: the district's database (a SQLAlchemy URL without the
+    password, which comes from BROADCASTER_DISTRICT_PASSWORD or ``password_file``, a file
+    outside the project), this ward's id there, and how often the daemon syncs (0: never)."""
+
+    url: str = ""
+    station_id: str = ""
+    password_file: str = ""
+    every_minutes: float = 0
+    batch: int = 500
+
+    RANGES: ClassVar[dict] = {"every_minutes": (0, 24 * 60), "batch": (1, 100_000)}
+
+
 def _coerce(value, kind):
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
@@ -182,6 +198,7 @@ class StationFile:
     report: Report
     defaults: Defaults
     problems: list[Problem]
+    district: District = field(default_factory=District)
 
     @cached_property
     def locator(self) -> Locator:
@@ -193,7 +210,7 @@ def load_station_file(path: Path) -> StationFile:
     data = parse(text, Path(path.name))  # messages name the file as the officer knows it
     loc = Locator(text)
     problems: list[Problem] = []
-    known = {"station", "report", "defaults", "program", "blackout"}
+    known = {"station", "report", "defaults", "district", "program", "blackout"}
     for key in data:
         if key not in known:
             problems.append(Problem(path, loc.line(None, key) if not isinstance(data[key], dict)
@@ -210,7 +227,33 @@ def load_station_file(path: Path) -> StationFile:
     problems += _check_station(station, path, loc)
     report = build(Report, data.get("report", {}), "report", path, loc, problems)
     defaults = build(Defaults, data.get("defaults", {}), "defaults", path, loc, problems)
-    return StationFile(path, text, data, station, report, defaults, problems)
+    district = build(District, data.get("district", {}), "district", path, loc, problems)
+    problems += _check_district(district, path, loc)
+    return StationFile(path, text, data, station, report, defaults, problems, district)
+
+
+def _check_district(district: District, path: Path, loc: Locator) -> list[Problem]:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    if not district.url:
+        return []
+    line = loc.line("district", "url")
+    try:
+        url = make_url(district.url)
+    except ArgumentError:
+        return [Problem(path, line, f"địa chỉ cơ sở dữ liệu quận không hợp lệ: {district.url}",
+                        'ví dụ: url = "postgresql+psycopg://phuong@may-chu-quan/truyen_thanh"')]  # fmt: skip
+    problems = []
+    if url.password:
+        problems.append(Problem(path, line, "mật khẩu không được ghi trong schedules.toml",
+                                "bỏ mật khẩu khỏi url; đặt nó trong biến BROADCASTER_DISTRICT_PASSWORD "
+                                "hoặc một tệp ngoài thư mục đài (password_file)"))  # fmt: skip
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", district.station_id):
+        problems.append(Problem(path, loc.line("district", "station_id"),
+                                f"mã phường ở quận không hợp lệ: {district.station_id!r}",
+                                'chữ thường không dấu, số và gạch: station_id = "phu-huu"'))  # fmt: skip
+    return problems
 
 
 class Project:
@@ -269,6 +312,7 @@ class Project:
     station = property(lambda self: self.file.station)
     report = property(lambda self: self.file.report)
     defaults = property(lambda self: self.file.defaults)
+    district = property(lambda self: self.file.district)
 
     @property
     def database_url(self) -> str:

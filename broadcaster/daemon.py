@@ -460,12 +460,30 @@ class Daemon:
         )
         self.scheduler.add_job(self._render_ahead, "interval", hours=1, id="render-ahead",
                                next_run_time=datetime.now(self.tz))  # fmt: skip
+        district = self.project.district
+        if district.url and district.every_minutes > 0:
+            self.scheduler.add_job(self._sync, "interval", minutes=district.every_minutes,
+                                   id="district-sync", next_run_time=datetime.now(self.tz))  # fmt: skip
         self.worker = threading.Thread(target=self._worker, name="air-worker", daemon=True)
         self.worker.start()
         self.watcher = threading.Thread(target=self._watch, name="watch", daemon=True)
         self.watcher.start()
         log.info("%s bắt đầu phát theo lịch (%d chương trình).", self.timetable.station.name,
                  len(self.timetable.programs))  # fmt: skip
+
+    def _sync(self) -> None:
+        """Send the district what it lacks; a failure is logged and retried at the next turn,
+        on the scheduler's own thread: airing never waits for it."""
+        from .district import sync
+
+        try:
+            result = sync(self.project)
+            if result.rows or result.checkpoints:
+                log.info("Đồng bộ quận: %s", result)
+        except UserError as exc:
+            log.warning("Đồng bộ quận không thành công: %s (sẽ thử lại)", exc.message)
+        except Exception:
+            log.exception("Lỗi khi đồng bộ quận (sẽ thử lại)")
 
     def stop(self) -> None:
         self.stopping.set()

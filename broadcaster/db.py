@@ -15,7 +15,7 @@ from functools import cache
 
 from sqlalchemy import DateTime, String, create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -84,7 +84,7 @@ def engine_for(url: str) -> Engine:
     sqlite = url.startswith("sqlite")
     args = {"timeout": BUSY_TIMEOUT_MS / 1000, "isolation_level": None,
             "check_same_thread": False} if sqlite else {}  # fmt: skip
-    engine = create_engine(url, connect_args=args)
+    engine = create_engine(url, connect_args=args, pool_pre_ping=not sqlite)
     if sqlite:
 
         @event.listens_for(engine, "connect")
@@ -104,7 +104,7 @@ def engine_for(url: str) -> Engine:
     return engine
 
 
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 
 
 def migrate(engine: Engine, target: str = "head") -> None:
@@ -121,7 +121,7 @@ def migrate(engine: Engine, target: str = "head") -> None:
                     == SCHEMA_HEAD
                 ):
                     return
-        except OperationalError:
+        except (OperationalError, ProgrammingError):  # no version table yet (SQLite, PostgreSQL)
             pass
     from pathlib import Path
 

@@ -453,9 +453,14 @@ def verify(project, against: dict | None = None) -> Verification:
             q = select(*columns[f], *extra).where(AiringRow.seq.is_not(None), AiringRow.format == f)
             rows += [(f, r) for r in conn.execute(q)]
         rows.sort(key=lambda fr: fr[1][CONTENT[fr[0]].index("seq")])
+        times = {f: [i for i, k in enumerate(CONTENT[f]) if k in TIMES] for f in CONTENT}
         for f, r in rows:
             n = len(CONTENT[f])
             values, (prev_hash, row_hash, key, status, ended, written) = list(r[:n]), r[n:]
+            # SQLite hands back the stored text, PostgreSQL (the district's copy) datetimes
+            for i in times[f]:
+                values[i] = _canonical(values[i])
+            ended, written = _canonical(ended), _canonical(written)
             row_id, seq = values[0], values[CONTENT[f].index("seq")]
             script = values[CONTENT[f].index("script_id")]
             count += 1

@@ -54,7 +54,11 @@ def _private(project):
 
 
 def public_key(project) -> str:
-    """The station's public key, base64 of the 32 raw bytes."""
+    """The station's public key, base64 of the 32 raw bytes: from its key pair, or, for a
+    station known only by its public key (the district's copy of a ward), from station.pub."""
+    private, public = _paths(project)
+    if not private.is_file() and public.is_file():
+        return public.read_text("utf-8").strip()
     return _b64(_private(project).public_key())
 
 

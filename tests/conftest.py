@@ -39,6 +39,8 @@ campaign = "thu"
 def edit(root: Path, table: str, **values) -> None:
     path = root / "schedules.toml"
     doc = tomlkit.parse(path.read_text("utf-8"))
+    if table not in doc:
+        doc[table] = tomlkit.table()
     for key, value in values.items():
         doc[table][key] = value
     path.write_text(tomlkit.dumps(doc), "utf-8")

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Make sure the Debian packages the tests drive for real are installed: a PulseAudio server for
 # the virtual sound device (tests/soundserver.py starts and stops it), and a headless Chromium
-# with its driver and a font with Vietnamese letters for the web console's browser tests.
+# with its driver and a font with Vietnamese letters for the web console's browser tests, and
+# PostgreSQL for the district's database (tests/pgserver.py makes a throwaway cluster).
 set -euo pipefail
 need=()
 command -v pulseaudio >/dev/null 2>&1 && command -v parec >/dev/null 2>&1 || need+=(pulseaudio pulseaudio-utils)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -eq 0 ]; then
     exit 0
 fi

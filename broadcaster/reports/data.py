@@ -176,7 +176,9 @@ def collect(
     cols = (AiringRow.id, AiringRow.program_id, AiringRow.program_name, AiringRow.airing_key,
             AiringRow.trigger, *raw, AiringRow.script_id, AiringRow.title, AiringRow.topic,
             AiringRow.campaign, AiringRow.status, AiringRow.error)  # fmt: skip
-    parse = datetime.fromisoformat
+
+    def parse(value):  # SQLite gives the stored text, PostgreSQL (the district's copy) a datetime
+        return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
     def entry(r) -> Entry:
         scheduled, started, ended = (parse(t) if t else None for t in r[5:8])

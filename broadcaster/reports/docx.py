@@ -179,15 +179,33 @@ def vn_date(day) -> str:
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
-def write_docx(d: ReportData, path: Path) -> None:
+def _para(container, text="", bold=False, italic=False, size=None, align=None,
+          underline=False, indent=False, keep=False):  # fmt: skip
+    from docx.shared import Cm, Pt
+
+    p = container.add_paragraph() if hasattr(container, "add_paragraph") else container
+    if align is not None:
+        p.alignment = align
+    if indent:
+        p.paragraph_format.first_line_indent = Cm(1)
+    if keep:
+        p.paragraph_format.keep_with_next = True
+    if text:
+        run = p.add_run(text)
+        run.bold, run.italic, run.underline = bold, italic, underline
+        if size:
+            run.font.size = Pt(size)
+    return p
+
+
+def new_document():
+    """An A4 document in the NĐ 30 layout: Times New Roman 13, margins, page numbers from 2."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
-    from docx.enum.style import WD_STYLE_TYPE
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement, parse_xml
     from docx.oxml.ns import nsdecls, qn
-    from docx.shared import Cm, Mm, Pt
+    from docx.shared import Mm, Pt
 
     doc = Document()
     normal = doc.styles["Normal"]
@@ -214,50 +232,92 @@ def write_docx(d: ReportData, path: Path) -> None:
             f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"><w:r><w:t>2</w:t></w:r></w:fldSimple>'
         )
     )
+    return doc
 
-    st, rp = d.project.station, d.project.report
 
-    def para(container, text="", bold=False, italic=False, size=None, align=None,
-             underline=False, indent=False, keep=False):  # fmt: skip
-        p = container.add_paragraph() if hasattr(container, "add_paragraph") else container
-        if align is not None:
-            p.alignment = align
-        if indent:
-            p.paragraph_format.first_line_indent = Cm(1)
-        if keep:
-            p.paragraph_format.keep_with_next = True
-        if text:
-            run = p.add_run(text)
-            run.bold, run.italic, run.underline = bold, italic, underline
-            if size:
-                run.font.size = Pt(size)
-        return p
+def nd30_header(doc, parent_body: str, issuing_body: str, symbol: str, place: str, when) -> None:
+    """The borderless two-column head: the issuing body and number; the national motto, place
+    and date."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    center, justify, right = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY,
-                              WD_ALIGN_PARAGRAPH.RIGHT)  # fmt: skip
+    center = WD_ALIGN_PARAGRAPH.CENTER
     header = doc.add_table(rows=1, cols=2)
     header.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right_cell = header.rows[0].cells
     _widths(header, [6.5, 10.0])
     first = left.paragraphs[0]
-    if rp.parent_body:
-        para(first, rp.parent_body.upper(), size=13, align=center)
-        para(left, rp.issuing_body.upper(), bold=True, size=13, align=center)
+    if parent_body:
+        _para(first, parent_body.upper(), size=13, align=center)
+        _para(left, issuing_body.upper(), bold=True, size=13, align=center)
     else:
-        para(first, rp.issuing_body.upper(), bold=True, size=13, align=center)
-    para(left, "―――――", size=9, align=center)  # the short rule under the issuing body
-    para(left, f"Số:      /{rp.symbol}", size=13, align=center)
-    para(
-        right_cell.paragraphs[0],
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        bold=True,
-        size=12,
-        align=center,
-    )
-    para(right_cell, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13, align=center)
-    para(right_cell, "―――――――――――――", size=9, align=center)
+        _para(first, issuing_body.upper(), bold=True, size=13, align=center)
+    _para(left, "―――――", size=9, align=center)  # the short rule under the issuing body
+    _para(left, f"Số:      /{symbol}", size=13, align=center)
+    _para(right_cell.paragraphs[0], "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12,
+          align=center)  # fmt: skip
+    _para(right_cell, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13, align=center)
+    _para(right_cell, "―――――――――――――", size=9, align=center)
+    _para(right_cell, f"{place}, {vn_date(when)}", italic=True, size=13, align=center)
+
+
+def grid(doc, headers, rows, widths) -> None:
+    """A table the width of the text, header repeated on each page, rows never split,
+    numbers right-aligned and written the Vietnamese way."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.shared import Pt
+
+    t = doc.add_table(rows=1, cols=len(headers))
+    t.style = "Table Grid"
+    _widths(t, widths)
+    for c, h in zip(t.rows[0].cells, headers, strict=True):
+        _para(c.paragraphs[0], h, bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, keep=True)
+    for values in rows:
+        cells = t.add_row().cells
+        for c, v in zip(cells, values, strict=True):
+            number = not isinstance(v, str)
+            _para(c.paragraphs[0], vn(v) if number else v, size=12,
+                  align=WD_ALIGN_PARAGRAPH.RIGHT if number else None)  # fmt: skip
+    for i, tr in enumerate(t.rows):
+        trpr = tr._tr.get_or_add_trPr()
+        trpr.append(OxmlElement("w:cantSplit"))
+        if i == 0:
+            trpr.append(OxmlElement("w:tblHeader"))
+    doc.add_paragraph().paragraph_format.space_after = Pt(0)
+
+
+def signature_block(doc, recipients, signer_title: str, signer_name: str) -> None:
+    """ "Nơi nhận" on the left, the signer's title and name on the right."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    sign = doc.add_table(rows=1, cols=2)
+    _widths(sign, [8.0, 8.5])
+    to, signer = sign.rows[0].cells
+    _para(to.paragraphs[0], "Nơi nhận:", bold=True, italic=True, size=12)
+    for r in recipients:
+        _para(to, f"- {r}", size=11).paragraph_format.space_after = Pt(0)
+    for i, line in enumerate(signer_title.split("\n")):
+        _para(signer.paragraphs[0] if i == 0 else signer, line.upper(), bold=True, size=13,
+              align=center)  # fmt: skip
+    for _ in range(3):
+        _para(signer, "", align=center)
+    _para(signer, signer_name, bold=True, size=13, align=center)
+
+
+def write_docx(d: ReportData, path: Path) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.shared import Cm, Pt
+
+    doc = new_document()
+    st, rp = d.project.station, d.project.report
+    para = _para
+    center, justify = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
     g = d.generated
-    para(right_cell, f"{rp.place or st.ward}, {vn_date(g)}", italic=True, size=13, align=center)
+    nd30_header(doc, rp.parent_body, rp.issuing_body, rp.symbol, rp.place or st.ward, g)
 
     subject = ", ".join(d.campaign_label(c) for c in d.campaigns) or "thông tin, tuyên truyền"
     para(doc, "BÁO CÁO", bold=True, size=14, align=center).paragraph_format.space_before = Pt(18)
@@ -285,24 +345,7 @@ def write_docx(d: ReportData, path: Path) -> None:
          f"({vn(d.scripts_aired)} bài khác nhau), tổng thời lượng {vn(numbers['Tổng thời lượng đã phát (phút)'])} phút.")  # fmt: skip
 
     def table(headers, rows, widths):
-        """A table the width of the text, header repeated on each page, rows never split,
-        numbers right-aligned and written the Vietnamese way."""
-        t = doc.add_table(rows=1, cols=len(headers))
-        t.style = "Table Grid"
-        _widths(t, widths)
-        for c, h in zip(t.rows[0].cells, headers, strict=True):
-            para(c.paragraphs[0], h, bold=True, size=12, align=center, keep=True)
-        for values in rows:
-            cells = t.add_row().cells
-            for c, v in zip(cells, values, strict=True):
-                text = v if isinstance(v, str) else vn(v)
-                para(c.paragraphs[0], text, size=12, align=None if isinstance(v, str) else right)
-        for i, tr in enumerate(t.rows):
-            trpr = tr._tr.get_or_add_trPr()
-            trpr.append(OxmlElement("w:cantSplit"))
-            if i == 0:
-                trpr.append(OxmlElement("w:tblHeader"))
-        doc.add_paragraph().paragraph_format.space_after = Pt(0)
+        grid(doc, headers, rows, widths)
 
     ongoing = d.to_come > 0
     heads = ["Kế hoạch", "Đã phát", "Bị lỡ", "Lỗi, bỏ qua", "Tạm ngừng"] + (
@@ -362,23 +405,7 @@ def write_docx(d: ReportData, path: Path) -> None:
     body("(Cán bộ phụ trách bổ sung.)", italic=True)
     body(f"Trên đây là báo cáo kết quả {d.span.label} của {st.ward}./.")
 
-    sign = doc.add_table(rows=1, cols=2)
-    _widths(sign, [8.0, 8.5])
-    to, signer = sign.rows[0].cells
-    para(to.paragraphs[0], "Nơi nhận:", bold=True, italic=True, size=12)
-    for r in rp.recipients:
-        para(to, f"- {r}", size=11).paragraph_format.space_after = Pt(0)
-    for i, line in enumerate(rp.signer_title.split("\n")):
-        para(
-            signer.paragraphs[0] if i == 0 else signer,
-            line.upper(),
-            bold=True,
-            size=13,
-            align=center,
-        )
-    for _ in range(3):
-        para(signer, "", align=center)
-    para(signer, rp.signer_name, bold=True, size=13, align=center)
+    signature_block(doc, rp.recipients, rp.signer_title, rp.signer_name)
 
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     para(doc, "PHỤ LỤC", bold=True, size=13, align=center)
