@@ -17,6 +17,7 @@ from .data import collect
 from .jsonfile import figures
 
 ISSUING_BODY = "PHÒNG VĂN HÓA VÀ THÔNG TIN"
+ISSUER = "Phòng Văn hóa và Thông tin"
 HEADS = ["Phường", "Kế hoạch", "Đã phát", "Bị lỡ", "Tạm ngừng", "Số phút", "Tỉ lệ (%)"]
 
 
@@ -148,7 +149,7 @@ def write_docx(r: DistrictReport, path: Path, parent_body: str, place: str) -> N
 
     total = [sum(w.figures[k] for w in r.wards) for k in ("planned", "held", "missed", "cancelled")]
     minutes = sum(w.figures["minutes_aired"] for w in r.wards)
-    body(f"{ISSUING_BODY.capitalize()} báo cáo kết quả {r.span.label} của {vn(len(r.wards))} phường, theo "
+    body(f"{ISSUER} báo cáo kết quả {r.span.label} của {vn(len(r.wards))} phường, theo "
          "nhật ký phát sóng các phường đã gửi (đã kiểm tra chuỗi nhật ký và chữ ký số của từng phường):")  # fmt: skip
     body(f"Theo kế hoạch đã lưu, các phường có {vn(total[0])} buổi phát đến giờ phát; đã phát {vn(total[1])} "
          f"buổi, bị lỡ {vn(total[2])} buổi, tạm ngừng {vn(total[3])} buổi; tổng thời lượng {vn(round(minutes))} phút.")  # fmt: skip
@@ -161,7 +162,7 @@ def write_docx(r: DistrictReport, path: Path, parent_body: str, place: str) -> N
         body(
             f"- {w.ward.name or w.ward.station_id} (đồng bộ lần cuối: {_last_sync(w)}): {_note(w)}."
         )
-    body(f"Trên đây là báo cáo kết quả {r.span.label} của {ISSUING_BODY.capitalize()}./.")
+    body(f"Trên đây là báo cáo kết quả {r.span.label} của {ISSUER}./.")
     signature_block(doc, ["Ủy ban nhân dân quận (để báo cáo)", "Lưu: VT"], "TRƯỞNG PHÒNG", "")
     doc.save(str(path))
 

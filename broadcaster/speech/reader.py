@@ -324,7 +324,7 @@ class Reader:
         reading = self._read(body)
         with self._memo_lock:
             self._memo[body] = reading
-            if len(self._memo) > self.MEMO:
+            while len(self._memo) > self.MEMO:
                 self._memo.popitem(last=False)
         return reading
 
