@@ -25,8 +25,8 @@ PASSWORD = "mat-khau-bench"
 
 
 def _ward(template, n: int, url: str):
-    root = template.parent.parent / f"ward-{n:02d}" / "station"
-    shutil.copytree(template, root.parent / "station")
+    root = template.parent / f"ward-{n:02d}"
+    shutil.copytree(template, root)
     text_ = (root / "schedules.toml").read_text("utf-8")
     (root / "schedules.toml").write_text(
         text_ + f'\n[district]\nurl = "{url}"\nstation_id = "phuong-{n:02d}"\nbatch = 1000\n',
