@@ -12,7 +12,7 @@ import click
 from . import __version__, clickvi
 from .errors import UserError
 from .labels import AIRING_STATUS, ENGINE, PRIORITY, SCRIPT_STATUS, STALE, label
-from .when import show_duration, show_instant
+from .when import midnight, show_duration, show_instant
 
 clickvi.install()
 FORMATS = {"table": "bảng", "json": "json", "csv": "csv"}
@@ -118,13 +118,8 @@ def say(ctx, text: str | None, lines_file: Path | None) -> None:
         raise UserError("thiếu văn bản", hint='broadcaster say "Ngày 23/04/2020"')
     reading = reader.read(text)
     click.echo(reading.text)
-    for unknown in reading.unknown:
-        click.secho(f"cảnh báo: `{unknown.token}` sẽ bị đọc từng chữ cái", fg="yellow", err=True)
-    for word in reading.foreign:
-        click.secho(f"cảnh báo: `{word.token}` không phải tiếng Việt, giọng đọc sẽ đọc sai",
-                    fg="yellow", err=True)  # fmt: skip
-    for guess in reading.ambiguous:
-        click.secho(f"cảnh báo: {guess.message} → {guess.advice}", fg="yellow", err=True)
+    for finding in reading.findings():
+        click.secho(f"cảnh báo: {finding.message} → {finding.advice}", fg="yellow", err=True)
 
 
 def speech_reader(ctx):
@@ -321,14 +316,6 @@ def _date(text: str | None, option: str):
         raise UserError(f"{option}: {exc.problem}", hint=exc.hint) from None
 
 
-def _local_midnight(day, tz):
-    from datetime import time
-
-    from .when import local_instant
-
-    return local_instant(day, time(), tz) if day else None
-
-
 @schedule.command("show")
 @click.option("--from", "start", metavar="NGÀY", help="Từ ngày (05/05/2020), mặc định hôm nay.")
 @click.option("--to", "end", metavar="NGÀY", help="Đến hết ngày, mặc định 7 ngày sau.")
@@ -345,8 +332,8 @@ def schedule_show(ctx, start, end, fmt) -> None:
     tz = proj.station.tz
     first = _date(start, "--from") or datetime.now(tz).date()
     last = _date(end, "--to") or first + timedelta(days=6)
-    timetable, slots = plan_view(proj, _local_midnight(first, tz),
-                                 _local_midnight(last + timedelta(days=1), tz))  # fmt: skip
+    timetable, slots = plan_view(proj, midnight(first, tz),
+                                 midnight(last + timedelta(days=1), tz))  # fmt: skip
     dropped = [p for p in timetable.problems if p.is_error]
     if dropped:
         click.secho("Những phần sau của schedules.toml có lỗi nên không được tính vào lịch:",
@@ -629,7 +616,7 @@ def log_group(ctx, start, end, status_, fmt) -> None:
     tz = proj.station.tz
     first, last = _date(start, "--from"), _date(end, "--to")
     rows = [evidence.as_dict(r, tz) for r in evidence.query(
-        proj, _local_midnight(first, tz), _local_midnight(last and last + timedelta(days=1), tz),
+        proj, midnight(first, tz), midnight(last and last + timedelta(days=1), tz),
         status_)]  # fmt: skip
     columns = {"id": "Số", "scheduled_at": "Giờ dự kiến", "started_at": "Bắt đầu", "program": "Chương trình",
                "script_id": "Bài", "status_label": "Kết quả", "engine_label": "Giọng", "error": "Ghi chú"}  # fmt: skip

@@ -104,6 +104,9 @@ class Defaults:
     RANGES: ClassVar[dict] = {"gap_s": (0, 60), "late_grace_minutes": (0, 24 * 60)}
 
 
+STATION_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")  # a ward's id at the district
+
+
 @dataclass(frozen=True)
 class District:
     """Where the ward's evidence goes: the district's database (a SQLAlchemy URL without the
@@ -249,7 +252,7 @@ def _check_district(district: District, path: Path, loc: Locator) -> list[Proble
         problems.append(Problem(path, line, "mật khẩu không được ghi trong schedules.toml",
                                 "bỏ mật khẩu khỏi url; đặt nó trong biến BROADCASTER_DISTRICT_PASSWORD "
                                 "hoặc một tệp ngoài thư mục đài (password_file)"))  # fmt: skip
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", district.station_id):
+    if not STATION_ID.fullmatch(district.station_id):
         problems.append(Problem(path, loc.line("district", "station_id"),
                                 f"mã phường ở quận không hợp lệ: {district.station_id!r}",
                                 'chữ thường không dấu, số và gạch: station_id = "phu-huu"'))  # fmt: skip

@@ -22,7 +22,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select, text
@@ -31,8 +31,8 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from . import evidence, plan, signing
-from .config import Report, Station
-from .db import engine_for, now
+from .config import STATION_ID, Report, Station
+from .db import database, engine_for, now
 from .errors import UserError
 from .evidence import CHECKPOINT_FIELDS, CONTENT, GENESIS, AiringRow, Checkpoint
 
@@ -59,7 +59,7 @@ def url_with_password(url: str, password: str | None) -> str:
 
 
 def schema_of(station_id: str) -> str:
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", station_id):
+    if not STATION_ID.fullmatch(station_id):
         raise UserError(f"mã phường không hợp lệ: {station_id!r}",
                         hint="chữ thường không dấu, số và gạch, ví dụ phu-huu")  # fmt: skip
     return "ward_" + station_id.replace("-", "_")
@@ -121,8 +121,7 @@ _WARD_COLUMNS = ("station_id", "public_key", "name", "settings", "last_sync_at",
 
 
 def _utc(value):
-    from datetime import UTC
-
+    """A DateTime read by raw SQL, which the UTCDateTime type does not see."""
     return (
         value.replace(tzinfo=UTC) if isinstance(value, datetime) and value.tzinfo is None else value
     )
@@ -254,7 +253,7 @@ def _sync(project, url: str, station_id: str, batch: int, after_batch) -> SyncRe
             url, station_id, "chuoi", f"nhật ký của phường không toàn vẹn: {local.findings[0]}"
         )
     engine = ward_engine(url, station_id)
-    with Session(project_db(project)) as s:
+    with Session(database(project)) as s:
         mine = {seq: h for seq, h in s.execute(select(AiringRow.seq, AiringRow.row_hash)
                                                .where(AiringRow.seq.is_not(None)))}  # fmt: skip
     with engine.connect() as conn:
@@ -280,17 +279,11 @@ def _sync(project, url: str, station_id: str, batch: int, after_batch) -> SyncRe
     return result
 
 
-def project_db(project) -> Engine:
-    from .db import database
-
-    return database(project)
-
-
 def _send_rows(project, url: str, engine: Engine, station_id: str, after: int, batch: int,
                after_batch) -> int:  # fmt: skip
     sent = 0
     while True:
-        with Session(project_db(project)) as s:
+        with Session(database(project)) as s:
             rows = list(s.scalars(select(AiringRow).where(AiringRow.seq > after)
                                   .order_by(AiringRow.seq).limit(batch)))  # fmt: skip
             s.expunge_all()
@@ -326,7 +319,7 @@ def _send_plan(project, engine: Engine, url: str, station_id: str, ward: Ward, b
     started = now()
     for model in (plan.TimetableVersion, plan.PlanDay, plan.PlannedAiring):
         column = model.first_used_at if model is plan.TimetableVersion else model.written_at
-        with Session(project_db(project)) as s:
+        with Session(database(project)) as s:
             q = select(model) if since is None else select(model).where(column >= since)
             items = list(s.scalars(q))
             s.expunge_all()
@@ -346,11 +339,8 @@ def _send_checkpoints(project, engine: Engine, url: str, station_id: str, ward: 
         have = set(s.scalars(select(Checkpoint.signature)))
     new = [cp for cp in evidence.stored_checkpoints(project) if cp["signature"] not in have]
     for cp in new:
-        message = json.dumps({k: cp[k] for k in CHECKPOINT_FIELDS}, sort_keys=True, ensure_ascii=False,
-                             separators=(",", ":")).encode("utf-8")  # fmt: skip
-        if cp["public_key"] != ward.public_key or not signing.valid(
-            ward.public_key, message, cp["signature"]
-        ):
+        signed = signing.valid(ward.public_key, evidence.signed_message(cp), cp["signature"])
+        if cp["public_key"] != ward.public_key or not signed:
             raise _refuse(url, station_id, "khoa", f"điểm kiểm tra lúc {cp['made_at']} không được ký bằng "
                           "khóa đã đăng ký của phường")  # fmt: skip
     if not new:

@@ -290,7 +290,8 @@ CHECKPOINT_FIELDS = ("station", "seq", "head", "plan_count", "plan_digest", "mad
 CHECKPOINTS_FILE = "checkpoints.jsonl"  # a copy outside the database, one JSON a line
 
 
-def _message(cp: dict) -> bytes:
+def signed_message(cp: dict) -> bytes:
+    """The bytes a checkpoint's signature covers."""
     return json.dumps({k: cp[k] for k in CHECKPOINT_FIELDS}, sort_keys=True,
                       ensure_ascii=False, separators=(",", ":")).encode("utf-8")  # fmt: skip
 
@@ -308,7 +309,7 @@ def make_checkpoint(project, reason: str) -> dict:
     cp = {"station": project.station.name, "seq": last[0] if last else 0,
           "head": last[1] if last else GENESIS, "plan_count": count, "plan_digest": digest,
           "made_at": made_at.isoformat(), "reason": reason, "public_key": signing.public_key(project)}  # fmt: skip
-    cp["signature"] = signing.sign(project, _message(cp))
+    cp["signature"] = signing.sign(project, signed_message(cp))
     fields = {k: cp[k] for k in CHECKPOINT_FIELDS if k not in ("station", "made_at")}
     durably(
         project, lambda s: s.add(Checkpoint(made_at=made_at, signature=cp["signature"], **fields))
@@ -353,7 +354,7 @@ def check_checkpoint(project, cp: dict) -> list[str]:
         made = datetime.fromisoformat(cp["made_at"])
         when = show_instant(made, project.station.tz)
         seq, head = int(cp["seq"]), str(cp["head"])
-        message = _message(cp)
+        message = signed_message(cp)
     except (KeyError, ValueError, TypeError):
         return ["điểm kiểm tra không đọc được (thiếu trường hoặc sai định dạng)"]
     if cp["public_key"] != signing.public_key(project):

@@ -1,7 +1,7 @@
 """The Vietnamese words for the codes stored in files and the database. Codes stay English
 (they are data); people read and type these labels (`log --status "đã phát"`)."""
 
-import unicodedata
+from .when import fold
 
 AIRING_STATUS = {
     "aired": "đã phát", "failed": "lỗi", "skipped": "bỏ qua", "missed": "bị lỡ",
@@ -22,10 +22,7 @@ def label(table: dict[str, str], code: str | None) -> str:
 def _plain(text: str) -> str:
     """Lower case, no diacritics, "-" as a space: "Khẩn-cấp" -> "khan cap" (typed without
     Vietnamese keys, or as a slug)."""
-    text = unicodedata.normalize("NFD", str(text).strip().lower().replace("đ", "d"))
-    return " ".join(
-        "".join(c for c in text if not unicodedata.combining(c)).replace("-", " ").split()
-    )
+    return fold(str(text).replace("-", " "))
 
 
 def code_of(table: dict[str, str], text: str, aliases: dict[str, str] | None = None) -> str | None:

@@ -324,18 +324,9 @@ def check_script(project: Project, script: Script, seconds: float) -> list[Probl
             "chạy `broadcaster script check --fix`",
         )
     reading = project.reader.read(script.body)
-    for unknown in reading.unknown:
-        line, column = at(unknown.offset)
-        warn(line, f"`{unknown.token}` sẽ bị đọc từng chữ cái",
-             f"viết đầy đủ, hoặc thêm vào lexicon.toml: \"{unknown.token}\" = \"…\"", column)  # fmt: skip
-    for word in reading.foreign:
-        line, column = at(word.offset)
-        warn(line, f"`{word.token}` không phải tiếng Việt, giọng đọc sẽ đọc sai",
-             f"viết bằng tiếng Việt, hoặc thêm vào lexicon.toml: [words] \"{word.token}\" = \"…\"",
-             column)  # fmt: skip
-    for guess in reading.ambiguous:
-        line, column = at(guess.offset)
-        warn(line, guess.message, guess.advice, column)
+    for finding in reading.findings():
+        line, column = at(finding.offset)
+        warn(line, finding.message, finding.advice, column)
     for sentence in reading.sentences:
         count = len(sentence.text.split())
         if count > MAX_SENTENCE_SYLLABLES:
@@ -429,15 +420,10 @@ def save_script(project: Project, script_id: str | None, title: str, topic: str,
     and body. The file stays the source of truth; an edit after approval voids the approval
     as any edit does (its hash no longer matches)."""
     body = unicodedata.normalize("NFC", body.replace("\r\n", "\n")).strip() + "\n"
+    title = _title_and_topic(project, title, topic, "ghi tiêu đề bài")
     if script_id is None:
         script_id = new_script(project, title, topic, campaign, author).stem
     script = Catalogue(project).get(script_id)
-    title = unicodedata.normalize("NFC", title.strip())
-    if not title:
-        raise UserError("thiếu tiêu đề", hint="ghi tiêu đề bài")
-    if topic not in project.station.topics:
-        raise UserError(f"chủ đề không có trong schedules.toml: `{topic}`",
-                        hint=f"chọn một trong: {', '.join(project.station.topics)}")  # fmt: skip
     changes = {"title": title, "topic": topic, "campaign": campaign.strip()}
     changes |= {key: value for key, value in (("valid_from", valid_from), ("valid_until", valid_until))
                 if value is not None}  # fmt: skip
@@ -482,17 +468,23 @@ Xin cảm ơn bà con đã chú ý lắng nghe.
 """
 
 
+def _title_and_topic(project: Project, title: str, topic: str, title_hint: str) -> str:
+    """The title, NFC and trimmed, once it and the topic are known to be good."""
+    title = unicodedata.normalize("NFC", title.strip())
+    if not title:
+        raise UserError("thiếu tiêu đề", hint=title_hint)
+    if topic not in project.station.topics:
+        raise UserError(f"chủ đề không có trong schedules.toml: `{topic}`",
+                        hint=f"chọn một trong: {', '.join(project.station.topics)}")  # fmt: skip
+    return title
+
+
 def new_script(
     project: Project, title: str, topic: str, campaign: str = "", author: str = ""
 ) -> Path:
     from slugify import slugify
 
-    title = unicodedata.normalize("NFC", title.strip())
-    if not title:
-        raise UserError("thiếu tiêu đề", hint='ghi --title "…"')
-    if topic not in project.station.topics:
-        raise UserError(f"chủ đề không có trong schedules.toml: `{topic}`",
-                        hint=f"chọn một trong: {', '.join(project.station.topics)}")  # fmt: skip
+    title = _title_and_topic(project, title, topic, 'ghi --title "…"')
     base = slugify(title, max_length=SLUG_LENGTH, word_boundary=True) or "bai"
     slug, n = base, 1
     while (project.scripts_dir / f"{slug}.md").exists():

@@ -18,8 +18,10 @@ __all__ = [
     "Span",
     "WhenError",
     "between",
+    "fold",
     "iso",
     "local_instant",
+    "midnight",
     "parse_clock",
     "parse_date",
     "parse_duration",
@@ -55,8 +57,9 @@ def _refuse(what: str, text: str, examples: str) -> WhenError:
     return WhenError(f'không hiểu {what} "{str(text).strip()}"', f"viết {examples}")
 
 
-def _fold(text: str) -> str:
-    """Lower case, no diacritics, single spaces: " Ngày  Mai " -> "ngay mai"."""
+def fold(text: str) -> str:
+    """How typed words are compared. Lower case, no diacritics, single spaces:
+    " Ngày  Mai " -> "ngay mai"."""
     plain = unicodedata.normalize("NFD", str(text).strip().lower()).replace("đ", "d")
     return re.sub(r"\s+", " ", "".join(c for c in plain if not unicodedata.combining(c)))
 
@@ -81,7 +84,7 @@ def _clock(m: re.Match, text: str) -> time:
 
 def parse_clock(text: str) -> time:
     """A wall-clock time: "17:30", "6:30", "17:30:05", "17h30", "17h", "17 giờ 30"."""
-    m = re.fullmatch(_CLOCK, _fold(text))
+    m = re.fullmatch(_CLOCK, fold(text))
     if not m:
         raise _refuse("giờ", text, CLOCK_EXAMPLES)
     return _clock(m, text)
@@ -123,7 +126,7 @@ def _find_date(folded: str, text: str, year: int | None = None) -> date | None:
 def parse_date(text: str) -> date:
     """A date: 2020-05-01, 01/05/2020, 1/5/2020, 01-05-2020, 01.05.2020, "T6 01/05/2020",
     "ngày 01 tháng 5 năm 2020"."""
-    day = _find_date(_fold(text), text)
+    day = _find_date(fold(text), text)
     if day is None:
         raise _refuse("ngày", text, DATE_EXAMPLES)
     return day
@@ -164,6 +167,11 @@ def local_instant(day: date, clock: time, tz: tzinfo) -> datetime:
         else:
             before = middle
     return datetime.fromtimestamp(after, tz)
+
+
+def midnight(day: date | None, tz: tzinfo) -> datetime | None:
+    """The instant ``day`` begins in ``tz`` (None for no day): the bound of a range of days."""
+    return local_instant(day, time(), tz) if day else None
 
 
 def _next_reading(clock: time, now: datetime, tz: tzinfo) -> datetime:
@@ -214,7 +222,7 @@ def parse_instant(text: str, now: datetime, tz: tzinfo) -> Moment:
     """An instant: ISO 8601, "05/05/2020 17:30", "05/05 17:30" (this year), "17:30" (today, or
     tomorrow if past), "ngày mai 6:30", "hôm nay 17h30", "ngày kia 8:00", "17:30 ngày mai"."""
     now = _aware(now).astimezone(tz)
-    folded = _fold(text)
+    folded = fold(text)
     if _find_date(folded, text) or re.fullmatch(r"\d{8}", folded):
         raise WhenError(f'thời điểm "{text.strip()}" thiếu giờ', "viết 05/05/2020 17:30")
     at = _iso_instant(text, tz)
@@ -337,7 +345,7 @@ def parse_period(text: str, today: date) -> Span:
     """A period: a year, quarter, month, 6 or 9 months, or two dates (see PERIOD_EXAMPLES).
     "năm nay", "quý này", "tháng trước" and forms without a year are read from ``today``."""
     folded = re.sub(r"\bnam (nay|ngoai|truoc)\b",
-                    lambda m: f"nam {today.year - (m[1] != 'nay')}", _fold(text))  # fmt: skip
+                    lambda m: f"nam {today.year - (m[1] != 'nay')}", fold(text))  # fmt: skip
     found = _relative_period(folded, today) or _range(folded, text)
     if found:
         return found
@@ -393,7 +401,7 @@ def _unit_duration(folded: str) -> float | None:
 
 def parse_duration(text: str) -> timedelta:
     """A length of time (see DURATION_EXAMPLES); a number alone is seconds."""
-    folded = _fold(text)
+    folded = fold(text)
     seconds = _clock_duration(folded)
     if seconds is None:
         seconds = _unit_duration(folded)

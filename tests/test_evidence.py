@@ -146,7 +146,7 @@ def test_a_checkpoint_signed_with_another_key_or_edited(logged, tmp_path):
     other = Project(tmp_path)
     signing.ensure_key(other)
     forged = {**cp, "public_key": signing.public_key(other)}
-    forged["signature"] = signing.sign(other, evidence._message(forged))
+    forged["signature"] = signing.sign(other, evidence.signed_message(forged))
     assert any("khóa không phải của đài này" in f for f in findings(logged, forged))
 
 

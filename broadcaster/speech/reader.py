@@ -104,12 +104,31 @@ class Ambiguity:
         return f"`{self.token}` sẽ được đọc là “{self.spoken}”"
 
 
+@dataclass(frozen=True)
+class Finding:
+    """What the author should know of a token: where, what the listener would hear, the fix."""
+
+    offset: int
+    message: str
+    advice: str
+
+
 @dataclass
 class Reading:
     sentences: list[Sentence] = field(default_factory=list)
     unknown: list[Unknown] = field(default_factory=list)
     foreign: list[Unknown] = field(default_factory=list)  # a word the voice cannot say well
     ambiguous: list[Ambiguity] = field(default_factory=list)
+
+    def findings(self) -> list[Finding]:
+        """The warnings `script check`, `say` and the web's live reading give, in one wording."""
+        out = [Finding(u.offset, f"`{u.token}` sẽ bị đọc từng chữ cái",
+                       f'viết đầy đủ, hoặc thêm vào lexicon.toml: "{u.token}" = "…"')
+               for u in self.unknown]  # fmt: skip
+        out += [Finding(w.offset, f"`{w.token}` không phải tiếng Việt, giọng đọc sẽ đọc sai",
+                        f'viết bằng tiếng Việt, hoặc thêm vào lexicon.toml: [words] "{w.token}" = "…"')
+                for w in self.foreign]  # fmt: skip
+        return out + [Finding(a.offset, a.message, a.advice) for a in self.ambiguous]
 
     @property
     def text(self) -> str:

@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -79,7 +79,12 @@ def create_app(project: Project) -> Starlette:
             request.session["csrf"] = secrets.token_urlsafe(32)
         return request.session["csrf"]
 
-    def guarded(right: str | None = None, method_post: bool = False):
+    def _csrf_ok(request: Request, token) -> bool:
+        """The form's token is the session's (a session that has none accepts none)."""
+        expected = request.session.get("csrf", "")
+        return bool(expected) and secrets.compare_digest(str(token), expected)
+
+    def guarded(right: str | None = None):
         """A route for signed-in users (with ``right``); a POST must carry the CSRF token."""
 
         def wrap(handler):
@@ -96,7 +101,7 @@ def create_app(project: Project) -> Starlette:
                 if request.method == "POST":
                     form = await request.form()
                     token = form.get("csrf") or request.headers.get("x-csrf-token", "")
-                    if not secrets.compare_digest(str(token), request.session.get("csrf", "")):
+                    if not _csrf_ok(request, token):
                         raise HTTPException(
                             403,
                             "Phiên làm việc không hợp lệ (thiếu mã chống giả mạo). Tải lại trang rồi làm lại.",
@@ -115,7 +120,7 @@ def create_app(project: Project) -> Starlette:
         if request.method == "GET":
             return page(request, "login.html", next=request.query_params.get("tiep", "/"))
         form = await request.form()
-        if not secrets.compare_digest(str(form.get("csrf", "")), request.session.get("csrf", "")):
+        if not _csrf_ok(request, form.get("csrf", "")):
             return page(request, "login.html", 403, error="Phiên đăng nhập đã cũ, hãy thử lại.",
                         next="/")  # fmt: skip
         user, why = users.authenticate(
@@ -278,14 +283,7 @@ def create_app(project: Project) -> Starlette:
         reading = project.reader.read(
             str(form.get("title", "")) + ".\n\n" + str(form.get("body", ""))
         )
-        notes = [
-            f"“{u.token}” sẽ bị đọc từng chữ cái: viết đầy đủ hoặc thêm vào lexicon.toml"
-            for u in reading.unknown
-        ]
-        notes += [
-            f"“{w.token}” không phải tiếng Việt, giọng đọc sẽ đọc sai" for w in reading.foreign
-        ]
-        notes += [f"{a.message} → {a.advice}" for a in reading.ambiguous]
+        notes = [f"{f.message} → {f.advice}" for f in reading.findings()]
         return page(request, "_reading.html", reading=reading.text, notes=notes)
 
     @guarded("write")
@@ -332,7 +330,7 @@ def create_app(project: Project) -> Starlette:
 
     # -- timetable -----------------------------------------------------------------------------
     @guarded()
-    async def timetable(request: Request):
+    async def timetable(request: Request, edit_error: str = "", code: int = 200):
         from ..timetable import plan_view
 
         tz = project.station.tz
@@ -344,7 +342,7 @@ def create_app(project: Project) -> Starlette:
             )
         except when.WhenError:
             first = datetime.now(tz).date()
-        start = when.local_instant(first, datetime.min.time(), tz)
+        start = when.midnight(first, tz)
         table, slots = plan_view(project, start, start + timedelta(days=7))
         days = []
         for n in range(7):
@@ -353,7 +351,8 @@ def create_app(project: Project) -> Starlette:
                          [s for s in slots if s.begins.astimezone(tz).date() == day]))  # fmt: skip
         from ..scripts import Catalogue
 
-        return page(request, "timetable.html", days=days, first=first, table=table,
+        return page(request, "timetable.html", code, days=days, first=first, table=table,
+                    edit_error=edit_error,
                     titles=_titles(Catalogue(project)),
                     previous=first - timedelta(days=7), next=first + timedelta(days=7),
                     problems=[p for p in table.problems if p.is_error])  # fmt: skip
@@ -383,14 +382,8 @@ def create_app(project: Project) -> Starlette:
                     str(form.get("reason", "")),
                 )
         except UserError as exc:
-            return await _timetable_with_error(request, str(exc), form)
+            return await timetable.__wrapped__(request, str(exc), 400)
         return RedirectResponse("/lich", 303)
-
-    async def _timetable_with_error(request: Request, message: str, form):
-        response = await timetable.__wrapped__(request)
-        html = response.body.decode("utf-8").replace("<!--edit-error-->", env.from_string(
-            '<p class="alert bad" role="alert">{{ m }}</p>').render(m=message))  # fmt: skip
-        return HTMLResponse(html, 400)
 
     # -- queue ---------------------------------------------------------------------------------
     @guarded()
@@ -451,8 +444,7 @@ def create_app(project: Project) -> Starlette:
         except when.WhenError as exc:
             error = f"{exc.problem} → {exc.hint}"
         status = p.get("ket-qua") if p.get("ket-qua") in AIRING_STATUS else None
-        span = (when.local_instant(first, datetime.min.time(), tz) if first else None,
-                when.local_instant(last + timedelta(days=1), datetime.min.time(), tz) if last else None)  # fmt: skip
+        span = (when.midnight(first, tz), when.midnight(last and last + timedelta(days=1), tz))
         narrowed = [(key, field) for key, field in (("chuong-trinh", "program_name"), ("bai", "title"))
                     if p.get(key)]  # fmt: skip
         if narrowed:  # words to find in names: filtered here
@@ -563,7 +555,3 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8080) -> None:
     import uvicorn
 
     uvicorn.run(create_app(project), host=host, port=port, log_level="warning", access_log=False)
-
-
-def response_ok(response: Response) -> bool:  # pragma: no cover - a helper for the bench
-    return response.status_code < 400
