@@ -202,11 +202,11 @@ Hạn chót 30/6. | Hạn chót ngày ba mươi tháng sáu.
 năm 2020/2021 | năm hai nghìn không trăm hai mươi, hai nghìn không trăm hai mươi mốt.
 0909.123.456 | không chín không chín, một hai ba, bốn năm sáu.
 1900 1234 | một chín không không, một hai ba bốn.
-vhtttt.q9@tphcm.gov.vn | vê hát tê tê tê tê chấm quy chín a còng tê pê hát xê em chấm giê o vê chấm vê en.
-ubnd.phuhuu@tphcm.gov.vn | u bê en dê chấm pê hát u hát u u a còng tê pê hát xê em chấm giê o vê chấm vê en.
-https://dichvucong.gov.vn | dịch vụ công chấm giê o vê chấm vê en.
-www.hochiminhcity.gov.vn | vê kép vê kép vê kép chấm hồ chí minh xi ti chấm giê o vê chấm vê en.
-dichvucong.gov.vn | dịch vụ công chấm giê o vê chấm vê en.
+vhtttt.q9@tphcm.gov.vn | vê hát tê tê tê tê chấm quy chín a còng thành phố Hồ Chí Minh chấm gov chấm vê en.
+ubnd.phuhuu@tphcm.gov.vn | u bê en dê chấm pê hát u hát u u a còng thành phố Hồ Chí Minh chấm gov chấm vê en.
+https://dichvucong.gov.vn | dịch vụ công chấm gov chấm vê en.
+www.hochiminhcity.gov.vn | vê kép vê kép vê kép chấm hồ chí minh xi ti chấm gov chấm vê en.
+dichvucong.gov.vn | dịch vụ công chấm gov chấm vê en.
 hoà bình | hòa bình.
 khoẻ mạnh | khỏe mạnh.
 thuỷ lợi | thủy lợi.
@@ -331,8 +331,8 @@ Website | trang web.
 giờ hành chính: 7h30 - 17h | giờ hành chính, từ bảy giờ ba mươi phút đến mười bảy giờ.
 Tổng đài 1022 | Tổng đài một không hai hai.
 số 0283.7300.000 | số không hai tám ba, bảy ba không không, không không không.
-Gửi thư về ubnd@tphcm.gov.vn | Gửi thư về u bê en dê a còng tê pê hát xê em chấm giê o vê chấm vê en.
-Truy cập www.dichvucong.gov.vn | Truy cập vê kép vê kép vê kép chấm dịch vụ công chấm giê o vê chấm vê en.
+Gửi thư về ubnd@tphcm.gov.vn | Gửi thư về u bê en dê a còng thành phố Hồ Chí Minh chấm gov chấm vê en.
+Truy cập www.dichvucong.gov.vn | Truy cập vê kép vê kép vê kép chấm dịch vụ công chấm gov chấm vê en.
 Liên hệ: 0912 345 678 | Liên hệ, không chín một hai, ba bốn năm, sáu bảy tám.
 10 & 20 | mười và hai mươi.
 A + B | A cộng bê.

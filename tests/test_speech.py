@@ -1,4 +1,5 @@
 import unicodedata
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -16,10 +17,26 @@ def _cases(table: str) -> list[tuple[str, str]]:
 
 FORMAL_CASES = _cases(FORMAL)
 SOUTHERN_CASES = _cases(SOUTHERN)
+READING_DATA = Path(__file__).parent / "data" / "reading"
+
+
+def _data_cases(name: str) -> list[tuple[str, str]]:
+    """A table in tests/data/reading: `input | reading` lines, `#` lines name the kind."""
+    lines = (READING_DATA / name).read_text("utf-8").splitlines()
+    return _cases("\n".join(line for line in lines if line.strip() and not line.startswith("#")))
+
+
+WARD_CASES = _data_cases("ward_writing.txt")
 
 
 def test_the_table_is_large_enough():
     assert len(FORMAL_CASES) + len(SOUTHERN_CASES) >= 500
+    assert len(WARD_CASES) >= 250
+
+
+@pytest.mark.parametrize(("text", "spoken"), WARD_CASES, ids=[c[0] for c in WARD_CASES])
+def test_ward_writing(formal, text, spoken):
+    assert formal.say(text) == spoken
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +134,29 @@ def test_say_command_reads_lines_in_one_process(cli, tmp_path):
         "ngày hai mươi ba tháng tư năm hai nghìn không trăm hai mươi.",
         "Ủy ban nhân dân.",
     ]
+
+
+def test_a_day_and_month_left_to_a_guess_is_warned(formal):
+    text = "Họp 3-9 tại hội trường, tỉ lệ 10.9 năm nay, từ 10-12 người, sáng 15-3 họp."
+    found = {a.token: a.advice for a in formal.read(text).ambiguous}
+    assert set(found) == {"3-9", "10.9"}  # "10-12 người" is a count, "sáng 15-3" a date
+    assert "ngày 3/9" in found["3-9"] and "ngày 10/9" in found["10.9"]
+
+
+def test_station_lexicon_adds_context_rules(tmp_path):
+    from broadcaster.speech import load_lexicon
+
+    own = tmp_path / "lexicon.toml"
+    own.write_text('[context]\n"TT" = { after = ["ông", "bà"], reading = "Thủ trưởng" }\n', "utf-8")
+    reader = Reader(lexicon=load_lexicon(own))
+    assert reader.say("ông TT ký, TT mới ban hành") == "ông Thủ trưởng ký, thông tư mới ban hành."
+    assert Reader().say("Công ty CP, CP ban hành") == "Công ty cổ phần, Chính phủ ban hành."
+
+
+def test_a_phone_number_is_found_by_its_shape_not_its_label(formal):
+    for written in ("0869 570565", "04.32 818 818", "(+84-28) 38 653 050", "0913684060"):
+        spoken = formal.say(f"Anh Nam {written} nhé")
+        assert "mươi" not in spoken and "trăm" not in spoken and "nghìn" not in spoken, spoken
+    assert formal.say("năm 2010-2015, 05-10 ngày") == (
+        "năm từ hai nghìn không trăm mười đến hai nghìn không trăm mười lăm, từ năm đến mười ngày."
+    )

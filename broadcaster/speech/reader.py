@@ -8,7 +8,15 @@ House style (documented here, tested in tests/speech_cases.py):
 - Dates are read in full: 23/04/2020 "ngày hai mươi ba tháng tư năm hai nghìn không trăm hai
   mươi" ("ngày" is not doubled when the text already has it); "30/6" "ngày ba mươi tháng sáu";
   "4/2020" "tháng tư năm ..."; "Quý II/2020" "quý hai năm ...".
-- Times: "06:10 SA" "sáu giờ mười phút sáng", "17h" "mười bảy giờ", "6h30" "sáu giờ ba mươi phút".
+- Dates as newspapers and ward sites write them, with a dash or a dot: "18-8", "10.9",
+  "23 – 5 – 2021" are dates with a year, after a word of the day ("ngày", "sáng", "hôm", "thứ
+  Sáu"), after "từ", "đến", "trước"… when no counted noun follows ("từ 10-12 người" is a range),
+  when a range joins them to a date ("17.10 - 18.11.2021"), or when the day is the larger ("họp
+  18-8": ranges run upwards). Otherwise a dash is a range and a dot a section number, and
+  `script check` warns. A range of dates says "từ" once: "từ ngày 26/11-28/11/2019".
+- Times: "06:10 SA" "sáu giờ mười phút sáng", "17h" "mười bảy giờ", "6h30" "sáu giờ ba mươi phút"
+  (also "14h00′", "19g30"); "13 giờ 30" as written, "22giờ 00" "hai mươi hai giờ"; "11-14h"
+  "từ mười một giờ đến mười bốn giờ"; "T2-T6" "từ thứ hai đến thứ sáu".
 - A dash between two quantities is a range: "2016 - 2020" "từ ... đến ..." ("từ" is not doubled).
   A dash between words is not read.
 - x/y: see Reader._slash (a date after a word of time, a share before "số", a count after
@@ -32,8 +40,15 @@ House style (documented here, tested in tests/speech_cases.py):
   if any, the document type unless the text just named it, then "của" and the issuer unless
   the sentence names it ("… của UBND Quận 9"). An expansion does not repeat the words just
   before it ("Chỉ số PAR INDEX" "chỉ số cải cách hành chính").
-- Phone numbers digit by digit in groups; e-mail and web addresses letter by letter, "@" "a
-  còng", "." "chấm".
+- Phone numbers are found by their shape wherever they stand (a leading 0, +84 or 1800/1900, 9
+  to 11 digits in the groups people type: "0869 570565", "04.32 818 818", "(+84-28) 38 653
+  050") and read digit by digit in the groups written; one long run is cut 4-3-3 (mobile), 3-4-4
+  (landline) or 4-4 (1900). After "đường dây nóng", "gọi"… short numbers too ("113, 114").
+- E-mail and web addresses letter by letter, "@" "a còng", "." "chấm"; the words of the lexicon
+  said as words ("danang" "Đà Nẵng", "gov" "gov", "vn" "vê en").
+- An abbreviation may read otherwise by its neighbours (lexicon [context]): "CP" after "Công ty"
+  is "cổ phần", "CT" before "UBND" is "Chủ tịch", "QL" before a number "quốc lộ"; "/" after a
+  count ("2 lần/tuần") is "mỗi"; "Thông điệp 5K" is "năm ca".
 - Tone marks in the traditional place ("hòa", "khỏe", "thủy"), text in NFC.
 - Pauses: a sentence ends in `SENTENCE_PAUSE_MS`, a paragraph in `PARAGRAPH_PAUSE_MS`; the marker
   `[nghỉ 2 giây]` (also `[nghỉ 500 ms]`, `[nghỉ]` = 1 s) is an explicit pause.
@@ -52,7 +67,7 @@ from importlib import resources
 from pathlib import Path
 
 from .letters import is_syllable, spell
-from .numbers import decimal_words, digits_words, int_words, month_words, ordinal_words
+from .numbers import DIGITS, decimal_words, digits_words, int_words, month_words, ordinal_words
 
 SENTENCE_PAUSE_MS = 500
 PARAGRAPH_PAUSE_MS = 1000
@@ -139,14 +154,40 @@ class Reading:
         return sum(len(s.text.split()) for s in self.sentences)
 
 
-def load_lexicon(project_lexicon: Path | None = None) -> dict[str, dict[str, str]]:
+@dataclass(frozen=True)
+class Context:
+    """An abbreviation read otherwise right after or before some words ("Công ty CP")."""
+
+    reading: str
+    after: re.Pattern | None
+    before: re.Pattern | None
+    before_number: bool = False  # "QL1A": quốc lộ before a number, quản lý elsewhere
+
+    @classmethod
+    def of(cls, entry: dict) -> Context:
+        def words(key: str, pattern: str) -> re.Pattern | None:
+            phrases = "|".join(re.escape(normalize_text(w)) for w in entry.get(key, ()))
+            return re.compile(pattern.format(phrases), re.IGNORECASE) if phrases else None
+
+        return cls(normalize_text(entry["reading"]), words("after", r"(?<!\w)(?:{})[\s.]*$"),
+                   words("before", r"^[\s.]*(?:{})(?!\w)"), entry.get("before_number", False))  # fmt: skip
+
+    def applies(self, m: re.Match) -> bool:
+        text = m.string
+        return bool((self.after and self.after.search(text, max(0, m.start() - 40), m.start()))
+                    or (self.before and self.before.match(text[m.end() : m.end() + 40]))
+                    or (self.before_number and text[m.end() : m.end() + 2].strip()[:1].isdigit()))  # fmt: skip
+
+
+def load_lexicon(project_lexicon: Path | None = None) -> dict[str, dict]:
     """The shipped lexicon, overlaid by a station's own ``lexicon.toml`` when given."""
     data = tomllib.loads(resources.files(__package__).joinpath("lexicon.toml").read_text("utf-8"))
     if project_lexicon is not None and project_lexicon.exists():
         own = tomllib.loads(project_lexicon.read_text("utf-8"))
-        for table in ("abbreviations", "words", "units"):
+        for table in ("abbreviations", "words", "units", "context"):
             data.setdefault(table, {}).update(own.get(table, {}))
     return {
+        "context": {normalize_text(k): Context.of(v) for k, v in data.get("context", {}).items()},
         "abbreviations": {
             normalize_text(k): normalize_text(v) for k, v in data["abbreviations"].items()
         },
@@ -167,7 +208,8 @@ _PATTERNS = [
     (
         "url",
         r"(?:https?://|www\.)[^\s,;]+[^\s,;.!?)]|[a-z0-9-]+(?:\.[a-z0-9-]+)*"
-        r"\.(?:vn|com|net|org|gov|edu)(?:\.vn)?(?![\w.])(?:/[^\s,;]*[^\s,;.!?)])?",
+        r"\.(?:vn|com|net|org|gov|edu)(?:\.vn)?(?![\w.])(?:/[^\s,;]*[^\s,;.!?)])?"
+        r"|[A-Za-z0-9-]+\.(?:VN|COM|NET)(?![\w.])",
     ),
     (
         "docref",
@@ -177,15 +219,24 @@ _PATTERNS = [
     ),
     (
         "phone",
-        # a full stop or comma may end the sentence right after the number (not a decimal)
-        r"(?<![\d.,])(?:0\d{9,10}|0\d{2,3}[ .]\d{3,4}[ .]\d{3,4}|\(0\d{2,3}\) ?\d{3,4}[ .]\d{3,4}"
-        r"|1[89]00[ .]?\d{4})(?!\d|[.,]\d)",
+        # by its shape, wherever it stands: a leading 0, +84 or 1800/1900 and 9-11 digits in
+        # the groups people type ("0869 570565", "04.32 818 818", "(+84-28) 38 653 050");
+        # _settle() gives back to the other kinds what turns out not to be a phone number
+        r"(?<![\d.,+])(?:\(?\+84\)?(?:[ .-]?\(?\d{1,3}\)?)|\(0\d{1,4}\)|0\d{1,4}|1[89]00)"
+        r"(?:[ .-]?\d{1,10}){1,4}(?!\d|[.,]\d)",
     ),
     ("quarter", r"(?P<q_word>[Qq]uý)\s+(?P<q>IV|I{1,3}|[1-4])(?:\s*/\s*(?P<q_year>\d{4}))?"),
     (
         "dmy",
         rf"(?<![\d/.,])(?P<dmy_d>{_DAY})(?P<sep>[/.-])(?P<dmy_m>{_MONTH})(?P=sep)"
         r"(?P<dmy_y>\d{4})(?![\d/])",
+    ),
+    (
+        # a day and a month with a dash or a dot ("18-8", "10.9", "23 – 5 – 2021"); a date only
+        # in a date context or with a year (_settle() decides), else a range or a decimal
+        "ddate",
+        rf"(?<![\d/.,])(?P<dd_d>{_DAY})(?P<dd_s>[.]|\s?[-–]\s?)(?P<dd_m>{_MONTH})"
+        r"(?:(?P=dd_s)(?P<dd_y>(?:19|20)\d\d))?(?![\d/]|[.,]\d|[^\W\d_])",
     ),
     ("my", rf"(?<![\d/.,])(?P<my_m>{_MONTH})/(?P<my_y>\d{{4}})(?![\d/])"),
     ("dm", rf"(?<![\d/.,])(?P<dm_d>{_DAY})/(?P<dm_m>{_MONTH})(?![\d/])"),
@@ -195,20 +246,31 @@ _PATTERNS = [
         r"(?<![\d:.,])(?P<t_h>[01]?\d|2[0-3]):(?P<t_m>[0-5]\d)(?::(?P<t_s>[0-5]\d))?"
         r"(?:\s*(?P<t_ap>SA|CH|AM|PM)(?!\w))?(?![\d:])",
     ),
-    ("hour", r"(?<![\w.,])(?P<h_h>[01]?\d|2[0-4])[hg](?:(?P<h_m>[0-5]\d)(?:p|')?)?(?!\w)"),
+    (
+        "hour",
+        r"(?<![\w.,])(?P<h_h>[01]?\d|2[0-4])[hg](?:(?P<h_m>[0-5]\d|0)(?:p|[\'′’])?)?(?!\w)",
+    ),
+    # "22giờ 00", "13 giờ 30", "7 giờ 30 phút": the minutes belong to the time
+    (
+        "clock",
+        r"(?<![\w.,])(?P<c_h>[01]?\d|2[0-4]) ?giờ ?(?P<c_m>[0-5]\d)(?!\d|[.,]\d)"
+        r"(?P<c_p> ?phút)?(?!\w)",
+    ),
+    ("weekday", r"(?<!\w)T(?P<wd>[2-7])(?!\w)"),  # "T2-T6": thứ hai đến thứ sáu
     # 1k, 2tr5 (2,5 million), 10K
     (
         "shorthand",
         rf"(?<![\w.,])(?P<sh_n>\d+)(?P<sh_u>{'|'.join(_SHORTHAND)})(?P<sh_f>\d{{1,3}})?(?!\w)",
     ),
     # "measure" (a number with its unit, built from the lexicon) goes here
-    ("number", rf"(?P<num>{_NUMBER})(?![\d.]\d)"),
-    ("dotted", r"\d+(?:\.\d+)+"),
+    ("number", rf"(?<!\d)(?P<num>{_NUMBER})(?!\d|\.\d)"),
+    ("dotted", r"(?<!\d)\d+(?:\.\d+)+"),
     ("roman", rf"(?<!\w)(?=[IVXLCDM])(?P<rn>{_ROMAN})(?!\w)"),
     # "unit" (a unit standing alone: "m²", "kWh") goes here
     ("word", rf"{_LETTER}+"),
     ("space", r"\s+"),
     ("dash", r"[-–—]"),
+    ("glue", r"(?<=[^\W\d_])\.(?=[A-ZĐ])"),  # "P.CT.UBND": no sentence ends inside
     ("stop", r"[.!?…]+"),
     ("comma", r"[,;:()\[\]]"),
     ("symbol", r"."),
@@ -228,7 +290,31 @@ _PHONE_CONTEXT = {
     "gọi",
     "fax",
 }  # "tổng đài 1022": digit by digit
+DIGIT_WORDS = set(DIGITS)
+_NUMBER_WORDS = "|".join([*DIGITS, "mười", "mươi", "trăm", "linh", "lẻ", "mốt", "tư", "lăm"])
+_LISTED_DAYS = re.compile(
+    rf"\bngày(?: (?:{_NUMBER_WORDS}))+(?:(?:,| và)(?: (?:{_NUMBER_WORDS}))+)*(?:,| và)$"
+)
+_DOCUMENT_WORDS = {"định", "tư", "quyết", "luật", "thị", "hoạch", "văn", "số", "lệnh", "báo"}
+_EMERGENCY_NUMBERS = {"111", "112", "113", "114", "115", "116", "117", "1022", "1080"}
+_CALL_WORDS = {"gọi", "cháy", "cứu", "nóng", "đài", "báo"}
 _RANGE_OPENERS = {"từ", "trong", "khoảng", "chừng", "tầm", "độ"}  # no "từ" added after these
+# "18-8", "10.9" are a date after these words ("Sáng 15-3", "thứ Sáu ngày 26.2")...
+_DAY_WORDS = {"ngày", "sáng", "trưa", "chiều", "tối", "đêm", "khuya", "hôm", "mùng", "mồng", "rạng",
+              "nhật", "cn"}  # fmt: skip
+_WEEKDAYS = {"hai", "ba", "tư", "năm", "sáu", "bảy", "2", "3", "4", "5", "6", "7"}
+# ...and after these when no counted noun follows ("từ 18-8 đến 3-9", not "từ 10-12 người")
+_DATE_OPENERS = {"từ", "đến", "hết", "trước", "sau", "vào", "tới", "và", "hoặc", "qua", "nay", "hạn",
+                 "chót", "cuối"}  # fmt: skip
+_NOT_AFTER_DATE = {
+    "người", "hộ", "tuổi", "ngày", "tháng", "năm", "tuần", "giờ", "phút", "giây", "lần", "buổi",
+    "lượt", "km", "m", "kg", "tấn", "triệu", "nghìn", "ngàn", "tỷ", "đồng", "cm", "ha", "con",
+    "cây", "ca", "điểm",
+}  # fmt: skip
+_COUNT_PER = {"lần", "buổi", "lượt", "ca", "suất", "chuyến", "đợt", "kỳ", "bữa", "liều", "mũi",
+              "tiếng"}  # fmt: skip
+_PER_TARGETS = {"ngày", "tuần", "tháng", "năm", "quý", "giờ", "người", "hộ", "khẩu", "xe", "lớp",
+                "đêm", "buổi", "kỳ"}  # fmt: skip
 _DATE_CONTEXT = {
     "ngày",
     "từ",
@@ -258,6 +344,12 @@ _COUNTED = {"chỉ", "tiêu", "hộ", "hồ", "xã", "phường", "khu", "ấp",
 _COUNTING = {"đạt", "được", "thứ", "nhà", "hẻm", "ngõ", "kiệt", "ngách", "trực", "còn"}
 _STREET = {"đường", "phố", "hẻm", "ngõ", "kiệt", "ấp", "khu", "tổ"}  # "số 12/3 đường …": an address
 DOCUMENT_TYPES = {
+    "PA",
+    "BB",
+    "GM",
+    "CTr",
+    "ĐA",
+    "QĐi",
     "KH",
     "NQ",
     "QĐ",
@@ -270,6 +362,7 @@ DOCUMENT_TYPES = {
     "HD",
     "TTr",
     "TTLT",
+    "NQLT",
     "KL",
     "QC",
     "HĐ",
@@ -279,7 +372,17 @@ _YEAR_PAIRS = {"học", "khóa", "vụ"}  # "năm học 2020-2021": two years, n
 _SYMBOLS = {"%": "phần trăm", "&": "và", "+": "cộng", "=": "bằng", "@": "a còng", "~": "khoảng",
             "#": "số", "°": "độ", "$": "đô la"}  # fmt: skip
 _AMPM = {"SA": "sáng", "AM": "sáng", "CH": "chiều", "PM": "chiều"}
-_QUANTITIES = {"number", "time", "hour", "dmy", "dm", "my", "measure", "shorthand"}
+_QUANTITIES = {"number", "time", "hour", "clock", "dmy", "dm", "ddate", "my", "measure",
+               "shorthand", "weekday"}  # fmt: skip
+
+
+def _cut(digits: str, shapes: dict[int, tuple[int, ...]]) -> list[str]:
+    """A run of digits cut into groups by its length ("0913684060" 4-3-3), else whole."""
+    out, at = [], 0
+    for size in shapes.get(len(digits), (len(digits),)):
+        out.append(digits[at : at + size])
+        at += size
+    return out
 
 
 def _roman_value(text: str) -> int:
@@ -300,32 +403,45 @@ class Reader:
         self.abbreviations: dict[str, str] = self.lexicon["abbreviations"]
         self.words: dict[str, str] = self.lexicon["words"]
         self.units: dict[str, str] = self.lexicon["units"]
+        self.context: dict[str, Context] = self.lexicon.get("context", {})
+        self._scanners: dict[frozenset[str], re.Pattern] = {}
         # after these, "/" is "mỗi": 200.000đ/tháng, 5 kg/người
         self._per = {"đồng", "trăm"} | {spoken.split()[-1] for spoken in self.units.values()}
 
     @cached_property
-    def _scanner(self) -> re.Pattern:
+    def _patterns(self) -> list[tuple[str, str]]:
         def one_of(keys) -> str:
-            return "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+            """The keys, longest first, behind a look at the first letter: most words start
+            with none of them, and the regex engine tries the alternatives one by one."""
+            first = "".join(sorted({re.escape(k[0]) for k in keys}))
+            return rf"(?=[{first}])(?:{'|'.join(re.escape(k) for k in sorted(keys, key=len, reverse=True))})"
 
         # "P." "Q." "TP.": an address word only before a name or a number ("Q.9", "P. Phú Hữu")
         ends = {True: r"(?=\s?[^\W_])", False: r"(?!\w)"}
         keys = sorted(self.abbreviations, key=len, reverse=True)
-        lexicon = rf"(?<![\w.])(?:{'|'.join(re.escape(k) + ends[k.endswith('.')] for k in keys)})"
+        first = "".join(sorted({re.escape(k[0]) for k in keys}))
+        lexicon = (rf"(?<![\w.])(?=[{first}])"
+                   rf"(?:{'|'.join(re.escape(k) + ends[k.endswith('.')] for k in keys)})")  # fmt: skip
         measure = (
             rf"(?<![\d.,])(?:(?P<m_cur>US\$|[$€])\s?(?P<m_pre>{_NUMBER})"
             rf"|(?P<m_num>{_NUMBER})\s?(?P<m_unit>{one_of(self.units)}))(?![^\W\d_]|[²³])"
         )
         alone = [k for k in self.units if len(k) > 1 and not is_syllable(k)]
         unit = rf"(?<!\w)(?:{one_of(alone)})(?![^\W\d_]|[²³])"
-        patterns = [("lexicon", lexicon)]
+        patterns = []
         for name, pattern in _PATTERNS:
+            if name == "docref":  # after addresses: "VOV.VN" is a web address, not VOV
+                patterns.append(("lexicon", lexicon))
             if name == "number":
                 patterns.append(("measure", measure))
             elif name == "word":
                 patterns.append(("unit", unit))
             patterns.append((name, pattern))
-        return re.compile("|".join(f"(?P<{name}>{p})" for name, p in patterns))
+        return patterns
+
+    @cached_property
+    def _scanner(self) -> re.Pattern:
+        return self._scanner_without(frozenset())
 
     # -- public API -----------------------------------------------------------------------
     def say(self, text: str) -> str:
@@ -361,6 +477,94 @@ class Reader:
         return reading
 
     # -- internals ------------------------------------------------------------------------
+    def _scanner_without(self, kinds: frozenset[str]) -> re.Pattern:
+        """The scanner without the kinds _settle() gave back at a place."""
+        if kinds not in self._scanners:
+            self._scanners[kinds] = re.compile(
+                "|".join(f"(?P<{name}>{p})" for name, p in self._patterns if name not in kinds)
+            )
+        return self._scanners[kinds]
+
+    def _settle(self, tokens: list, doubts: list[re.Match]) -> list:
+        """Phone numbers and dash or dot dates are found by their shape; the ones whose
+        digits or context say otherwise are scanned again without that kind, up to where the
+        new tokens meet the old ones ("2-3 ha": "2", "-", "3 ha"; "01-02": not a phone, a date).
+        A day-month with a dash read as a range for want of context goes to ``doubts``."""
+        if not any(kind in ("phone", "ddate") for kind, _ in tokens):
+            return tokens
+        out: list = []
+        dates: list[bool] = []  # whether each ddate so far was a date, for "17.10 - 18.11.2021"
+        bounds = {t.start() for _, t in tokens} | ({len(tokens[0][1].string)} if tokens else set())
+        work = [(kind, m, frozenset()) for kind, m in reversed(tokens)]  # the next one last
+        while work:
+            kind, m, without = work.pop()
+            keep = True
+            if kind == "phone":
+                keep = self._is_phone(m[0])
+            elif kind == "ddate":
+                keep = self._is_date(m, dates)
+                dates.append(keep)
+                if not keep and "." not in m["dd_s"] and not self._counted_after(m):
+                    doubts.append(m)
+            if keep:
+                out.append((kind, m))
+                continue
+            without |= {kind}
+            again = []
+            for r in self._scanner_without(without).finditer(m.string, m.start()):
+                again.append((r.lastgroup, r, without))
+                if r.end() >= m.end() and r.end() in bounds:
+                    break
+            end = again[-1][1].end() if again else m.end()
+            while work and work[-1][1].start() < end:
+                work.pop()  # the old tokens the new ones cover
+            work += reversed(again)
+        return out
+
+    @staticmethod
+    def _is_phone(raw: str) -> bool:
+        digits = re.sub(r"\D", "", raw)
+        if raw.lstrip("(").startswith("+84"):
+            return 11 <= len(digits) <= 12
+        if digits.startswith(("1800", "1900")):
+            return 8 <= len(digits) <= 10 and "-" not in raw
+        return 10 <= len(digits) <= 11
+
+    def _counted_after(self, m: re.Match) -> bool:
+        """Whether a counted noun or a unit follows ("10-12 người", "2-3 ha")."""
+        after = re.match(r"\s*([^\W\d_]+|%)", m.string[m.end() : m.end() + 30])
+        word = after[1].lower() if after else ""
+        return word in _NOT_AFTER_DATE or word in self.units or word == "%"
+
+    def _is_date(self, m: re.Match, dates: list[bool]) -> bool:
+        """A day and month written 18-8 or 10.9 is a date with a year, after a word of the day
+        ("ngày", "sáng", "thứ Sáu"), after "từ", "đến"… when no counted noun follows, or
+        when a range joins it to a date."""
+        if m["dd_y"]:
+            return True
+        text = m.string
+        before = re.findall(r"[^\W_]+", text[max(0, m.start() - 30) : m.start()].lower())
+        w1 = before[-1] if before else ""
+        w2 = before[-2] if len(before) > 1 else ""
+        if re.match(r"\s*năm\s+(?:19|20)\d\d", text[m.end() :]):
+            return True  # "15-3 năm 2024"
+        counted = self._counted_after(m)
+        if w1 in ("ngày", "mùng", "mồng") or (w1 in ("đến", "tới") and dates and dates[-1]):
+            return True
+        if w1.isdigit() and "ngày" in before[-4:]:
+            return True  # "các ngày 10, 11-5"
+        if w1 in _DAY_WORDS or (w2 == "thứ" and w1 in _WEEKDAYS):
+            return not counted
+        if w1 in _DATE_OPENERS and not counted:
+            return True
+        if "." not in m["dd_s"] and int(m["dd_d"]) > int(m["dd_m"]) and not counted:
+            return True  # "họp 18-8": a range runs upwards, so this is the 18th of August
+        joined = r"\s*[-–]\s*\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d"
+        if re.match(joined, text[m.end() :]):
+            return True  # "(17.10 - 18.11.2021)"
+        ranged = re.search(r"\d[./-]\d{1,2}\s*[-–]\s*$", text[: m.start()])
+        return bool(ranged and dates and dates[-1])  # the end of a range of dates
+
     def _read_paragraph(self, text: str, offset: int, reading: Reading) -> None:
         text = normalize_text(text)
         words: list[str] = []
@@ -379,7 +583,13 @@ class Reader:
             words.clear()
             first[0] = None
 
-        tokens = [(m.lastgroup, m) for m in self._scanner.finditer(text)]
+        doubts: list[re.Match] = []
+        tokens = self._settle([(m.lastgroup, m) for m in self._scanner.finditer(text)], doubts)
+        for m in doubts:
+            day, month = m["dd_d"], m["dd_m"]
+            spoken = f"{self._n(day)} đến {self._n(month)}"
+            reading.ambiguous.append(Ambiguity(m[0], offset + m.start(), spoken,
+                f"nếu là ngày, viết “ngày {day}/{month}”; nếu là khoảng, viết “{day} đến {month}”"))  # fmt: skip
         starts: list[int] = []  # index into `words` where each token's output began
         for i, (kind, m) in enumerate(tokens):
             starts.append(len(words))
@@ -429,12 +639,27 @@ class Reader:
         if before in _QUANTITIES and after in _QUANTITIES:
             said_before = words[: starts[prev]]
             a, b = tokens[prev][1][0], tokens[nxt][1][0]
-            if (self._tail(said_before) in _YEAR_PAIRS and len(a) == len(b) == 4
-                    and a.isdigit() and b.isdigit() and int(b) == int(a) + 1):  # fmt: skip
-                return [","]
-            if self._tail(said_before) not in _RANGE_OPENERS:
-                words.insert(starts[prev], "từ")
+            years = len(a) == len(b) == 4 and a.isdigit() and b.isdigit()
+            tail = self._tail(said_before)
+            if years and (tail == "kỳ" or (tail in _YEAR_PAIRS and int(b) == int(a) + 1)):
+                return [","]  # "năm học 2020-2021", "nhiệm kỳ 2021-2026": two years in a row
+            recent = " ".join(said_before[-4:]).lower().replace(",", " , ").split()
+            opened = any(w in _RANGE_OPENERS for w in recent[-4:]) and "," not in recent
+            if not opened:
+                at = starts[prev]
+                if said_before and said_before[-1].lower() in ("ngày", "tháng"):
+                    at -= 1  # "ngày 26/11-28/11" "từ ngày … đến ngày …"
+                if at == 0 and words and words[0][:1].isupper():
+                    words[0] = words[0][0].lower() + words[0][1:]  # "Ngày 18-20/8" "Từ ngày …"
+                    words.insert(0, "Từ")
+                else:
+                    words.insert(at, "từ")
+            if before == "number" and after == "hour" and a.isdigit() and int(a) <= 24:
+                words.append("giờ")  # "11-14h" "từ mười một giờ đến mười bốn giờ"
             return ["đến"]
+        if (before in ("url", "lexicon", "word") and prev == 0 and i == prev + 2
+                and tokens[prev][1][0].isupper() and tokens[i + 1][0] == "space"):  # fmt: skip
+            return [","]  # a byline at the start: "VOH - Tối nay …"
         glued = nxt == i + 1 and after in ("number", "measure", "shorthand", "dm", "ratio")
         if glued and (i == 0 or tokens[i - 1][0] in ("space", "comma")):
             return ["âm"]
@@ -450,7 +675,10 @@ class Reader:
         if kind == "shorthand" and m["sh_u"] == "t":
             return f"nếu là tấn, viết “{m['sh_n']} tấn”"
         if kind == "dotted" and m[0].count(".") == 1:
-            return f"nếu là số thập phân, viết dấu phẩy: {m[0].replace('.', ',')}"
+            advice = f"nếu là số thập phân, viết dấu phẩy: {m[0].replace('.', ',')}"
+            if re.fullmatch(rf"{_DAY}\.{_MONTH}", m[0]):
+                advice += f"; nếu là ngày, viết “ngày {m[0].replace('.', '/')}”"
+            return advice
         return None
 
     @staticmethod
@@ -491,6 +719,9 @@ class Reader:
 
     # one method per token kind ---------------------------------------------------------
     def _word(self, text: str, tokens, i: int, words: list[str]) -> str | None:
+        context = self.context.get(text)
+        if context and context.applies(tokens[i][1]):
+            return context.reading
         if text in self.abbreviations:
             return self.abbreviations[text]
         if _LOWER_ROMAN.fullmatch(text) and self._tail(words) in _ROMAN_CONTEXT | _ORDINAL_CONTEXT:
@@ -509,8 +740,13 @@ class Reader:
     def _number(self, m, tokens, i, words) -> str:
         raw = m["num"]
         tail = self._tail(words)
-        if tail in _PHONE_CONTEXT and raw.isdigit():
+        if raw.isdigit() and (tail in _PHONE_CONTEXT or self._in_phone_list(words)):
             return digits_words(raw)
+        flat = " ".join(words[-3:]).lower().split()
+        if raw in _EMERGENCY_NUMBERS and _CALL_WORDS & set(flat):
+            return digits_words(raw)  # "gọi ngay 114", "Báo cháy 114"
+        if tail == "đến" and raw.isdigit() and int(raw) <= 24 and self._hour_range(tokens, i):
+            return f"{self._n(raw)} giờ"  # "từ 8h đến 11"
         if tail in _ORDINAL_CONTEXT and raw.isdigit():
             spoken = ordinal_words(int(raw), self.style)
         elif tail == "tháng" and raw.isdigit() and 1 <= int(raw) <= 12:
@@ -523,6 +759,27 @@ class Reader:
             spoken += " phần trăm"
             tokens[i + 1] = ("space", tokens[i + 1][1])
         return spoken
+
+    def _hour_range(self, tokens, i: int) -> bool:
+        """Whether number i ends "từ 8h đến 11" (an hour before "đến", no unit after)."""
+        before = self._neighbour(tokens, i, -1)
+        before = self._neighbour(tokens, before, -1) if before is not None else None
+        after = self._neighbour(tokens, i, 1)
+        unit_after = after is not None and tokens[after][0] in ("word", "unit", "lexicon")
+        return before is not None and tokens[before][0] in ("hour", "clock") and not unit_after
+
+    @staticmethod
+    def _in_phone_list(words: list[str]) -> bool:
+        """After "Đường dây nóng: 113," the next numbers of the list are numbers to call too."""
+        run = " ".join(words[-6:]).replace(",", " , ").split()
+        if "," not in run:
+            return False
+        for word in reversed(run):
+            if word in _PHONE_CONTEXT:
+                return True
+            if word != "," and word not in DIGIT_WORDS:
+                return False
+        return False
 
     def _after_month(self, tokens, i: int) -> bool:
         """Whether token i follows "tháng N" ("tháng 12 2023")."""
@@ -543,6 +800,8 @@ class Reader:
 
     def _shorthand(self, m, tokens, i, words) -> str:
         """Thousands and millions written short: "1k" 1.000, "2tr5" 2.500.000."""
+        if m["sh_u"] in "kK" and not m["sh_f"] and self._tail(words) in ("điệp", "tắc"):
+            return f"{self._n(m['sh_n'])} ca"  # "Thông điệp 5K" is a slogan, not 5.000
         scale = _SHORTHAND[m["sh_u"]]
         fraction = int(m["sh_f"].ljust(3, "0")) * scale // 1000 if m["sh_f"] else 0
         return self._n(int(m["sh_n"]) * scale + fraction)
@@ -577,7 +836,9 @@ class Reader:
     def _date(self, words: list[str], day: str | None, month: str, year: str | None) -> str:
         parts = []
         if day is not None:
-            if self._tail(words) != "ngày":
+            if self._tail(words) not in ("ngày", "mùng", "mồng", "hôm", "đường", "phố") and not (
+                _LISTED_DAYS.search(" ".join(words[-6:]).lower().replace(" ,", ","))
+            ):  # "các ngày 30, 31-12": one "ngày"; "đường 30/4" is a name
                 parts.append("ngày")
             parts += [self._n(day), "tháng"]
         elif self._tail(words) != "tháng":
@@ -609,12 +870,17 @@ class Reader:
           fraction ("1/2" "một phần hai"); `script check` warns about both."""
         tail, prev = self._tail(words), self._neighbour(tokens, i, -1)
         fraction = f"{self._n(x)} phần {month_words(int(y), self.style)}"  # "một phần tư"
+        if (x, y) in (("24", "24"), ("24", "7")):
+            unit = self._unit_after(tokens, i)  # "24/24h" "hai mươi tư trên hai mươi tư giờ"
+            return f"{self._n(x)} trên {self._n(y)}" + (f" {unit}" if unit else ""), False
         unit = self._unit_after(tokens, i)
         if tail == "âm" or unit:
             return fraction + (f" {unit}" if unit else ""), False
         if prev is not None and tokens[prev][0] == "number" and prev < i - 1 and int(x) < int(y):
             return f"và {fraction}", False
-        if may_be_date and (tail in _DATE_CONTEXT or x[0] == "0" or y[0] == "0"):
+        if len(y) == 4 and y[:2] in ("19", "20") and tail in _DOCUMENT_WORDS:
+            return f"{self._n(x)} năm {self._n(y)}", False  # "Nghị định 136/2020"
+        if may_be_date and (tail in _DATE_CONTEXT | {"đường", "phố"} or x[0] == "0" or y[0] == "0"):
             return self._date(words, x, y, None), False
         after = self._word_after(tokens, i)
         if after == "số" and int(x) < int(y):
@@ -654,10 +920,23 @@ class Reader:
         j = self._neighbour(tokens, i, 1)
         return tokens[j][1][0].lower() if j is not None and tokens[j][0] == "word" else ""
 
+    def _ddate(self, m, tokens, i, words) -> str:
+        return self._date(words, m["dd_d"], m["dd_m"], m["dd_y"])
+
+    def _clock(self, m, tokens, i, words) -> str:
+        """ "13 giờ 30" like "13h30" ("mười ba giờ ba mươi phút"), "22giờ 00" "hai mươi hai giờ"."""
+        return self._hour_words(m["c_h"], m["c_m"])
+
+    def _weekday(self, m, tokens, i, words) -> str:
+        return "thứ " + ordinal_words(int(m["wd"]), self.style)
+
+    def _glue(self, m, tokens, i, words) -> str:
+        return ""
+
     def _my(self, m, tokens, i, words) -> str:
         return self._date(words, None, m["my_m"], m["my_y"])
 
-    def _clock(self, hour: str, minute: str | None, second: str | None = None) -> str:
+    def _hour_words(self, hour: str, minute: str | None, second: str | None = None) -> str:
         spoken = f"{self._n(hour)} giờ"
         if minute and int(minute):
             spoken += f" {self._n(minute)} phút"
@@ -666,18 +945,25 @@ class Reader:
         return spoken
 
     def _time(self, m, tokens, i, words) -> str:
-        spoken = self._clock(m["t_h"], m["t_m"], m["t_s"])
+        spoken = self._hour_words(m["t_h"], m["t_m"], m["t_s"])
         return spoken + (" " + _AMPM[m["t_ap"]] if m["t_ap"] else "")
 
     def _hour(self, m, tokens, i, words) -> str:
-        return self._clock(m["h_h"], m["h_m"])
+        return self._hour_words(m["h_h"], m["h_m"])
 
     def _phone(self, m, tokens, i, words) -> str:
-        groups = re.split(r"[ .]+", m[0].replace("(", "").replace(")", " "))
+        """Digit by digit in the groups written; a long run cut as people say it (4-3-3 for a
+        mobile, 3-4-4 for a landline with its area code, 4-4 for 1900 numbers)."""
+        groups = [g for g in re.split(r"[^\d+]+", m[0]) if g.strip("+")]
         if len(groups) == 1:
-            digits = groups[0]
-            groups = [digits[:-6], digits[-6:-3], digits[-3:]]
-        return ", ".join(digits_words(g) for g in groups)
+            groups = _cut(groups[0], {10: (4, 3, 3), 11: (3, 4, 4), 8: (4, 4), 9: (3, 3, 3)})
+        out = []
+        for group in groups:
+            if group.startswith("+"):
+                out.append("cộng " + digits_words(group))
+            else:
+                out += [digits_words(g) for g in _cut(group, {7: (3, 4), 8: (4, 4)})]
+        return ", ".join(out)
 
     def _address(self, text: str) -> str:
         out = []
@@ -716,10 +1002,11 @@ class Reader:
         issuers = [self._code(code) for code in issuers]
         if doc_type:
             type_words = self.abbreviations.get(doc_type, spell(doc_type))
-            if type_words.lower() not in " ".join(words[-4:]).lower():
+            if type_words.lower() not in " ".join(words[-8:]).lower():
                 spoken.append(type_words)  # unless the text just said it: "Kế hoạch số 137/KH-…"
         if issuers:
-            issuer = " ".join(issuers)
+            joint = doc_type and doc_type.endswith("LT")  # "TTLT-BYT-BQP": Bộ Y tế và Bộ Quốc phòng
+            issuer = (" và " if joint else " ").join(issuers)
             rest = re.split(r"[.!?;\n]", m.string[m.end() :], maxsplit=1)[0].lower()
             named = ("của " + issuer.lower(), "của " + codes[-len(issuers)].lower())
             if not any(name in rest for name in named):
@@ -743,7 +1030,9 @@ class Reader:
 
     def _symbol(self, m, tokens, i, words) -> str:
         ch = m[0]
-        if ch == "/" and words and (self._tail(words) in self._per or words[-2:-1] == ["mỗi"]):
+        per = self._tail(words) in _COUNT_PER and self._word_after(tokens, i) in _PER_TARGETS
+        if ch == "/" and words and (per or self._tail(words) in self._per
+                                    or words[-2:-1] == ["mỗi"]):  # fmt: skip
             unit = self._unit_after(tokens, i)  # "5cm/s": s is a unit here
             return "mỗi" + (f" {unit}" if unit else "")  # "đồng/người/tháng": "mỗi" each time
         return _SYMBOLS.get(ch) or self.units.get(ch, "")
