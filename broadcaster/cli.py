@@ -283,6 +283,83 @@ def preview(ctx, script_id, out, device) -> None:
     click.echo(f"Đã phát thử {script_id} ({show_duration(rendered.duration_s)})")
 
 
+# -- voices ----------------------------------------------------------------------------------
+@main.group("voice")
+def voice_group() -> None:
+    """Giọng đọc thần kinh cài trên máy phát (Piper): cài, xem, gỡ, tải về."""
+
+
+def _installed(voice) -> None:
+    rate, size = (
+        f"{voice.sample_rate:,}".replace(",", "."),
+        f"{voice.size / 1e6:.1f}".replace(".", ","),
+    )
+    click.echo(f"Đã cài giọng đọc {voice.name} ({voice.language}, {rate} Hz, {size} MB).")
+    click.echo('Dùng: engine = "auto" (giọng cài sẵn được ưu tiên) hoặc "piper" trong [station] '
+               "của schedules.toml, rồi `broadcaster render`.")  # fmt: skip
+
+
+@voice_group.command("add")
+@click.argument("model", metavar="TỆP.onnx", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def voice_add(ctx, model: Path) -> None:
+    """Cài một giọng đọc Piper (tệp .onnx, kèm tệp .onnx.json bên cạnh)."""
+    from .voices import add
+
+    _installed(add(project(ctx).require().root, model))
+
+
+@voice_group.command("list")
+@format_option()
+@click.pass_context
+def voice_list(ctx, fmt) -> None:
+    """Các giọng đọc đã cài."""
+    from .output import render
+    from .voices import list_voices
+
+    rows = [{"name": v.name, "language": v.language, "sample_rate": v.sample_rate,
+             "size_mb": round(v.size / 1e6, 1), "problem": v.problem}
+            for v in list_voices(project(ctx).require().root)]  # fmt: skip
+    if not rows and fmt == "table":
+        click.echo("Chưa cài giọng đọc nào: `broadcaster voice add TỆP.onnx` hoặc "
+                   "`broadcaster voice download TÊN`.")  # fmt: skip
+        return
+    columns = {"name": "Giọng", "language": "Ngôn ngữ", "sample_rate": "Hz",
+               "size_mb": "MB", "problem": "Lỗi"}  # fmt: skip
+    click.echo(render(rows, fmt, columns))
+
+
+@voice_group.command("remove")
+@click.argument("name", metavar="TÊN")
+@click.pass_context
+def voice_remove(ctx, name: str) -> None:
+    """Gỡ một giọng đọc đã cài."""
+    from .voices import remove
+
+    remove(project(ctx).require().root, name)
+    click.echo(f"Đã gỡ giọng đọc {name}.")
+
+
+@voice_group.command("download")
+@click.argument("name", metavar="TÊN")
+@click.option("--catalogue", metavar="ĐỊA_CHỈ", default=None,
+              help="Danh mục giọng (voices.json), mặc định của Piper.")  # fmt: skip
+@click.pass_context
+def voice_download(ctx, name: str, catalogue: str | None) -> None:
+    """Tải một giọng đọc tiếng Việt từ danh mục giọng của Piper (cần Internet; tải tiếp được)."""
+    from .voices import download
+
+    proj = project(ctx).require()
+    with click.progressbar(length=1, label=f"Tải {name}", show_pos=False, width=30) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        voice = download(proj.root, name, catalogue or proj.station.voice_catalogue, progress)
+    _installed(voice)
+
+
 # -- schedule / queue ----------------------------------------------------------------------
 @main.group()
 def schedule() -> None:
@@ -349,6 +426,20 @@ def schedule_show(ctx, start, end, fmt) -> None:
     columns = {"begins": "Giờ phát", "program": "Chương trình", "priority_label": "Ưu tiên",
                "scripts": "Bài", "duration_s": "Thời lượng", "notes": "Ghi chú"}  # fmt: skip
     click.echo(render(rows, fmt, columns))
+    if fmt == "table":
+        from .daemon import espeak_ahead
+
+        _espeak_warnings(espeak_ahead(proj, datetime.now(tz), []), tz)
+
+
+def _espeak_warnings(items: list[dict], tz) -> None:
+    """What `status` and `schedule show` say of airings soon going out in the espeak voice."""
+    for item in items:
+        click.secho(f"Cảnh báo: “{item['title']}” ({show_instant(item['at'], tz)}) sẽ phát bằng "
+                    "giọng máy espeak, người nghe khó hiểu.", fg="yellow", err=True)  # fmt: skip
+    if items:
+        click.echo("  Cách sửa: ghi âm giọng đọc trên trang quản lý (trang của bài, nút Ghi âm), "
+                   "hoặc cài giọng đọc: `broadcaster voice add TỆP.onnx`.", err=True)  # fmt: skip
 
 
 @main.group("queue")
@@ -572,6 +663,7 @@ def status(ctx, fmt) -> None:
     click.echo("Sắp phát:")
     for a in s["next"]:
         click.echo(f"  {show_instant(a['start'], tz)}  {a['name']}: {', '.join(a['scripts'])}")
+    _espeak_warnings(s["espeak"], tz)
     click.echo("Gần đây:" if s["last"] else "Gần đây: chưa có buổi phát nào trong nhật ký.")
     for r in s["last"]:
         when = r["started_at"] or r["scheduled_at"]

@@ -29,7 +29,8 @@ DEFAULT_TOPICS = {
     "giam-sat": "Quyền và trách nhiệm giám sát của người dân",
     "thong-bao": "Thông báo chung",
 }
-ENGINES = ("auto", "espeak", "gtts")
+ENGINES = ("auto", "espeak", "piper", "fpt", "gtts")
+PIPER_CATALOGUE = "https://huggingface.co/rhasspy/piper-voices/resolve/main/voices.json"
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class Station:
     voice: str = "vi"
     rate_wpm: int = 150
     gtts_timeout_s: float = 10
+    fpt_key_file: str = ""  # FPT.AI's key, outside the station (or BROADCASTER_FPT_API_KEY)
+    voice_catalogue: str = PIPER_CATALOGUE  # where `voice download` finds Piper voices
     reading_style: str = "formal"
     device: str = ""
     database: str = ""

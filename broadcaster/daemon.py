@@ -509,9 +509,40 @@ class Daemon:
         log.info("Đã dừng.")
 
 
+VOICE_LOOKAHEAD = timedelta(days=2)
+
+
+def espeak_ahead(project: Project, current: datetime, queue: list[dict]) -> list[dict]:
+    """The scripts that air in the next two days (timetable and queue) and would go out in the
+    espeak voice, which listeners hardly understand: each with its first airing."""
+    from .render import air_voice
+    from .scripts import Catalogue
+    from .timetable import planned
+
+    _, _, soon = planned(project, current, current + VOICE_LOOKAHEAD)
+    first: dict[str, datetime] = {}
+    for airing in soon:
+        for sid in airing.scripts if not airing.cancelled else ():
+            first.setdefault(sid, airing.start)
+    for item in queue:
+        first.setdefault(item["script_id"], item["at"])
+    scripts = Catalogue(project).scripts
+    out = []
+    for sid, at in sorted(first.items(), key=lambda pair: pair[1]):
+        script = scripts.get(sid)
+        try:
+            espeak = script is not None and air_voice(project, script) == "espeak"
+        except Exception:  # a broken recording or voice: `script check` says why
+            espeak = False
+        if espeak:
+            out.append({"script_id": sid, "title": script.title,
+                        "at": at.astimezone(project.station.tz)})  # fmt: skip
+    return out
+
+
 def status(project: Project) -> dict:
     """The queue (overdue items flagged), running or not (and since when), what plays, the next
-    5 airings, the last 5 results."""
+    5 airings, the last 5 results, and the scripts soon airing in the espeak voice."""
     from .db import now
     from .timetable import planned
 
@@ -543,4 +574,5 @@ def status(project: Project) -> dict:
                   "priority": a.priority, "scripts": a.scripts, "cancelled": a.cancelled}
                  for a in upcoming if not a.cancelled][:5],
         "last": [evidence.as_dict(r, tz) for r in evidence.query(project, limit=5, newest_first=True)],
+        "espeak": espeak_ahead(project, current, queue),
     }  # fmt: skip

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -19,8 +20,9 @@ from .config import Project
 from .errors import UserError
 from .scripts import Catalogue, Script, spoken_reading, write_atomically
 
-GTTS_DOWN_SECONDS = 300
-_gtts_down_until = 0.0  # after a failure, `auto` goes straight to espeak for a while
+ONLINE = ("fpt", "gtts")  # voices that need the Internet: rendered ahead, never at air time
+DOWN_SECONDS = 300
+_down_until: dict[str, float] = {}  # after a failure, `auto` skips that service for a while
 
 
 @dataclass(frozen=True)
@@ -62,17 +64,61 @@ def processing(project: Project) -> Processing:
 
 
 def voice_of(project: Project, script: Script, engine: str | None = None) -> tuple[str, str, int]:
-    """(engine, voice, rate) for a script: the command line, then the script, then the station."""
+    """(engine, voice, rate) for a script: the command line, then the script, then the station.
+    For `piper` the voice is an installed voice's name (the first installed one by default)."""
     st = project.station
     name = engine or script.voice.get("engine") or st.engine
     voice = script.voice.get("voice") or st.voice
+    if name == "piper" and voice not in installed_voices(project):
+        voice = next(iter(installed_voices(project)), voice)
     return name, voice, int(script.voice.get("rate_wpm") or st.rate_wpm)
 
 
-def _engine(project: Project, name: str):
+def installed_voices(project: Project) -> list[str]:
+    """The names of the neural voices installed in the station's voices/ folder."""
+    from .voices import list_voices
+
+    return [v.name for v in list_voices(project.root) if not v.problem]
+
+
+def fpt_key_given(project: Project) -> bool:
+    """Whether the station has an FPT.AI key (the environment or its key file)."""
+    from .tts.fpt_engine import KEY_VARIABLE
+
+    path = project.station.fpt_key_file
+    return bool(os.environ.get(KEY_VARIABLE) or (path and Path(path).is_file()))
+
+
+def preferred(project: Project) -> list[str]:
+    """The voices `auto` tries, best first: an installed neural voice, the neural service when
+    the station has a key, gTTS, then espeak (a recording comes before all of them)."""
+    names = ["piper"] if installed_voices(project) else []
+    names += ["fpt"] if fpt_key_given(project) else []
+    return [*names, "gtts", "espeak"]
+
+
+def _engine(project: Project, name: str, voice: str = ""):
     from .tts import get_engine
 
-    options = {"timeout": project.station.gtts_timeout_s} if name == "gtts" else {}
+    options: dict = {}
+    if name == "gtts":
+        options = {"timeout": project.station.gtts_timeout_s}
+    elif name == "piper":
+        from .voices import model_path
+
+        try:
+            options = {"model": model_path(project.root, voice)}
+        except UserError as exc:
+            from .tts import EngineError
+
+            raise EngineError(exc.message) from exc
+    elif name == "fpt":
+        from .tts.fpt_engine import api_key
+
+        options = {"api_key": api_key(os.environ, project.station.fpt_key_file or None,
+                                      project.root)}  # fmt: skip
+        if os.environ.get("BROADCASTER_FPT_ENDPOINT"):  # a proxy, or the tests' stand-in
+            options["endpoint"] = os.environ["BROADCASTER_FPT_ENDPOINT"]
     return get_engine(name, **options)
 
 
@@ -89,7 +135,7 @@ def cache_key(project: Project, script: Script, engine: str, voice: str, rate: i
     reading = spoken_reading(project, script)
     return _key({
         "text": [(s.text, s.pause_ms) for s in reading.sentences], "engine": engine,
-        "version": _engine(project, engine).version, "voice": voice, "rate": rate, "proc": proc,
+        "version": _engine(project, engine, voice).version, "voice": voice, "rate": rate, "proc": proc,
     })  # fmt: skip
 
 
@@ -108,7 +154,7 @@ def _candidates(project: Project, script: Script, engine: str | None) -> list[st
     name, _, _ = voice_of(project, script, engine)
     if script.audio:
         return ["recorded"]
-    return ["gtts", "espeak"] if name == "auto" else [name]
+    return preferred(project) if name == "auto" else [name]
 
 
 def _cached_renders(project: Project, script: Script, engine: str | None) -> Iterator[Rendered]:
@@ -125,14 +171,28 @@ def cached(project: Project, script: Script, engine: str | None = None) -> Rende
     return next(_cached_renders(project, script, engine), None)
 
 
+def _air_choice(project: Project, script: Script) -> tuple[str, Rendered | None]:
+    """The voice an airing uses now, and its cached render if there is one: the voices in the
+    order of preference, a network voice only when its render is in the cache (an airing never
+    waits on the network), espeak when nothing else can speak."""
+    for name in _candidates(project, script, None):
+        _, voice, rate = voice_of(project, script, name)
+        hit = _load(project, cache_key(project, script, name, voice, rate), script.id)
+        if hit or name not in ONLINE:
+            return name, hit
+    return "espeak", None
+
+
 def for_air(project: Project, script: Script) -> Rendered:
-    """What an airing plays: a cached render of the script as it stands, never made by waiting
-    on the network. For `auto`, the newest cached render by any engine; with none cached (render
-    ahead failed or was too late), the offline voice renders it now."""
-    hits = list(_cached_renders(project, script, None))
-    if hits:
-        return max(hits, key=lambda h: h.meta.get("rendered_at", ""))
-    return render_script(project, script, "recorded" if script.audio else "espeak")
+    """What an airing plays: the recording, an installed neural voice, a cached render of the
+    neural service or gTTS, else espeak; an offline voice not rendered ahead renders now."""
+    name, hit = _air_choice(project, script)
+    return hit or render_script(project, script, name)
+
+
+def air_voice(project: Project, script: Script) -> str:
+    """The voice an airing of the script would use now (see `for_air`)."""
+    return _air_choice(project, script)[0]
 
 
 def cached_duration(project: Project, script: Script) -> float | None:
@@ -150,7 +210,7 @@ def _synthesise(project: Project, script: Script, name: str, voice: str, rate: i
     sr = project.station.sample_rate
     if name == "recorded":
         return load_recording(project.root / script.audio, sr), ""
-    engine = _engine(project, name)
+    engine = _engine(project, name, voice)
     reading = spoken_reading(project, script)
     out = silence(0, sr)
     for sentence in reading.sentences:
@@ -162,7 +222,6 @@ def _synthesise(project: Project, script: Script, name: str, voice: str, rate: i
 def render_script(project: Project, script: Script, engine: str | None = None,
                   force: bool = False) -> Rendered:  # fmt: skip
     """Render one script (or return the cached render). Raises EngineError on failure."""
-    global _gtts_down_until
     from .tts import EngineError
 
     names = _candidates(project, script, engine)
@@ -173,14 +232,14 @@ def render_script(project: Project, script: Script, engine: str | None = None,
         hit = None if force else _load(project, key, script.id)
         if hit:
             return hit
-        if name == "gtts" and len(names) > 1 and time.monotonic() < _gtts_down_until:
+        if name in ONLINE and len(names) > 1 and time.monotonic() < _down_until.get(name, 0):
             continue
         try:
             audio, text = _synthesise(project, script, name, voice, rate)
         except EngineError as exc:
             last_error = exc
-            if name == "gtts":
-                _gtts_down_until = time.monotonic() + GTTS_DOWN_SECONDS
+            if name in ONLINE:
+                _down_until[name] = time.monotonic() + DOWN_SECONDS
             continue
         from .audio import measure, process, write_wav  # scipy: loaded only to render
 
@@ -189,8 +248,9 @@ def render_script(project: Project, script: Script, engine: str | None = None,
         sha = write_wav(processed, path)
         m = measure(processed)
         meta = {
-            "script_id": script.id, "engine": name, "voice": voice if name != "recorded" else "",
-            "rate_wpm": rate, "engine_version": "" if name == "recorded" else _engine(project, name).version,
+            "script_id": script.id, "engine": name,
+            "voice": voice if name != "recorded" else f"{script.audio} sha256:{script.audio_sha256}",
+            "rate_wpm": rate, "engine_version": "" if name == "recorded" else _engine(project, name, voice).version,
             "text": text or script.body.strip(), "text_sha256": script.hash,
             "duration_s": round(m.duration_s, 3), "loudness_lufs": m.loudness_lufs,
             "peak_dbfs": m.peak_dbfs, "sha256": sha, "sample_rate": processed.frame_rate,
@@ -246,7 +306,7 @@ def prune(project: Project) -> list[Path]:
     catalogue = Catalogue(project)
     keep = set()
     for script in catalogue.scripts.values():
-        for name in ("recorded",) if script.audio else ("espeak", "gtts"):
+        for name in ("recorded",) if script.audio else preferred(project):
             _, voice, rate = voice_of(project, script, name)
             try:
                 keep.add(cache_key(project, script, name, voice, rate))

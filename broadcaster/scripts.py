@@ -31,7 +31,7 @@ VIA_CLI = "dòng lệnh"  # approved_via of `script approve --by` (the web recor
 SLUG_LENGTH = 24  # a default script id: the first words of the title, short enough to type
 SYLLABLES_PER_RATE = 1.49  # see estimate_seconds
 MAX_SENTENCE_SYLLABLES = 60  # about 40 words: a Vietnamese word is 1-2 syllables
-AUDIO_EXTENSIONS = (".mp3", ".m4a", ".ogg", ".oga", ".opus", ".wav", ".flac", ".aac")
+AUDIO_EXTENSIONS = (".mp3", ".m4a", ".ogg", ".oga", ".opus", ".webm", ".wav", ".flac", ".aac")
 
 
 def content_hash(title: str, body: str, audio: str = "", audio_sha256: str = "") -> str:
@@ -365,7 +365,7 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def _rewrite_meta(script: Script, **changes) -> None:
+def rewrite_meta(script: Script, **changes) -> None:
     import tomlkit
 
     raw = script.path.read_text(encoding="utf-8")
@@ -390,7 +390,7 @@ def approve(project: Project, script_id: str, by: str, now: datetime | None = No
     if not by.strip():
         raise UserError("thiếu người duyệt", hint='ghi --by "Họ tên, chức vụ"')
     now = now or datetime.now(project.station.tz).replace(microsecond=0)
-    _rewrite_meta(script, status="approved", approved_by=by.strip(), approved_at=now,
+    rewrite_meta(script, status="approved", approved_by=by.strip(), approved_at=now,
                   approved_hash=script.hash, approved_via=via, review_note="")  # fmt: skip
     return Catalogue(project).get(script_id)
 
@@ -400,7 +400,7 @@ def submit(project: Project, script_id: str) -> Script:
     script = Catalogue(project).get(script_id)
     if script.approved:
         raise UserError(f"bài `{script_id}` đã được duyệt", hint="không cần gửi lại")
-    _rewrite_meta(script, status="pending", review_note="")
+    rewrite_meta(script, status="pending", review_note="")
     return Catalogue(project).get(script_id)
 
 
@@ -409,7 +409,7 @@ def send_back(project: Project, script_id: str, note: str) -> Script:
     if not note.strip():
         raise UserError("thiếu lý do trả lại", hint="ghi điều cần sửa để người soạn biết")
     script = Catalogue(project).get(script_id)
-    _rewrite_meta(script, status="draft", review_note=note.strip())
+    rewrite_meta(script, status="draft", review_note=note.strip())
     return Catalogue(project).get(script_id)
 
 
@@ -427,7 +427,7 @@ def save_script(project: Project, script_id: str | None, title: str, topic: str,
     changes = {"title": title, "topic": topic, "campaign": campaign.strip()}
     changes |= {key: value for key, value in (("valid_from", valid_from), ("valid_until", valid_until))
                 if value is not None}  # fmt: skip
-    _rewrite_meta(script, **changes)
+    rewrite_meta(script, **changes)
     raw = script.path.read_text("utf-8").splitlines()
     end = next(i for i in range(1, len(raw)) if raw[i].strip() == FENCE)
     write_atomically(script.path, "\n".join(raw[: end + 1]) + "\n" + body)
@@ -436,7 +436,7 @@ def save_script(project: Project, script_id: str | None, title: str, topic: str,
 
 def retire(project: Project, script_id: str) -> Script:
     script = Catalogue(project).get(script_id)
-    _rewrite_meta(script, status="retired")
+    rewrite_meta(script, status="retired")
     return Catalogue(project).get(script_id)
 
 

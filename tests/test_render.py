@@ -190,12 +190,12 @@ def test_auto_falls_back_to_espeak_and_records_it(standin, station):
 
     standin.mode = "429"
     edit_station(station, engine="auto", gtts_timeout_s=1.5)
-    render._gtts_down_until = 0.0
+    render._down_until.clear()
     project = Project(station)
     hit = render_script(project, Catalogue(project).get("van-hoa-cong-vu"))
     assert hit.meta["engine"] == "espeak"
     standin.mode = "ok"
-    render._gtts_down_until = 0.0
+    render._down_until.clear()
     hit = render_script(project, Catalogue(project).get("van-hoa-cong-vu"))
     assert hit.meta["engine"] == "gtts"  # back online: the better voice is rendered and preferred
     assert cached(project, Catalogue(project).get("van-hoa-cong-vu")).meta["engine"] == "gtts"

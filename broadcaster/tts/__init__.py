@@ -1,7 +1,9 @@
 """Voices behind one interface: each engine turns one sentence into audio.
 
-`espeak` (offline, embedded), `gtts` (online), `recorded` (the officer's own file) and `auto`
-(gTTS when it answers, else espeak; the render records which one really spoke).
+`espeak` (offline, embedded), `piper` (a neural voice model the station installed, offline),
+`fpt` (FPT.AI's Vietnamese neural voice service, online, for stations with an account), `gtts`
+(online), `recorded` (the officer's own file) and `auto`: the best the station has, in the order
+of `render.preferred` (the render records which one really spoke).
 """
 
 from __future__ import annotations
@@ -37,4 +39,12 @@ def get_engine(name: str, **options) -> Engine:
         from .gtts_engine import GttsEngine
 
         return GttsEngine(**options)
+    if name == "piper":
+        from .piper_engine import PiperEngine
+
+        return PiperEngine(**options)
+    if name == "fpt":
+        from .fpt_engine import FptEngine
+
+        return FptEngine(**options)
     raise EngineError(f"không có giọng đọc `{name}`")

@@ -34,7 +34,10 @@ from ..labels import AIRING_STATUS, ENGINE, PRIORITY, SCRIPT_STATUS, STALE, labe
 
 HERE = Path(__file__).parent
 SESSION_HOURS = 8
-SHOWN_ROWS = 500  # the log page shows the newest rows of a filter; reports give them all
+SHOWN_ROWS = 500
+MAX_REQUEST_BYTES = (
+    45 * 1024 * 1024
+)  # a recording (recordings.MAX_BYTES) and its form  # the log page shows the newest rows of a filter; reports give them all
 log = logging.getLogger("broadcaster")
 
 
@@ -99,6 +102,8 @@ def create_app(project: Project) -> Starlette:
                     return RedirectResponse(f"/dang-nhap?tiep={request.url.path}", 303)
                 request.state.user = user
                 if request.method == "POST":
+                    if int(request.headers.get("content-length") or 0) > MAX_REQUEST_BYTES:
+                        raise HTTPException(413, "Tệp gửi lên quá lớn.")
                     form = await request.form()
                     token = form.get("csrf") or request.headers.get("x-csrf-token", "")
                     if not _csrf_ok(request, token):
@@ -175,6 +180,10 @@ def create_app(project: Project) -> Starlette:
                     "Lãnh đạo duyệt ở trang Bài phát thanh.",
                 )
             )
+        alerts += [("warn", f"“{item['title']}” ({when.show_instant(item['at'], item['at'].tzinfo)}) "
+                    "sẽ phát bằng giọng máy espeak, người nghe khó hiểu.",
+                    "Ghi âm giọng đọc ở trang của bài (phần Ghi âm), hoặc nhờ kỹ thuật viên "
+                    "cài giọng đọc thần kinh.") for item in s["espeak"]]  # fmt: skip
         free = _disk_free(project.root)
         if free < 1.0:
             alerts.append(
@@ -274,7 +283,8 @@ def create_app(project: Project) -> Starlette:
         warnings = check_script(project, script, duration_of(project, script))
         return page(request, "script_form.html", 400 if errors else 200, values=values,
                     errors=errors, script=script, reading=spoken_reading(project, script).text,
-                    warnings=warnings, saved=request.query_params.get("da-luu"))  # fmt: skip
+                    warnings=warnings, saved=request.query_params.get("da-luu"),
+                    recorded=request.query_params.get("da-ghi-am"))  # fmt: skip
 
     @guarded()
     async def reading_preview(request: Request):
@@ -316,6 +326,28 @@ def create_app(project: Project) -> Starlette:
         except UserError as exc:
             raise HTTPException(400, str(exc)) from None
         return RedirectResponse(f"/bai/{script.id}", 303)
+
+    @guarded("write")
+    async def script_recording(request: Request):
+        """A take recorded in the browser (MediaRecorder) or an uploaded file becomes the
+        script's audio, through the same checks and processing as any recording."""
+        from starlette.concurrency import run_in_threadpool
+
+        from ..recordings import attach, extension
+
+        script = _script(request.path_params["sid"])
+        upload = (await request.form()).get("audio")
+        if upload is None or isinstance(upload, str):
+            raise HTTPException(400, "Chưa có bản ghi âm: bấm Ghi âm, hoặc chọn một tệp âm thanh.")
+        try:
+            ext = extension(upload.filename or "", upload.content_type or "")
+            data = await upload.read()
+            await run_in_threadpool(attach, project, script.id, data, ext)
+        except UserError as exc:
+            raise HTTPException(
+                400, f"{exc.message} → {exc.hint}" if exc.hint else exc.message
+            ) from None
+        return RedirectResponse(f"/bai/{script.id}?da-ghi-am=1", 303)
 
     @guarded()
     async def script_audio(request: Request):
@@ -525,6 +557,7 @@ def create_app(project: Project) -> Starlette:
         Route("/bai/{sid}/duyet", script_approve, methods=["POST"]),
         Route("/bai/{sid}/tra-lai", script_return, methods=["POST"]),
         Route("/bai/{sid}/am-thanh", script_audio),
+        Route("/bai/{sid}/ghi-am", script_recording, methods=["POST"]),
         Route("/lich", timetable),
         Route("/lich/sua", timetable_edit, methods=["POST"]),
         Route("/hang-doi", queue_page),
