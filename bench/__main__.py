@@ -3,7 +3,17 @@
 import importlib
 import sys
 
-NAMES = ["startup", "speech", "render", "schedule", "reports", "web", "district", "daemon"]
+NAMES = [
+    "startup",
+    "speech",
+    "reading",
+    "render",
+    "schedule",
+    "reports",
+    "web",
+    "district",
+    "daemon",
+]
 
 
 def main() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import traceback
 from pathlib import Path
@@ -786,53 +785,172 @@ def report(ctx, period, start, end, fmt, campaign, out) -> None:
 @click.option("--batch", type=int, default=None, metavar="SỐ", help="Số dòng mỗi lần gửi.")
 @click.pass_context
 def sync(ctx, batch) -> None:
-    """Gửi nhật ký, kế hoạch phát và điểm kiểm tra của phường lên máy chủ quận."""
-    from .district import sync as push
+    """Gửi nhật ký, kế hoạch phát và điểm kiểm tra của phường lên máy nhận của quận (https)."""
+    from .sync import sync as push
 
     click.echo(str(push(project(ctx).require(), batch)))
 
 
+@main.group("key")
+def key_group() -> None:
+    """Khóa ký của đài (keys/station.key): ký điểm kiểm tra và các lần gửi quận."""
+
+
+@key_group.command("new")
+@click.pass_context
+def key_new(ctx) -> None:
+    """Tạo khóa mới cho đài (khi khóa cũ bị lộ); khóa cũ được giữ để kiểm tra điểm kiểm tra cũ."""
+    from .signing import new_key
+
+    _old, new = new_key(project(ctx).require())
+    click.echo(f"Đã tạo khóa mới: keys/station.pub ({new}); khóa cũ giữ trong keys/retired/.")
+    click.echo("Gửi tệp keys/station.pub cho quận để quận thay khóa "
+               "(broadcaster district rotate-key) trước lần đồng bộ sau.")  # fmt: skip
+
+
 @main.group()
 def district() -> None:
-    """Ở quận: đăng ký phường, xem tình trạng, báo cáo chung của các phường."""
+    """Ở quận: máy nhận, đăng ký phường, kiểm tra, tình trạng, báo cáo chung của các phường."""
 
 
-def _district_url(ctx, url: str | None) -> str:
-    from .district import _password, url_with_password
-
-    proj = project(ctx)
-    if url:
-        return url_with_password(url, os.environ.get("BROADCASTER_DISTRICT_PASSWORD"))
-    if proj.schedules_path.exists() and proj.district.url:
-        return url_with_password(proj.district.url, _password(proj.district))
-    raise UserError("thiếu địa chỉ cơ sở dữ liệu quận",
-                    hint="dùng --url postgresql+psycopg://…, hoặc [district] url trong schedules.toml")  # fmt: skip
+DISTRICT_URL = "BROADCASTER_DISTRICT_URL"
+URL_OPTION = click.option("--url", metavar="ĐỊA_CHỈ", envvar=DISTRICT_URL,
+                          help=f"Cơ sở dữ liệu PostgreSQL của quận (hoặc biến {DISTRICT_URL}); "
+                               "mật khẩu trong biến BROADCASTER_DISTRICT_PASSWORD.")  # fmt: skip
 
 
-URL_OPTION = click.option(
-    "--url", metavar="ĐỊA_CHỈ", help="Cơ sở dữ liệu quận (mặc định: địa chỉ trong mục [district])."
+def _district_url(url: str | None) -> str:
+    from .district import district_url
+
+    if not url:
+        raise UserError("thiếu địa chỉ cơ sở dữ liệu quận",
+                        hint=f"dùng --url postgresql+psycopg://…, hoặc đặt biến {DISTRICT_URL}")  # fmt: skip
+    return district_url(url)
+
+
+@district.command("init")
+@URL_OPTION
+def district_init(url) -> None:
+    """Chuẩn bị cơ sở dữ liệu của quận (bảng, khóa chỉ-thêm); chạy lại sau mỗi lần nâng cấp."""
+    from .district import init
+
+    init(_district_url(url))
+    click.echo("Cơ sở dữ liệu của quận đã sẵn sàng.")
+
+
+@district.command("cert")
+@click.option("--host", required=True, metavar="TÊN_MÁY",
+              help="Tên hoặc địa chỉ IP các phường dùng để gọi máy nhận.")  # fmt: skip
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("chung-chi"),
+              show_default=True, help="Thư mục ghi chứng chỉ và khóa.")  # fmt: skip
+def district_cert(host, out) -> None:
+    """Tạo chứng chỉ tự ký cho máy nhận, in dấu vân tay để gửi các phường."""
+    from .receiver import make_certificate
+
+    cert, key, pin = make_certificate(host, out)
+    click.echo(f"Đã tạo {cert} và {key} (khóa, giữ kín).")
+    click.echo(f"Dấu vân tay gửi các phường (fingerprint trong [district]): {pin}")
+
+
+@district.command("serve")
+@URL_OPTION
+@click.option("--host", default="0.0.0.0", show_default=True, help="Địa chỉ lắng nghe.")
+@click.option("--port", default=8443, show_default=True, type=int, help="Cổng.")
+@click.option(
+    "--cert", required=True, type=click.Path(exists=True, dir_okay=False), help="Chứng chỉ TLS."
 )
+@click.option(
+    "--key", required=True, type=click.Path(exists=True, dir_okay=False), help="Khóa của chứng chỉ."
+)
+def district_serve(url, host, port, cert, key) -> None:
+    """Chạy máy nhận của quận (https): nơi duy nhất ghi vào cơ sở dữ liệu của quận."""
+    from .receiver import serve
+
+    click.echo(f"Máy nhận của quận nghe ở https://{host}:{port} (Ctrl+C để dừng).")
+    serve(_district_url(url), host, port, cert, key)
+
+
+def _key(key_file: Path) -> str:
+    return key_file.read_text("utf-8")
+
+
+KEY_OPTION = click.option("--key", "key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                          required=True, help="Khóa công khai của phường (keys/station.pub).")  # fmt: skip
 
 
 @district.command("add-ward")
 @click.argument("station_id", metavar="MÃ_PHƯỜNG")
-@click.option("--key", "key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              required=True, help="Khóa công khai của phường (keys/station.pub).")  # fmt: skip
-@click.option("--name", default="", help="Tên phường.")
+@KEY_OPTION
+@click.option("--name", default="", help="Tên phường (tên quận dùng, trong báo cáo).")
+@click.option(
+    "--timezone", default="Asia/Ho_Chi_Minh", show_default=True, help="Múi giờ của phường."
+)
 @URL_OPTION
-@click.pass_context
-def district_add_ward(ctx, station_id, key_file, name, url) -> None:
+def district_add_ward(station_id, key_file, name, timezone, url) -> None:
     """Đăng ký một phường (mã và khóa công khai) ở quận."""
     from .district import register
 
-    register(_district_url(ctx, url), station_id, key_file.read_text("utf-8"), name)
-    click.echo(f"Đã đăng ký phường {station_id}")
+    register(_district_url(url), station_id, _key(key_file), name, timezone)
+    click.echo(
+        f"Đã đăng ký phường {station_id}. Gửi phường: địa chỉ máy nhận và dấu vân tay chứng chỉ."
+    )
+
+
+@district.command("rotate-key")
+@click.argument("station_id", metavar="MÃ_PHƯỜNG")
+@KEY_OPTION
+@URL_OPTION
+def district_rotate_key(station_id, key_file, url) -> None:
+    """Thay khóa của một phường (các điểm kiểm tra ký bằng khóa cũ vẫn được công nhận)."""
+    from .district import rotate_key
+
+    rotate_key(_district_url(url), station_id, _key(key_file))
+    click.echo(f"Đã thay khóa của phường {station_id}.")
+
+
+@district.command("remove-ward")
+@click.argument("station_id", metavar="MÃ_PHƯỜNG")
+@URL_OPTION
+def district_remove_ward(station_id, url) -> None:
+    """Ngừng nhận từ một phường (những gì đã nhận vẫn giữ làm hồ sơ)."""
+    from .district import remove_ward
+
+    remove_ward(_district_url(url), station_id)
+    click.echo(f"Đã ngừng nhận từ phường {station_id}; nhật ký đã nhận vẫn được giữ.")
+
+
+@district.command("verify")
+@URL_OPTION
+def district_verify(url) -> None:
+    """Kiểm tra lại từ đầu bản quận giữ của mọi phường: chuỗi, mã, chữ ký, kế hoạch, ngày trống."""
+    from .district import district_engine, flag, verify_ward, wards
+
+    url = _district_url(url)
+    broken = 0
+    for ward in wards(url):
+        findings = verify_ward(url, ward)
+        gaps_only = all("không có kế hoạch lẫn nhật ký" in f for f in findings)
+        label = ward.name or ward.station_id
+        if not findings:
+            click.echo(f"{ward.station_id} ({label}): toàn vẹn, {ward.head_seq} dòng.")
+            continue
+        if gaps_only:
+            click.secho(
+                f"{ward.station_id} ({label}): toàn vẹn; cảnh báo: {'; '.join(findings)}",
+                fg="yellow",
+            )
+            continue
+        broken += 1
+        click.secho(f"{ward.station_id} ({label}): KHÔNG toàn vẹn: {'; '.join(findings)}", fg="red")
+        with district_engine(url).begin() as conn:
+            flag(conn, ward.station_id, "kiem-tra", "; ".join(findings))
+    if broken:
+        raise UserError(f"{broken} phường không toàn vẹn (đã ghi cảnh báo)")
 
 
 @district.command("status")
 @URL_OPTION
-@click.pass_context
-def district_status(ctx, url) -> None:
+def district_status(url) -> None:
     """Tình trạng từng phường: lần đồng bộ cuối, số dòng, cuối chuỗi, điểm kiểm tra, cảnh báo."""
     from datetime import datetime
 
@@ -842,7 +960,8 @@ def district_status(ctx, url) -> None:
     tz = datetime.now().astimezone().tzinfo
     rows = [{"id": w.station_id, "name": w.name, "last_sync": w.last_sync_at and w.last_sync_at.astimezone(tz),
              "rows": w.rows, "head": w.head_hash[:12], "checkpoint": w.last_checkpoint_at and w.last_checkpoint_at.astimezone(tz),
-             "notes": "; ".join(m for _, _, m in w.flags)} for w in wards(_district_url(ctx, url))]  # fmt: skip
+             "notes": "; ".join([*(["đã ngừng nhận"] if w.removed_at else []), *(m for _, _, m in w.flags)])}
+            for w in wards(_district_url(url))]  # fmt: skip
     columns = {"id": "Mã phường", "name": "Tên", "last_sync": "Đồng bộ lần cuối", "rows": "Số dòng",
                "head": "Cuối chuỗi", "checkpoint": "Điểm kiểm tra", "notes": "Cảnh báo"}  # fmt: skip
     click.echo(render(rows, "table", columns))
@@ -857,8 +976,7 @@ def district_status(ctx, url) -> None:
               show_default=True, help="Dạng tệp báo cáo.")  # fmt: skip
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Tệp kết quả.")
 @URL_OPTION
-@click.pass_context
-def district_report(ctx, period, campaign, fmt, out, url) -> None:
+def district_report(period, campaign, fmt, out, url) -> None:
     """Báo cáo chung của các phường theo kỳ (mẫu Nghị định 30 của Phòng Văn hóa và Thông tin)."""
     from datetime import date
 
@@ -867,7 +985,7 @@ def district_report(ctx, period, campaign, fmt, out, url) -> None:
 
     span = parse_period(period, today=date.today())
     out = out or Path(f"bao-cao-quan-{span.slug}.{fmt}")
-    make_district_report(_district_url(ctx, url), span, fmt, out, campaign)
+    make_district_report(_district_url(url), span, fmt, out, campaign)
     click.echo(f"Đã ghi báo cáo quận {span.label}: {out}")
 
 

@@ -112,12 +112,14 @@ STATION_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")  # a ward's id at the distri
 
 @dataclass(frozen=True)
 class District:
-    """Where the ward's evidence goes: the district's database (a SQLAlchemy URL without the
-    password, which comes from BROADCASTER_DISTRICT_PASSWORD or ``password_file``, a file
-    outside the project), this ward's id there, and how often the daemon syncs (0: never)."""
+    """Where the ward's evidence goes: the district's receiver (an https:// address), this
+    ward's id there, the fingerprint of the receiver's certificate (the district gives both),
+    and how often the daemon syncs (0: never). No password: requests are signed with the
+    station's key. (``password_file`` is only read to say it is no longer used.)"""
 
     url: str = ""
     station_id: str = ""
+    fingerprint: str = ""
     password_file: str = ""
     every_minutes: float = 0
     batch: int = 500
@@ -239,22 +241,23 @@ def load_station_file(path: Path) -> StationFile:
 
 
 def _check_district(district: District, path: Path, loc: Locator) -> list[Problem]:
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
+    from urllib.parse import urlsplit
 
     if not district.url:
         return []
     line = loc.line("district", "url")
-    try:
-        url = make_url(district.url)
-    except ArgumentError:
-        return [Problem(path, line, f"địa chỉ cơ sở dữ liệu quận không hợp lệ: {district.url}",
-                        'ví dụ: url = "postgresql+psycopg://phuong@may-chu-quan/truyen_thanh"')]  # fmt: skip
     problems = []
-    if url.password:
-        problems.append(Problem(path, line, "mật khẩu không được ghi trong schedules.toml",
-                                "bỏ mật khẩu khỏi url; đặt nó trong biến BROADCASTER_DISTRICT_PASSWORD "
-                                "hoặc một tệp ngoài thư mục đài (password_file)"))  # fmt: skip
+    if district.url.startswith("postgresql") or district.password_file:
+        problems.append(Problem(path, line, "quận không còn nhận nhật ký thẳng vào cơ sở dữ liệu",
+                                'quận nay có máy nhận https: url = "https://may-chu-quan:8443", thêm '
+                                'fingerprint = "SHA256:…" (quận cho), bỏ password_file và mật khẩu'))  # fmt: skip
+    elif urlsplit(district.url).scheme != "https" or not urlsplit(district.url).hostname:
+        problems.append(Problem(path, line, f"địa chỉ máy nhận của quận không hợp lệ: {district.url}",
+                                'ví dụ: url = "https://may-chu-quan:8443"'))  # fmt: skip
+    elif not re.fullmatch(r"(?:SHA256:)?(?:[0-9A-Fa-f]{2}:?){32}", district.fingerprint.strip()):
+        problems.append(Problem(path, loc.line("district", "fingerprint") or line,
+                                "thiếu hoặc sai dấu vân tay chứng chỉ của máy nhận quận",
+                                'fingerprint = "SHA256:AB:CD:…" (64 chữ số hệ 16, quận cho)'))  # fmt: skip
     if not STATION_ID.fullmatch(district.station_id):
         problems.append(Problem(path, loc.line("district", "station_id"),
                                 f"mã phường ở quận không hợp lệ: {district.station_id!r}",

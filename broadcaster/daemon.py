@@ -474,7 +474,7 @@ class Daemon:
     def _sync(self) -> None:
         """Send the district what it lacks; a failure is logged and retried at the next turn,
         on the scheduler's own thread: airing never waits for it."""
-        from .district import sync
+        from .sync import sync
 
         try:
             result = sync(self.project)

@@ -1,28 +1,33 @@
-"""The district's copy of every ward's evidence, in one PostgreSQL.
+"""The district's copy of every ward's evidence, in one PostgreSQL, written only by the
+district's receiver (receiver.py), append-only.
 
 Each ward has its own schema there (``ward_<id>``) holding the same tables as the ward's own
 database, made by the same migrations: its sealed airing rows, its plan of record, its signed
-checkpoints. A registry (``district_ward``, in the public schema) knows each ward by its id
-and its public key; ``district_flag`` keeps what the district refused and why.
+checkpoints. Triggers refuse every UPDATE and DELETE on them (`protect`), so even someone who
+reaches the database by another path cannot quietly rewrite a ward's history; `verify_ward`
+checks it all again from scratch without trusting the triggers. The registry (``district_ward``,
+``district_key``) is the district's alone: names, time zones and keys are set by the district's
+commands, never by a ward.
 
-`sync` sends what the district lacks, in batches, each batch one transaction that first checks
-it against the district's copy: the chain goes on from the last row the district holds, every
-row hash is recomputed, every checkpoint's signature is checked against the registered key.
-A ward whose chain went backwards (rows deleted after they were synced) or forked (rows
-rewritten) is refused and flagged; the district's copy is never changed.
+What a ward sends is checked against the district's own copy before it is appended: rows must
+go on from the district's head with every hash right; a day of the plan of record is taken
+once, whole, and a different plan for a day already held is refused; a checkpoint must be
+signed by a key registered to that ward. What is refused is flagged (``district_flag``) and
+the district keeps what it had.
 
 Because a ward's schema has the ward's own tables, the district's figures for a ward come from
-the very code of the ward's own report (reports.collect over a WardView): they are equal.
+the very code of the ward's own report (reports.collect over a WardView).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import tempfile
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select, text
@@ -32,30 +37,32 @@ from sqlalchemy.orm import Session
 
 from . import evidence, plan, signing
 from .config import STATION_ID, Report, Station
-from .db import database, engine_for, now
+from .db import engine_for, now
 from .errors import UserError
-from .evidence import CHECKPOINT_FIELDS, CONTENT, GENESIS, AiringRow, Checkpoint
+from .evidence import CONTENT, GENESIS, STORED_TIME, TIMES, AiringRow
 
 PASSWORD_VARIABLE = "BROADCASTER_DISTRICT_PASSWORD"
+RECEIVED = ("airing", "plan_day", "planned_airing", "timetable_version", "checkpoint")
+PUBLIC_APPEND_ONLY = ("district_flag", "district_checkpoint", "district_nonce")
 
 
 # -- connecting ----------------------------------------------------------------------------------
-def _password(district) -> str | None:
-    if os.environ.get(PASSWORD_VARIABLE):
-        return os.environ[PASSWORD_VARIABLE]
-    if district.password_file:
-        path = Path(district.password_file)
-        try:
-            return path.read_text("utf-8").strip()
-        except OSError:
-            raise UserError(f"không đọc được tệp mật khẩu của quận: {path}",
-                            hint="kiểm tra password_file trong [district]") from None  # fmt: skip
-    return None
-
-
 def url_with_password(url: str, password: str | None) -> str:
     u = make_url(url)
     return u.set(password=password).render_as_string(hide_password=False) if password else url
+
+
+def district_url(url: str) -> str:
+    """The district's database URL with its password from BROADCASTER_DISTRICT_PASSWORD."""
+    try:
+        parsed = make_url(url)
+    except Exception:
+        raise UserError(f"địa chỉ cơ sở dữ liệu quận không hợp lệ: {url}",
+                        hint="ví dụ: --url postgresql+psycopg://quan@localhost/truyen_thanh") from None  # fmt: skip
+    if not parsed.drivername.startswith("postgresql"):
+        raise UserError(f"cơ sở dữ liệu quận phải là PostgreSQL, không phải {parsed.drivername}",
+                        hint="ví dụ: --url postgresql+psycopg://quan@localhost/truyen_thanh")  # fmt: skip
+    return url_with_password(url, os.environ.get(PASSWORD_VARIABLE))
 
 
 def schema_of(station_id: str) -> str:
@@ -75,29 +82,57 @@ def _in_schema(url: str, schema: str) -> str:
 
 
 def unreachable(exc: Exception) -> UserError:
-    """One Vietnamese line for a district that cannot be reached or refuses the password."""
+    """One Vietnamese line for a database that cannot be reached, refuses the password or a
+    privilege."""
     detail = str(getattr(exc, "orig", exc)).lower()
     if "password" in detail or "authentication" in detail:
-        return UserError("máy chủ quận từ chối: sai tên hoặc mật khẩu",
-                         hint=f"kiểm tra url trong [district] và mật khẩu ({PASSWORD_VARIABLE} hoặc password_file)")  # fmt: skip
-    return UserError("không kết nối được máy chủ quận (mạng hoặc máy chủ không trả lời)",
-                     hint="kiểm tra mạng và url trong [district]; lần đồng bộ sau sẽ gửi tiếp phần còn thiếu")  # fmt: skip
+        return UserError("cơ sở dữ liệu quận từ chối: sai tên hoặc mật khẩu",
+                         hint=f"kiểm tra --url và biến {PASSWORD_VARIABLE}")  # fmt: skip
+    if "permission denied" in detail or "must be owner" in detail:
+        return UserError("tài khoản cơ sở dữ liệu quận thiếu quyền",
+                         hint="dùng tài khoản sở hữu cơ sở dữ liệu của quận (xem README, phần quận)")  # fmt: skip
+    return UserError("không kết nối được cơ sở dữ liệu quận (mạng hoặc máy chủ không trả lời)",
+                     hint="kiểm tra máy chủ PostgreSQL và --url")  # fmt: skip
 
 
-def district_engine(url: str) -> Engine:
-    """The district's database, its registry migrated; errors said in Vietnamese."""
+def district_engine(url: str, migrate: bool = False) -> Engine:
+    """The district's database; its registry migrated only when asked (`district init`, the
+    receiver's start): reading never migrates. Errors said in Vietnamese."""
     try:
-        return engine_for(url)
+        if migrate:
+            return engine_for(url)
+        from sqlalchemy import create_engine
+
+        return create_engine(url, pool_pre_ping=True)
     except (DBAPIError, SQLAlchemyError) as exc:
         raise unreachable(exc) from None
 
 
-def ward_engine(url: str, station_id: str) -> Engine:
-    """A ward's schema at the district, created and migrated on first use."""
-    schema = schema_of(station_id)
-    with district_engine(url).begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
-    return district_engine(_in_schema(url, schema))
+def _ward_engine(url: str, station_id: str, migrate: bool = False) -> Engine:
+    return district_engine(_in_schema(url, schema_of(station_id)), migrate)
+
+
+_GUARD = """
+CREATE OR REPLACE FUNCTION public.broadcaster_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'bảng % chỉ được thêm dòng: không sửa, không xóa', TG_TABLE_NAME;
+END $$ LANGUAGE plpgsql
+"""
+
+
+def protect(conn, schema: str, tables: tuple[str, ...]) -> None:
+    """Refuse UPDATE and DELETE on ``tables`` of ``schema``, at the database itself."""
+    conn.execute(text(_GUARD))
+    for table in tables:
+        conn.execute(text(f'DROP TRIGGER IF EXISTS append_only ON "{schema}"."{table}"'))
+        conn.execute(text(f'CREATE TRIGGER append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON "{schema}"."{table}" '
+                          "FOR EACH STATEMENT EXECUTE FUNCTION public.broadcaster_append_only()"))  # fmt: skip
+
+
+def init(url: str) -> None:
+    """`district init` (and the receiver's start): the registry's tables, their guards."""
+    with district_engine(url, migrate=True).begin() as conn:
+        protect(conn, "public", PUBLIC_APPEND_ONLY)
 
 
 # -- the registry --------------------------------------------------------------------------------
@@ -113,11 +148,14 @@ class Ward:
     head_hash: str = ""
     plan_synced_at: datetime | None = None
     last_checkpoint_at: datetime | None = None
+    removed_at: datetime | None = None
+    timezone: str = "Asia/Ho_Chi_Minh"
     flags: list[tuple[datetime, str, str]] = field(default_factory=list)
+    keys: list[tuple[str, datetime, datetime | None]] = field(default_factory=list)
 
 
 _WARD_COLUMNS = ("station_id", "public_key", "name", "settings", "last_sync_at", "rows", "head_seq",
-                 "head_hash", "plan_synced_at", "last_checkpoint_at")  # fmt: skip
+                 "head_hash", "plan_synced_at", "last_checkpoint_at", "removed_at", "timezone")  # fmt: skip
 
 
 def _utc(value):
@@ -139,69 +177,173 @@ def _ward(conn, station_id: str, lock: bool = False) -> Ward | None:
     ward.flags = [(_utc(r[0]), r[1], r[2]) for r in conn.execute(text(
         "SELECT raised_at, kind, message FROM public.district_flag WHERE station_id = :id ORDER BY id"),
         {"id": station_id})]  # fmt: skip
+    ward.keys = [(r[0], _utc(r[1]), _utc(r[2])) for r in conn.execute(text(
+        "SELECT public_key, added_at, retired_at FROM public.district_key WHERE station_id = :id ORDER BY id"),
+        {"id": station_id})]  # fmt: skip
     return ward
 
 
-def register(url: str, station_id: str, public_key: str, name: str = "") -> None:
-    """`district add-ward`: the ward's id and public key (keys/station.pub of its station)."""
-    schema_of(station_id)
-    if not re.fullmatch(r"[A-Za-z0-9+/]{43}=", public_key.strip()):
+def _public_key(key: str) -> str:
+    key = key.strip()
+    if not re.fullmatch(r"[A-Za-z0-9+/]{43}=", key):
         raise UserError("tệp khóa không phải khóa công khai của một đài",
                         hint="dùng tệp keys/station.pub trong thư mục đài của phường")  # fmt: skip
+    return key
+
+
+def _add_key(conn, station_id: str, key: str) -> None:
+    owner = conn.execute(text("SELECT station_id FROM public.district_key WHERE public_key = :k"),
+                         {"k": key}).scalar()  # fmt: skip
+    if owner:
+        raise UserError(f"khóa này đã đăng ký cho phường `{owner}`",
+                        hint="mỗi phường một khóa riêng: dùng keys/station.pub của đúng phường")  # fmt: skip
+    conn.execute(text("INSERT INTO public.district_key (station_id, public_key, added_at) "
+                      "VALUES (:id, :k, :at)"), {"id": station_id, "k": key, "at": now()})  # fmt: skip
+
+
+def register(url: str, station_id: str, public_key: str, name: str = "",
+             timezone: str = "Asia/Ho_Chi_Minh") -> None:  # fmt: skip
+    """`district add-ward`: the ward's id, its public key (keys/station.pub of its station), the
+    district's name for it and its time zone. The ward's schema is made and guarded here."""
+    schema = schema_of(station_id)
+    key = _public_key(public_key)
+    init(url)
     with district_engine(url).begin() as conn:
         if _ward(conn, station_id):
             raise UserError(
                 f"phường `{station_id}` đã được đăng ký", hint="xem `broadcaster district status`"
             )
-        conn.execute(text("INSERT INTO public.district_ward (station_id, public_key, name, registered_at) "
-                          "VALUES (:id, :key, :name, :at)"),
-                     {"id": station_id, "key": public_key.strip(), "name": name, "at": now()})  # fmt: skip
-    ward_engine(url, station_id)
+        conn.execute(text("INSERT INTO public.district_ward (station_id, public_key, name, registered_at, timezone) "
+                          "VALUES (:id, :key, :name, :at, :tz)"),
+                     {"id": station_id, "key": key, "name": name, "at": now(), "tz": timezone})  # fmt: skip
+        _add_key(conn, station_id, key)
+        conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+    with _ward_engine(url, station_id, migrate=True).begin() as conn:
+        protect(conn, schema, RECEIVED)
+
+
+def rotate_key(url: str, station_id: str, public_key: str) -> None:
+    """`district rotate-key`: the ward's new key; the old one is retired, its checkpoints
+    still verify."""
+    key = _public_key(public_key)
+    with district_engine(url).begin() as conn:
+        ward = _existing(conn, station_id, lock=True)
+        _add_key(conn, station_id, key)
+        conn.execute(text("UPDATE public.district_key SET retired_at = :at WHERE station_id = :id "
+                          "AND retired_at IS NULL AND public_key <> :k"),
+                     {"at": now(), "id": ward.station_id, "k": key})  # fmt: skip
+        conn.execute(text("UPDATE public.district_ward SET public_key = :k WHERE station_id = :id"),
+                     {"k": key, "id": station_id})  # fmt: skip
+
+
+def remove_ward(url: str, station_id: str) -> None:
+    """`district remove-ward`: the ward sends no more; what it sent is kept for the record."""
+    with district_engine(url).begin() as conn:
+        _existing(conn, station_id, lock=True)
+        conn.execute(text("UPDATE public.district_ward SET removed_at = :at WHERE station_id = :id"),
+                     {"at": now(), "id": station_id})  # fmt: skip
+
+
+def _existing(conn, station_id: str, lock: bool = False) -> Ward:
+    ward = _ward(conn, station_id, lock)
+    if ward is None:
+        raise UserError(f"quận chưa đăng ký phường `{station_id}`",
+                        hint="xem `broadcaster district status`")  # fmt: skip
+    return ward
 
 
 def wards(url: str) -> list[Ward]:
-    with district_engine(url).connect() as conn:
-        ids = conn.execute(
-            text("SELECT station_id FROM public.district_ward ORDER BY station_id")
-        ).scalars()
-        return [_ward(conn, i) for i in list(ids)]
+    try:
+        with district_engine(url).connect() as conn:
+            ids = conn.execute(
+                text("SELECT station_id FROM public.district_ward ORDER BY station_id")
+            ).scalars()
+            return [_ward(conn, i) for i in list(ids)]
+    except (DBAPIError, SQLAlchemyError) as exc:
+        raise unreachable(exc) from None
 
 
-def _flag(url: str, station_id: str, kind: str, message: str) -> None:
-    with district_engine(url).begin() as conn:
-        conn.execute(text("INSERT INTO public.district_flag (station_id, raised_at, kind, message) "
-                          "VALUES (:id, :at, :kind, :message)"),
-                     {"id": station_id, "at": now(), "kind": kind, "message": message})  # fmt: skip
+def flag(conn, station_id: str, kind: str, message: str) -> None:
+    conn.execute(text("INSERT INTO public.district_flag (station_id, raised_at, kind, message) "
+                      "VALUES (:id, :at, :kind, :message)"),
+                 {"id": station_id, "at": now(), "kind": kind, "message": message})  # fmt: skip
 
 
 class Refused(UserError):
     """What the district would not take from a ward, and why (also kept as a flag)."""
 
 
-# -- sync ----------------------------------------------------------------------------------------
-@dataclass
-class SyncResult:
-    rows: int = 0
-    plan: int = 0
-    checkpoints: int = 0
-
-    def __str__(self) -> str:
-        if not (self.rows or self.plan or self.checkpoints):
-            return "Quận đã có đủ, không có gì mới để gửi."
-        return (f"Đã gửi quận {self.rows} dòng nhật ký, {self.plan} mục kế hoạch, "
-                f"{self.checkpoints} điểm kiểm tra.")  # fmt: skip
+# -- what a ward sends, as JSON ------------------------------------------------------------------
+def plain(value):
+    """A value as it travels: instants as the stored UTC text, so hashes come out the same."""
+    if isinstance(value, datetime):
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value.strftime(STORED_TIME)
+    return value
 
 
-def _settings(project) -> dict:
-    st, rp = project.station, project.report
-    return {"name": st.name, "ward": st.ward, "timezone": st.timezone, "topics": st.topics,
-            "campaigns": rp.campaigns}  # fmt: skip
+def _instant(value):
+    return None if value is None else datetime.strptime(value, STORED_TIME).replace(tzinfo=UTC)
 
 
-def _row_values(row: AiringRow) -> dict:
-    return {c.key: getattr(row, c.key) for c in AiringRow.__table__.columns}
+def row_dict(row: AiringRow) -> dict:
+    return {c.key: plain(getattr(row, c.key)) for c in AiringRow.__table__.columns}
 
 
+def row_from(values: dict) -> AiringRow:
+    known = {c.key for c in AiringRow.__table__.columns}
+    if set(values) - known:
+        raise ValueError("unknown fields")
+    return AiringRow(**{k: _instant(v) if k in TIMES else v for k, v in values.items()})
+
+
+def plan_days(project, before: date) -> list[dict]:
+    """The ward's plan of record, one object a day, for the days before ``before`` (a day is
+    sent once it is over, and never changes after)."""
+    with Session(project_engine(project)) as s:
+        days = list(s.scalars(select(plan.PlanDay).where(plan.PlanDay.day < before.isoformat())
+                              .order_by(plan.PlanDay.day)))  # fmt: skip
+        shas = {d.timetable_sha256 for d in days}
+        entries = list(s.scalars(select(plan.PlannedAiring).where(
+            plan.PlannedAiring.day < before.isoformat())))  # fmt: skip
+        shas |= {e.timetable_sha256 for e in entries}
+        versions = {v.sha256: v for v in s.scalars(select(plan.TimetableVersion)
+                                                   .where(plan.TimetableVersion.sha256.in_(shas)))}  # fmt: skip
+    by_day: dict[str, list] = {}
+    for e in entries:
+        by_day.setdefault(e.day, []).append(_entry(e))
+    out = []
+    for d in days:
+        used = {d.timetable_sha256} | {e["timetable_sha256"] for e in by_day.get(d.day, [])}
+        out.append({"day": d.day, "timetable_sha256": d.timetable_sha256, "written_at": plain(d.written_at),
+                    "entries": sorted(by_day.get(d.day, []), key=lambda e: e["key"]),
+                    "timetables": {sha: {"text": versions[sha].text, "first_used_at": plain(versions[sha].first_used_at)}
+                                   for sha in sorted(used) if sha in versions}})  # fmt: skip
+    return out
+
+
+_ENTRY = ("key", "day", "program_id", "program_name", "start", "priority", "scripts", "items",
+          "cancelled", "reason", "timetable_sha256", "written_at")  # fmt: skip
+
+
+def _entry(e: plan.PlannedAiring) -> dict:
+    return {k: plain(getattr(e, k)) for k in _ENTRY}
+
+
+def _day_digest(day: dict) -> str:
+    """What a day of the plan says: its timetable and every entry, not when it was written."""
+    body = [day["timetable_sha256"]] + [[e[k] for k in _ENTRY if k != "written_at"]
+                                        for e in sorted(day["entries"], key=lambda e: e["key"])]  # fmt: skip
+    return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def project_engine(project) -> Engine:
+    from .db import database
+
+    return database(project)
+
+
+# -- the receiver's side: every check against the district's own copy ---------------------------
 def check_batch(prev_hash: str, rows: list[AiringRow]) -> str | None:
     """Why a batch does not go on the chain from ``prev_hash`` (Vietnamese), or None."""
     for row in rows:
@@ -215,145 +357,256 @@ def check_batch(prev_hash: str, rows: list[AiringRow]) -> str | None:
     return None
 
 
-def sync(project, batch: int | None = None, after_batch=None) -> SyncResult:
-    """Send the district what it lacks of this ward's evidence (see the module's docstring)."""
-    d = project.district
-    if not d.url:
-        raise UserError(
-            "chưa cấu hình quận",
-            hint='thêm [district] url = "…" và station_id = "…" vào schedules.toml',
-        )
-    batch = batch or d.batch
-    url = url_with_password(d.url, _password(d))
+def head(url: str, station_id: str) -> dict:
+    """What the district holds of a ward: its chain's head, the digest of each day of plan, the
+    signatures of its checkpoints."""
+    with _ward_engine(url, station_id).connect() as conn:
+        last = conn.execute(
+            text("SELECT seq, row_hash FROM airing ORDER BY seq DESC LIMIT 1")
+        ).first()
+        sha = dict(conn.execute(text("SELECT day, timetable_sha256 FROM plan_day")).all())
+        q = select(*(getattr(plan.PlannedAiring, k) for k in _ENTRY))
+        entries: dict[str, list] = {}
+        for r in conn.execute(q):
+            entry = dict(zip(_ENTRY, (plain(_utc(v)) for v in r), strict=True))
+            entries.setdefault(entry["day"], []).append(entry)
+        signatures = list(conn.execute(text(
+            "SELECT signature FROM public.district_checkpoint WHERE station_id = :id"), {"id": station_id}).scalars())  # fmt: skip
+    days = {
+        day: _day_digest({"timetable_sha256": s, "entries": entries.get(day, [])})
+        for day, s in sha.items()
+    }
+    return {"seq": last[0] if last else 0, "hash": last[1] if last else GENESIS, "days": days,
+            "checkpoints": signatures}  # fmt: skip
+
+
+def receive_rows(url: str, station_id: str, body: dict) -> int:
+    """Append the sealed rows that go on from the district's head. The ward says where its own
+    chain ends: a chain now shorter than what it sent, or a row it sent now different, is a log
+    cut or rewritten after it reached the district. One transaction: all of it or none."""
     try:
-        return _sync(project, url, d.station_id, batch, after_batch)
-    except (DBAPIError, SQLAlchemyError) as exc:
-        raise unreachable(exc) from None
-
-
-def _refuse(url: str, station_id: str, kind: str, message: str) -> Refused:
-    _flag(url, station_id, kind, message)
-    return Refused(f"quận từ chối: {message}", hint="giữ nguyên nhật ký; báo kỹ thuật viên và quận")
-
-
-def _sync(project, url: str, station_id: str, batch: int, after_batch) -> SyncResult:
-    result = SyncResult()
-    with district_engine(url).connect() as conn:
-        ward = _ward(conn, station_id)
-    if ward is None:
-        raise UserError(f"quận chưa đăng ký phường `{station_id}`",
-                        hint=f"ở quận: broadcaster district add-ward {station_id} --key keys/station.pub")  # fmt: skip
-    if signing.public_key(project) != ward.public_key:
-        raise _refuse(
-            url, station_id, "khoa", "nhật ký được ký bằng khóa khác với khóa đã đăng ký ở quận"
-        )
-    local = evidence.verify(project)
-    if not local.ok:
-        raise _refuse(
-            url, station_id, "chuoi", f"nhật ký của phường không toàn vẹn: {local.findings[0]}"
-        )
-    engine = ward_engine(url, station_id)
-    with Session(database(project)) as s:
-        mine = {seq: h for seq, h in s.execute(select(AiringRow.seq, AiringRow.row_hash)
-                                               .where(AiringRow.seq.is_not(None)))}  # fmt: skip
-    with engine.connect() as conn:
-        held = dict(conn.execute(text("SELECT seq, row_hash FROM airing")).all())
-    lost = sorted(set(held) - set(mine))
-    if lost:
-        raise _refuse(url, station_id, "xoa", f"nhật ký đã bị xóa bớt sau khi gửi quận ({len(lost)} dòng, "
-                      f"từ thứ tự {lost[0]}); quận giữ bản đã nhận")  # fmt: skip
-    changed = sorted(seq for seq in held if held[seq] != mine[seq])
-    if changed:
-        raise _refuse(url, station_id, "ghi-lai", f"nhật ký đã bị ghi lại sau khi gửi quận (từ dòng thứ tự "
-                      f"{changed[0]}); quận giữ bản đã nhận")  # fmt: skip
-    result.rows = _send_rows(
-        project, url, engine, station_id, max(held, default=0), batch, after_batch
-    )
-    result.plan = _send_plan(project, engine, url, station_id, ward, batch)
-    result.checkpoints = _send_checkpoints(project, engine, url, station_id, ward)
-    with district_engine(url).begin() as conn:
-        conn.execute(text("UPDATE public.district_ward SET last_sync_at = :at, name = :name, "
-                          "settings = :settings WHERE station_id = :id"),
-                     {"at": now(), "name": project.station.name, "id": station_id,
-                      "settings": json.dumps(_settings(project), ensure_ascii=False)})  # fmt: skip
-    return result
-
-
-def _send_rows(project, url: str, engine: Engine, station_id: str, after: int, batch: int,
-               after_batch) -> int:  # fmt: skip
-    sent = 0
-    while True:
-        with Session(database(project)) as s:
-            rows = list(s.scalars(select(AiringRow).where(AiringRow.seq > after)
-                                  .order_by(AiringRow.seq).limit(batch)))  # fmt: skip
-            s.expunge_all()
-        if not rows:
-            return sent
-        with engine.begin() as conn:  # one batch, one transaction: all of it or none
-            ward = _ward(conn, station_id, lock=True)
-            head = conn.execute(
-                text("SELECT seq, row_hash FROM airing ORDER BY seq DESC LIMIT 1")
-            ).first()
-            head_seq, head_hash = head if head else (0, GENESIS)
-            if head_seq != after:  # another sync went first: start again from the district's head
-                after = head_seq
-                continue
-            problem = check_batch(head_hash, rows)
+        rows = sorted((row_from(v) for v in body["rows"]), key=lambda r: r.seq or 0)
+        own_seq, own_hash = int(body["head"]["seq"]), str(body["head"]["hash"])
+    except (TypeError, ValueError, KeyError):
+        raise Refused("dòng nhật ký sai dạng") from None
+    with _ward_engine(url, station_id).begin() as conn:
+        _existing(conn, station_id, lock=True)  # one batch of a ward at a time, whatever receiver
+        last = conn.execute(
+            text("SELECT seq, row_hash FROM airing ORDER BY seq DESC LIMIT 1")
+        ).first()
+        head_seq, head_hash = last if last else (0, GENESIS)
+        if own_seq < head_seq:
+            raise Refused(f"nhật ký đã bị xóa bớt sau khi gửi quận (phường còn đến dòng {own_seq}, "
+                          f"quận đã nhận đến dòng {head_seq}); quận giữ bản đã nhận")  # fmt: skip
+        seqs = [r.seq for r in rows] + ([own_seq] if own_seq <= head_seq else [])
+        held = dict(conn.execute(text("SELECT seq, row_hash FROM airing WHERE seq = ANY(:s)"),
+                                 {"s": seqs}).all())  # fmt: skip
+        if own_seq in held and held[own_seq] != own_hash:
+            raise Refused(f"dòng thứ tự {own_seq} đã gửi quận nay bị ghi lại; quận giữ bản đã nhận")
+        for row in rows:
+            if row.seq in held and held[row.seq] != row.row_hash:
+                raise Refused(
+                    f"dòng thứ tự {row.seq} đã gửi quận nay bị ghi lại; quận giữ bản đã nhận"
+                )
+        new = [r for r in rows if r.seq not in held]
+        if new:
+            if new[0].seq != head_seq + 1:
+                raise Refused(
+                    f"thiếu dòng nhật ký trước dòng thứ tự {new[0].seq} (quận có đến {head_seq})"
+                )
+            problem = check_batch(head_hash, new)
             if problem:
-                raise _refuse(url, station_id, "chuoi", problem)
-            conn.execute(AiringRow.__table__.insert(), [_row_values(r) for r in rows])
-            conn.execute(text("UPDATE public.district_ward SET rows = rows + :n, head_seq = :seq, "
-                              "head_hash = :hash WHERE station_id = :id"),
-                         {"n": len(rows), "seq": rows[-1].seq, "hash": rows[-1].row_hash, "id": ward.station_id})  # fmt: skip
-        sent += len(rows)
-        after = rows[-1].seq
-        if after_batch:
-            after_batch(sent)
-
-
-def _send_plan(project, engine: Engine, url: str, station_id: str, ward: Ward, batch: int) -> int:
-    """The plan of record written since the last sync (the daemon replans only what is to come,
-    and those rows are replaced)."""
-    sent = 0
-    since = ward.plan_synced_at
-    started = now()
-    for model in (plan.TimetableVersion, plan.PlanDay, plan.PlannedAiring):
-        column = model.first_used_at if model is plan.TimetableVersion else model.written_at
-        with Session(database(project)) as s:
-            q = select(model) if since is None else select(model).where(column >= since)
-            items = list(s.scalars(q))
-            s.expunge_all()
-        for i in range(0, len(items), batch):
-            with Session(engine) as s, s.begin():
-                for item in items[i : i + batch]:
-                    s.merge(item)
-            sent += len(items[i : i + batch])
-    with district_engine(url).begin() as conn:
-        conn.execute(text("UPDATE public.district_ward SET plan_synced_at = :at WHERE station_id = :id"),
-                     {"at": started, "id": station_id})  # fmt: skip
-    return sent
-
-
-def _send_checkpoints(project, engine: Engine, url: str, station_id: str, ward: Ward) -> int:
-    with Session(engine) as s:
-        have = set(s.scalars(select(Checkpoint.signature)))
-    new = [cp for cp in evidence.stored_checkpoints(project) if cp["signature"] not in have]
-    for cp in new:
-        signed = signing.valid(ward.public_key, evidence.signed_message(cp), cp["signature"])
-        if cp["public_key"] != ward.public_key or not signed:
-            raise _refuse(url, station_id, "khoa", f"điểm kiểm tra lúc {cp['made_at']} không được ký bằng "
-                          "khóa đã đăng ký của phường")  # fmt: skip
-    if not new:
-        return 0
-    with Session(engine) as s, s.begin():
-        for cp in new:
-            s.add(Checkpoint(**{k: cp[k] for k in CHECKPOINT_FIELDS if k not in ("station", "made_at")},
-                             made_at=datetime.fromisoformat(cp["made_at"]), signature=cp["signature"]))  # fmt: skip
-    last = max(datetime.fromisoformat(cp["made_at"]) for cp in new)
-    with district_engine(url).begin() as conn:
-        conn.execute(text("UPDATE public.district_ward SET last_checkpoint_at = :at WHERE station_id = :id"),
-                     {"at": last, "id": station_id})  # fmt: skip
+                raise Refused(problem)
+            conn.execute(AiringRow.__table__.insert(), [row_dict_db(r) for r in new])
+            head_seq, head_hash = new[-1].seq, new[-1].row_hash
+        conn.execute(text("UPDATE public.district_ward SET rows = rows + :n, head_seq = :seq, "
+                          "head_hash = :hash, last_sync_at = :at WHERE station_id = :id"),
+                     {"n": len(new), "seq": head_seq, "hash": head_hash, "at": now(), "id": station_id})  # fmt: skip
     return len(new)
+
+
+def row_dict_db(row: AiringRow) -> dict:
+    return {c.key: getattr(row, c.key) for c in AiringRow.__table__.columns}
+
+
+def receive_plan(url: str, station_id: str, days: list[dict], today: date) -> int:
+    """Append whole days of the plan of record, each once it is over. A day the district holds
+    must come again exactly as it was: the plan of record is never rewritten."""
+    taken = 0
+    with _ward_engine(url, station_id).begin() as conn:
+        _existing(conn, station_id, lock=True)
+        for day in days:
+            try:
+                name, digest = day["day"], _day_digest(day)
+                date.fromisoformat(name)
+            except (TypeError, ValueError, KeyError):
+                raise Refused("kế hoạch phát sai dạng") from None
+            if name >= today.isoformat():
+                raise Refused(f"kế hoạch ngày {name} chưa hết ngày, chưa nhận được")
+            if conn.execute(text("SELECT 1 FROM plan_day WHERE day = :d"), {"d": name}).first():
+                if _held_digest(conn, name) != digest:
+                    raise Refused(
+                        f"kế hoạch ngày {name} khác với bản quận đã nhận: kế hoạch đã bị sửa"
+                    )
+                continue
+            for sha, version in day.get("timetables", {}).items():
+                if hashlib.sha256(version["text"].encode("utf-8")).hexdigest() != sha:
+                    raise Refused(f"lịch phát của ngày {name} không khớp mã của nó")
+                if not conn.execute(
+                    text("SELECT 1 FROM timetable_version WHERE sha256 = :s"), {"s": sha}
+                ).first():
+                    conn.execute(plan.TimetableVersion.__table__.insert(),
+                                 {"sha256": sha, "text": version["text"], "first_used_at": _instant(version["first_used_at"])})  # fmt: skip
+            conn.execute(plan.PlanDay.__table__.insert(), {"day": name, "timetable_sha256": day["timetable_sha256"],
+                                                           "written_at": _instant(day["written_at"])})  # fmt: skip
+            if day["entries"]:
+                conn.execute(plan.PlannedAiring.__table__.insert(),
+                             [{**e, "start": _instant(e["start"]), "written_at": _instant(e["written_at"])}
+                              for e in day["entries"]])  # fmt: skip
+            taken += 1
+        conn.execute(text("UPDATE public.district_ward SET plan_synced_at = :at, last_sync_at = :at "
+                          "WHERE station_id = :id"), {"at": now(), "id": station_id})  # fmt: skip
+    return taken
+
+
+def _held_digest(conn, day: str) -> str:
+    sha = conn.execute(
+        text("SELECT timetable_sha256 FROM plan_day WHERE day = :d"), {"d": day}
+    ).scalar()
+    q = select(*(getattr(plan.PlannedAiring, k) for k in _ENTRY)).where(
+        plan.PlannedAiring.day == day
+    )
+    entries = [dict(zip(_ENTRY, (plain(_utc(v)) for v in r), strict=True)) for r in conn.execute(q)]
+    return _day_digest({"timetable_sha256": sha, "entries": entries})
+
+
+def _key_for(ward: Ward, cp: dict) -> str | None:
+    """Why a checkpoint's signature does not hold for this ward, or None."""
+    for key, _added, retired in ward.keys:
+        if key != cp.get("public_key"):
+            continue
+        made = datetime.fromisoformat(cp["made_at"])
+        if retired and made > retired:
+            return f"điểm kiểm tra lúc {cp['made_at']} ký bằng khóa đã thay"
+        if not signing.valid(key, evidence.signed_message(cp), cp["signature"]):
+            return f"chữ ký của điểm kiểm tra lúc {cp['made_at']} không đúng"
+        return None
+    return f"điểm kiểm tra lúc {cp.get('made_at')} không được ký bằng khóa đã đăng ký của phường"
+
+
+def receive_checkpoints(url: str, station_id: str, checkpoints: list[dict]) -> int:
+    taken = 0
+    with _ward_engine(url, station_id).begin() as conn:
+        ward = _existing(conn, station_id, lock=True)
+        have = set(conn.execute(text("SELECT signature FROM public.district_checkpoint "
+                                     "WHERE station_id = :id"), {"id": station_id}).scalars())  # fmt: skip
+        for cp in checkpoints:
+            if (
+                not isinstance(cp, dict)
+                or set(evidence.CHECKPOINT_FIELDS) - set(cp)
+                or "signature" not in cp
+            ):
+                raise Refused("điểm kiểm tra sai dạng")
+            if cp["signature"] in have:
+                continue
+            problem = _key_for(ward, cp)
+            if problem:
+                raise Refused(problem)
+            conn.execute(text("INSERT INTO public.district_checkpoint (signature, station_id, body, received_at) "
+                              "VALUES (:s, :id, :b, :at)"),
+                         {"s": cp["signature"], "id": station_id, "at": now(),
+                          "b": json.dumps(cp, ensure_ascii=False, sort_keys=True)})  # fmt: skip
+            conn.execute(evidence.Checkpoint.__table__.insert(),
+                         {**{k: cp[k] for k in ("seq", "head", "plan_count", "plan_digest", "reason",
+                                               "public_key", "signature")},
+                          "made_at": datetime.fromisoformat(cp["made_at"])})  # fmt: skip
+            have.add(cp["signature"])
+            taken += 1
+        if taken:
+            conn.execute(text("UPDATE public.district_ward SET last_checkpoint_at = :at, last_sync_at = :at "
+                              "WHERE station_id = :id"), {"at": now(), "id": station_id})  # fmt: skip
+    return taken
+
+
+SETTINGS = ("name", "ward", "topics", "campaigns")  # what a ward declares of itself
+
+
+def receive_settings(url: str, station_id: str, settings: dict) -> None:
+    """The ward's own words for its topics and campaigns and the name it signs with; the
+    district's name and time zone for it are the district's."""
+    if not isinstance(settings, dict):
+        raise Refused("thông tin của đài sai dạng")
+    kept = {k: settings[k] for k in SETTINGS if k in settings}
+    with district_engine(url).begin() as conn:
+        _existing(conn, station_id, lock=True)
+        conn.execute(text("UPDATE public.district_ward SET settings = :s WHERE station_id = :id"),
+                     {"s": json.dumps(kept, ensure_ascii=False), "id": station_id})  # fmt: skip
+
+
+# -- checked again from scratch ------------------------------------------------------------------
+def verify_ward(url: str, ward: Ward) -> list[str]:
+    """Everything the district holds of a ward, checked without trusting what checked it on the
+    way in nor the triggers: the chain from its first row, every hash, the registry's head, every
+    checkpoint's signature and the rows and plan it vouches for, days with neither plan nor log."""
+    findings: list[str] = []
+    view = WardView(url, ward)
+    with Session(_ward_engine(url, ward.station_id)) as s:
+        rows = list(
+            s.scalars(select(AiringRow).where(AiringRow.seq.is_not(None)).order_by(AiringRow.seq))
+        )
+        hashes = {r.seq: r.row_hash for r in rows}
+        for expected, row in enumerate(rows, start=1):
+            if row.seq != expected:
+                findings.append(f"thiếu dòng nhật ký thứ tự {expected}")
+                break
+        problem = check_batch(GENESIS, rows)
+        if problem:
+            findings.append(problem)
+        last = rows[-1] if rows else None
+        held = (last.seq, last.row_hash) if last else (0, "")
+        if held != (ward.head_seq, ward.head_hash or ""):
+            findings.append("cuối chuỗi trong sổ đăng ký khác với nhật ký quận giữ")
+        bodies = [json.loads(b) for b in s.connection().execute(text(
+            "SELECT body FROM public.district_checkpoint WHERE station_id = :id ORDER BY received_at"),
+            {"id": ward.station_id}).scalars()]  # fmt: skip
+    for cp in bodies:
+        problem = _key_for(ward, cp)
+        if problem:
+            findings.append(problem)
+            continue
+        if cp["seq"] in hashes and hashes[cp["seq"]] != cp["head"]:
+            findings.append(
+                f"điểm kiểm tra lúc {cp['made_at']}: dòng thứ tự {cp['seq']} không còn như lúc ký"
+            )
+        elif cp["seq"] and cp["seq"] not in hashes and cp["seq"] <= (last.seq if last else 0):
+            findings.append(f"điểm kiểm tra lúc {cp['made_at']}: thiếu dòng thứ tự {cp['seq']}")
+        if plan.digest(view, datetime.fromisoformat(cp["made_at"])) != (
+            cp["plan_count"],
+            cp["plan_digest"],
+        ):
+            findings.append(f"kế hoạch phát quận giữ khác với điểm kiểm tra lúc {cp['made_at']}")
+    findings += gaps(view, rows)
+    return findings
+
+
+def gaps(view, rows: list[AiringRow]) -> list[str]:
+    """Days, between a ward's first and last day of evidence, with neither plan nor log."""
+    tz = view.station.tz
+    logged = {(r.started_at or r.scheduled_at).astimezone(tz).date() for r in rows
+              if r.started_at or r.scheduled_at}  # fmt: skip
+    with Session(_ward_engine(view.url, view.ward.station_id)) as s:
+        planned = {date.fromisoformat(d) for d in s.scalars(select(plan.PlanDay.day))}
+    known = logged | planned
+    if not known:
+        return []
+    first, last = min(known), max(known)
+    missing = [first + timedelta(days=i) for i in range((last - first).days + 1)
+               if first + timedelta(days=i) not in known]  # fmt: skip
+    if not missing:
+        return []
+    return [
+        f"{len(missing)} ngày không có kế hoạch lẫn nhật ký (từ {missing[0]:%d/%m/%Y} đến {missing[-1]:%d/%m/%Y})"
+    ]
 
 
 # -- a ward as the district holds it -------------------------------------------------------------
@@ -362,19 +615,32 @@ class WardView:
     Project for evidence.verify and reports.collect to run on the district's copy."""
 
     def __init__(self, url: str, ward: Ward):
-        self.ward = ward
+        self.ward, self.url = ward, url
         self.database_url = _in_schema(url, schema_of(ward.station_id))
         settings = ward.settings
+        # the name the ward signs its checkpoints with; the district's own name is ward.name
         self.station = Station(name=settings.get("name", ward.name or ward.station_id),
-                               ward=settings.get("ward", ""), timezone=settings.get("timezone", Station.timezone),
+                               ward=settings.get("ward", ""), timezone=ward.timezone,
                                topics=settings.get("topics", {}))  # fmt: skip
         self.report = Report(campaigns=settings.get("campaigns", {}))
         self._root = tempfile.TemporaryDirectory(prefix="broadcaster-ward-")
         self.root = Path(self._root.name)
         (self.root / signing.KEY_DIR).mkdir()
         (self.root / signing.KEY_DIR / signing.PUBLIC).write_text(ward.public_key + "\n", "utf-8")
+        with district_engine(url).connect() as conn:  # each checkpoint as the ward signed it
+            bodies = conn.execute(text("SELECT body FROM public.district_checkpoint WHERE station_id = :id "
+                                       "ORDER BY received_at"), {"id": ward.station_id}).scalars()  # fmt: skip
+            (self.root / evidence.CHECKPOINTS_FILE).write_text(
+                "".join(b + "\n" for b in bodies), "utf-8"
+            )
         self.scripts_dir = self.root / "scripts_vi"
         self.recorded_dir = self.root / "audio" / "recorded"
+
+    @property
+    def as_of(self) -> datetime:
+        """The moment the district's copy speaks for: the ward's last sync, which sent every day
+        then over (airings after it are not counted missed)."""
+        return self.ward.last_sync_at or now()
 
     def station_running(self) -> bool:
         return False

@@ -326,7 +326,8 @@ def last_checkpoint_at(project) -> datetime | None:
 
 def stored_checkpoints(project) -> list[dict]:
     """Every checkpoint the station made: the database's, and the file's (which survives the
-    database being deleted); each once."""
+    database being deleted); each once, as signed (the file keeps the station's name of the
+    day, so renaming the station does not void its checkpoints)."""
     found: dict[str, dict] = {}
     with reading(project) as s:
         for c in s.scalars(select(Checkpoint).order_by(Checkpoint.id)):
@@ -341,6 +342,8 @@ def stored_checkpoints(project) -> list[dict]:
                 cp = json.loads(line)
             except ValueError:
                 continue
+            if cp.get("signature") in found and "station" in cp:
+                found[cp["signature"]] = cp
             found.setdefault(cp.get("signature", ""), cp)
     return list(found.values())
 
@@ -357,7 +360,7 @@ def check_checkpoint(project, cp: dict) -> list[str]:
         message = signed_message(cp)
     except (KeyError, ValueError, TypeError):
         return ["điểm kiểm tra không đọc được (thiếu trường hoặc sai định dạng)"]
-    if cp["public_key"] != signing.public_key(project):
+    if cp["public_key"] not in signing.known_keys(project):
         return [f"điểm kiểm tra ngày {when} được ký bằng khóa không phải của đài này"]
     if not signing.valid(cp["public_key"], message, str(cp.get("signature", ""))):
         return [f"chữ ký của điểm kiểm tra ngày {when} không hợp lệ: điểm kiểm tra đã bị sửa"]

@@ -44,6 +44,9 @@ class PlannedAiring(Base):
     start: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     priority: Mapped[str] = mapped_column(String(16))
     scripts: Mapped[str] = mapped_column(Text)  # JSON list of script ids, in play order
+    # JSON [[script id, topic, campaign], …] as they were when planned: a report counts an item
+    # that never aired under the topic it had, whatever became of the script since
+    items: Mapped[str] = mapped_column(Text, default="[]")
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
     reason: Mapped[str] = mapped_column(Text, default="")
     timetable_sha256: Mapped[str] = mapped_column(String(64))
@@ -95,12 +98,19 @@ def freeze(project, timetable, catalogue, start: datetime, end: datetime,
             s.add(PlannedAiring(key=a.key, day=a.start.astimezone(timetable.tz).date().isoformat(),
                                 program_id=a.program_id, program_name=a.name, start=a.start,
                                 priority=a.priority, scripts=json.dumps(a.scripts),
+                                items=json.dumps(_items(catalogue, a.scripts), ensure_ascii=False),
                                 cancelled=a.cancelled, reason=a.reason, timetable_sha256=sha,
                                 written_at=current))  # fmt: skip
             written += 1
         return written
 
     return durably(project, work, "ghi kế hoạch phát")
+
+
+def _items(catalogue, script_ids: list[str]) -> list[list[str]]:
+    scripts = catalogue.scripts if catalogue is not None else {}
+    return [[sid, scripts[sid].topic, scripts[sid].campaign] if sid in scripts else [sid, "", ""]
+            for sid in script_ids]  # fmt: skip
 
 
 def entries(project, start: datetime, end: datetime) -> list[PlannedAiring]:

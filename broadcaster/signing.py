@@ -46,6 +46,11 @@ def _b64(public_key) -> str:
     return base64.b64encode(raw).decode()
 
 
+def private_key(project):
+    """The station's private key (made on first use), which signs checkpoints and requests."""
+    return _private(project)
+
+
 def _private(project):
     from cryptography.hazmat.primitives import serialization
 
@@ -60,6 +65,33 @@ def public_key(project) -> str:
     if not private.is_file() and public.is_file():
         return public.read_text("utf-8").strip()
     return _b64(_private(project).public_key())
+
+
+RETIRED = "retired"  # keys/retired/*.pub: the station's earlier keys, for its old checkpoints
+
+
+def known_keys(project) -> set[str]:
+    """The station's key and the keys it had before (`broadcaster key new` keeps them)."""
+    folder = project.root / KEY_DIR / RETIRED
+    old = {p.read_text("utf-8").strip() for p in folder.glob("*.pub")} if folder.is_dir() else set()
+    return {public_key(project), *old}
+
+
+def new_key(project) -> tuple[str, str]:
+    """A new key pair for the station; the old public key is kept in keys/retired/ so the
+    checkpoints it signed still verify. Returns (old, new) public keys."""
+    from datetime import datetime
+
+    private, public = _paths(project)
+    old = public_key(project)
+    folder = project.root / KEY_DIR / RETIRED
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    (folder / f"station-{stamp}.pub").write_text(old + "\n", "utf-8")
+    private.unlink()
+    public.unlink(missing_ok=True)
+    ensure_key(project)
+    return old, public_key(project)
 
 
 def sign(project, message: bytes) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -221,7 +222,7 @@ def collect(
 
     # Planned versus held, from the plan of record (never today's timetable): an item's outcome
     # is its row's status; an airing's is the best of its items'; no row at all is "unlogged".
-    current = now()
+    current = getattr(project, "as_of", None) or now()  # the district: as of what it received
     by_item = (
         {(e.airing_key, e.script_id): e for e in [*entries, *blanks] if e.airing_key}
         if full
@@ -233,11 +234,12 @@ def collect(
     misses: list[Miss] = []
     for p in plan.entries(project, start, end) if full else ():
         items = []
+        frozen = {sid: (topic, camp) for sid, topic, camp in json.loads(p.items or "[]")}
         for sid in p.script_ids:
             row = by_item.get((p.key, sid))
             script = catalogue.scripts.get(sid)
-            topic = row.topic if row else (script.topic if script else "")
-            camp = row.campaign if row else (script.campaign if script else "")
+            then = frozen.get(sid) or ((script.topic, script.campaign) if script else ("", ""))
+            topic, camp = (row.topic, row.campaign) if row else then
             if not campaigns or camp in campaigns:
                 items.append((sid, row, topic, camp))
         if not p.script_ids:  # a rotating program with nothing approved: the daemon logs it skipped

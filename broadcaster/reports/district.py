@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .. import district as dist
+from ..errors import UserError
 from ..when import Span, show_instant
 from .data import collect
 from .jsonfile import figures
@@ -26,6 +27,11 @@ class WardFigures:
     ward: dist.Ward
     figures: dict
     reported: bool  # synced, with a plan or a row in the period
+    findings: list[str] = field(default_factory=list)  # dist.verify_ward: the copy is not whole
+
+    @property
+    def clean(self) -> bool:
+        return not self.findings and not self.ward.flags
 
     @property
     def row(self) -> list:
@@ -46,7 +52,7 @@ class DistrictReport:
 
     @property
     def flagged(self) -> list[WardFigures]:
-        return [w for w in self.wards if w.ward.flags]
+        return [w for w in self.wards if not w.clean]
 
 
 def collect_district(url: str, span: Span, campaign: str | None = None) -> DistrictReport:
@@ -57,13 +63,21 @@ def collect_district(url: str, span: Span, campaign: str | None = None) -> Distr
         reported = ward.last_sync_at is not None and bool(
             data.entries or data.planned or data.cancelled
         )
-        report.wards.append(WardFigures(ward, f, reported))
+        findings = [
+            x for x in dist.verify_ward(url, ward) if "không có kế hoạch lẫn nhật ký" not in x
+        ]
+        report.wards.append(WardFigures(ward, f, reported, findings))
     return report
 
 
 def _note(w: WardFigures) -> str:
     notes = [] if w.reported else ["không báo cáo trong kỳ"]
+    notes += [f"KHÔNG toàn vẹn: {x}" for x in w.findings]
     notes += [message for _, _, message in w.ward.flags]
+    if w.figures["days_without_plan"]:
+        notes.append(f"{len(w.figures['days_without_plan'])} ngày không có kế hoạch phát được lưu")
+    if w.ward.removed_at:
+        notes.append("đã ngừng nhận từ phường này")
     return "; ".join(notes)
 
 
@@ -75,11 +89,12 @@ def _last_sync(w: WardFigures) -> str:
 def write_json(r: DistrictReport, path: Path) -> None:
     keep = ("planned", "held", "missed", "failed", "interrupted", "skipped", "cancelled", "to_come",
             "compliance_percent", "airings_aired", "items_aired", "minutes_aired", "by_topic",
-            "by_campaign", "integrity")  # fmt: skip
+            "by_campaign", "integrity", "days_without_plan", "notes")  # fmt: skip
     out = {
         "period": {"label": r.span.label, "start": r.span.start.isoformat(), "end": r.span.last_day.isoformat()},
         "generated_at": r.generated.isoformat(timespec="seconds"),
         "wards": [{"station_id": w.ward.station_id, "name": w.ward.name, "reported": w.reported,
+                   "clean": w.clean, "findings": w.findings,
                    "last_sync_at": w.ward.last_sync_at.isoformat() if w.ward.last_sync_at else None,
                    "flags": [{"at": at.isoformat(), "kind": kind, "message": m} for at, kind, m in w.ward.flags],
                    **{k: w.figures[k] for k in keep}} for w in r.wards],
@@ -149,16 +164,26 @@ def write_docx(r: DistrictReport, path: Path, parent_body: str, place: str) -> N
 
     total = [sum(w.figures[k] for w in r.wards) for k in ("planned", "held", "missed", "cancelled")]
     minutes = sum(w.figures["minutes_aired"] for w in r.wards)
+    if r.flagged:  # on page 1, before any figure: the report never vouches for a broken copy
+        names = ", ".join(w.ward.name or w.ward.station_id for w in r.flagged)
+        body(f"Cảnh báo: nhật ký của {vn(len(r.flagged))} phường không toàn vẹn hoặc bị quận từ chối "
+             f"({names}); số liệu của các phường này không được xác nhận, xem mục 2.", bold=True)  # fmt: skip
+    checked = "đã kiểm tra chuỗi nhật ký và chữ ký số của từng phường"
     body(f"{ISSUER} báo cáo kết quả {r.span.label} của {vn(len(r.wards))} phường, theo "
-         "nhật ký phát sóng các phường đã gửi (đã kiểm tra chuỗi nhật ký và chữ ký số của từng phường):")  # fmt: skip
+         f"nhật ký phát sóng các phường đã gửi ({checked}):")  # fmt: skip
     body(f"Theo kế hoạch đã lưu, các phường có {vn(total[0])} buổi phát đến giờ phát; đã phát {vn(total[1])} "
          f"buổi, bị lỡ {vn(total[2])} buổi, tạm ngừng {vn(total[3])} buổi; tổng thời lượng {vn(round(minutes))} phút.")  # fmt: skip
     body("1. Kết quả của từng phường", bold=True, keep=True)
     grid(doc, HEADS, [w.row for w in r.wards], [TEXT_WIDTH_CM - 1.8 * 6, *[1.8] * 6])
     body("2. Các phường không báo cáo hoặc bị cảnh báo", bold=True, keep=True)
-    if not r.silent and not r.flagged:
+    if not r.silent and not r.flagged and not any(w.figures["days_without_plan"] for w in r.wards):
         body("Mọi phường đã gửi nhật ký trong kỳ; không phường nào bị cảnh báo.")
-    for w in [*r.silent, *[f for f in r.flagged if f not in r.silent]]:
+    unplanned = [
+        w
+        for w in r.wards
+        if w.figures["days_without_plan"] and w not in r.silent and w not in r.flagged
+    ]
+    for w in [*r.silent, *[f for f in r.flagged if f not in r.silent], *unplanned]:
         body(
             f"- {w.ward.name or w.ward.station_id} (đồng bộ lần cuối: {_last_sync(w)}): {_note(w)}."
         )
@@ -173,8 +198,15 @@ WRITERS = {"json": write_json, "csv": write_csv, "xlsx": write_xlsx}
 def make_district_report(url: str, span: Span, fmt: str, out: Path, campaign: str | None = None,
                          parent_body: str = "ỦY BAN NHÂN DÂN QUẬN", place: str = "") -> Path:  # fmt: skip
     r = collect_district(url, span, campaign)
-    if fmt == "docx":
-        write_docx(r, out, parent_body, place or "Quận")
-    else:
-        WRITERS[fmt](r, out)
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        if fmt == "docx":
+            write_docx(r, tmp, parent_body, place or "Quận")
+        else:
+            WRITERS[fmt](r, tmp)
+        tmp.replace(out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True) if tmp.parent.is_dir() else None
+        raise UserError(f"không ghi được tệp báo cáo {out} ({exc.strerror or exc})",
+                        hint="chọn --out trong một thư mục có sẵn và được ghi") from None  # fmt: skip
     return out

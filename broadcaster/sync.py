@@ -1,0 +1,163 @@
+"""`broadcaster sync`: the ward sends the district's receiver what it lacks of the ward's
+evidence, over HTTPS, each request signed with the station's key (RFC 9421, Ed25519) under the
+ward's registered id. The ward holds no database password; it checks the receiver's certificate
+against the fingerprint the district gave it ([district] fingerprint).
+
+What is sent: the sealed log rows after the district's head, in batches (each one transaction
+at the district, so a cut link loses nothing and a second sync sends nothing twice), with where
+the ward's own chain ends; every day of the plan of record once it is over (a day the district
+holds and the ward now words otherwise is sent too: the district refuses and flags it); the
+checkpoints it lacks; the ward's own words for its topics and campaigns."""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import secrets
+import ssl
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import district as dist
+from . import evidence, signing
+from .db import database
+from .errors import UserError
+from .evidence import AiringRow
+from .receiver import API, COVERED, TAG
+
+TIMEOUT_S = 30
+
+
+@dataclass
+class SyncResult:
+    rows: int = 0
+    plan: int = 0
+    checkpoints: int = 0
+
+    def __str__(self) -> str:
+        if not (self.rows or self.plan or self.checkpoints):
+            return "Quận đã có đủ, không có gì mới để gửi."
+        return (f"Đã gửi quận {self.rows} dòng nhật ký, {self.plan} ngày kế hoạch, "
+                f"{self.checkpoints} điểm kiểm tra.")  # fmt: skip
+
+
+class Receiver:
+    """The district's receiver as a ward talks to it: signed JSON over pinned HTTPS."""
+
+    def __init__(self, url: str, station_id: str, pin: str, private_key):
+        parts = urlsplit(url)
+        if parts.scheme != "https" or not parts.hostname:
+            raise UserError(f"địa chỉ máy nhận của quận phải là https://…: {url}",
+                            hint='ví dụ [district] url = "https://may-chu-quan:8443"')  # fmt: skip
+        self.host, self.port = parts.hostname, parts.port or 443
+        self.base = parts.path.rstrip("/")
+        self.station_id, self.key = station_id, private_key
+        self.pin = pin.replace(":", "").upper().removeprefix("SHA256")
+
+    def post(self, what: str, payload) -> dict:
+        from http_message_signatures import HTTPMessageSigner, MappingKeyResolver, algorithms
+
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        path = f"{self.base}{API}/{what}"
+        headers = {"content-type": "application/json", "host": f"{self.host}:{self.port}"}
+        message = type("Message", (), {"method": "POST", "headers": headers,
+                                       "url": f"https://{self.host}:{self.port}{path}"})()  # fmt: skip
+        signer = HTTPMessageSigner(signature_algorithm=algorithms.ED25519,
+                                   key_resolver=MappingKeyResolver(public_keys={},
+                                                                   private_keys={self.station_id: self.key}))  # fmt: skip
+        signer.sign(message, key_id=self.station_id, nonce=secrets.token_urlsafe(24), tag=TAG,
+                    covered_component_ids=COVERED, body=body)  # fmt: skip
+        return self._send(path, body, message.headers)
+
+    def _send(self, path: str, body: bytes, headers: dict) -> dict:
+        context = ssl.create_default_context()
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # the pin checks it
+        conn = http.client.HTTPSConnection(self.host, self.port, timeout=TIMEOUT_S, context=context)
+        try:
+            conn.connect()
+            seen = hashlib.sha256(conn.sock.getpeercert(binary_form=True)).hexdigest().upper()
+            if seen != self.pin:
+                raise UserError("máy chủ trả lời không phải máy nhận của quận (chứng chỉ khác dấu vân tay đã cho)",
+                                hint="hỏi quận dấu vân tay chứng chỉ và sửa [district] fingerprint")  # fmt: skip
+            conn.request("POST", path, body=body, headers=headers)
+            reply = conn.getresponse()
+            raw = reply.read()
+        except (TimeoutError, OSError, http.client.HTTPException, ssl.SSLError) as exc:
+            raise UserError("không kết nối được máy nhận của quận (mạng hoặc máy chủ không trả lời)",
+                            hint="kiểm tra mạng và [district] url; lần đồng bộ sau gửi tiếp phần còn thiếu") from exc  # fmt: skip
+        finally:
+            conn.close()
+        try:
+            answer = json.loads(raw)
+        except ValueError:
+            answer = {}
+        if reply.status != 200:
+            raise UserError(answer.get("loi") or f"máy nhận của quận trả lời lỗi {reply.status}",
+                            hint="giữ nguyên nhật ký; báo kỹ thuật viên và quận" if reply.status == 409 else "")  # fmt: skip
+        return answer
+
+
+def receiver_of(project) -> Receiver:
+    d = project.district
+    if not d.url:
+        raise UserError("chưa cấu hình quận",
+                        hint='thêm [district] url = "https://…", station_id và fingerprint vào schedules.toml')  # fmt: skip
+    if not d.fingerprint:
+        raise UserError("thiếu dấu vân tay chứng chỉ của máy nhận quận",
+                        hint='thêm [district] fingerprint = "SHA256:…" (quận cho khi đăng ký phường)')  # fmt: skip
+    return Receiver(d.url, d.station_id, d.fingerprint, signing.private_key(project))
+
+
+def sync(project, batch: int | None = None, after_batch=None) -> SyncResult:
+    """Send the district what it lacks (see the module's docstring)."""
+    receiver = receiver_of(project)
+    batch = batch or project.district.batch
+    local = evidence.verify(project)
+    if not local.ok:
+        raise UserError(f"nhật ký của phường không toàn vẹn, không gửi: {local.findings[0]}",
+                        hint="chạy `broadcaster log verify`; báo kỹ thuật viên và quận")  # fmt: skip
+    held = receiver.post("dau", {})
+    result = SyncResult()
+    result.rows = _send_rows(project, receiver, held["seq"], batch, after_batch)
+    today = datetime.now(project.station.tz).date()
+    days = [d for d in dist.plan_days(project, today)
+            if held["days"].get(d["day"]) != dist._day_digest(d)]  # fmt: skip
+    for i in range(0, len(days), max(1, batch // 50)):
+        result.plan += receiver.post("ke-hoach", days[i : i + max(1, batch // 50)])["nhan"]
+    new = [cp for cp in evidence.stored_checkpoints(project)
+           if cp["signature"] not in set(held["checkpoints"])]  # fmt: skip
+    if new:
+        result.checkpoints = receiver.post("diem-kiem-tra", new)["nhan"]
+    st, rp = project.station, project.report
+    receiver.post("thong-tin", {"name": st.name, "ward": st.ward, "topics": st.topics,
+                                "campaigns": rp.campaigns})  # fmt: skip
+    return result
+
+
+def _send_rows(project, receiver: Receiver, after: int, batch: int, after_batch) -> int:
+    with Session(database(project)) as s:
+        last = s.scalars(select(AiringRow).where(AiringRow.seq.is_not(None))
+                         .order_by(AiringRow.seq.desc()).limit(1)).first()  # fmt: skip
+        own = (
+            {"seq": last.seq, "hash": last.row_hash}
+            if last
+            else {"seq": 0, "hash": evidence.GENESIS}
+        )
+    sent = 0
+    while True:
+        with Session(database(project)) as s:
+            rows = list(s.scalars(select(AiringRow).where(AiringRow.seq > after)
+                                  .order_by(AiringRow.seq).limit(batch)))  # fmt: skip
+            items = [dist.row_dict(r) for r in rows]
+        taken = receiver.post("nhat-ky", {"rows": items, "head": own})["nhan"]
+        if not rows:
+            return sent
+        sent += taken
+        after = rows[-1].seq
+        if after_batch:
+            after_batch(sent)
