@@ -505,8 +505,12 @@ def queue_cancel(ctx, item_id) -> None:
 @click.option(
     "--web-port", type=int, default=8080, show_default=True, help="Cổng của trang quản lý."
 )
+@click.option(
+    "--web-cert", type=click.Path(exists=True, dir_okay=False), help="Chứng chỉ TLS (https)."
+)
+@click.option("--web-key", type=click.Path(exists=True, dir_okay=False), help="Khóa của chứng chỉ.")
 @click.pass_context
-def run(ctx, with_web, web_host, web_port) -> None:
+def run(ctx, with_web, web_host, web_port, web_cert, web_key) -> None:
     """Chạy đài: phát theo lịch và hàng đợi, ghi nhật ký (chạy liên tục)."""
     import signal
     import threading
@@ -523,7 +527,9 @@ def run(ctx, with_web, web_host, web_port) -> None:
     if with_web:
         from .web import serve
 
-        threading.Thread(target=serve, args=(proj, web_host, web_port), daemon=True).start()
+        _warn_plain_http(web_host, web_cert)
+        threading.Thread(target=serve, args=(proj, web_host, web_port, web_cert, web_key),
+                         daemon=True).start()  # fmt: skip
     try:
         while not daemon.stopping.is_set():
             daemon.wait(1)
@@ -535,16 +541,43 @@ def run(ctx, with_web, web_host, web_port) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Địa chỉ nghe; 0.0.0.0 để điện thoại trong mạng Wi-Fi phường vào được.")  # fmt: skip
 @click.option("--port", type=int, default=8080, show_default=True, help="Cổng.")
+@click.option("--cert", type=click.Path(exists=True, dir_okay=False),
+              help="Chứng chỉ TLS: trang chạy https (điện thoại cần https để ghi âm).")  # fmt: skip
+@click.option("--key", type=click.Path(exists=True, dir_okay=False), help="Khóa của chứng chỉ.")
 @click.pass_context
-def web(ctx, host, port) -> None:
+def web(ctx, host, port, cert, key) -> None:
     """Trang quản lý trên trình duyệt (chạy liên tục, bên cạnh `broadcaster run`)."""
     from .logs import setup
     from .web import serve
 
     proj = project(ctx).require()
     setup(proj.station.tz)
-    click.echo(f"Trang quản lý: http://{host}:{port}/ (dừng: Ctrl+C)")
-    serve(proj, host, port)
+    _warn_plain_http(host, cert)
+    click.echo(f"Trang quản lý: {'https' if cert else 'http'}://{host}:{port}/ (dừng: Ctrl+C)")
+    serve(proj, host, port, cert, key)
+
+
+def _warn_plain_http(host: str, cert: str | None) -> None:
+    if not cert and host not in ("127.0.0.1", "localhost", "::1"):
+        click.secho("Cảnh báo: trang quản lý mở cho cả mạng mà không có https: mật khẩu đi qua mạng "
+                    "không mã hóa, điện thoại không ghi âm được. Tạo chứng chỉ: `broadcaster cert "
+                    "--host ĐỊA-CHỈ-MÁY`, rồi thêm --cert và --key.", fg="yellow", err=True)  # fmt: skip
+
+
+@main.command()
+@click.option("--host", required=True, metavar="TÊN_MÁY",
+              help="Tên hoặc địa chỉ IP mà điện thoại, máy tính (hoặc các phường) dùng để gọi máy này.")  # fmt: skip
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("keys/https"),
+              show_default=True, help="Thư mục ghi chứng chỉ và khóa.")  # fmt: skip
+def cert(host, out) -> None:
+    """Tạo chứng chỉ tự ký (https) cho trang quản lý hoặc máy nhận của quận, in dấu vân tay."""
+    from .receiver import make_certificate
+
+    cert_path, key_path, pin = make_certificate(host, out)
+    click.echo(f"Đã tạo {cert_path} và {key_path} (khóa, giữ kín).")
+    click.echo(
+        f"Dấu vân tay (so trên điện thoại khi trình duyệt hỏi; các phường ghi vào fingerprint): {pin}"
+    )
 
 
 @main.group("user")
@@ -836,20 +869,6 @@ def district_init(url) -> None:
 
     init(_district_url(url))
     click.echo("Cơ sở dữ liệu của quận đã sẵn sàng.")
-
-
-@district.command("cert")
-@click.option("--host", required=True, metavar="TÊN_MÁY",
-              help="Tên hoặc địa chỉ IP các phường dùng để gọi máy nhận.")  # fmt: skip
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("chung-chi"),
-              show_default=True, help="Thư mục ghi chứng chỉ và khóa.")  # fmt: skip
-def district_cert(host, out) -> None:
-    """Tạo chứng chỉ tự ký cho máy nhận, in dấu vân tay để gửi các phường."""
-    from .receiver import make_certificate
-
-    cert, key, pin = make_certificate(host, out)
-    click.echo(f"Đã tạo {cert} và {key} (khóa, giữ kín).")
-    click.echo(f"Dấu vân tay gửi các phường (fingerprint trong [district]): {pin}")
 
 
 @district.command("serve")

@@ -157,3 +157,53 @@ def test_recorded_in_the_browser_approved_aired_and_logged(people, server, mic_b
     assert row["engine"] == "recorded"
     assert row["voice"] == f"{script.audio} sha256:{script.audio_sha256}"
     assert row["text_sha256"] == Catalogue(project).get(SID).hash
+
+
+def test_the_console_over_https_is_a_secure_page_with_a_microphone(people, tmp_path):
+    """A phone needs HTTPS for the microphone: `broadcaster cert` makes a certificate for the
+    station's address, the console serves it, a Chromium that trusts it (as a phone would
+    after the fingerprint is checked) gets a secure page, getUserMedia and a Secure cookie."""
+    import base64
+    import socket
+    import threading
+
+    import uvicorn
+    from conftest import run_cli
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    from broadcaster.web import create_app
+
+    made = run_cli(people, "cert", "--host", "127.0.0.1", "--out", str(tmp_path / "https"))
+    assert made.returncode == 0 and "SHA256:" in made.stdout, made.stderr
+    cert, key = tmp_path / "https" / "chung-chi.pem", tmp_path / "https" / "khoa-chung-chi.pem"
+    spki = (
+        x509.load_pem_x509_certificate(cert.read_bytes())
+        .public_key()
+        .public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    digest = hashes.Hash(hashes.SHA256())
+    digest.update(spki)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(Project(people), secure=True), host="127.0.0.1",
+                                           port=port, ssl_certfile=str(cert), ssl_keyfile=str(key),
+                                           log_level="warning"))  # fmt: skip
+    threading.Thread(target=server.run, daemon=True).start()
+    wait_for(lambda: server.started, 10, 0.05)
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                f"--ignore-certificate-errors-spki-list={base64.b64encode(digest.finalize()).decode()}"):  # fmt: skip
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    try:
+        login(driver, f"https://127.0.0.1:{port}", "lan")
+        assert driver.execute_script("return window.isSecureContext && !!navigator.mediaDevices")
+        assert next(c for c in driver.get_cookies() if c["name"] == "phien")["secure"]
+    finally:
+        driver.quit()
+        server.should_exit = True

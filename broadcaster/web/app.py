@@ -67,7 +67,8 @@ def _templates() -> Environment:
     return env
 
 
-def create_app(project: Project) -> Starlette:
+def create_app(project: Project, secure: bool = False) -> Starlette:
+    """The console; ``secure`` when served over TLS (its session cookie is then Secure)."""
     project = project.require()
     env = _templates()
 
@@ -568,7 +569,7 @@ def create_app(project: Project) -> Starlette:
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [Middleware(SessionMiddleware, secret_key=_secret(project), session_cookie="phien",
-                             max_age=SESSION_HOURS * 3600, same_site="strict", https_only=False)]  # fmt: skip
+                             max_age=SESSION_HOURS * 3600, same_site="strict", https_only=secure)]  # fmt: skip
     return Starlette(routes=routes, middleware=middleware,
                      exception_handlers={HTTPException: http_error, Denied: denied, Exception: crashed})  # fmt: skip
 
@@ -584,7 +585,9 @@ def _disk_free(path: Path) -> float:
     return shutil.disk_usage(path).free / 1e9
 
 
-def serve(project: Project, host: str = "127.0.0.1", port: int = 8080) -> None:
+def serve(project: Project, host: str = "127.0.0.1", port: int = 8080, cert: str | None = None,
+          key: str | None = None) -> None:  # fmt: skip
     import uvicorn
 
-    uvicorn.run(create_app(project), host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(create_app(project, secure=bool(cert)), host=host, port=port, log_level="warning",
+                access_log=False, ssl_certfile=cert, ssl_keyfile=key)  # fmt: skip
