@@ -111,6 +111,13 @@ STATION_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")  # a ward's id at the distri
 
 
 @dataclass(frozen=True)
+class Web:
+    """The web console: whether a leader may approve a script he wrote or last edited."""
+
+    allow_self_approval: bool = False
+
+
+@dataclass(frozen=True)
 class District:
     """Where the ward's evidence goes: the district's receiver (an https:// address), this
     ward's id there, the fingerprint of the receiver's certificate (the district gives both),
@@ -128,6 +135,8 @@ class District:
 
 
 def _coerce(value, kind):
+    if kind is bool and isinstance(value, bool):
+        return value
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if kind in (dict, list, str, int, float) and isinstance(value, kind) \
@@ -136,8 +145,9 @@ def _coerce(value, kind):
     raise TypeError
 
 
-_TYPES = {"str": str, "int": int, "float": float, "dict": dict, "list": list}
-_KIND_NAMES = {str: "chuỗi", int: "số nguyên", float: "số", dict: "bảng", list: "danh sách"}
+_TYPES = {"str": str, "int": int, "float": float, "dict": dict, "list": list, "bool": bool}
+_KIND_NAMES = {str: "chuỗi", int: "số nguyên", float: "số", dict: "bảng", list: "danh sách",
+               bool: "true hoặc false"}  # fmt: skip
 
 
 def out_of_range(value, low: float, high: float) -> str | None:
@@ -207,6 +217,7 @@ class StationFile:
     defaults: Defaults
     problems: list[Problem]
     district: District = field(default_factory=District)
+    web: Web = field(default_factory=Web)
 
     @cached_property
     def locator(self) -> Locator:
@@ -218,7 +229,7 @@ def load_station_file(path: Path) -> StationFile:
     data = parse(text, Path(path.name))  # messages name the file as the officer knows it
     loc = Locator(text)
     problems: list[Problem] = []
-    known = {"station", "report", "defaults", "district", "program", "blackout"}
+    known = {"station", "report", "defaults", "district", "web", "program", "blackout"}
     for key in data:
         if key not in known:
             problems.append(Problem(path, loc.line(None, key) if not isinstance(data[key], dict)
@@ -237,7 +248,8 @@ def load_station_file(path: Path) -> StationFile:
     defaults = build(Defaults, data.get("defaults", {}), "defaults", path, loc, problems)
     district = build(District, data.get("district", {}), "district", path, loc, problems)
     problems += _check_district(district, path, loc)
-    return StationFile(path, text, data, station, report, defaults, problems, district)
+    web = build(Web, data.get("web", {}), "web", path, loc, problems)
+    return StationFile(path, text, data, station, report, defaults, problems, district, web)
 
 
 def _check_district(district: District, path: Path, loc: Locator) -> list[Problem]:
@@ -322,6 +334,7 @@ class Project:
     report = property(lambda self: self.file.report)
     defaults = property(lambda self: self.file.defaults)
     district = property(lambda self: self.file.district)
+    web = property(lambda self: self.file.web)
 
     @property
     def database_url(self) -> str:

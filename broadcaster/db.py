@@ -104,7 +104,7 @@ def engine_for(url: str) -> Engine:
     return engine
 
 
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 
 
 def migrate(engine: Engine, target: str = "head") -> None:

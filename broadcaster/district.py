@@ -130,9 +130,21 @@ def protect(conn, schema: str, tables: tuple[str, ...]) -> None:
 
 
 def init(url: str) -> None:
-    """`district init` (and the receiver's start): the registry's tables, their guards."""
+    """`district init` (and the receiver's start): the registry's tables and every ward's
+    schema brought to the current migrations, their guards, and each ward's key recorded
+    (a district from before the receiver kept one key per ward in the registry only)."""
     with district_engine(url, migrate=True).begin() as conn:
         protect(conn, "public", PUBLIC_APPEND_ONLY)
+        registry = conn.execute(
+            text("SELECT station_id, public_key FROM public.district_ward")
+        ).all()
+        for station_id, key in registry:
+            if not conn.execute(text("SELECT 1 FROM public.district_key WHERE station_id = :id"),
+                                {"id": station_id}).first():  # fmt: skip
+                _add_key(conn, station_id, key)
+    for station_id, _key in registry:
+        with _ward_engine(url, station_id, migrate=True).begin() as conn:
+            protect(conn, schema_of(station_id), RECEIVED)
 
 
 # -- the registry --------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ API = "/v1"
 TAG = "broadcaster"  # the signed application tag of a ward's requests
 COVERED = ("@method", "@path", "content-digest")
 MAX_AGE = timedelta(minutes=5)
+CLOCK_SKEW = timedelta(minutes=2)
 MAX_BODY = 32 * 1024 * 1024
 log = logging.getLogger("broadcaster")
 
@@ -59,7 +60,9 @@ def _verifier(url: str):
         def resolve_private_key(self, key_id: str):
             raise KeyError(key_id)
 
-    return HTTPMessageVerifier(signature_algorithm=algorithms.ED25519, key_resolver=Keys())
+    verifier = HTTPMessageVerifier(signature_algorithm=algorithms.ED25519, key_resolver=Keys())
+    verifier.max_clock_skew = CLOCK_SKEW  # a ward PC's clock is seldom right to the second
+    return verifier
 
 
 class _Message:

@@ -26,6 +26,7 @@ STATUSES = ("draft", "pending", "approved", "retired")  # pending: sent to the l
 FIELDS = {
     "id", "title", "topic", "campaign", "author", "status", "valid_from", "valid_until", "voice",
     "audio", "approved_by", "approved_at", "approved_hash", "approved_via", "review_note", "notes",
+    "edited_by", "edited_at",
 }  # fmt: skip
 VIA_CLI = "dòng lệnh"  # approved_via of `script approve --by` (the web records "web")
 SLUG_LENGTH = 24  # a default script id: the first words of the title, short enough to type
@@ -65,6 +66,9 @@ class Script:
     approved_via: str = ""  # "web" or VIA_CLI
     review_note: str = ""  # the leader's reason for sending it back
     meta_text: str = ""
+    edited_by: str = ""  # who last saved it from the web console, and when
+    edited_at: datetime | None = None
+    version: str = ""  # sha256 of the whole file: what a page showed, to refuse stale actions
 
     @property
     def hash(self) -> str:
@@ -229,7 +233,9 @@ def parse_script(text: str, path: Path, topics: dict | None = None,
         status=status, valid_from=valid_from, valid_until=valid_until, voice=voice, audio=audio,
         audio_sha256=audio_sha256, approved_by=text_field("approved_by"), approved_at=approved_at,
         approved_hash=text_field("approved_hash"), approved_via=text_field("approved_via"),
-        review_note=text_field("review_note"), meta_text=meta_text,
+        review_note=text_field("review_note"), meta_text=meta_text, edited_by=text_field("edited_by"),
+        edited_at=meta.get("edited_at") if isinstance(meta.get("edited_at"), datetime) else None,
+        version=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )  # fmt: skip
     if script.stale:
         error(loc.line(None, "approved_hash"), "bài đã sửa sau khi duyệt: bản duyệt không còn hiệu lực",
@@ -378,10 +384,23 @@ def rewrite_meta(script: Script, **changes) -> None:
     write_atomically(script.path, "\n".join([FENCE, meta, *lines[end:]]) + "\n")
 
 
+def check_version(project: Project, script: Script, seen: str | None) -> None:
+    """Refuse an action made from a page that showed another version of the file."""
+    if seen is None or seen == script.version:
+        return
+    at = script.edited_at or datetime.fromtimestamp(script.path.stat().st_mtime, project.station.tz)
+    from .when import show_instant
+
+    by = f" bởi {script.edited_by}" if script.edited_by else ""
+    raise UserError(f"Bài đã được sửa lúc {show_instant(at, project.station.tz)}{by} sau khi bạn mở trang",
+                    hint="mở lại bài để xem bản mới rồi làm lại")  # fmt: skip
+
+
 def approve(project: Project, script_id: str, by: str, now: datetime | None = None,
-            via: str = VIA_CLI) -> Script:  # fmt: skip
+            via: str = VIA_CLI, seen: str | None = None) -> Script:  # fmt: skip
     catalogue = Catalogue(project)
     script = catalogue.get(script_id)
+    check_version(project, script, seen)
     errors = [p for p in catalogue.problems_of(script.path)
               if p.is_error and "duyệt" not in p.message]  # fmt: skip
     if errors:
@@ -395,36 +414,46 @@ def approve(project: Project, script_id: str, by: str, now: datetime | None = No
     return Catalogue(project).get(script_id)
 
 
-def submit(project: Project, script_id: str) -> Script:
+def submit(project: Project, script_id: str, seen: str | None = None) -> Script:
     """The officer sends a script to the leader: it waits as "chờ duyệt"."""
     script = Catalogue(project).get(script_id)
+    check_version(project, script, seen)
     if script.approved:
         raise UserError(f"bài `{script_id}` đã được duyệt", hint="không cần gửi lại")
     rewrite_meta(script, status="pending", review_note="")
     return Catalogue(project).get(script_id)
 
 
-def send_back(project: Project, script_id: str, note: str) -> Script:
+def send_back(project: Project, script_id: str, note: str, seen: str | None = None) -> Script:
     """The leader returns a script to its author with what to change."""
     if not note.strip():
         raise UserError("thiếu lý do trả lại", hint="ghi điều cần sửa để người soạn biết")
     script = Catalogue(project).get(script_id)
+    check_version(project, script, seen)
     rewrite_meta(script, status="draft", review_note=note.strip())
     return Catalogue(project).get(script_id)
 
 
 def save_script(project: Project, script_id: str | None, title: str, topic: str, body: str,
                 campaign: str = "", author: str = "", valid_from: date | None = None,
-                valid_until: date | None = None) -> Script:  # fmt: skip
+                valid_until: date | None = None, seen: str | None = None) -> Script:  # fmt: skip
     """Writes a script from a form: a new one (``script_id`` None) or an edit of its fields
     and body. The file stays the source of truth; an edit after approval voids the approval
     as any edit does (its hash no longer matches)."""
+    if any(c in title + campaign for c in "\r\n"):
+        raise UserError("tiêu đề và chiến dịch phải viết trên một dòng", hint="bỏ dấu xuống dòng")
     body = unicodedata.normalize("NFC", body.replace("\r\n", "\n")).strip() + "\n"
     title = _title_and_topic(project, title, topic, "ghi tiêu đề bài")
     if script_id is None:
         script_id = new_script(project, title, topic, campaign, author).stem
     script = Catalogue(project).get(script_id)
+    check_version(project, script, seen)
     changes = {"title": title, "topic": topic, "campaign": campaign.strip()}
+    if author:
+        changes |= {
+            "edited_by": author,
+            "edited_at": datetime.now(project.station.tz).replace(microsecond=0),
+        }
     changes |= {key: value for key, value in (("valid_from", valid_from), ("valid_until", valid_until))
                 if value is not None}  # fmt: skip
     rewrite_meta(script, **changes)

@@ -94,36 +94,66 @@ def _change(project, name: str, **fields) -> WebUser:
 
 
 def set_password(project, name: str, password: str) -> WebUser:
+    """A new password; every session of the person ends (an old cookie no longer works)."""
+    from .sessions import end_all
+
     _check_password(password)
-    return _change(project, name, password_hash=_hasher.hash(password), failed_logins=0,
+    user = _change(project, name, password_hash=_hasher.hash(password), failed_logins=0,
                    locked_until=None)  # fmt: skip
+    end_all(project, name)
+    return user
 
 
 def disable(project, name: str) -> WebUser:
-    return _change(project, name, disabled=True)
+    from .sessions import end_all
+
+    user = _change(project, name, disabled=True)
+    end_all(project, name)
+    return user
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins counted per client address and name (known or not): a stranger
+    elsewhere cannot lock the officer out, and every name answers alike."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+WRONG = "sai tên đăng nhập hoặc mật khẩu"
+_DUMMY = _hasher.hash("không phải mật khẩu của ai")
 
 
 def authenticate(
-    project, name: str, password: str, at: datetime | None = None
+    project, name: str, password: str, at: datetime | None = None, address: str = ""
 ) -> tuple[WebUser | None, str]:
     """(the user, "") when the password is right, else (None, why in Vietnamese). Failures
-    count per name; past FREE_FAILURES the name is locked for a growing while."""
+    count per client address and name, known or not, with the same answer and the same work
+    for both; past FREE_FAILURES that pair waits a growing while."""
+    import hashlib
+
     at = at or now()
+    name = name.strip().lower()
+    key = hashlib.sha256(f"{address}\x1f{name}".encode()).hexdigest()
     with writing(project) as s:
-        user = s.get(WebUser, name.strip().lower())
-        if user is None or user.disabled:
-            _hasher.hash(password)  # the same work as a real check: no timing hint
-            return None, "sai tên đăng nhập hoặc mật khẩu"
-        if user.locked_until and user.locked_until > at:
-            wait = int((user.locked_until - at).total_seconds()) + 1
+        throttle = s.get(LoginThrottle, key) or LoginThrottle(key=key, failures=0)
+        if throttle.locked_until and throttle.locked_until > at:
+            wait = int((throttle.locked_until - at).total_seconds()) + 1
             return None, f"đăng nhập sai nhiều lần: thử lại sau {wait} giây"
-        try:
-            _hasher.verify(user.password_hash, password)
+        user = s.get(WebUser, name)
+        try:  # the same work for an unknown name as for a known one: no timing hint
+            _hasher.verify(user.password_hash if user and not user.disabled else _DUMMY, password)
+            ok = user is not None and not user.disabled
         except (VerificationError, InvalidHashError):
-            user.failed_logins += 1
-            over = user.failed_logins - FREE_FAILURES
+            ok = False
+        if not ok:
+            throttle.failures += 1
+            over = throttle.failures - FREE_FAILURES
             if over > 0:
-                user.locked_until = at + LOCK_STEP * 2 ** min(over, 10)
-            return None, "sai tên đăng nhập hoặc mật khẩu"
-        user.failed_logins, user.locked_until = 0, None
+                throttle.locked_until = at + LOCK_STEP * 2 ** min(over, 10)
+            s.merge(throttle)
+            return None, WRONG
+        s.merge(LoginThrottle(key=key, failures=0, locked_until=None))
         return user, ""

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Words that are not English prose: the program's and tools' names, file types, units.
 NAMES = {"broadcaster", "systemctl", "json", "csv", "docx", "xlsx", "mp3", "wav", "m4a", "ogg",
          "lufs", "toml", "utf", "nfc", "pid", "mb", "iso", "espeak", "ng", "zalo", "pulseaudio",
-         "alsa", "ubnd", "cchc", "md", "vi", "db", "sha", "unicode", "google", "python", "internet", "cn", "wi", "fi", "piper", "onnx", "fpt", "https", "http", "tls"}  # fmt: skip
+         "alsa", "ubnd", "cchc", "md", "vi", "db", "sha", "unicode", "google", "python", "internet", "cn", "wi", "fi", "piper", "onnx", "fpt", "https", "http", "tls", "postgresql"}  # fmt: skip
 
 
 def _commands(group: click.Group, prefix: str = ""):
@@ -32,7 +32,7 @@ def _commands(group: click.Group, prefix: str = ""):
 
 
 # The commands' own names are the program's vocabulary, like file names.
-NAMES |= {word for name, _ in _commands(main) for word in name.split()}
+NAMES |= {word for name, _ in _commands(main) for word in name.replace("-", " ").split()}
 
 
 def english_words(text: str) -> list[str]:

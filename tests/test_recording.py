@@ -141,6 +141,8 @@ def test_recorded_in_the_browser_approved_aired_and_logged(people, server, mic_b
     script = Catalogue(project).get(SID)
     assert script.audio.endswith(".webm") and script.stale
     assert len(decode(project.root / script.audio, 48000)) > 2000
+    click(driver, By.XPATH, "//button[text()='Gửi lãnh đạo duyệt']")  # a new take: sent again
+    wait_for(lambda: "chờ duyệt" in driver.page_source, 10, 0.05)
     # the leader approves the script with its take; the daemon airs the take, not a voice
     login(driver, base, "minh")
     driver.get(f"{base}/bai/{SID}")

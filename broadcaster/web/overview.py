@@ -1,0 +1,64 @@
+"""Tổng quan: what plays, what comes, and what someone must do (each alert a link to where)."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timedelta
+
+from starlette.requests import Request
+
+from .. import evidence, when
+from .console import Console, guarded, titles
+
+
+@guarded()
+def overview(console: Console, request: Request, form):
+    from ..daemon import status
+    from ..scripts import Catalogue
+
+    project, user = console.project, request.state.user
+    s = status(project)
+    since = datetime.now(project.station.tz) - timedelta(days=1)
+    bad = [evidence.as_dict(r, project.station.tz) for r in evidence.query(project, since)
+           if r.status in ("failed", "missed")]  # fmt: skip
+    catalogue = Catalogue(project)
+    names = titles(catalogue)
+    alerts = []  # (kind, what, what to do, where)
+    if not s["running"]:
+        alerts.append(("bad", "Đài KHÔNG chạy: không có gì được phát.",
+                       "Nhờ kỹ thuật viên bật đài trên máy phát (dịch vụ broadcaster).", ""))  # fmt: skip
+    alerts += [("bad", f"#{q['id']} {names.get(q['script_id'], q['script_id'])} quá giờ mà chưa phát.",
+                "Kiểm tra đài có chạy và có loa.", "/hang-doi") for q in s["queue"] if q["overdue"]]  # fmt: skip
+    today = datetime.now(project.station.tz).date()
+    for q in s["queue"]:
+        script = catalogue.scripts.get(q["script_id"])
+        why = "không có bài này" if script is None else script.airable(today)
+        if why:
+            alerts.append(("bad", f"#{q['id']} {names.get(q['script_id'], q['script_id'])} sẽ không được phát: {why}.",
+                           "Sửa hoặc duyệt lại bài, hoặc hủy mục này.", "/hang-doi"))  # fmt: skip
+    mine = [sc for sc in catalogue.scripts.values() if sc.review_note and sc.status == "draft"
+            and user.signature in (sc.author, sc.edited_by)]  # fmt: skip
+    alerts += [("warn", f"Lãnh đạo trả lại bài “{sc.title}”: {sc.review_note}", "Sửa rồi gửi lại.",
+                f"/bai/{sc.id}") for sc in mine]  # fmt: skip
+    if bad:
+        alerts.append(("warn", f"{len(bad)} buổi lỗi hoặc bị lỡ từ hôm qua.", "Xem trang Nhật ký.",
+                       "/nhat-ky"))  # fmt: skip
+    stale = [sc for sc in catalogue.scripts.values() if sc.stale]
+    if stale:
+        alerts.append(("warn", f"{len(stale)} bài đã sửa sau khi duyệt, cần duyệt lại.",
+                       "Lãnh đạo duyệt lại ở trang Bài phát thanh.", "/bai"))  # fmt: skip
+    pending = [sc for sc in catalogue.scripts.values() if sc.status == "pending"]
+    if pending:
+        alerts.append(("warn", f"{len(pending)} bài đang chờ duyệt.", "Lãnh đạo duyệt ở trang Bài phát thanh.",
+                       "/bai"))  # fmt: skip
+    alerts += [("warn", f"“{item['title']}” ({when.show_instant(item['at'], item['at'].tzinfo)}) "
+                "sẽ phát bằng giọng máy espeak, người nghe khó hiểu.",
+                "Ghi âm giọng đọc ở trang của bài (phần Ghi âm), hoặc nhờ kỹ thuật viên cài giọng đọc.",
+                f"/bai/{item['script_id']}#ghi-am") for item in s["espeak"]]  # fmt: skip
+    free = shutil.disk_usage(project.root).free / 1e9
+    if free < 1.0:
+        alerts.append(("bad", f"Ổ đĩa chỉ còn {free:.1f} GB.".replace(".", ","),
+                       "Nhờ kỹ thuật viên dọn bớt tệp âm thanh cũ.", ""))  # fmt: skip
+    if not alerts:
+        alerts.append(("good", "Mọi thứ bình thường.", "", ""))
+    return console.page(request, "overview.html", s=s, alerts=alerts, bad=bad, titles=names)
