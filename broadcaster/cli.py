@@ -544,21 +544,30 @@ def run(ctx, with_web, web_host, web_port, web_cert, web_key) -> None:
 @click.option("--cert", type=click.Path(exists=True, dir_okay=False),
               help="Chứng chỉ TLS: trang chạy https (điện thoại cần https để ghi âm).")  # fmt: skip
 @click.option("--key", type=click.Path(exists=True, dir_okay=False), help="Khóa của chứng chỉ.")
+@click.option("--khong-https", "plain", is_flag=True,
+              help="Cho mở trang cho cả mạng mà không có https (không nên: mật khẩu đi không mã hóa).")  # fmt: skip
 @click.pass_context
-def web(ctx, host, port, cert, key) -> None:
+def web(ctx, host, port, cert, key, plain) -> None:
     """Trang quản lý trên trình duyệt (chạy liên tục, bên cạnh `broadcaster run`)."""
     from .logs import setup
     from .web import serve
 
     proj = project(ctx).require()
     setup(proj.station.tz)
+    if not cert and host not in LOOPBACK and not plain:
+        raise UserError("mở trang quản lý cho cả mạng cần https",
+                        hint="tạo chứng chỉ: `broadcaster cert --host ĐỊA-CHỈ-MÁY`, rồi thêm --cert và --key "
+                             "(hoặc --khong-https nếu chấp nhận mật khẩu đi không mã hóa)")  # fmt: skip
     _warn_plain_http(host, cert)
     click.echo(f"Trang quản lý: {'https' if cert else 'http'}://{host}:{port}/ (dừng: Ctrl+C)")
     serve(proj, host, port, cert, key)
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
 def _warn_plain_http(host: str, cert: str | None) -> None:
-    if not cert and host not in ("127.0.0.1", "localhost", "::1"):
+    if not cert and host not in LOOPBACK:
         click.secho("Cảnh báo: trang quản lý mở cho cả mạng mà không có https: mật khẩu đi qua mạng "
                     "không mã hóa, điện thoại không ghi âm được. Tạo chứng chỉ: `broadcaster cert "
                     "--host ĐỊA-CHỈ-MÁY`, rồi thêm --cert và --key.", fg="yellow", err=True)  # fmt: skip

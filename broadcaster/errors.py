@@ -39,6 +39,9 @@ class UserError(Exception):
         super().__init__(message)
         self.message, self.path, self.line, self.hint = message, path, line, hint
 
+    def __reduce__(self):  # whole across processes (the web's worker process)
+        return (type(self), (self.message, self.path, self.line, self.hint))
+
     def __str__(self) -> str:
         """Like a Problem when it names a file ("file:line: lỗi: …"), else "Lỗi: …"."""
         text = self.message + (f" → {self.hint}" if self.hint else "")
@@ -53,3 +56,6 @@ class ChecksFailed(UserError):
     def __init__(self, problems: list[Problem]):
         super().__init__(f"{sum(p.is_error for p in problems)} lỗi")
         self.problems = problems
+
+    def __reduce__(self):
+        return (type(self), (self.problems,))

@@ -246,6 +246,39 @@ def parse_script(text: str, path: Path, topics: dict | None = None,
     return script, problems
 
 
+_PARSED: dict[Path, tuple] = {}  # a file's parse, kept while it and its recording are unchanged
+
+
+def _stat(path: Path) -> tuple:
+    st = path.stat()
+    return st.st_mtime_ns, st.st_size
+
+
+def _parsed(project: Project, path: Path, topics: dict) -> tuple[Script | None, list[Problem]]:
+    """parse_script of a file, read again only when the file, its recording or the station's
+    topics changed: every page and status reads the catalogue several times."""
+    key = (_stat(path), tuple(topics.items()), project.root)
+    hit = _PARSED.get(path)
+    if hit and hit[0] == key:
+        audio, audio_stat = hit[1]
+        try:
+            fresh = audio is None or _stat(audio) == audio_stat
+        except OSError:
+            fresh = False
+        if fresh:
+            return hit[2]
+    text = path.read_text(encoding="utf-8")
+    result = parse_script(text, Path(project.relative(path)), topics, project.root)
+    script = result[0]
+    audio = (project.root / script.audio) if script and script.audio else None
+    try:
+        audio_stat = _stat(audio) if audio else None
+    except OSError:
+        audio_stat = None
+    _PARSED[path] = (key, (audio, audio_stat), result)
+    return result
+
+
 class Catalogue:
     """All scripts of a project; one broken file never hides the others."""
 
@@ -258,15 +291,12 @@ class Catalogue:
         parsed = []
         for path in sorted(project.scripts_dir.glob("*.md")):
             try:
-                text = path.read_text(encoding="utf-8")
+                script, problems = _parsed(project, path, topics)
             except (OSError, UnicodeDecodeError) as exc:
                 self.problems.append(Problem(project.relative(path), None, f"không đọc được tệp: {exc}",
                                              "lưu lại tệp với bảng mã UTF-8"))  # fmt: skip
                 self.broken.append(path)
                 continue
-            script, problems = parse_script(
-                text, Path(project.relative(path)), topics, project.root
-            )
             self.problems += problems
             if script is None:
                 self.broken.append(path)
@@ -514,7 +544,12 @@ def new_script(
     from slugify import slugify
 
     title = _title_and_topic(project, title, topic, 'ghi --title "…"')
-    base = slugify(title, max_length=SLUG_LENGTH, word_boundary=True) or "bai"
+    base = ""
+    for word in slugify(title).split("-"):  # the title's first words, whole and in order
+        if base and len(base) + 1 + len(word) > SLUG_LENGTH:
+            break
+        base = f"{base}-{word}" if base else word
+    base = base[: SLUG_LENGTH * 2] or "bai"
     slug, n = base, 1
     while (project.scripts_dir / f"{slug}.md").exists():
         n += 1

@@ -18,7 +18,8 @@ from .console import Console, for_people, guarded
 
 @guarded()
 def reports_page(console: Console, request: Request, form):
-    from ..reports import make_report, parse_period
+    from ..reports import parse_period
+    from . import heavy
 
     project = console.project
     p = request.query_params
@@ -35,9 +36,8 @@ def reports_page(console: Console, request: Request, form):
         span = parse_period(p["ky"], today=datetime.now(project.station.tz).date())
         campaign = p.get("chien-dich", "").strip()
         campaign = "all" if campaign.lower() in ("tất cả", "tat ca") else campaign or None
-        path = make_report(
-            project, span, fmt, folder / f"bao-cao-{span.slug}.{fmt}", campaign=campaign
-        )
+        path = heavy.run(heavy.report, project.root, p["ky"], datetime.now(project.station.tz).date(), fmt,
+                         folder / f"bao-cao-{span.slug}.{fmt}", campaign)  # fmt: skip
     except UserError as exc:
         shutil.rmtree(folder, ignore_errors=True)
         return console.page(request, "reports.html", 400, error=for_people(exc), suggested=p["ky"])

@@ -193,14 +193,16 @@ def script_return(console: Console, request: Request, form):
 
 @guarded()
 def script_audio(console: Console, request: Request, form):
-    from ..render import render_script
+    from ..render import cached
+    from . import heavy
 
     script = _script(console, request.path_params["sid"])
     try:
-        rendered = render_script(console.project, script)
+        hit = cached(console.project, script)
+        path = hit.path if hit else heavy.run(heavy.render, console.project.root, script.id)
     except Exception as exc:
         raise HTTPException(500, f"Không dựng được âm thanh: {exc}") from None
-    return FileResponse(rendered.path, media_type="audio/wav")
+    return FileResponse(path, media_type="audio/wav")
 
 
 @guarded("write", max_body=MAX_BYTES + 1024 * 1024)
