@@ -809,8 +809,10 @@ def log_checkpoint(ctx, out) -> None:
     help="Chiến dịch (mã, cách nhau dấu phẩy); mặc định: các chiến dịch trong [report.campaigns].",
 )
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Tệp kết quả.")
+@click.option("--force", is_flag=True,
+              help="Vẫn lập báo cáo khi nhật ký không toàn vẹn (cảnh báo ở trang đầu, không ký điểm kiểm tra).")  # fmt: skip
 @click.pass_context
-def report(ctx, period, start, end, fmt, campaign, out) -> None:
+def report(ctx, period, start, end, fmt, campaign, out, force) -> None:
     """Báo cáo công tác tuyên truyền theo quý, 6 tháng, 9 tháng, năm."""
     from datetime import datetime
 
@@ -818,7 +820,7 @@ def report(ctx, period, start, end, fmt, campaign, out) -> None:
 
     proj = project(ctx).require()
     span = parse_period(period, start, end, datetime.now(proj.station.tz).date())
-    path = make_report(proj, span, fmt, out, campaign=campaign,
+    path = make_report(proj, span, fmt, out, campaign=campaign, force=force,
                        warn=lambda note: click.secho(note, fg="yellow", err=True))  # fmt: skip
     click.echo(f"Đã ghi báo cáo {span.label}: {path}")
 

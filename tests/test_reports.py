@@ -479,3 +479,48 @@ def test_a_planned_airing_with_nothing_to_air_counts_as_skipped_not_missed(stati
     d = collect(project, parse_period(None, "2020-05-04", "2020-05-04"))
     assert (d.planned, d.missed, d.planned_outcomes["skipped"]) == (1, 0, 1)
     assert [(g.name, g.planned, g.other) for g in d.by_program] == [("rong", 1, 1)]
+
+
+def test_a_report_never_vouches_for_a_broken_log(chained, cli, station):
+    """Back-dated rows (a missed airing turned into an aired one): refused, no checkpoint signed;
+    with --force the report says so first, in bold, with the findings, and still signs nothing."""
+    from docx import Document
+
+    project, db = chained
+    db.execute("UPDATE airing SET status = 'aired', started_at = scheduled_at WHERE id = 3")
+    db.commit()
+    before = len(evidence.stored_checkpoints(project))
+    refused = cli("report", "--period", "quý 2/2020", "--out", str(station / "q2.docx"), code=1)
+    assert "không toàn vẹn" in refused.output and "--force" in refused.output
+    assert (
+        not (station / "q2.docx").exists() and len(evidence.stored_checkpoints(project)) == before
+    )
+    forced = cli("report", "--period", "quý 2/2020", "--out", str(station / "q2.docx"), "--force")
+    assert "CẢNH BÁO: nhật ký phát sóng KHÔNG toàn vẹn" in forced.output
+    first = Document(station / "q2.docx").paragraphs
+    warning = next(p for p in first if p.text.startswith("CẢNH BÁO"))
+    assert all(r.bold for r in warning.runs if r.text.strip()) and "dòng #3" in warning.text
+    assert [p.text for p in first].index(warning.text) < [p.text for p in first].index(
+        "I. KẾT QUẢ THỰC HIỆN"
+    )
+    assert len(evidence.stored_checkpoints(project)) == before
+
+
+def test_a_deleted_database_is_said_never_as_100_percent(station, cli):
+    from docx import Document
+
+    project = Project(station)
+    evidence.record(
+        project,
+        "aired",
+        script_id="bai",
+        title="Bài",
+        scheduled_at=datetime(2020, 5, 1, 6, tzinfo=TZ),
+    )
+    (station / "broadcaster.db").unlink()
+    for extra in ("broadcaster.db-wal", "broadcaster.db-shm", evidence.CHECKPOINTS_FILE):
+        (station / extra).unlink(missing_ok=True)
+    out = cli("report", "--period", "quý 2/2020", "--out", str(station / "q2.docx")).output
+    assert "nhật ký trống hoặc đã mất" in out
+    text = "\n".join(p.text for p in Document(station / "q2.docx").paragraphs)
+    assert "100,0 %" not in text and "không có buổi nào để tính tỉ lệ" in text

@@ -17,7 +17,7 @@ from broadcaster.scripts import Catalogue
 
 SHOTS = Path(__file__).parent / "screenshots"
 PASSWORD = "mat-khau-dai-1"
-PHONE, DESKTOP = (390, 844), (1280, 900)
+PHONE, DESKTOP = (390, 844), (1366, 900)
 
 
 @pytest.fixture
@@ -342,6 +342,13 @@ def test_the_whole_day_in_a_browser(people, server, browser, sound, tmp_path):
     shoot(driver, "tong-quan")
     driver.get(f"{base}/lich")
     shoot(driver, "lich")
+    driver.get(f"{base}/bai/{sid}")
+    shoot(driver, "bai-cua-can-bo")
+    # the technician's users page
+    login(driver, base, "hung")
+    driver.get(f"{base}/nguoi-dung")
+    shoot(driver, "nguoi-dung")
+    size(driver, DESKTOP)
     # the quarterly report downloads
     driver.get(f"{base}/bao-cao")
     shoot(driver, "bao-cao")

@@ -6,14 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..config import Project
+from ..errors import UserError
 from .data import Span, collect, notes, parse_period
 
 __all__ = ["Span", "collect", "make_report", "parse_period"]
 
 
 def make_report(project: Project, span: Span, fmt: str, out: Path | None = None,
-                warn=None, campaign: str | None = None) -> Path:  # fmt: skip
-    """Write the report of ``span``; ``warn`` is told each note a reader must know first."""
+                warn=None, campaign: str | None = None, force: bool = False) -> Path:  # fmt: skip
+    """Write the report of ``span``; ``warn`` is told each note a reader must know first. A
+    report is evidence: over a log that fails verification it is refused, unless ``force``,
+    and then it says so first and no checkpoint is signed over the broken head."""
 
     data = collect(
         project, span, full=fmt != "csv", campaign=campaign
@@ -21,7 +24,12 @@ def make_report(project: Project, span: Span, fmt: str, out: Path | None = None,
     if fmt != "csv":
         from ..evidence import make_checkpoint
 
-        data.checkpoint = make_checkpoint(project, f"báo cáo {span.slug}")
+        if not data.verified and not force:
+            raise UserError(f"nhật ký phát sóng không toàn vẹn, báo cáo không xác nhận được: {data.verify_findings[0]}",
+                            hint="chạy `broadcaster log verify` xem mọi vấn đề; muốn vẫn lập báo cáo "
+                                 "(ghi rõ cảnh báo ở trang đầu), thêm --force")  # fmt: skip
+        if data.verified:
+            data.checkpoint = make_checkpoint(project, f"báo cáo {span.slug}")
         for note in notes(data) if warn else ():
             warn(note)
     out = Path(out) if out else project.root / "reports" / f"bao-cao-{span.slug}.{fmt}"

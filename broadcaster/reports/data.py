@@ -328,6 +328,11 @@ def notes(d: ReportData) -> list[str]:
     """What a reader must know before the numbers: the period not over, days with no plan of
     record, an empty period. Every format states them."""
     out = []
+    if not d.verified and d.verify_findings:
+        shown = "; ".join(d.verify_findings[:5])
+        more = f" và {len(d.verify_findings) - 5} vấn đề khác" if len(d.verify_findings) > 5 else ""
+        out.append(f"CẢNH BÁO: nhật ký phát sóng KHÔNG toàn vẹn ({shown}{more}). Các số liệu dưới đây "
+                   "không được xác nhận và không có điểm kiểm tra nào được ký cho báo cáo này.")  # fmt: skip
     if d.ongoing:
         out.append(f"Kỳ báo cáo chưa kết thúc: số liệu tính đến ngày {d.generated:%d/%m/%Y}; "
                    f"{d.to_come} buổi theo kế hoạch chưa đến giờ phát.")  # fmt: skip
@@ -337,7 +342,8 @@ def notes(d: ReportData) -> list[str]:
         out.append(f"Có {len(d.unplanned_days)} ngày trong kỳ không có kế hoạch phát được lưu ({days}{more}): "
                    "các ngày này không được tính vào kế hoạch.")  # fmt: skip
     if not d.entries and not d.planned and not d.to_come:
-        out.append("Trong kỳ không có buổi phát nào và không có kế hoạch phát được lưu.")
+        out.append("Trong kỳ không có buổi phát nào và không có kế hoạch phát được lưu: nhật ký trống "
+                   "hoặc đã mất, không có gì để tính tỉ lệ.")  # fmt: skip
     return out
 
 

@@ -331,15 +331,18 @@ def write_docx(d: ReportData, path: Path) -> None:
     body(f"{st.name} báo cáo kết quả {d.span.label} (từ {vn_date(d.span.start)} đến {vn_date(d.span.last_day)}) "
          "như sau:")  # fmt: skip
     for note in notes(d):
-        body(note, italic=True)
+        body(note, italic=not note.startswith("CẢNH BÁO"), bold=note.startswith("CẢNH BÁO"))
     body("I. KẾT QUẢ THỰC HIỆN", bold=True, keep=True)
     numbered = iter(range(1, 20))
     heading = lambda text: body(f"{next(numbered)}. {text}", bold=True, keep=True)  # noqa: E731
     heading("Tình hình chung")
     numbers = dict(summary_rows(d))
+    reached = (
+        f"đạt {vn(round(d.compliance, 1))} %" if d.planned else "không có buổi nào để tính tỉ lệ"
+    )
     body(f"Theo kế hoạch phát đã lưu, trong kỳ có {vn(d.planned)} buổi phát đến giờ phát"
          + (f" ({vn(d.cancelled)} buổi tạm ngừng vì ngày lễ, quốc tang không tính)" if d.cancelled else "")
-         + f"; đã phát {vn(d.planned_outcomes['aired'])} buổi, đạt {vn(round(d.compliance, 1))} %"
+         + f"; đã phát {vn(d.planned_outcomes['aired'])} buổi, {reached}"
          + (f"; {vn(d.missed)} buổi bị lỡ" if d.missed else "") + ". "
          f"Tổng cộng đài đã phát {vn(d.airings_aired)} buổi với {vn(d.status_counts['aired'])} lượt phát bài "
          f"({vn(d.scripts_aired)} bài khác nhau), tổng thời lượng {vn(numbers['Tổng thời lượng đã phát (phút)'])} phút.")  # fmt: skip
