@@ -67,10 +67,10 @@ def test_status_schedule_show_and_the_overview_warn_of_espeak_airings(station, t
     assert any(f"“{t}”" in status.stderr for t in titles)
     assert "giọng máy espeak" in run_cli(station, "schedule", "show").stderr
     client = web_client(station)
-    assert "sẽ phát bằng giọng máy espeak" in client.get("/").text
+    assert "sắp phát bằng giọng máy đọc (espeak)" in client.get("/").text
     run_cli(station, "voice", "add", str(write_voice(tmp_path)), check=True)
     assert "espeak" not in run_cli(station, "status").stderr
-    assert "giọng máy espeak" not in client.get("/").text
+    assert "giọng máy đọc" not in client.get("/").text
 
 
 def web_client(root: Path):

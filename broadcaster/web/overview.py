@@ -51,10 +51,11 @@ def overview(console: Console, request: Request, form):
     if pending:
         alerts.append(("warn", f"{len(pending)} bài đang chờ duyệt.", "Lãnh đạo duyệt ở trang Bài phát thanh.",
                        "/bai"))  # fmt: skip
-    alerts += [("warn", f"“{item['title']}” ({when.show_instant(item['at'], item['at'].tzinfo)}) "
-                "sẽ phát bằng giọng máy espeak, người nghe khó hiểu.",
-                "Ghi âm giọng đọc ở trang của bài (phần Ghi âm), hoặc nhờ kỹ thuật viên cài giọng đọc.",
-                f"/bai/{item['script_id']}#ghi-am") for item in s["espeak"]]  # fmt: skip
+    if s["espeak"]:  # one alert, each script a link to where its reading is recorded
+        alerts.append(("warn", f"{len(s['espeak'])} bài sắp phát bằng giọng máy đọc (espeak), người nghe khó hiểu.",
+                       "Ghi âm giọng đọc ở trang của bài (phần Ghi âm), hoặc nhờ kỹ thuật viên cài giọng đọc:",
+                       [(f"/bai/{i['script_id']}#ghi-am", f"{i['title']} ({when.show_instant(i['at'], i['at'].tzinfo)})")
+                        for i in s["espeak"]]))  # fmt: skip
     free = shutil.disk_usage(project.root).free / 1e9
     if free < 1.0:
         alerts.append(("bad", f"Ổ đĩa chỉ còn {free:.1f} GB.".replace(".", ","),

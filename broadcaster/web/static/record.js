@@ -64,3 +64,13 @@
     }
   });
 })();
+
+// The file picker's own words are the browser's (often English): show the chosen name ourselves.
+(function () {
+  const input = document.getElementById("record-file");
+  const name = document.getElementById("record-file-name");
+  if (!input || !name) return;
+  input.addEventListener("change", () => {
+    name.textContent = input.files.length ? input.files[0].name : "Chưa chọn tệp";
+  });
+})();
