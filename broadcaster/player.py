@@ -45,6 +45,21 @@ class PlayerError(Exception):
     """The sound device is missing or failed (message in Vietnamese)."""
 
 
+def why(exc: BaseException) -> str:
+    """An audio library's or the system's error in Vietnamese: it goes into signed evidence
+    rows and onto the officer's screen, where English has no place."""
+    text = str(exc).lower()
+    for words, reason in (("init device", "không khởi động được thiết bị"),
+                          ("no backend", "máy không có hệ thống âm thanh nào chạy"),
+                          ("device not found", "không có thiết bị này"), ("busy", "thiết bị đang bận"),
+                          ("permission", "không có quyền dùng thiết bị"),
+                          ("no such file", "không có tệp"), ("not a wav", "không phải tệp WAV"),
+                          ("eof", "tệp bị cắt cụt"), ("access", "không có quyền đọc")):  # fmt: skip
+        if words in text:
+            return reason
+    return "lỗi của thư viện âm thanh"
+
+
 @dataclass
 class Clip:
     pcm: np.ndarray  # int16 mono at the player's rate
@@ -65,7 +80,7 @@ def load_wav(path: Path, sample_rate: int, gain_db: float = 0.0) -> np.ndarray:
                 )
             pcm = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
     except (OSError, EOFError, wave.Error) as exc:
-        raise PlayerError(f"không đọc được tệp âm thanh {path.name}: {exc}") from exc
+        raise PlayerError(f"không đọc được tệp âm thanh {path.name}: {why(exc)}") from exc
     if gain_db:
         pcm = np.clip(pcm * 10 ** (gain_db / 20), -32768, 32767).astype("<i2")
     return pcm
@@ -127,7 +142,7 @@ class Player:
                 if self.device.lower() in d["name"].lower():
                     return d["id"]
         except miniaudio.MiniaudioError as exc:
-            raise PlayerError(f"không liệt kê được thiết bị âm thanh: {exc}") from exc
+            raise PlayerError(f"không liệt kê được thiết bị âm thanh: {why(exc)}") from exc
         raise PlayerError(
             f"không tìm thấy thiết bị âm thanh `{self.device}`",
         )
@@ -169,7 +184,7 @@ class Player:
                                               device_id=self._device_id(), app_name="broadcaster")  # fmt: skip
         except miniaudio.MiniaudioError as exc:
             raise PlayerError(
-                f"không mở được thiết bị âm thanh ({self.device_label}): {exc}"
+                f"không mở được thiết bị âm thanh ({self.device_label}): {why(exc)}"
             ) from exc
         gen = stream()
         next(gen)

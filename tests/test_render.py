@@ -220,3 +220,11 @@ def test_length_estimates_are_within_ten_percent_of_the_rendered_length(rendered
                                     project.station.rate_wpm)  # fmt: skip
         real = cached(project, script).meta["duration_s"]
         assert abs(estimate - real) / real < 0.10, (script.id, estimate, real)
+
+
+def test_audio_errors_are_said_in_vietnamese():
+    from broadcaster.player import why
+
+    assert why(Exception("('failed to init device', -1)")) == "không khởi động được thiết bị"
+    assert why(Exception("something else entirely")) == "lỗi của thư viện âm thanh"
+    assert why(EOFError("unexpected EOF")) == "tệp bị cắt cụt"
