@@ -63,8 +63,9 @@ class Receiver:
                 break
             except OSError:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
+                    said = self.output()
                     self.stop()
-                    raise RuntimeError(f"the receiver did not start: {self.output()}") from None
+                    raise RuntimeError(f"the receiver did not start: {said}") from None
                 time.sleep(0.05)
         self.url = f"https://127.0.0.1:{self.port}"
 
@@ -142,12 +143,13 @@ def run() -> dict:
     os.environ[district.PASSWORD_VARIABLE] = PASSWORD  # the receiver's, and register's
     try:
         dbname = "quan_bench"
-        durl = district.district_url(pg.database(dbname, USER, PASSWORD))
+        url = pg.database(dbname, USER, PASSWORD)  # no password: the receiver reads it from
+        durl = district.district_url(url)  # the environment, as the district runs it
         template = scratch_station()
         folder = template.parent
         set_programs(template, busy_programs(times_per_day=8, per_airing=2))
         rows = seed(Project(template))
-        receiver = Receiver(durl, folder / "chung-chi")
+        receiver = Receiver(url, folder / "chung-chi")
         wards = [_ward(template, n, receiver) for n in range(WARDS)]
         for n, w in enumerate(wards):
             district.register(durl, _id(n), signing.public_key(w), f"Phường {n:02d}")
@@ -183,6 +185,10 @@ def run() -> dict:
                 f"district report {fmt.upper()}, {WARDS} wards x a year ({WARDS * rows:,} rows) / plain"
             ] = _ratio(ours, base)
         return out
+    except Exception:
+        if receiver is not None:  # what the receiver logged, before its folder goes
+            sys.stderr.write(receiver.output())
+        raise
     finally:
         if receiver is not None:
             receiver.stop()

@@ -21,11 +21,13 @@ the very code of the ward's own report (reports.collect over a WardView).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import re
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -99,17 +101,41 @@ def district_engine(url: str, migrate: bool = False) -> Engine:
     """The district's database; its registry migrated only when asked (`district init`, the
     receiver's start): reading never migrates. Errors said in Vietnamese."""
     try:
-        if migrate:
-            return engine_for(url)
-        from sqlalchemy import create_engine
-
-        return create_engine(url, pool_pre_ping=True)
+        return engine_for(url) if migrate else _engine(url)
     except (DBAPIError, SQLAlchemyError) as exc:
         raise unreachable(exc) from None
 
 
+@functools.cache
+def _engine(url: str) -> Engine:
+    """One engine (one pool of connections) per address for the process: a receiver serving
+    many wards at once stays within PostgreSQL's connections."""
+    from sqlalchemy import create_engine
+
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
 def _ward_engine(url: str, station_id: str, migrate: bool = False) -> Engine:
+    """An engine whose connections look in the ward's schema: for its migrations."""
     return district_engine(_in_schema(url, schema_of(station_id)), migrate)
+
+
+def _migrate_ward(url: str, station_id: str) -> None:
+    """The ward's schema at the current migrations, its received tables guarded; the engine
+    that migrated it lets its connection go (a district has many wards)."""
+    engine = _ward_engine(url, station_id, migrate=True)
+    with engine.begin() as conn:
+        protect(conn, schema_of(station_id), RECEIVED)
+    engine.dispose()
+
+
+@contextmanager
+def ward_connection(url: str, station_id: str):
+    """A transaction in the ward's schema on the district's one pool of connections (one
+    engine per ward schema would multiply the connections by the wards)."""
+    with district_engine(url).begin() as conn:
+        conn.execute(text(f'SET LOCAL search_path TO "{schema_of(station_id)}"'))
+        yield conn
 
 
 _GUARD = """
@@ -143,8 +169,7 @@ def init(url: str) -> None:
                                 {"id": station_id}).first():  # fmt: skip
                 _add_key(conn, station_id, key)
     for station_id, _key in registry:
-        with _ward_engine(url, station_id, migrate=True).begin() as conn:
-            protect(conn, schema_of(station_id), RECEIVED)
+        _migrate_ward(url, station_id)
 
 
 # -- the registry --------------------------------------------------------------------------------
@@ -230,8 +255,7 @@ def register(url: str, station_id: str, public_key: str, name: str = "",
                      {"id": station_id, "key": key, "name": name, "at": now(), "tz": timezone})  # fmt: skip
         _add_key(conn, station_id, key)
         conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
-    with _ward_engine(url, station_id, migrate=True).begin() as conn:
-        protect(conn, schema, RECEIVED)
+    _migrate_ward(url, station_id)
 
 
 def rotate_key(url: str, station_id: str, public_key: str) -> None:
@@ -372,7 +396,7 @@ def check_batch(prev_hash: str, rows: list[AiringRow]) -> str | None:
 def head(url: str, station_id: str) -> dict:
     """What the district holds of a ward: its chain's head, the digest of each day of plan, the
     signatures of its checkpoints."""
-    with _ward_engine(url, station_id).connect() as conn:
+    with ward_connection(url, station_id) as conn:
         last = conn.execute(
             text("SELECT seq, row_hash FROM airing ORDER BY seq DESC LIMIT 1")
         ).first()
@@ -401,7 +425,7 @@ def receive_rows(url: str, station_id: str, body: dict) -> int:
         own_seq, own_hash = int(body["head"]["seq"]), str(body["head"]["hash"])
     except (TypeError, ValueError, KeyError):
         raise Refused("dòng nhật ký sai dạng") from None
-    with _ward_engine(url, station_id).begin() as conn:
+    with ward_connection(url, station_id) as conn:
         _existing(conn, station_id, lock=True)  # one batch of a ward at a time, whatever receiver
         last = conn.execute(
             text("SELECT seq, row_hash FROM airing ORDER BY seq DESC LIMIT 1")
@@ -445,7 +469,7 @@ def receive_plan(url: str, station_id: str, days: list[dict], today: date) -> in
     """Append whole days of the plan of record, each once it is over. A day the district holds
     must come again exactly as it was: the plan of record is never rewritten."""
     taken = 0
-    with _ward_engine(url, station_id).begin() as conn:
+    with ward_connection(url, station_id) as conn:
         _existing(conn, station_id, lock=True)
         for day in days:
             try:
@@ -508,7 +532,7 @@ def _key_for(ward: Ward, cp: dict) -> str | None:
 
 def receive_checkpoints(url: str, station_id: str, checkpoints: list[dict]) -> int:
     taken = 0
-    with _ward_engine(url, station_id).begin() as conn:
+    with ward_connection(url, station_id) as conn:
         ward = _existing(conn, station_id, lock=True)
         have = set(conn.execute(text("SELECT signature FROM public.district_checkpoint "
                                      "WHERE station_id = :id"), {"id": station_id}).scalars())  # fmt: skip
@@ -562,7 +586,7 @@ def verify_ward(url: str, ward: Ward) -> list[str]:
     checkpoint's signature and the rows and plan it vouches for, days with neither plan nor log."""
     findings: list[str] = []
     view = WardView(url, ward)
-    with Session(_ward_engine(url, ward.station_id)) as s:
+    with ward_connection(url, ward.station_id) as conn, Session(bind=conn) as s:
         rows = list(
             s.scalars(select(AiringRow).where(AiringRow.seq.is_not(None)).order_by(AiringRow.seq))
         )
@@ -606,7 +630,7 @@ def gaps(view, rows: list[AiringRow]) -> list[str]:
     tz = view.station.tz
     logged = {(r.started_at or r.scheduled_at).astimezone(tz).date() for r in rows
               if r.started_at or r.scheduled_at}  # fmt: skip
-    with Session(_ward_engine(view.url, view.ward.station_id)) as s:
+    with ward_connection(view.url, view.ward.station_id) as conn, Session(bind=conn) as s:
         planned = {date.fromisoformat(d) for d in s.scalars(select(plan.PlanDay.day))}
     known = logged | planned
     if not known:

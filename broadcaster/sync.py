@@ -58,6 +58,12 @@ class Receiver:
         self.base = parts.path.rstrip("/")
         self.station_id, self.key = station_id, private_key
         self.pin = pin.replace(":", "").upper().removeprefix("SHA256")
+        self.context = ssl.create_default_context()
+        self.context.check_hostname, self.context.verify_mode = (
+            False,
+            ssl.CERT_NONE,
+        )  # the pin checks it
+        self.conn: http.client.HTTPSConnection | None = None  # one connection for a whole sync
 
     def post(self, what: str, payload) -> dict:
         from http_message_signatures import HTTPMessageSigner, MappingKeyResolver, algorithms
@@ -74,24 +80,35 @@ class Receiver:
                     covered_component_ids=COVERED, body=body)  # fmt: skip
         return self._send(path, body, message.headers)
 
-    def _send(self, path: str, body: bytes, headers: dict) -> dict:
-        context = ssl.create_default_context()
-        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # the pin checks it
-        conn = http.client.HTTPSConnection(self.host, self.port, timeout=TIMEOUT_S, context=context)
-        try:
+    def _connection(self) -> http.client.HTTPSConnection:
+        if self.conn is None:
+            conn = http.client.HTTPSConnection(
+                self.host, self.port, timeout=TIMEOUT_S, context=self.context
+            )
             conn.connect()
             seen = hashlib.sha256(conn.sock.getpeercert(binary_form=True)).hexdigest().upper()
             if seen != self.pin:
+                conn.close()
                 raise UserError("máy chủ trả lời không phải máy nhận của quận (chứng chỉ khác dấu vân tay đã cho)",
                                 hint="hỏi quận dấu vân tay chứng chỉ và sửa [district] fingerprint")  # fmt: skip
+            self.conn = conn
+        return self.conn
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def _send(self, path: str, body: bytes, headers: dict) -> dict:
+        try:
+            conn = self._connection()
             conn.request("POST", path, body=body, headers=headers)
             reply = conn.getresponse()
             raw = reply.read()
         except (TimeoutError, OSError, http.client.HTTPException, ssl.SSLError) as exc:
+            self.close()
             raise UserError("không kết nối được máy nhận của quận (mạng hoặc máy chủ không trả lời)",
                             hint="kiểm tra mạng và [district] url; lần đồng bộ sau gửi tiếp phần còn thiếu") from exc  # fmt: skip
-        finally:
-            conn.close()
         try:
             answer = json.loads(raw)
         except ValueError:
@@ -116,7 +133,13 @@ def receiver_of(project) -> Receiver:
 def sync(project, batch: int | None = None, after_batch=None) -> SyncResult:
     """Send the district what it lacks (see the module's docstring)."""
     receiver = receiver_of(project)
-    batch = batch or project.district.batch
+    try:
+        return _sync(project, receiver, batch or project.district.batch, after_batch)
+    finally:
+        receiver.close()
+
+
+def _sync(project, receiver: Receiver, batch: int, after_batch) -> SyncResult:
     local = evidence.verify(project)
     if not local.ok:
         raise UserError(f"nhật ký của phường không toàn vẹn, không gửi: {local.findings[0]}",
@@ -127,8 +150,9 @@ def sync(project, batch: int | None = None, after_batch=None) -> SyncResult:
     today = datetime.now(project.station.tz).date()
     days = [d for d in dist.plan_days(project, today)
             if held["days"].get(d["day"]) != dist._day_digest(d)]  # fmt: skip
-    for i in range(0, len(days), max(1, batch // 50)):
-        result.plan += receiver.post("ke-hoach", days[i : i + max(1, batch // 50)])["nhan"]
+    per = max(1, batch // 10)  # days of plan a request (a day is a few dozen entries)
+    for i in range(0, len(days), per):
+        result.plan += receiver.post("ke-hoach", days[i : i + per])["nhan"]
     new = [cp for cp in evidence.stored_checkpoints(project)
            if cp["signature"] not in set(held["checkpoints"])]  # fmt: skip
     if new:

@@ -9,8 +9,10 @@ import shutil
 import socket
 import sqlite3
 import threading
+import time
 from datetime import date, datetime, timedelta
 
+import psycopg
 import pytest
 from conftest import ROOT, edit, edit_station, run_cli
 from daemonproc import wait_for
@@ -98,7 +100,7 @@ def register(durl: str, ward: Project, name: str = "") -> None:
 
 
 def held(durl: str, station_id: str) -> list[tuple[int, str]]:
-    with district._ward_engine(durl, station_id).connect() as conn:
+    with district.ward_connection(durl, station_id) as conn:
         return [
             tuple(r) for r in conn.exec_driver_sql("SELECT seq, row_hash FROM airing ORDER BY seq")
         ]
@@ -283,7 +285,7 @@ def test_received_rows_cannot_be_changed_even_at_the_database(tmp_path, durl, re
     ward = make_ward(tmp_path, receiver, "chi-them", days=5)
     register(durl, ward)
     sync(ward)
-    with district._ward_engine(durl, "chi-them").connect() as conn:
+    with district._ward_engine(durl, "chi-them").connect() as conn:  # a connection of its own
         for sql in ("UPDATE airing SET status = 'aired' WHERE seq = 3", "DELETE FROM airing WHERE seq = 3",
                     "UPDATE planned_airing SET cancelled = true", "DELETE FROM checkpoint",
                     "DELETE FROM public.district_flag"):  # fmt: skip
@@ -439,3 +441,34 @@ def test_the_daemon_keeps_airing_when_the_district_is_unreachable(short_station,
     finally:
         assert daemon.stop() == 0
     assert "không kết nối được máy nhận của quận" in daemon.log.read_text("utf-8")
+
+
+def test_many_wards_at_once_stay_within_the_databases_connections(tmp_path, durl, receiver, pg):
+    wards = [make_ward(tmp_path, receiver, f"dong-thoi-{n:02d}", days=3) for n in range(16)]
+    for w in wards:
+        register(durl, w)
+    errors, peak = [], []
+
+    def run(w):
+        try:
+            sync(w)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in wards]
+    for t in threads:
+        t.start()
+    while any(t.is_alive() for t in threads):
+        with psycopg.connect(
+            host=str(pg.dir), port=pg.port, user="postgres", dbname="postgres"
+        ) as conn:
+            peak.append(
+                conn.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE usename = 'quan'"
+                ).fetchone()[0]
+            )
+        time.sleep(0.1)
+    assert not errors, errors[0]
+    assert max(peak, default=0) <= 20, max(peak)  # one pool of connections, not one per call
+    for w in wards:
+        assert held(durl, w.district.station_id) == local(w)
