@@ -51,11 +51,9 @@ class Processing:
 
 
 def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    from .digests import file_digest
+
+    return file_digest(path)
 
 
 def processing(project: Project) -> Processing:

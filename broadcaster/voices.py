@@ -11,7 +11,6 @@ installing it with `add`.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import http.client
 import json
 import os
@@ -26,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .digests import file_digest
 from .errors import UserError
 from .tts import EngineError
 from .tts.piper_engine import check_signature, file_sha256, os_reason, read_config
@@ -407,11 +407,7 @@ def _files(name: str, entry: dict) -> list[tuple[str, str, int, str]]:
 
 
 def _md5(path: Path) -> str:
-    h = hashlib.md5()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    return file_digest(path, "md5")
 
 
 def _fetch(url: str, part: Path, size: int, timeout: float, report: Callable[[int], None]) -> None:

@@ -166,3 +166,21 @@ def capture(sound, tmp_path):
         return Capture(sound, tmp_path / "capture.raw")
 
     return make
+
+
+@pytest.fixture
+def local_only(monkeypatch):
+    """Nothing leaves 127.0.0.1: no proxy, and every other host name fails to resolve."""
+    import socket
+
+    for var in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY",
+                "ALL_PROXY"):  # fmt: skip
+        monkeypatch.delenv(var, raising=False)
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host not in ("127.0.0.1", "localhost"):
+            raise socket.gaierror(socket.EAI_NONAME, "tests stay on 127.0.0.1")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)

@@ -352,6 +352,22 @@ def test_replays_other_wards_and_the_registry_are_out_of_a_wards_reach(tmp_path,
                                                                       "COLUMNS": "400"}).stdout  # fmt: skip
 
 
+def sync_at_once(wards: list[Project]) -> tuple[list[threading.Thread], list[Exception]]:
+    """Every ward syncing at the same moment, each in its thread (started); their errors."""
+    errors: list[Exception] = []
+
+    def run(w):
+        try:
+            sync(w)
+        except Exception as exc:  # pragma: no cover - reported by the caller
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in wards]
+    for t in threads:
+        t.start()
+    return threads, errors
+
+
 def test_two_receivers_serve_one_database(tmp_path, durl, receiver):
     other = Server(durl, tmp_path / "may-nhan-2")
     try:
@@ -360,17 +376,7 @@ def test_two_receivers_serve_one_database(tmp_path, durl, receiver):
         ]
         for w in wards:
             register(durl, w)
-        errors = []
-
-        def run(w):
-            try:
-                sync(w)
-            except Exception as exc:  # pragma: no cover - reported below
-                errors.append(exc)
-
-        threads = [threading.Thread(target=run, args=(w,)) for w in wards]
-        for t in threads:
-            t.start()
+        threads, errors = sync_at_once(wards)
         for t in threads:
             t.join(120)
         assert not errors
@@ -447,17 +453,8 @@ def test_many_wards_at_once_stay_within_the_databases_connections(tmp_path, durl
     wards = [make_ward(tmp_path, receiver, f"dong-thoi-{n:02d}", days=3) for n in range(16)]
     for w in wards:
         register(durl, w)
-    errors, peak = [], []
-
-    def run(w):
-        try:
-            sync(w)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(w,)) for w in wards]
-    for t in threads:
-        t.start()
+    peak = []
+    threads, errors = sync_at_once(wards)
     while any(t.is_alive() for t in threads):
         with psycopg.connect(
             host=str(pg.dir), port=pg.port, user="postgres", dbname="postgres"

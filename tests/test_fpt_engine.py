@@ -3,7 +3,6 @@ leaves 127.0.0.1: proxies are unset and any other host name fails to resolve."""
 
 from __future__ import annotations
 
-import socket
 import time
 
 import pytest
@@ -17,19 +16,7 @@ ENGLISH = ("Invalid", "authentication", "rate limit", "unexpected", "quota", "Er
            "refused", "urlopen", "HTTP Error")  # fmt: skip
 
 
-@pytest.fixture(autouse=True)
-def local_only(monkeypatch):
-    for var in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY",
-                "ALL_PROXY"):  # fmt: skip
-        monkeypatch.delenv(var, raising=False)
-    real = socket.getaddrinfo
-
-    def getaddrinfo(host, *args, **kwargs):
-        if host not in ("127.0.0.1", "localhost"):
-            raise socket.gaierror(socket.EAI_NONAME, "tests stay on 127.0.0.1")
-        return real(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+pytestmark = pytest.mark.usefixtures("local_only")  # nothing reaches a hub or a service
 
 
 @pytest.fixture

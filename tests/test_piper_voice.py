@@ -32,19 +32,11 @@ NAME = "vi_VN-tiny-x_low"
 ENGLISH = re.compile(r"Errno|refused|Error|Exception|Traceback|timed out|No such|Not Found")
 
 
+pytestmark = pytest.mark.usefixtures("local_only")  # nothing reaches a hub or a service
+
+
 @pytest.fixture(autouse=True)
-def local_only(monkeypatch):
-    for var in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY",
-                "ALL_PROXY"):  # fmt: skip
-        monkeypatch.delenv(var, raising=False)
-    real = socket.getaddrinfo
-
-    def getaddrinfo(host, *args, **kwargs):
-        if host not in ("127.0.0.1", "localhost"):
-            raise socket.gaierror(socket.EAI_NONAME, "tests stay on 127.0.0.1")
-        return real(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+def no_retry_delay(monkeypatch):
     monkeypatch.setattr(voices, "RETRY_DELAY_S", 0.0)
 
 
@@ -167,7 +159,8 @@ def test_piper_and_espeak_share_a_process(model):
     before = EspeakEngine().speak(SENTENCE, "vi", 150)
     assert PiperEngine(model).speak(SENTENCE, "vi", 150).max > 10000
     after = EspeakEngine().speak(SENTENCE, "vi", 150)
-    assert len(before) == len(after) > 1000 and after.max > 1000  # espeak varies by a few samples
+    assert len(before) > 1000 and after.max > 1000  # espeak still speaks after piper ran
+    assert abs(len(after) - len(before)) <= 0.02 * len(before)  # the same sentence, near enough
 
 
 # --- the voice store ----------------------------------------------------------------------------

@@ -11,7 +11,6 @@ piper serialises its phonemizer itself.
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import logging
 import threading
@@ -57,12 +56,10 @@ def file_sha256(path: Path) -> str:
     hit = _hashes.get(stamp[0])
     if hit and hit[0] == stamp:
         return hit[1]
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    _hashes[stamp[0]] = (stamp, h.hexdigest())
-    return h.hexdigest()
+    from ..digests import file_digest
+
+    _hashes[stamp[0]] = (stamp, file_digest(path))
+    return _hashes[stamp[0]][1]
 
 
 def piper_version() -> str:
