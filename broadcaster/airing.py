@@ -9,6 +9,7 @@ import logging
 import subprocess
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from . import evidence
 from .config import Project
@@ -27,11 +28,16 @@ class Outcome:
     remaining: list[str] = field(default_factory=list)
 
 
+DEVICE_RETRY_S = 2.0  # how often a lost sound device is tried again, within the late grace
+
+
 class Airer:
-    def __init__(self, project: Project, player: Player | None = None):
+    def __init__(self, project: Project, player: Player | None = None, clock=None):
         self.project = project
         st = project.station
         self.player = player or Player(st.device, st.sample_rate)
+        self.clock = clock
+        self.retry_s = DEVICE_RETRY_S
         self.playing: dict | None = None  # for `status`
 
     def _fields(self, airing: Airing, script_id: str, script=None) -> dict:
@@ -92,6 +98,19 @@ class Airer:
                 continue
             ready.append((script, rendered, pcm))
         return ready
+
+    def _now(self) -> datetime:
+        return self.clock.now() if self.clock is not None else now()
+
+    def _device_back(self, deadline: datetime, stop: threading.Event | None) -> bool:
+        """Wait for the sound device to come back, trying it every DEVICE_RETRY_S, until the
+        airing's late grace runs out or it is stopped: True when it is back in time."""
+        stop = stop or threading.Event()
+        while self._now() + timedelta(seconds=self.retry_s) < deadline and not stop.is_set():
+            stop.wait(self.retry_s)
+            if self.player.available():
+                return True
+        return False
 
     def _hook(self, command: str, wait: float = 0) -> None:
         if not command:
@@ -171,20 +190,32 @@ class Airer:
                                error="" if completed else "bị ngắt")  # fmt: skip
             out.statuses.append((script.id, status))
 
+        deadline = airing.start + timedelta(minutes=timetable.defaults.late_grace_minutes)
         try:
-            result = self.player.play(
-                self._clips(airing, playable, timetable), stop, on_start, on_end
-            )
-            if not result.completed:
-                out.remaining = [s.id for s, _, _ in playable if s.id not in started]
-        except PlayerError as exc:
-            log.error("Lỗi thiết bị âm thanh: %s", exc)
-            for sid, row_id in rows.items():
-                evidence.close_row(self.project, row_id, "failed", error=str(exc), ended_at=now())
-                out.statuses.append((sid, "failed"))
-            for script, _, _ in playable:
-                if script.id not in started:
-                    self._record(out, "failed", str(exc), airing, script.id, script)
+            while True:
+                try:
+                    result = self.player.play(
+                        self._clips(airing, playable, timetable), stop, on_start, on_end
+                    )
+                    if not result.completed:
+                        out.remaining = [s.id for s, _, _ in playable if s.id not in started]
+                    break
+                except PlayerError as exc:
+                    log.error("Lỗi thiết bị âm thanh: %s", exc)
+                    for sid, row_id in rows.items():  # cut while playing: failed, not retried
+                        evidence.close_row(
+                            self.project, row_id, "failed", error=str(exc), ended_at=now()
+                        )
+                        out.statuses.append((sid, "failed"))
+                    rows.clear()
+                    playable = [p for p in playable if p[0].id not in started]
+                    if playable and self._device_back(deadline, stop):
+                        log.info("Thiết bị âm thanh đã có lại: phát tiếp %s", airing.name)
+                        continue  # the items not yet started, still within the grace
+                    for script, _, _ in playable:
+                        self._record(out, "failed", f"{exc} (đã thử lại đến hết thời gian cho phép trễ)",
+                                     airing, script.id, script)  # fmt: skip
+                    break
         finally:
             self.playing = None
             self._hook(st.post_roll)

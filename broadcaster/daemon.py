@@ -72,7 +72,7 @@ class Daemon:
         self.clock = clock or SystemClock()
         self.timetable = self._load_timetable(initial=True)
         self.catalogue = Catalogue(project)
-        self.airer = Airer(project, player)
+        self.airer = Airer(project, player, self.clock)
         self.tz = self.timetable.tz
         self.heap: list[tuple] = []
         self.counter = itertools.count()

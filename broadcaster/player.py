@@ -147,6 +147,10 @@ class Player:
             f"không tìm thấy thiết bị âm thanh `{self.device}`",
         )
 
+    def available(self) -> bool:
+        """Whether the device can be opened now (a lost one may come back)."""
+        return device_available(self.device)
+
     def play(self, clips: list[Clip], stop: threading.Event | None = None,
              on_start: Callable[[object, datetime], None] | None = None,
              on_end: Callable[[object, datetime, bool], None] | None = None) -> Result:  # fmt: skip

@@ -15,7 +15,7 @@ from broadcaster.airing import Airer
 from broadcaster.config import Project
 from broadcaster.daemon import FROZEN, JUMPED, MISSED, Daemon
 from broadcaster.db import get_state
-from broadcaster.player import Player, Result
+from broadcaster.player import Player, PlayerError, Result
 from broadcaster.scripts import Catalogue
 from broadcaster.timetable import Timetable
 
@@ -394,3 +394,45 @@ def test_schedule_show_airs_in_the_daemons_order(rig):
     for slot, (_, started) in zip(slots, aired, strict=True):
         assert abs((slot.begins - started).total_seconds()) < 1.5
     assert "phát muộn" in " ".join(slots[1].notes) and not slots[0].notes
+
+
+class LostDevice(FakePlayer):
+    """A sound device that is gone for ``down`` seconds of the fake clock after the first
+    attempt to play, then comes back (the cable put back, the sound server restarted)."""
+
+    def __init__(self, clock: FakeClock, down: float):
+        super().__init__(clock)
+        self.down, self.back_at, self.attempts = down, None, 0
+
+    def available(self) -> bool:
+        self.clock.advance(1.0)  # each retry costs a second of the station's time
+        return self.back_at is not None and self.clock.now() >= self.back_at
+
+    def play(self, clips, stop=None, on_start=None, on_end=None) -> Result:
+        self.attempts += 1
+        if self.back_at is None:
+            self.back_at = self.clock.now() + timedelta(seconds=self.down)
+        if self.clock.now() < self.back_at:
+            raise PlayerError(
+                "không mở được thiết bị âm thanh (loa thử): không khởi động được thiết bị"
+            )
+        return super().play(clips, stop, on_start, on_end)
+
+
+@pytest.mark.parametrize(("down", "aired"), [(30, True), (20 * 60, False)])
+def test_a_device_back_within_the_grace_is_tried_again(rig, down, aired):
+    root, clock, make = rig
+    at = clock.now() + timedelta(seconds=5)
+    set_programs(root, program("loa", at, ["tin-mot"]))
+    player = LostDevice(clock, down)
+    d = make(player)
+    d.airer.retry_s = 0.001
+    step(d, clock, 10)
+    [row] = rows(root)
+    assert row.status == ("aired" if aired else "failed") and player.attempts == (2 if aired else 1)
+    if aired:  # late, but on the loudspeakers within the grace
+        assert timedelta(seconds=down) <= row.started_at - at <= timedelta(minutes=10)
+    else:
+        assert (
+            "không khởi động được thiết bị" in row.error and "thời gian cho phép trễ" in row.error
+        )
