@@ -705,6 +705,8 @@ def status(ctx, fmt) -> None:
     for a in s["next"]:
         click.echo(f"  {show_instant(a['start'], tz)}  {a['name']}: {', '.join(a['scripts'])}")
     _espeak_warnings(s["espeak"], tz)
+    if s["unanchored"]:
+        click.secho(f"Cảnh báo: {s['unanchored']}.", fg="yellow", err=True)
     click.echo("Gần đây:" if s["last"] else "Gần đây: chưa có buổi phát nào trong nhật ký.")
     for r in s["last"]:
         when = r["started_at"] or r["scheduled_at"]
@@ -771,6 +773,8 @@ def log_verify(ctx, against) -> None:
         click.secho(finding, fg="red", err=True)
     if not v.ok:
         raise UserError(f"nhật ký KHÔNG toàn vẹn: {len(v.findings)} vấn đề")
+    for warning in v.warnings:
+        click.secho(f"Cảnh báo: {warning}", fg="yellow", err=True)
     click.echo(f"Nhật ký toàn vẹn: {v.rows} dòng, mã cuối chuỗi {v.head[:16]}…")
     if checkpoint:
         click.echo(f"Khớp với điểm kiểm tra trong {against.name} ({checkpoint['seq']} dòng đầu).")

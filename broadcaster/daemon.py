@@ -575,4 +575,5 @@ def status(project: Project) -> dict:
                  for a in upcoming if not a.cancelled][:5],
         "last": [evidence.as_dict(r, tz) for r in evidence.query(project, limit=5, newest_first=True)],
         "espeak": espeak_ahead(project, current, queue),
+        "unanchored": evidence.unanchored(project),
     }  # fmt: skip

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Integer, String, Text, delete, func, select, type_coerce
@@ -423,6 +423,23 @@ class Verification:
     rows: int
     head: str
     findings: list[str]
+    warnings: list[str] = field(default_factory=list)  # what holds but a reader must know
+
+
+UNANCHORED_AFTER = timedelta(days=1)
+
+
+def unanchored(project) -> str | None:
+    """A warning when the log is older than a day and no checkpoint vouches for any of it: the
+    station signs one every day, so its history may have been deleted and made again."""
+    from sqlalchemy import func
+
+    with reading(project) as s:
+        first = s.scalar(select(func.min(AiringRow.written_at)).where(AiringRow.seq.is_not(None)))
+    if first is None or now() - first < UNANCHORED_AFTER or stored_checkpoints(project):
+        return None
+    return (f"nhật ký có từ {show_instant(first, project.station.tz)} mà không có điểm kiểm tra nào: "
+            "lịch sử có thể đã bị xóa rồi viết lại (đài ký một điểm kiểm tra mỗi ngày)")  # fmt: skip
 
 
 def verify(project, against: dict | None = None) -> Verification:
@@ -510,4 +527,5 @@ def verify(project, against: dict | None = None) -> Verification:
                      for rid in playing]  # fmt: skip
     for cp in [*stored_checkpoints(project), *([against] if against else [])]:
         findings += [f for f in check_checkpoint(project, cp) if f not in findings]
-    return Verification(not findings, count, prev, findings)  # fmt: skip
+    warning = unanchored(project)
+    return Verification(not findings, count, prev, findings, [warning] if warning else [])  # fmt: skip

@@ -524,3 +524,22 @@ def test_a_deleted_database_is_said_never_as_100_percent(station, cli):
     assert "nhật ký trống hoặc đã mất" in out
     text = "\n".join(p.text for p in Document(station / "q2.docx").paragraphs)
     assert "100,0 %" not in text and "không có buổi nào để tính tỉ lệ" in text
+
+
+def test_a_log_a_day_old_with_no_checkpoint_is_warned(station, cli):
+    from unittest.mock import patch
+
+    project = Project(station)
+    with patch("broadcaster.evidence.now", lambda: datetime.now(TZ) - timedelta(days=3)):
+        evidence.record(
+            project,
+            "aired",
+            script_id="bai",
+            title="Bài",
+            scheduled_at=datetime.now(TZ) - timedelta(days=3),
+        )
+    verified = cli("log", "verify")
+    assert "toàn vẹn" in verified.output and "không có điểm kiểm tra nào" in verified.output
+    assert "không có điểm kiểm tra nào" in cli("status").output
+    evidence.make_checkpoint(project, "hằng ngày")
+    assert "không có điểm kiểm tra nào" not in cli("log", "verify").output

@@ -118,6 +118,7 @@ class ReportData:
     verified_rows: int
     chain_head: str
     verify_findings: list[str]
+    verify_warnings: list[str] = field(default_factory=list)  # e.g. a log with no checkpoint
     checkpoint: dict | None = None  # signed when the report is made (see evidence)
 
     @property
@@ -321,6 +322,7 @@ def collect(
         unplanned_days=unplanned, misses=misses, weekly=weekly,
         problems=[e for e in entries if e.status in ("missed", "failed", "interrupted", "skipped")],
         verified=v.ok, verified_rows=v.rows, chain_head=v.head, verify_findings=v.findings,
+        verify_warnings=v.warnings,
     )  # fmt: skip
 
 
@@ -333,6 +335,7 @@ def notes(d: ReportData) -> list[str]:
         more = f" và {len(d.verify_findings) - 5} vấn đề khác" if len(d.verify_findings) > 5 else ""
         out.append(f"CẢNH BÁO: nhật ký phát sóng KHÔNG toàn vẹn ({shown}{more}). Các số liệu dưới đây "
                    "không được xác nhận và không có điểm kiểm tra nào được ký cho báo cáo này.")  # fmt: skip
+    out += [f"Cảnh báo: {w}." for w in d.verify_warnings]
     if d.ongoing:
         out.append(f"Kỳ báo cáo chưa kết thúc: số liệu tính đến ngày {d.generated:%d/%m/%Y}; "
                    f"{d.to_come} buổi theo kế hoạch chưa đến giờ phát.")  # fmt: skip

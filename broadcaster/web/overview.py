@@ -40,6 +40,15 @@ def overview(console: Console, request: Request, form):
             and user.signature in (sc.author, sc.edited_by)]  # fmt: skip
     alerts += [("warn", f"Lãnh đạo trả lại bài “{sc.title}”: {sc.review_note}", "Sửa rồi gửi lại.",
                 f"/bai/{sc.id}") for sc in mine]  # fmt: skip
+    if s["unanchored"]:
+        alerts.append(
+            (
+                "warn",
+                f"{s['unanchored'][:1].upper()}{s['unanchored'][1:]}.",
+                "Báo kỹ thuật viên.",
+                "",
+            )
+        )
     if bad:
         alerts.append(("warn", f"{len(bad)} buổi lỗi hoặc bị lỡ từ hôm qua.", "Xem trang Nhật ký.",
                        "/nhat-ky"))  # fmt: skip
