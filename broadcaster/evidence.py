@@ -442,6 +442,28 @@ def unanchored(project) -> str | None:
             "lịch sử có thể đã bị xóa rồi viết lại (đài ký một điểm kiểm tra mỗi ngày)")  # fmt: skip
 
 
+def _unplanned(project, s, timetabled: list[tuple[str, int]]) -> list[str]:
+    """Rows of timetable airings whose day has a plan of record that lacks them: the plan was
+    trimmed (misses hidden) or the rows slipped in. Days with no plan are the reports' note."""
+    from .plan import PlanDay, PlannedAiring
+
+    if not timetabled:
+        return []
+    planned = set(s.scalars(select(PlannedAiring.key)))
+    days = set(s.scalars(select(PlanDay.day)))
+    tz, out, seen = project.station.tz, [], set()
+    for key, row_id in timetabled:
+        try:
+            day = datetime.fromisoformat(key.split("@", 1)[1]).astimezone(tz).date().isoformat()
+        except (IndexError, ValueError):
+            continue
+        if day in days and key not in planned and key not in seen:
+            seen.add(key)
+            out.append(f"dòng #{row_id}: buổi {key} có trong nhật ký mà kế hoạch phát đã lưu của ngày "
+                       f"{day} không có: kế hoạch đã bị sửa bớt hoặc dòng bị chèn")  # fmt: skip
+    return out
+
+
 def verify(project, against: dict | None = None) -> Verification:
     """Walk the chain in order and name rows edited, removed (a gap) or inserted (a broken link,
     a row outside the chain, written out of order); items with two different outcomes; aired
@@ -450,6 +472,7 @@ def verify(project, against: dict | None = None) -> Verification:
     findings: list[str] = []
     prev, expected, count, last_written = GENESIS, 1, 0, None
     outcomes: dict[tuple, tuple[int, str]] = {}
+    timetabled: list[tuple[str, int]] = []  # (airing key, row id) of timetable airings
     columns = {f: [type_coerce(getattr(AiringRow, k), String) if k in TIMES else getattr(AiringRow, k)
                    for k in CONTENT[f]] for f in CONTENT}  # fmt: skip
     with reading(project) as s:
@@ -510,6 +533,8 @@ def verify(project, against: dict | None = None) -> Verification:
                     findings.append(
                         f"dòng #{row_id}: ghi 'đã phát' sau khi phát hơn một ngày: có thể bị ghi lùi ngày"
                     )
+            if key and not key.startswith(("thu-cong@", "queue-")):
+                timetabled.append((key, row_id))
             if key and not key.startswith("thu-cong@"):
                 first = outcomes.setdefault((key, script), (row_id, status))
                 if first[1] != status:
@@ -521,6 +546,7 @@ def verify(project, against: dict | None = None) -> Verification:
             select(AiringRow.id).where(AiringRow.seq.is_(None), AiringRow.status != "playing")
         )
         findings += [f"dòng #{rid}: được chèn ngoài chuỗi nhật ký" for rid in strays]
+        findings += _unplanned(project, s, timetabled)
         playing = s.scalars(select(AiringRow.id).where(AiringRow.status == "playing")).all()
     if playing and not project.station_running():
         findings += [f"dòng #{rid}: ghi 'đang phát' nhưng đài không chạy (chưa khởi động lại sau sự cố, hoặc bị chèn)"

@@ -543,3 +543,20 @@ def test_a_log_a_day_old_with_no_checkpoint_is_warned(station, cli):
     assert "không có điểm kiểm tra nào" in cli("status").output
     evidence.make_checkpoint(project, "hằng ngày")
     assert "không có điểm kiểm tra nào" not in cli("log", "verify").output
+
+
+def test_a_plan_trimmed_of_its_misses_is_found_even_without_checkpoints(station, cli):
+    """Planned airings that had misses removed from the plan of record (and no checkpoint
+    left to compare with): the log still holds rows for those keys, so verify says so."""
+    from seeding import seed as seed_days
+
+    project = Project(station)
+    seed_days(project, date(2020, 5, 4), 3)
+    assert evidence.verify(project).ok
+    db = sqlite3.connect(station / "broadcaster.db")
+    [key] = db.execute("SELECT airing_key FROM airing WHERE status = 'aired' LIMIT 1").fetchone()
+    db.execute("DELETE FROM planned_airing WHERE key = ?", (key,))
+    db.commit()
+    findings = evidence.verify(project).findings
+    assert any(key in f and "kế hoạch phát đã lưu" in f for f in findings), findings
+    assert "không toàn vẹn" in cli("report", "--period", "quý 2/2020", code=1).output
