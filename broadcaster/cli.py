@@ -582,7 +582,11 @@ def cert(host, out) -> None:
     """Tạo chứng chỉ tự ký (https) cho trang quản lý hoặc máy nhận của quận, in dấu vân tay."""
     from .receiver import make_certificate
 
-    cert_path, key_path, pin = make_certificate(host, out)
+    try:
+        cert_path, key_path, pin = make_certificate(host, out)
+    except OSError as exc:
+        raise UserError(f"không ghi được chứng chỉ vào {out} ({exc.strerror or exc})",
+                        hint="chọn --out là một thư mục ghi được") from None  # fmt: skip
     click.echo(f"Đã tạo {cert_path} và {key_path} (khóa, giữ kín).")
     click.echo(
         f"Dấu vân tay (so trên điện thoại khi trình duyệt hỏi; các phường ghi vào fingerprint): {pin}"

@@ -209,3 +209,12 @@ def test_the_console_over_https_is_a_secure_page_with_a_microphone(people, tmp_p
     finally:
         driver.quit()
         server.should_exit = True
+
+
+def test_a_certificate_that_cannot_be_written_is_one_vietnamese_line(station):
+    from conftest import run_cli
+
+    r = run_cli(station, "cert", "--host", "192.168.1.10", "--out", "/proc/khong-ghi-duoc")
+    assert (
+        r.returncode == 1 and r.stderr.count("\n") == 1 and "không ghi được chứng chỉ" in r.stderr
+    )

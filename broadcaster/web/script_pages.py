@@ -144,51 +144,40 @@ def _may_approve(console: Console, request: Request, script) -> str | None:
     return None
 
 
+def _act(console: Console, request: Request, form, action, *args, **kwargs):
+    """A change to a script's status from its page, refused when the file changed since."""
+    script = _script(console, request.path_params["sid"])
+    try:
+        action(console.project, script.id, *args, seen=str(form.get("phien-ban", "")), **kwargs)
+    except UserError as exc:
+        raise _refused(exc) from None
+    return RedirectResponse(f"/bai/{script.id}", 303)
+
+
 @guarded("write")
 def script_submit(console: Console, request: Request, form):
     from ..scripts import submit
 
-    script = _script(console, request.path_params["sid"])
-    try:
-        submit(console.project, script.id, seen=str(form.get("phien-ban", "")))
-    except UserError as exc:
-        raise _refused(exc) from None
-    return RedirectResponse(f"/bai/{script.id}", 303)
+    return _act(console, request, form, submit)
 
 
 @guarded("approve")
 def script_approve(console: Console, request: Request, form):
     from ..scripts import approve
 
-    script = _script(console, request.path_params["sid"])
-    why = _may_approve(console, request, script)
+    why = _may_approve(console, request, _script(console, request.path_params["sid"]))
     if why:
         raise HTTPException(403, why)
-    try:
-        approve(console.project, script.id, request.state.user.signature, via="web",
-                seen=str(form.get("phien-ban", "")))  # fmt: skip
-    except UserError as exc:
-        raise _refused(exc) from None
-    return RedirectResponse(f"/bai/{script.id}", 303)
+    return _act(console, request, form, approve, request.state.user.signature, via="web")
 
 
 @guarded("approve")
 def script_return(console: Console, request: Request, form):
     from ..scripts import send_back
 
-    script = _script(console, request.path_params["sid"])
-    if script.status != "pending":
+    if _script(console, request.path_params["sid"]).status != "pending":
         raise HTTPException(403, "Chỉ trả lại được bài đang chờ duyệt.")
-    try:
-        send_back(
-            console.project,
-            script.id,
-            str(form.get("note", "")),
-            seen=str(form.get("phien-ban", "")),
-        )
-    except UserError as exc:
-        raise _refused(exc) from None
-    return RedirectResponse(f"/bai/{script.id}", 303)
+    return _act(console, request, form, send_back, str(form.get("note", "")))
 
 
 @guarded()
