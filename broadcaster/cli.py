@@ -966,15 +966,14 @@ def district_verify(url) -> None:
     url = _district_url(url)
     broken = 0
     for ward in wards(url):
-        findings = verify_ward(url, ward)
-        gaps_only = all("không có kế hoạch lẫn nhật ký" in f for f in findings)
-        label = ward.name or ward.station_id
-        if not findings:
+        check = verify_ward(url, ward)
+        findings, label = check.findings, ward.name or ward.station_id
+        if not findings and not check.warnings:
             click.echo(f"{ward.station_id} ({label}): toàn vẹn, {ward.head_seq} dòng.")
             continue
-        if gaps_only:
+        if not findings:
             click.secho(
-                f"{ward.station_id} ({label}): toàn vẹn; cảnh báo: {'; '.join(findings)}",
+                f"{ward.station_id} ({label}): toàn vẹn; cảnh báo: {'; '.join(check.warnings)}",
                 fg="yellow",
             )
             continue

@@ -580,12 +580,19 @@ def receive_settings(url: str, station_id: str, settings: dict) -> None:
 
 
 # -- checked again from scratch ------------------------------------------------------------------
-def verify_ward(url: str, ward: Ward) -> list[str]:
+@dataclass
+class WardCheck:
+    findings: list[str]  # the district's copy is not whole
+    warnings: list[str]  # whole, but a reader must know: days with neither plan nor log
+
+
+def verify_ward(url: str, ward: Ward, view: WardView | None = None) -> WardCheck:
     """Everything the district holds of a ward, checked without trusting what checked it on the
     way in nor the triggers: the chain from its first row, every hash, the registry's head, every
-    checkpoint's signature and the rows and plan it vouches for, days with neither plan nor log."""
+    checkpoint's signature and the rows and plan it vouches for; and days with neither plan nor
+    log. ``view``: the ward's WardView when the caller has one already."""
     findings: list[str] = []
-    view = WardView(url, ward)
+    view = view or WardView(url, ward)
     with ward_connection(url, ward.station_id) as conn, Session(bind=conn) as s:
         rows = list(
             s.scalars(select(AiringRow).where(AiringRow.seq.is_not(None)).order_by(AiringRow.seq))
@@ -621,8 +628,7 @@ def verify_ward(url: str, ward: Ward) -> list[str]:
             cp["plan_digest"],
         ):
             findings.append(f"kế hoạch phát quận giữ khác với điểm kiểm tra lúc {cp['made_at']}")
-    findings += gaps(view, rows)
-    return findings
+    return WardCheck(findings, gaps(view, rows))
 
 
 def gaps(view, rows: list[AiringRow]) -> list[str]:

@@ -65,8 +65,8 @@ def _verifier(url: str):
     return verifier
 
 
-class _Message:
-    """The request as the signature library reads it."""
+class Message:
+    """A request as the signature library reads it (signed by a ward, checked here)."""
 
     def __init__(self, method: str, url: str, headers: dict[str, str]):
         self.method, self.url, self.headers = method, url, headers
@@ -87,7 +87,7 @@ def create_receiver(url: str) -> Starlette:
         headers = {k.lower(): v for k, v in request.headers.items()}
         _lookup.error = None
         try:
-            [result] = verifier.verify(_Message(request.method, str(request.url), headers),
+            [result] = verifier.verify(Message(request.method, str(request.url), headers),
                                        max_age=MAX_AGE, expect_tag=TAG, require_components=COVERED,
                                        body=body)  # fmt: skip
         except (HTTPMessageSignaturesException, ValueError) as exc:

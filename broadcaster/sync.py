@@ -11,6 +11,7 @@ checkpoints it lacks; the ward's own words for its topics and campaigns."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import http.client
 import json
@@ -28,7 +29,7 @@ from . import evidence, signing
 from .db import database
 from .errors import UserError
 from .evidence import AiringRow
-from .receiver import API, COVERED, TAG
+from .receiver import API, COVERED, TAG, Message
 
 TIMEOUT_S = 30
 
@@ -65,18 +66,19 @@ class Receiver:
         )  # the pin checks it
         self.conn: http.client.HTTPSConnection | None = None  # one connection for a whole sync
 
-    def post(self, what: str, payload) -> dict:
+    @functools.cached_property
+    def signer(self):
         from http_message_signatures import HTTPMessageSigner, MappingKeyResolver, algorithms
 
+        keys = MappingKeyResolver(public_keys={}, private_keys={self.station_id: self.key})
+        return HTTPMessageSigner(signature_algorithm=algorithms.ED25519, key_resolver=keys)
+
+    def post(self, what: str, payload) -> dict:
         body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         path = f"{self.base}{API}/{what}"
         headers = {"content-type": "application/json", "host": f"{self.host}:{self.port}"}
-        message = type("Message", (), {"method": "POST", "headers": headers,
-                                       "url": f"https://{self.host}:{self.port}{path}"})()  # fmt: skip
-        signer = HTTPMessageSigner(signature_algorithm=algorithms.ED25519,
-                                   key_resolver=MappingKeyResolver(public_keys={},
-                                                                   private_keys={self.station_id: self.key}))  # fmt: skip
-        signer.sign(message, key_id=self.station_id, nonce=secrets.token_urlsafe(24), tag=TAG,
+        message = Message("POST", f"https://{self.host}:{self.port}{path}", headers)
+        self.signer.sign(message, key_id=self.station_id, nonce=secrets.token_urlsafe(24), tag=TAG,
                     covered_component_ids=COVERED, body=body)  # fmt: skip
         return self._send(path, body, message.headers)
 

@@ -58,14 +58,13 @@ class DistrictReport:
 def collect_district(url: str, span: Span, campaign: str | None = None) -> DistrictReport:
     report = DistrictReport(span, datetime.now().astimezone())
     for ward in dist.wards(url):
-        data = collect(dist.WardView(url, ward), span, campaign=campaign)
+        view = dist.WardView(url, ward)
+        data = collect(view, span, campaign=campaign)
         f = figures(data)
         reported = ward.last_sync_at is not None and bool(
             data.entries or data.planned or data.cancelled
         )
-        findings = [
-            x for x in dist.verify_ward(url, ward) if "không có kế hoạch lẫn nhật ký" not in x
-        ]
+        findings = dist.verify_ward(url, ward, view).findings
         report.wards.append(WardFigures(ward, f, reported, findings))
     return report
 

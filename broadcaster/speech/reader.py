@@ -135,13 +135,22 @@ class Reading:
     foreign: list[Unknown] = field(default_factory=list)  # a word the voice cannot say well
     ambiguous: list[Ambiguity] = field(default_factory=list)
 
-    def findings(self) -> list[Finding]:
-        """The warnings `script check`, `say` and the web's live reading give, in one wording."""
+    def findings(self, lexicon: bool = True) -> list[Finding]:
+        """The warnings `script check`, `say` and the web's live reading give, in one wording.
+        ``lexicon``: the advice names the station's lexicon.toml; the console's people edit no
+        file, so there it says to ask the technician."""
+
+        def add(entry: str) -> str:
+            return (
+                f"thêm vào lexicon.toml: {entry}"
+                if lexicon
+                else "nhờ kỹ thuật viên thêm vào từ điển của đài"
+            )
+
         out = [Finding(u.offset, f"`{u.token}` sẽ bị đọc từng chữ cái",
-                       f'viết đầy đủ, hoặc thêm vào lexicon.toml: "{u.token}" = "…"')
-               for u in self.unknown]  # fmt: skip
+                       "viết đầy đủ, hoặc " + add(f'"{u.token}" = "…"')) for u in self.unknown]  # fmt: skip
         out += [Finding(w.offset, f"`{w.token}` không phải tiếng Việt, giọng đọc sẽ đọc sai",
-                        f'viết bằng tiếng Việt, hoặc thêm vào lexicon.toml: [words] "{w.token}" = "…"')
+                        "viết bằng tiếng Việt, hoặc " + add(f'[words] "{w.token}" = "…"'))
                 for w in self.foreign]  # fmt: skip
         return out + [Finding(a.offset, a.message, a.advice) for a in self.ambiguous]
 

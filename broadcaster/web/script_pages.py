@@ -120,8 +120,7 @@ def reading_preview(console: Console, request: Request, form):
     text = str(form.get("title", "")) + ".\n\n" + str(form.get("body", ""))
     cut = len(text) > READING_CHARS
     reading = console.project.reader.read(text[:READING_CHARS])
-    notes = [f"{f.message} → {f.advice}".replace("thêm vào lexicon.toml", "nhờ kỹ thuật viên thêm vào từ điển của đài")
-             for f in reading.findings()]  # fmt: skip
+    notes = [f"{f.message} → {f.advice}" for f in reading.findings(lexicon=False)]
     if cut:
         notes.insert(
             0, f"Bài dài: máy chỉ cho xem cách đọc {READING_CHARS:,} ký tự đầu.".replace(",", ".")
