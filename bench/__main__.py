@@ -13,6 +13,7 @@ NAMES = [
     "web",
     "district",
     "daemon",
+    "lock",
 ]
 
 

@@ -11,10 +11,10 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from . import evidence
 from .config import Project
 from .db import now
 from .player import Clip, Player, PlayerError, load_wav, silence
+from .recorder import Direct, Recorder
 from .timetable import Airing, Timetable, chime_paths
 
 log = logging.getLogger("broadcaster")
@@ -32,8 +32,10 @@ DEVICE_RETRY_S = 2.0  # how often a lost sound device is tried again, within the
 
 
 class Airer:
-    def __init__(self, project: Project, player: Player | None = None, clock=None):
+    def __init__(self, project: Project, player: Player | None = None, clock=None,
+                 recorder: Recorder | None = None):  # fmt: skip
         self.project = project
+        self.recorder = recorder or Direct(project)
         st = project.station
         self.player = player or Player(st.device, st.sample_rate)
         self.clock = clock
@@ -53,7 +55,9 @@ class Airer:
         self, out: Outcome, status: str, error: str, airing: Airing, sid: str, script=None
     ) -> None:
         """Log an item that did not play at all."""
-        evidence.record(self.project, status, error=error, **self._fields(airing, sid, script))
+        self.recorder.record_many(
+            [dict(self._fields(airing, sid, script), status=status, error=error)]
+        )
         out.statuses.append((sid, status))
 
     def record_all(self, airing: Airing, status: str, error: str, catalogue=None,
@@ -67,11 +71,11 @@ class Airer:
             rows.append(dict(self._fields(airing, sid, script), status=status, error=error))
             out.statuses.append((sid, status))
         queue_status = "done" if status not in ("missed", "cancelled") else status
-        evidence.record_many(self.project, rows, (airing.key, airing.queue_id, queue_status))
+        self.recorder.record_many(rows, (airing.key, airing.queue_id, queue_status))
         return out
 
     def finish(self, airing: Airing) -> None:
-        evidence.finish_airing(self.project, airing.key, airing.queue_id)
+        self.recorder.finish_airing(airing.key, airing.queue_id)
 
     def _prepare(self, airing: Airing, catalogue, out: Outcome) -> list[tuple]:
         """(script, rendered, samples) of the items that can air; the others are logged."""
@@ -174,8 +178,8 @@ class Airer:
         def on_start(label, when) -> None:
             script, rendered = label
             meta = rendered.meta
-            rows[script.id] = evidence.open_row(
-                self.project, started_at=when, text=meta.get("text", ""), text_sha256=script.hash,
+            rows[script.id] = self.recorder.open_row(
+                started_at=when, text=meta.get("text", ""), text_sha256=script.hash,
                 audio_sha256=meta.get("sha256", ""), engine=meta.get("engine", ""),
                 voice=meta.get("voice", ""), **self._fields(airing, script.id, script))  # fmt: skip
             started.append(script.id)
@@ -186,8 +190,9 @@ class Airer:
         def on_end(label, when, completed) -> None:
             script, _ = label
             status = "aired" if completed else "interrupted"
-            evidence.close_row(self.project, rows.pop(script.id), status, ended_at=when,
-                               error="" if completed else "bị ngắt")  # fmt: skip
+            self.recorder.close_row(
+                rows.pop(script.id), status, "" if completed else "bị ngắt", when
+            )
             out.statuses.append((script.id, status))
 
         deadline = airing.start + timedelta(minutes=timetable.defaults.late_grace_minutes)
@@ -203,9 +208,7 @@ class Airer:
                 except PlayerError as exc:
                     log.error("Lỗi thiết bị âm thanh: %s", exc)
                     for sid, row_id in rows.items():  # cut while playing: failed, not retried
-                        evidence.close_row(
-                            self.project, row_id, "failed", error=str(exc), ended_at=now()
-                        )
+                        self.recorder.close_row(row_id, "failed", str(exc), self._now())
                         out.statuses.append((sid, "failed"))
                     rows.clear()
                     playable = [p for p in playable if p[0].id not in started]

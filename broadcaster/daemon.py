@@ -8,8 +8,11 @@ whatever happens to the process, the device, the disk or the clock.
   to the air worker while within the late grace, else logged `missed` with the reason. The
   window runs from where the last tick stopped, so a freeze, a sleep or a clock jump ends in
   rows at once, and after a restart the window starts where the last run stopped.
-- An airing handed to the worker is remembered in the database (`open_airing`) until all its
-  items have rows; the next start gives the rest of a crashed airing its rows, or airs it late.
+- An airing handed to the worker is remembered (`open_airing`) until all its items have rows;
+  the next start gives the rest of a crashed airing its rows, or airs it late.
+- Air first, write after: every record goes to the daemon's journal (`recorder.Journaled`)
+  and reaches the database when it can, so a locked database or a full disk never holds
+  up the loudspeakers; nothing on air waits on the database.
 - APScheduler (3.x) wakes `tick` at the next airing's instant; a watch loop ticks every
   `WATCH_SECONDS` too, hears of new queue items through SQLite's data_version, reloads edited
   files and notices clock jumps. One air worker plays by the order rules; an emergency
@@ -36,6 +39,7 @@ from .airing import Airer
 from .config import Project
 from .db import Changes, DatabaseError, get_state, set_state
 from .errors import UserError
+from .recorder import Journaled
 from .scripts import Catalogue
 from .timetable import Airing, Timetable, air_rank
 from .when import show_instant
@@ -72,7 +76,8 @@ class Daemon:
         self.clock = clock or SystemClock()
         self.timetable = self._load_timetable(initial=True)
         self.catalogue = Catalogue(project)
-        self.airer = Airer(project, player, self.clock)
+        self.recorder = Journaled(project)
+        self.airer = Airer(project, player, self.clock, self.recorder)
         self.tz = self.timetable.tz
         self.heap: list[tuple] = []
         self.counter = itertools.count()
@@ -148,7 +153,7 @@ class Daemon:
             if timetable is not None:
                 self.timetable = timetable
                 log.info("Đã nạp lại lịch phát và các bài.")
-            self._plan(self.clock.now())
+            self._soon(self._plan, "plan-now", self.clock.now())
             self.checked_until = min(self.checked_until, max(edited, checked))
             self.next_at = None
         if self.scheduler is not None:
@@ -222,7 +227,7 @@ class Daemon:
         """Hand airings due together to the air worker at once, so it takes them by the order
         rules; an emergency interrupts what plays. Each is remembered until logged."""
         for airing in airings:
-            evidence.open_airing(self.project, airing.key, airing.queue_id, airing.payload())
+            self.recorder.open_airing(airing.key, airing.queue_id, airing.payload())
             self.handled[airing.key] = airing.start
         with self.cond:
             for airing in airings:
@@ -240,10 +245,18 @@ class Daemon:
     def _unlogged(self, airing: Airing) -> list[str]:
         """The airing's items that have no row yet (each logged row takes one)."""
         rest = list(airing.scripts)
-        for sid in evidence.logged_items(self.project, airing.key):
+        logged = evidence.logged_items(self.project, airing.key)
+        for sid in logged + self.recorder.unwritten(airing.key):
             if sid in rest:
                 rest.remove(sid)
         return rest
+
+    def _soon(self, work, job_id: str, *args) -> None:
+        """Run ``work`` on the scheduler's threads (at once in tests, which have none)."""
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.add_job(work, args=args, id=job_id, replace_existing=True)
+        else:
+            work(*args)
 
     def _wake_at(self, when: datetime) -> None:
         if self.scheduler is not None and self.scheduler.running:
@@ -253,7 +266,9 @@ class Daemon:
     # -- after a crash, a power cut or a stop -------------------------------------------------
     def recover(self) -> None:
         """Close what the last run left open, then let the first tick look back to where it
-        stopped: airings within the grace air late, the others are logged missed."""
+        stopped: airings within the grace air late, the others are logged missed. What the
+        journal holds goes into the database first."""
+        self.recorder.flush()
         closed = evidence.close_open_rows(self.project)
         if closed:
             log.warning("Đã ghi %d mục phát dở dang là bị ngắt.", closed)
@@ -330,7 +345,7 @@ class Daemon:
     def _worker(self) -> None:
         while (airing := self._next_airing(block=True)) is not None:
             self._air(airing)
-            self._heartbeat()
+            self._soon(self._heartbeat, "heartbeat-now")  # never on air: it may wait on the DB
 
     # -- the watch loop: queue, files, clock --------------------------------------------------
     def _watch(self) -> None:
@@ -466,6 +481,9 @@ class Daemon:
                                    id="district-sync", next_run_time=datetime.now(self.tz))  # fmt: skip
         self.worker = threading.Thread(target=self._worker, name="air-worker", daemon=True)
         self.worker.start()
+        self.writer = threading.Thread(target=self.recorder.run, args=(self.stopping,),
+                                       name="evidence-writer", daemon=True)  # fmt: skip
+        self.writer.start()
         self.watcher = threading.Thread(target=self._watch, name="watch", daemon=True)
         self.watcher.start()
         log.info("%s bắt đầu phát theo lịch (%d chương trình).", self.timetable.station.name,
@@ -498,9 +516,13 @@ class Daemon:
         self.stop()
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        for thread in (getattr(self, "worker", None), getattr(self, "watcher", None)):
+        for name in ("worker", "watcher", "writer"):
+            thread = getattr(self, name, None)
             if thread is not None:
                 thread.join(10)
+        if not self.recorder.write(wait=False):  # the rest waits in the journal for next start
+            log.warning("Nhật ký còn %d bản ghi trong sổ tạm, sẽ ghi khi chạy lại.",
+                        len(self.recorder.pending))  # fmt: skip
         self._heartbeat()
         if self._changes is not None:
             self._changes.close()

@@ -97,8 +97,10 @@ def engine_for(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn):
-            immediate = conn.get_execution_options().get("immediate")
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            options = conn.get_execution_options()
+            busy = BUSY_TIMEOUT_MS if options.get("wait", True) else 0
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={busy}")  # per transaction: see writing
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("immediate") else "BEGIN")
 
     migrate(engine)
     return engine
@@ -150,9 +152,10 @@ def reading(project):
 
 
 @contextmanager
-def writing(project):
-    """A short write transaction (BEGIN IMMEDIATE on SQLite), committed on success."""
-    engine = database(project).execution_options(immediate=True)
+def writing(project, wait: bool = True):
+    """A short write transaction (BEGIN IMMEDIATE on SQLite), committed on success. Not
+    ``wait``: refused at once when another process holds the write lock."""
+    engine = database(project).execution_options(immediate=True, wait=wait)
     try:
         with Session(engine, expire_on_commit=False) as session, session.begin():
             yield session
@@ -173,6 +176,25 @@ def durably(project, work, what: str = "ghi nhật ký", sleep=time.sleep):
             log.error("Chưa %s được (%s); thử lại sau %.1f giây.", what, exc.reason, delay)
             sleep(delay)
             delay = min(delay * 2, RETRY_CEILING_S)
+
+
+def settle(project) -> bool:
+    """Make every commit so far survive a power cut (SQLite's WAL with synchronous=NORMAL
+    syncs only at a checkpoint): True when done."""
+    engine = database(project)
+    if engine.dialect.name != "sqlite":
+        return True
+    conn = engine.raw_connection()
+    try:
+        cursor = conn.cursor()
+        cursor.execute("PRAGMA busy_timeout=0")
+        busy = cursor.execute("PRAGMA wal_checkpoint(FULL)").fetchone()[0]
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        return busy == 0
+    except Exception:  # locked, disk full: not now
+        return False
+    finally:
+        conn.close()
 
 
 class Changes:

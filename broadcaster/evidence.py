@@ -112,35 +112,51 @@ class OpenAiring(Base):
 
 
 # All writes below go through `durably`: retried while the database is locked or the disk
-# full, so what happened on air is written as it happened, late at worst.
+# full, so what happened on air is written as it happened, late at worst. The daemon writes
+# through its journal first (see `recorder`), and `apply` brings each record here.
+
+
+def _open(s, project, fields: dict) -> AiringRow:
+    row = AiringRow(station=project.station.name, status="playing", **fields)
+    s.add(row)
+    s.flush()
+    return row
+
+
+def _close(s, row: AiringRow | None, status: str, error: str, ended_at: datetime) -> None:
+    if row is None or row.status != "playing":  # sealed already (a crash recovery closed it)
+        return
+    row.status, row.error, row.ended_at = status, error, ended_at
+    _seal(s, row)
+
+
+def _record_many(s, project, rows: list[dict], finish) -> list[int]:
+    ids = []
+    for fields in rows:
+        row = AiringRow(station=project.station.name, **fields)
+        s.add(row)
+        s.flush()
+        _seal(s, row)
+        ids.append(row.id)
+    if finish:
+        _finish(s, *finish)
+    return ids
+
+
+def _open_airing(s, key: str, queue_id: int | None, payload: dict) -> None:
+    text = json.dumps(payload, ensure_ascii=False, default=str)
+    s.merge(OpenAiring(key=key, queue_id=queue_id, payload=text, opened_at=now()))
 
 
 def open_row(project, **fields) -> int:
     """Write the row of an item about to play (status `playing`); returns its id."""
-
-    def work(s):
-        row = AiringRow(station=project.station.name, status="playing", **fields)
-        s.add(row)
-        s.flush()
-        return row.id
-
-    return durably(project, work)
+    return durably(project, lambda s: _open(s, project, fields).id)
 
 
-def close_row(project, row_id: int, status: str, error: str = "", ended_at: datetime | None = None,
-              **fields) -> None:  # fmt: skip
+def close_row(project, row_id: int, status: str, error: str = "",
+              ended_at: datetime | None = None) -> None:  # fmt: skip
     ended_at = ended_at or now()
-
-    def work(s):
-        row = s.get(AiringRow, row_id)
-        if row.status != "playing":  # already sealed (a crash recovery closed it): keep it
-            return
-        row.status, row.error, row.ended_at = status, error, ended_at
-        for k, v in fields.items():
-            setattr(row, k, v)
-        _seal(s, row)
-
-    durably(project, work)
+    durably(project, lambda s: _close(s, s.get(AiringRow, row_id), status, error, ended_at))
 
 
 def record(project, status: str, **fields) -> int:
@@ -151,20 +167,7 @@ def record(project, status: str, **fields) -> int:
 def record_many(project, rows: list[dict], finish: tuple[str, int | None, str] | None = None):
     """Write completed rows in one transaction; with ``finish`` = (airing key, queue id, queue
     status), the airing is closed in that same transaction (its queue item leaves `pending`)."""
-
-    def work(s):
-        ids = []
-        for fields in rows:
-            row = AiringRow(station=project.station.name, **fields)
-            s.add(row)
-            s.flush()
-            _seal(s, row)
-            ids.append(row.id)
-        if finish:
-            _finish(s, *finish)
-        return ids
-
-    return durably(project, work)
+    return durably(project, lambda s: _record_many(s, project, rows, finish))
 
 
 def _finish(s, key: str, queue_id: int | None, queue_status: str) -> None:
@@ -179,17 +182,51 @@ def _finish(s, key: str, queue_id: int | None, queue_status: str) -> None:
 
 def open_airing(project, key: str, queue_id: int | None, payload: dict) -> None:
     """Remember an airing handed to the air worker (before anything of it plays)."""
-    text = json.dumps(payload, ensure_ascii=False, default=str)
-
-    def work(s):
-        s.merge(OpenAiring(key=key, queue_id=queue_id, payload=text, opened_at=now()))
-
-    durably(project, work)
+    durably(project, lambda s: _open_airing(s, key, queue_id, payload))
 
 
 def finish_airing(project, key: str, queue_id: int | None, queue_status: str = "done") -> None:
     """Every item of the airing has its row: forget it (and close its queue item)."""
     durably(project, lambda s: _finish(s, key, queue_id, queue_status))
+
+
+JOURNAL_APPLIED = "journal_applied"  # the state key: the last journal record applied
+
+
+def apply(project, seq: int, record: dict, wait: bool = True) -> None:
+    """Bring one journal record (see `recorder.Journaled`) into the database, and note it as
+    applied in the same transaction, so a record is applied once whatever happens. Raises
+    `DatabaseError` while the database refuses (at once when not ``wait``)."""
+    from .db import State, writing
+
+    op = record["op"]
+    with writing(project, wait) as s:
+        if op == "open":
+            _open(s, project, _times(record["fields"]))
+        elif op == "close":
+            row = s.scalars(select(AiringRow).where(
+                AiringRow.airing_key == record["airing_key"], AiringRow.status == "playing",
+                AiringRow.script_id == record["script_id"],
+                AiringRow.started_at == datetime.fromisoformat(record["started_at"]))).first()  # fmt: skip
+            _close(s, row, record["status"], record["error"],
+                   datetime.fromisoformat(record["ended_at"]))  # fmt: skip
+        elif op == "record":
+            _record_many(s, project, [_times(r) for r in record["rows"]], record["finish"])
+        elif op == "finish":
+            _finish(s, record["key"], record["queue_id"], record["queue_status"])
+        elif op == "open_airing":
+            _open_airing(s, record["key"], record["queue_id"], record["payload"])
+        s.merge(State(key=JOURNAL_APPLIED, value=str(seq), updated_at=now()))
+
+
+def jsonable(fields: dict) -> dict:
+    """A row's fields for the journal: times as ISO text (`_times` reads them back)."""
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in fields.items()}
+
+
+def _times(fields: dict) -> dict:
+    return {k: datetime.fromisoformat(v) if k in TIMES and isinstance(v, str) else v
+            for k, v in fields.items()}  # fmt: skip
 
 
 def open_airings(project) -> list[OpenAiring]:

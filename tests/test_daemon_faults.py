@@ -157,29 +157,38 @@ def test_sigstop_across_a_program_is_logged_missed_at_once(tiny, sound):
     assert (row["program"], row["status"], row["error"]) == ("ngu", "missed", FROZEN)
 
 
-def test_database_write_locked_for_60_s_during_an_airing(tiny, sound):
+def lateness(row: dict) -> timedelta:
+    return datetime.fromisoformat(row["started_at"]) - datetime.fromisoformat(row["scheduled_at"])
+
+
+def test_database_write_locked_for_60_s_during_a_program_and_an_emergency(tiny, sound):
     daemon = Daemon(tiny, sound).start()
     try:
-        due = datetime.now(TZ) + timedelta(seconds=12)  # falls due while the lock is held
-        set_programs(tiny, program("khoa", due, ["tin-mot"]))
+        due = datetime.now(TZ) + timedelta(seconds=14)  # falls due while the lock is held
+        set_programs(tiny, program("khoa", due, ["tin-dai"]))
         wait_for(lambda: "Đã nạp lại lịch" in daemon.log.read_text("utf-8"), 10, 0.1)
-        run_cli(tiny, "queue", "add", "tin-dai", "--now")
+        run_cli(tiny, "queue", "add", "a", "--now")
+        airqueue.add(Project(tiny), "tin-mot", due + timedelta(seconds=4), "emergency")
         wait_for(lambda: statuses(tiny), 20, 0.05)
         blocker = sqlite3.connect(tiny / "broadcaster.db", timeout=30, isolation_level=None)
         blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock for 60 s
         locked_at = time.time()
         time.sleep(60)
+        assert len(statuses(tiny)) == 1  # nothing could be written meanwhile
         blocker.execute("ROLLBACK")
         blocker.close()
-        wait_for(lambda: [s for _, s in statuses(tiny)] == ["aired", "aired"], 60, 0.2)
+        released = time.time()
+        wait_for(lambda: len(statuses(tiny)) == 3, 30, 0.2)
     finally:
         assert daemon.stop() == 0
-    rows = {r["program"]: r for r in log_rows(tiny)}
-    ended = datetime.fromisoformat(rows["queue-1"]["ended_at"]).timestamp()
-    assert ended < locked_at + 40  # written after the lock, with the time it really ended
-    late = datetime.fromisoformat(rows["khoa"]["started_at"]) - due
-    assert timedelta(seconds=40) < late < timedelta(minutes=2)  # aired late, not dropped
-    assert "khóa ghi" in daemon.log.read_text("utf-8")
+    rows = {r["script_id"]: r for r in log_rows(tiny)}
+    program_row, emergency = rows["tin-dai"], rows["tin-mot"]
+    assert (program_row["status"], emergency["status"]) == ("interrupted", "aired")
+    for row in (program_row, emergency):  # on time, as without a lock
+        assert lateness(row) < timedelta(seconds=3), row
+        assert locked_at < datetime.fromisoformat(row["started_at"]).timestamp() < released
+    text = daemon.log.read_text("utf-8")
+    assert "khóa ghi" in text and "Đã ghi bù nhật ký" in text
     assert run_cli(tiny, "log", "verify").returncode == 0
 
 
@@ -187,7 +196,7 @@ def test_database_write_locked_for_60_s_during_an_airing(tiny, sound):
 def small_disk(tmp_path):
     mount = tmp_path / "disk"
     mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)], check=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", str(mount)], check=True)
     yield mount
     subprocess.run(["umount", "-l", str(mount)], check=False)
 
@@ -208,7 +217,7 @@ def fill(disk: Path, root: Path) -> Path:
     return filler
 
 
-def test_a_full_disk_is_survived_and_nothing_is_lost(tiny, sound, small_disk):
+def test_a_full_disk_holds_up_nothing_on_air_and_nothing_is_lost(tiny, sound, small_disk):
     from broadcaster.render import render_many
 
     root = small_disk / "station"
@@ -223,16 +232,23 @@ def test_a_full_disk_is_survived_and_nothing_is_lost(tiny, sound, small_disk):
         assert full.returncode == 1, full.stdout
         assert "ổ đĩa đầy" in full.stderr and "Traceback" not in full.stderr
         filler.unlink()
-        assert run_cli(root, "queue", "add", "a", "--in", "2s").returncode == 0
-        filler = fill(small_disk, root)  # full again when that airing falls due
-        wait_for(lambda: "ổ đĩa đầy" in daemon.log.read_text("utf-8"), 20, 0.2)
-        time.sleep(3)
+        start = datetime.now(TZ)
+        airqueue.add(Project(root), "a", start + timedelta(seconds=3))
+        airqueue.add(Project(root), "tin-mot", start + timedelta(seconds=5), "emergency")
+        filler = fill(small_disk, root)  # full when both fall due
+        time.sleep(12)
+        assert statuses(root) == []  # nothing could be written meanwhile
         filler.unlink()
-        wait_for(lambda: [s for _, s in statuses(root)] == ["aired"], 60, 0.2)
+        freed = datetime.now(TZ)
+        wait_for(lambda: [s for _, s in statuses(root)] == ["aired", "aired"], 30, 0.2)
         assert daemon.proc.poll() is None
     finally:
         assert daemon.stop() == 0
-    assert "Traceback" not in daemon.log.read_text("utf-8")
+    for row in log_rows(root):  # on time, while the disk was full
+        assert lateness(row) < timedelta(seconds=3), row
+        assert datetime.fromisoformat(row["ended_at"]) < freed
+    text = daemon.log.read_text("utf-8")
+    assert "Traceback" not in text and "(ổ đĩa đầy)" in text
     assert run_cli(root, "log", "verify").returncode == 0
 
 

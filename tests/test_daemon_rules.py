@@ -436,3 +436,56 @@ def test_a_device_back_within_the_grace_is_tried_again(rig, down, aired):
         assert (
             "không khởi động được thiết bị" in row.error and "thời gian cho phép trễ" in row.error
         )
+
+
+@pytest.fixture
+def write_lock(rig):
+    """Another process's write lock on the station database, taken and let go at will."""
+    import sqlite3
+
+    conn = sqlite3.connect(rig[0] / "broadcaster.db", isolation_level=None)
+    yield conn
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+    conn.close()
+
+
+def test_a_write_locked_database_holds_up_nothing_on_air(rig, write_lock, caplog):
+    root, clock, make = rig
+    at = clock.now() + timedelta(seconds=5)
+    set_programs(root, program("sang", at, ["tin-mot", "tin-hai"]))
+    project = Project(root)
+    urgent = airqueue.add(project, "tin-dai", at, "khan-cap")
+    player = FakePlayer(clock)
+    d = make(player)
+    write_lock.execute("BEGIN IMMEDIATE")
+    step(d, clock, 60)  # with a wait on the database each step would take 30 s, not none
+    assert [sid for sid, _ in player.played] == ["tin-dai", "tin-mot", "tin-hai"]
+    assert player.played[0][1] - urgent.at < timedelta(seconds=0.2)  # on time
+    assert rows(root) == [] and "khóa ghi" in caplog.text  # nothing written yet, and said why
+    write_lock.execute("ROLLBACK")
+    assert d.recorder.write(wait=True)
+    got = {r.script_id: r for r in rows(root)}
+    assert {sid: r.status for sid, r in got.items()} == dict.fromkeys(got, "aired")
+    assert [got[sid].started_at for sid, _ in player.played] == [t for _, t in player.played]
+    assert airqueue.pending(project) == [] and evidence.open_airings(project) == []
+    assert evidence.verify(project).ok
+    assert "Đã ghi bù nhật ký" in caplog.text
+
+
+def test_a_crash_while_the_database_is_locked_loses_nothing(rig, write_lock):
+    root, clock, make = rig
+    at = clock.now() + timedelta(seconds=5)
+    set_programs(root, program("sang", at, ["tin-mot", "tin-hai"]))
+    project = Project(root)
+    d = make()
+    write_lock.execute("BEGIN IMMEDIATE")
+    step(d, clock, 8)  # the program airs while nothing reaches the database ...
+    assert rows(root) == [] and len(d.recorder.pending) > 2
+    del d  # ... and the process is killed; the lock goes with the other process later
+    write_lock.execute("ROLLBACK")
+    clock.advance(600)
+    make()  # the next start brings the journal in before it looks at what is open
+    assert outcome(root) == [("sang", "tin-mot", "aired"), ("sang", "tin-hai", "aired")]
+    make()  # and a second start applies nothing twice
+    assert len(rows(root)) == 2 and evidence.verify(project).ok
