@@ -442,9 +442,11 @@ def read_checkpoint(path) -> dict:
         elif path.suffix.lower() == ".xlsx":
             from openpyxl import load_workbook
 
+            from .reports.xlsx import CHECKPOINT_JSON, CHECKPOINT_SHEET
+
             wb = load_workbook(path, read_only=True)
-            text = next(str(r[1]) for r in wb["Điểm kiểm tra"].iter_rows(values_only=True)
-                        if r[0] == "json")  # fmt: skip
+            text = next(str(r[1]) for r in wb[CHECKPOINT_SHEET].iter_rows(values_only=True)
+                        if r[0] in (CHECKPOINT_JSON, "json"))  # fmt: skip
         else:
             text = path.read_text("utf-8")
         data = json.loads(text)

@@ -38,7 +38,8 @@ def _seed(project: Project, clock: list) -> dict:
     catalogue = Catalogue(project)
     plan.freeze(project, tt, catalogue, *Q2, Q2[0])  # the plan of record, written ahead
     expected = {"aired_items": 0, "seconds": 0.0, "missed_airings": 0, "failed_items": 0, "skipped_items": 0,
-                "planned": 0, "cancelled": 0, "aired_airings": 0, "rows": 0, "topics": {}}  # fmt: skip
+                "planned": 0, "cancelled": 0, "aired_airings": 0, "partial_airings": 0, "rows": 0,
+                "topics": {}}  # fmt: skip
     for n, airing in enumerate(tt.expand(*Q2, catalogue)):
         if airing.cancelled:
             expected["cancelled"] += 1
@@ -46,7 +47,7 @@ def _seed(project: Project, clock: list) -> dict:
         expected["planned"] += 1
         fields = {"program_id": airing.program_id, "program_name": airing.name, "airing_key": airing.key,
                   "trigger": "timetable", "priority": airing.priority, "scheduled_at": airing.start}  # fmt: skip
-        aired_any = False
+        aired_any, all_aired = False, True
         for i, sid in enumerate(airing.scripts):
             s = catalogue.scripts[sid]
             item = {
@@ -63,6 +64,7 @@ def _seed(project: Project, clock: list) -> dict:
             elif n % 23 == 7 and i == 0:
                 evidence.record(project, "failed", error="mất thiết bị âm thanh", **item)
                 expected["failed_items"] += 1
+                all_aired = False
             else:
                 start = airing.start + timedelta(seconds=100 * i)
                 row = evidence.open_row(project, started_at=start, **item)
@@ -73,8 +75,10 @@ def _seed(project: Project, clock: list) -> dict:
                 expected["topics"][s.topic] = expected["topics"].get(s.topic, 0) + 1
         if n % 17 == 5:
             expected["missed_airings"] += 1
-        elif aired_any:
+        elif all_aired:  # held: every item aired
             expected["aired_airings"] += 1
+        elif aired_any:  # the first item failed, the others aired
+            expected["partial_airings"] += 1
     clock[0] = Q2[1]
     evidence.record(project, "skipped", error="bài chưa được duyệt", script_id="ho-tich-truc-tuyen",
                     trigger="manual", scheduled_at=datetime(2020, 5, 5, 9, tzinfo=TZ))  # fmt: skip
@@ -128,6 +132,7 @@ def test_one_aggregation(seeded):
     assert d.planned == exp["planned"] and d.cancelled == exp["cancelled"]
     assert d.planned_outcomes["missed"] == exp["missed_airings"]
     assert d.planned_outcomes["aired"] == exp["aired_airings"]
+    assert d.planned_outcomes["partial"] == exp["partial_airings"] > 0
     assert d.compliance == pytest.approx(100 * exp["aired_airings"] / exp["planned"])
     assert {g.name: g.items for g in d.by_topic if g.items} == exp["topics"]
     assert [g.name for g in d.by_topic] == list(
@@ -203,7 +208,7 @@ def test_xlsx_real_numbers_and_dates(seeded, tmp_path):
     assert airings.auto_filter.ref.startswith("A1:K")
     first = next(airings.iter_rows(min_row=2, values_only=True))
     assert isinstance(first[1], datetime) and isinstance(first[8], float | int)
-    topics = {r[0]: r[7] for r in wb["Theo chủ đề"].iter_rows(min_row=2, values_only=True)}
+    topics = {r[0]: r[8] for r in wb["Theo chủ đề"].iter_rows(min_row=2, values_only=True)}
     assert sum(topics.values()) == exp["aired_items"]
     misses = list(wb["Bị lỡ và lỗi"].iter_rows(min_row=2, values_only=True))
     assert len(misses) == len(d.misses) and isinstance(misses[0][0], datetime) and misses[0][4]
@@ -392,7 +397,8 @@ def test_statement_and_table_agree_on_misses(seeded, tmp_path):
     )
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "không có buổi phát nào bị lỡ" not in text
-    assert f"(trong đó {exp['missed_airings']} buổi bị lỡ)" in text
+    assert (f"(trong đó {exp['missed_airings']} buổi bị lỡ, {exp['partial_airings']} buổi chỉ phát "
+            "được một phần)") in text  # fmt: skip
     assert "Trong kỳ, mọi buổi phát theo kế hoạch đã đến giờ đều được thực hiện" not in text
     programs = next(t for t in doc.tables if t.rows[0].cells[0].text == "Chương trình")
     column = [c.text for c in programs.rows[0].cells].index("Bị lỡ")
@@ -438,15 +444,21 @@ def test_the_docx_reads_as_an_nd30_document(seeded, tmp_path):
     assert 'w:lang w:val="vi-VN"' in zipfile.ZipFile(path).read("word/styles.xml").decode()
     assert text.count("Căn cứ Kế hoạch số") == 2
     assert "(Kèm theo Báo cáo số" in text and "Tuyên truyền cải cách hành chính năm 2020" in text
-    annex = doc.tables[-1]
+    annex, section = doc.tables[-1], doc.sections[-1]
     widths = [c.width for c in annex.rows[0].cells]
-    assert sum(widths) <= Cm(16.5) + Cm(0.01)  # within the text width
+    assert section.page_width > section.page_height  # the annex goes across the page
+    text_width = section.page_width - section.left_margin - section.right_margin
+    assert text_width - Cm(0.01) <= sum(widths) <= text_width + Cm(0.01)
+    props = doc.core_properties
+    assert props.author == project.station.name and props.created.year >= 2026
+    assert not props.comments and "quý II năm 2020" in props.title
+    assert "python-docx" not in zipfile.ZipFile(path).read("docProps/core.xml").decode()
     assert annex.rows[0]._tr.trPr.xml.count("tblHeader") == 1  # repeated on every page
     assert all("cantSplit" in r._tr.xml for r in annex.rows[:20])  # rows never split
     assert [c.text for c in annex.rows[0].cells][-1] == "Ghi chú"  # the reason of a miss
     styles = zipfile.ZipFile(path).read("word/styles.xml").decode()
     assert 'w:styleId="AnnexCell"' in styles and "Times New Roman" in styles
-    for t in doc.tables[1:]:  # every table fits the text width
+    for t in doc.tables[1:-1]:  # every table of the report fits the text width
         assert sum(c.width for c in t.rows[0].cells) <= Cm(16.5) + Cm(0.01)
 
 
@@ -459,7 +471,7 @@ def test_past_2000_rows_the_annex_is_left_to_the_xlsx(seeded, tmp_path, monkeypa
     monkeypatch.setattr(docx_module, "ANNEX_MAX_ROWS", 100)
     doc = Document(make_report(project, parse_period("2020-Q2"), "docx", tmp_path / "q2.docx"))
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "danh sách đầy đủ nằm ở trang" in text and "bao-cao-2020-q2.xlsx" in text
+    assert "danh sách đầy đủ nằm ở trang" in text and "(q2.xlsx)" in text  # the --out name
     assert doc.tables[-1].rows[0].cells[0].text != "STT"
 
 
@@ -560,3 +572,95 @@ def test_a_plan_trimmed_of_its_misses_is_found_even_without_checkpoints(station,
     findings = evidence.verify(project).findings
     assert any(key in f and "kế hoạch phát đã lưu" in f for f in findings), findings
     assert "không toàn vẹn" in cli("report", "--period", "quý 2/2020", code=1).output
+
+
+def test_held_means_every_item_aired_and_the_queue_has_its_own_lines(station, tmp_path):
+    """A program with one item missed is partly aired, not held, and its missing item shows in
+    section 4 with its title; a day with no rows shows titles, not ids; an emergency from the
+    queue counts under its topic and on a line of its own among the programs."""
+    import zipfile
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from broadcaster import plan
+
+    project = Project(station)
+    text = (station / "schedules.toml").read_text("utf-8")
+    (station / "schedules.toml").write_text(text[: text.find("[[program]]")] + '[[program]]\nid = "hai"\n'
+        'days = "hằng ngày"\nat = ["06:00"]\nscripts = ["co-che-mot-cua", "ho-tich-truc-tuyen"]\n', "utf-8")  # fmt: skip
+    day = datetime(2020, 5, 4, tzinfo=TZ)
+    tt, catalogue = Timetable.load(project), Catalogue(project)
+    plan.freeze(project, tt, catalogue, day, day + timedelta(days=2), day)
+    first, _ = tt.expand(day, day + timedelta(days=2), catalogue)
+    base = {"program_id": "hai", "program_name": first.name, "airing_key": first.key,
+            "trigger": "timetable", "scheduled_at": first.start}  # fmt: skip
+    from unittest.mock import patch
+
+    with patch("broadcaster.evidence.now", lambda: day + timedelta(hours=12)):  # written then
+        one = catalogue.scripts["co-che-mot-cua"]
+        row = evidence.open_row(project, started_at=first.start, script_id=one.id, title=one.title,
+                                topic=one.topic, campaign=one.campaign, **base)  # fmt: skip
+        evidence.close_row(project, row, "aired", ended_at=first.start + timedelta(seconds=75))
+        two = catalogue.scripts["ho-tich-truc-tuyen"]
+        evidence.record(project, "missed", error="máy tắt", script_id=two.id, title=two.title,
+                        topic=two.topic, campaign=two.campaign, **base)  # fmt: skip
+        at = day + timedelta(hours=9)
+        row = evidence.open_row(project, started_at=at, program_id="queue-7", program_name="Hàng đợi",
+                                airing_key=f"queue-7@{at.isoformat()}", trigger="queue",
+                                priority="emergency", scheduled_at=at, script_id=two.id,
+                                title=two.title, topic=two.topic, campaign=two.campaign)  # fmt: skip
+        evidence.close_row(project, row, "aired", ended_at=at + timedelta(seconds=45))
+    d = collect(project, parse_period(None, "2020-05-04", "2020-05-05"))
+    assert (d.planned, d.planned_outcomes["aired"], d.planned_outcomes["partial"], d.missed) == (
+        2,
+        0,
+        1,
+        1,
+    )
+    assert d.compliance == 0.0
+    partial, unlogged = d.misses
+    assert (partial.outcome, partial.titles) == ("phát một phần", f"{two.title} (bị lỡ)")
+    assert partial.reason == "máy tắt"
+    assert unlogged.titles == f"{one.title}; {two.title}"  # the plan's titles, not ids
+    programs = {g.label: g for g in d.by_program}
+    assert (
+        programs["Phát đột xuất (hàng đợi)"].queued,
+        programs["Phát đột xuất (hàng đợi)"].planned,
+    ) == (1, 0)
+    topic = next(g for g in d.by_topic if g.name == two.topic)
+    assert (topic.queued, topic.items, topic.planned, topic.held, topic.missed) == (1, 1, 2, 0, 2)
+    assert sum(g.minutes for g in d.by_topic) == 2.0  # 75 s + 45 s, rows adding up to the total
+
+    path = make_report(
+        project, parse_period(None, "2020-05-04", "2020-05-05"), "docx", tmp_path / "r.docx"
+    )
+    doc = Document(path)
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert "chỉ phát được một phần" in body and "broadcaster " not in body  # no commands
+    assert body.count("năm 2020, năm 2020") == 0
+    assert "Ủy ban nhân dân phường Phú Hữu báo cáo" in body
+    assert "của Ủy ban nhân dân phường Phú Hữu./." in body
+    misses = next(t for t in doc.tables if t.rows[0].cells[0].text == "Ngày, giờ")
+    assert [c.text for c in misses.rows[1].cells][2:4] == [f"{two.title} (bị lỡ)", "phát một phần"]
+    heads = [c.text for c in doc.tables[1].rows[0].cells]
+    assert heads[-2:] == ["Đột xuất", "Phút"]
+
+    rows = list(csv.reader(make_report(project, parse_period(None, "2020-05-04", "2020-05-05"), "csv",
+                                       tmp_path / "r.csv").read_text("utf-8-sig").splitlines()))  # fmt: skip
+    assert {r[7] for r in rows[1:]} == {"Tuyên truyền cải cách hành chính năm 2020"}
+
+    book = make_report(
+        project, parse_period(None, "2020-05-04", "2020-05-05"), "xlsx", tmp_path / "r.xlsx"
+    )
+    sheet = {
+        r[0]: r[1]
+        for r in load_workbook(book)["Điểm kiểm tra"].iter_rows(min_row=2, values_only=True)
+    }
+    assert {"Số dòng nhật ký", "Mã cuối chuỗi", "Thời điểm ký", "Chữ ký (Ed25519)"} <= set(sheet)
+    signed = datetime.fromisoformat(evidence.read_checkpoint(book)["made_at"]).astimezone(TZ)
+    assert sheet["Thời điểm ký"] == signed.replace(tzinfo=None, microsecond=0) or (
+        abs(sheet["Thời điểm ký"] - signed.replace(tzinfo=None)) < timedelta(seconds=1)
+    )  # station time
+    styles = zipfile.ZipFile(book).read("xl/styles.xml").decode()
+    assert "Times New Roman" in styles and "Calibri" not in styles

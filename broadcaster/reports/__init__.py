@@ -33,6 +33,7 @@ def make_report(project: Project, span: Span, fmt: str, out: Path | None = None,
         for note in notes(data) if warn else ():
             warn(note)
     out = Path(out) if out else project.root / "reports" / f"bao-cao-{span.slug}.{fmt}"
+    data.sheet_name = out.with_suffix(".xlsx").name
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
     try:

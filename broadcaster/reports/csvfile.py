@@ -11,11 +11,11 @@ from .data import ENTRY_COLUMNS, ReportData, entry_values
 
 
 def write_csv(d: ReportData, path: Path) -> None:
-    topics = d.project.station.topics
+    topics, campaigns = d.project.station.topics, d.project.report.campaigns
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
         w.writerow(ENTRY_COLUMNS)
         for e in d.entries:
-            number, day, clock, *rest, seconds, status, note = entry_values(e, topics)
+            number, day, clock, *rest, seconds, status, note = entry_values(e, topics, campaigns)
             w.writerow((number, day.isoformat() if day else "", clock.isoformat() if clock else "",
                         *rest, round(seconds), status, note))  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -51,18 +52,21 @@ class Entry:
 class Group:
     """Planned versus what happened, for one topic, campaign or program (or the whole).
     Counts are items (one script of one airing) for topics and campaigns, airings for
-    programs. ``items`` and ``seconds`` are what aired, in the plan or outside it."""
+    programs. ``items`` and ``seconds`` are what aired, in the plan or outside it; ``queued``
+    what aired from the queue (emergencies, `--now`), which no plan holds."""
 
     name: str
     label: str
     planned: int = 0  # due in the period; cancelled and to-come ones apart
     held: int = 0
     missed: int = 0  # missed, or no row at all
-    other: int = 0  # failed, interrupted, skipped
+    other: int = 0  # failed, interrupted, skipped; for programs also partly aired
     cancelled: int = 0
     to_come: int = 0
     items: int = 0
+    queued: int = 0
     seconds: float = 0.0
+    minutes: float = 0.0  # rounded so that a table's rows add up to its total
     scripts: set = field(default_factory=set)
 
     def count(self, outcome: str) -> None:
@@ -107,7 +111,7 @@ class ReportData:
     by_campaign: list[Group]
     by_program: list[Group]
     planned: int  # planned airings already due (the plan of record), cancelled ones apart
-    planned_outcomes: Counter  # aired/missed/failed/skipped/interrupted/unlogged, of planned
+    planned_outcomes: Counter  # aired/partial/missed/failed/skipped/interrupted/unlogged
     cancelled: int
     to_come: int  # planned airings of the period not yet due ("chưa đến")
     unplanned_days: list[date]  # past days of the period with no plan of record
@@ -120,6 +124,7 @@ class ReportData:
     verify_findings: list[str]
     verify_warnings: list[str] = field(default_factory=list)  # e.g. a log with no checkpoint
     checkpoint: dict | None = None  # signed when the report is made (see evidence)
+    sheet_name: str = ""  # the XLSX of the same report, which the DOCX's annex may point to
 
     @property
     def compliance(self) -> float:
@@ -135,11 +140,36 @@ class ReportData:
         """Planned airings due in the period that did not air at all (missed or never logged)."""
         return self.planned_outcomes["missed"] + self.planned_outcomes["unlogged"]
 
+    @property
+    def not_held(self) -> int:
+        """Planned airings due in the period that did not air in full."""
+        return self.planned - self.planned_outcomes["aired"]
+
     def campaign_label(self, campaign: str) -> str:
         return self.project.report.campaigns.get(campaign, campaign or "(không rõ)")
 
 
-_RANK = ("aired", "interrupted", "failed", "skipped", "missed", "cancelled")
+_RANK = ("aired", "interrupted", "failed", "skipped", "missed", "unlogged", "cancelled")
+OFF_PLAN = {"queue": "Phát đột xuất (hàng đợi)", "manual": "Phát thủ công"}
+OUTCOME = {**AIRING_STATUS, "partial": "phát một phần", "unlogged": "bị lỡ"}
+NO_ROW = "không có dòng nhật ký nào: máy hoặc phần mềm không chạy"
+
+
+def _miss(p, items, outcome: str, catalogue, tz) -> Miss:
+    """A planned airing not held in full: the items that did not air, each with its title and
+    what happened to it, and the reasons."""
+    shown = []
+    reasons = []
+    for sid, row, _, _ in items:
+        status = row.status if row else "unlogged"
+        if status == "aired":
+            continue
+        script = catalogue.scripts.get(sid) if sid else None
+        title = (row.title if row else "") or (script.title if script else "") or sid or "(không có bài)"
+        shown.append(f"{title} ({OUTCOME[status]})" if outcome == "partial" else title)
+        reasons.append(row.error if row else NO_ROW)
+    reason = "; ".join(dict.fromkeys(r for r in reasons if r))
+    return Miss(p.start.astimezone(tz), p.program_name, "; ".join(shown), OUTCOME[outcome], reason)
 
 
 def report_campaigns(project: Project, campaign: str | None) -> tuple[str, ...]:
@@ -214,15 +244,19 @@ def collect(
 
     names: dict[str, str] = {}
     for e in aired if full else ():
-        names[e.program_id] = e.program_name
+        queued = e.trigger != "timetable"
+        program = e.trigger if queued else e.program_id  # the queue's airings: one line
+        names[program] = OFF_PLAN.get(e.trigger) or e.program_name
         for kind in groups:
-            g = group(kind, getattr(e, kind), e.program_name)
+            g = group(kind, program if kind == "program_id" else getattr(e, kind), names[program])
             g.items += 1
+            g.queued += queued
             g.seconds += e.seconds
             g.scripts.add(e.script_id)
 
     # Planned versus held, from the plan of record (never today's timetable): an item's outcome
-    # is its row's status; an airing's is the best of its items'; no row at all is "unlogged".
+    # is its row's status, "unlogged" with no row; an airing is held when all its items aired,
+    # "partial" when some did, else it takes its items' best outcome.
     current = getattr(project, "as_of", None) or now()  # the district: as of what it received
     by_item = (
         {(e.airing_key, e.script_id): e for e in [*entries, *blanks] if e.airing_key}
@@ -252,8 +286,13 @@ def collect(
         elif p.start > current and not any(row for _, row, _, _ in items):
             outcome = "to_come"
         else:
-            statuses = [row.status for _, row, _, _ in items if row]
-            outcome = min(statuses, key=_RANK.index) if statuses else "unlogged"
+            statuses = [row.status if row else "unlogged" for _, row, _, _ in items]
+            if all(x == "aired" for x in statuses):
+                outcome = "aired"
+            elif "aired" in statuses:
+                outcome = "partial"
+            else:
+                outcome = min(statuses, key=_RANK.index)
         names.setdefault(p.program_id, p.program_name)
         group("program_id", p.program_id, p.program_name).count(outcome)
         for _, row, topic, camp in items:
@@ -272,14 +311,7 @@ def collect(
             planned += 1
             planned_outcomes[outcome] += 1
             if outcome != "aired":
-                bad = [row for _, row, _, _ in items if row and row.status != "aired"]
-                misses.append(Miss(
-                    p.start.astimezone(tz), p.program_name,
-                    "; ".join((row.title if row and row.title else sid) for sid, row, _, _ in items),
-                    "bị lỡ" if outcome == "unlogged" else AIRING_STATUS.get(outcome, outcome),
-                    "; ".join(dict.fromkeys(r.error for r in bad if r.error)) or
-                    ("không có dòng nhật ký nào: máy hoặc phần mềm không chạy" if outcome == "unlogged" else ""),
-                ))  # fmt: skip
+                misses.append(_miss(p, items, outcome, catalogue, tz))
     today = current.astimezone(tz).date()
     unplanned = (
         plan.days_without_plan(project, span.start, min(span.last_day, today)) if full else []
@@ -308,6 +340,8 @@ def collect(
         for g in out:
             if label:
                 g.label = label(g.name)
+        for g, minutes in zip(out, apportion([g.seconds / 60 for g in out]), strict=True):
+            g.minutes = minutes
         return sorted(out, key=lambda g: (-g.items - g.planned, g.name)) if not keep_all else out
 
     campaign_labels = project.report.campaigns
@@ -324,6 +358,18 @@ def collect(
         verified=v.ok, verified_rows=v.rows, chain_head=v.head, verify_findings=v.findings,
         verify_warnings=v.warnings,
     )  # fmt: skip
+
+
+def apportion(values: list[float], digits: int = 1) -> list[float]:
+    """``values`` rounded so that they add up to their rounded sum (largest remainders get the
+    last units), so a table's rows and the total it is read against agree."""
+    unit = 10**digits
+    scaled = [v * unit + 1e-9 for v in values]  # 292.45 is 292.4499… in binary
+    floors = [math.floor(v) for v in scaled]
+    short = math.floor(sum(scaled) + 0.5) - sum(floors)  # half up, as people round
+    for i in sorted(range(len(values)), key=lambda i: floors[i] - scaled[i])[: max(0, short)]:
+        floors[i] += 1
+    return [f / unit for f in floors]
 
 
 def notes(d: ReportData) -> list[str]:
@@ -357,9 +403,10 @@ def summary_rows(d: ReportData) -> list[tuple[str, float | int | str]]:
         ("Số buổi phát đã thực hiện", d.airings_aired),
         ("Số lượt phát bài", d.status_counts["aired"]),
         ("Số bài khác nhau đã phát", d.scripts_aired),
-        ("Tổng thời lượng đã phát (phút)", round(d.seconds_aired / 60, 1)),
+        ("Tổng thời lượng đã phát (phút)", apportion([d.seconds_aired / 60])[0]),
         ("Số buổi phát theo kế hoạch", d.planned),
-        ("Buổi theo kế hoạch đã phát", o["aired"]),
+        ("Buổi theo kế hoạch đã phát trọn vẹn", o["aired"]),
+        ("Buổi theo kế hoạch chỉ phát được một phần", o["partial"]),
         ("Buổi theo kế hoạch bị lỡ", d.missed),
         ("Buổi theo kế hoạch bị lỗi", o["failed"]),
         ("Buổi theo kế hoạch bị ngắt", o["interrupted"]),
@@ -378,9 +425,11 @@ ENTRY_COLUMNS = ("Số", "Ngày", "Giờ", "Chương trình", "Mã bài", "Tên 
                  "Thời lượng (giây)", "Kết quả", "Ghi chú")  # fmt: skip
 
 
-def entry_values(e: Entry, topics: dict) -> tuple:
-    """One airing as the CSV, XLSX and annex rows show it (date and time as Python values)."""
+def entry_values(e: Entry, topics: dict, campaigns: dict) -> tuple:
+    """One airing as the CSV, XLSX and annex rows show it (date and time as Python values;
+    topics and campaigns by their names)."""
     when = e.when
     return (e.id, when.date() if when else None, when.time().replace(microsecond=0) if when else None,
             e.program_name or e.program_id, e.script_id, e.title, topics.get(e.topic, e.topic),
-            e.campaign, round(e.seconds, 1), AIRING_STATUS.get(e.status, e.status), e.error)  # fmt: skip
+            campaigns.get(e.campaign, e.campaign), round(e.seconds, 1),
+            AIRING_STATUS.get(e.status, e.status), e.error)  # fmt: skip

@@ -7,7 +7,7 @@ signature block; page numbers centred at the top from page 2; an annex table of 
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -62,15 +62,19 @@ ANNEX_STYLE = "AnnexCell"
 ANNEX_MAX_ROWS = 2000  # past this the annex is the XLSX's: a DOCX of 100,000 rows is unreadable
 TEXT_WIDTH_CM = 16.5  # A4 less the 30 mm and 15 mm margins
 MISSES_SHOWN = 60
+# The annex is a landscape section (NĐ 30 allows an annex of tables across the page): one line
+# a row for most airings, about 30 rows a page in Times New Roman 11.
+ANNEX_MARGINS_MM = (20, 20, 25, 15)  # top, bottom, left, right
 ANNEX_COLUMNS = (
-    ("STT", 1.3),
-    ("Ngày", 2.6),
-    ("Giờ", 1.5),
-    ("Chương trình", 3.1),
-    ("Bài", 4.2),
-    ("Kết quả", 1.9),
-    ("Ghi chú", 1.9),
-)  # fmt: skip (a date needs 2.3 cm in 12 pt)
+    ("STT", 1.4),
+    ("Ngày", 2.2),
+    ("Giờ", 1.3),
+    ("Chương trình", 4.6),
+    ("Bài", 9.4),
+    ("Kết quả", 2.1),
+    ("Ghi chú", 4.7),
+)  # fmt: skip (25.7 cm: A4 across less the margins; a date needs 2.1 cm in 11 pt)
+ANNEX_POINTS = 11
 TWIPS_PER_CM = 567
 
 
@@ -95,10 +99,10 @@ def _annex_xml(d: ReportData) -> str:
         trpr = "<w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>"
         return f"<w:tr>{trpr}{''.join(cells)}</w:tr>"
 
-    topics = d.project.station.topics
+    topics, campaigns = d.project.station.topics, d.project.report.campaigns
     parts = [row([h for h, _ in ANNEX_COLUMNS], header=True)]
     for n, e in enumerate(d.entries, 1):
-        v = entry_values(e, topics)
+        v = entry_values(e, topics, campaigns)
         parts.append(row((str(n), f"{v[1]:%d/%m/%Y}" if v[1] else "", f"{v[2]:%H:%M}" if v[2] else "",
                           v[3], v[5] or v[4], v[9], v[10])))  # fmt: skip
     borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
@@ -307,9 +311,46 @@ def signature_block(doc, recipients, signer_title: str, signer_name: str) -> Non
     _para(signer, signer_name, bold=True, size=13, align=center)
 
 
+def issuer(issuing_body: str, ward: str) -> str:
+    """The issuing body as a sentence names it: "Ủy ban nhân dân phường Phú Hữu" for the
+    header's "ỦY BAN NHÂN DÂN PHƯỜNG PHÚ HỮU"."""
+    if issuing_body.upper().startswith(("ỦY BAN NHÂN DÂN", "UỶ BAN NHÂN DÂN", "UBND")) and ward:
+        return f"Ủy ban nhân dân {ward[:1].lower()}{ward[1:]}"
+    return issuing_body if not issuing_body.isupper() else issuing_body.capitalize()
+
+
+def subject_line(subject: str, period: str) -> str:
+    """The title's subject and period, the period said once ("… năm 2020", not twice)."""
+    return subject if period in subject else f"{subject}, {period}"
+
+
+def _properties(doc, d: ReportData, title: str) -> None:
+    """Author the station, the report's title and date: not python-docx's template's."""
+    cp = doc.core_properties
+    cp.author = cp.last_modified_by = d.project.station.name
+    cp.title, cp.subject = title, d.span.label
+    cp.comments, cp.keywords, cp.category = "", "báo cáo, truyền thanh", "Báo cáo"
+    cp.created = cp.modified = d.generated.astimezone(UTC).replace(tzinfo=None)
+    cp.revision = 1
+
+
+def _annex_section(doc) -> None:
+    """A new landscape page for the annex, page numbers kept."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.shared import Mm
+
+    sec = doc.add_section(WD_SECTION.NEW_PAGE)
+    sec.orientation = WD_ORIENT.LANDSCAPE
+    sec.page_width, sec.page_height = Mm(297), Mm(210)
+    top, bottom, left, right = ANNEX_MARGINS_MM
+    sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = (
+        Mm(top), Mm(bottom), Mm(left), Mm(right))  # fmt: skip
+    sec.different_first_page_header_footer = False
+
+
 def write_docx(d: ReportData, path: Path) -> None:
     from docx.enum.style import WD_STYLE_TYPE
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
     doc = new_document()
@@ -320,16 +361,18 @@ def write_docx(d: ReportData, path: Path) -> None:
     nd30_header(doc, rp.parent_body, rp.issuing_body, rp.symbol, rp.place or st.ward, g)
 
     subject = ", ".join(d.campaign_label(c) for c in d.campaigns) or "thông tin, tuyên truyền"
+    title = f"Kết quả phát thanh trên hệ thống loa truyền thanh: {subject_line(subject, d.span.label)}"
+    _properties(doc, d, title)
+    we = issuer(rp.issuing_body, st.ward)
     para(doc, "BÁO CÁO", bold=True, size=14, align=center).paragraph_format.space_before = Pt(18)
-    para(doc, f"Kết quả phát thanh trên hệ thống loa truyền thanh: {subject}, {d.span.label}",
-         bold=True, size=14, align=center)  # fmt: skip
+    para(doc, title, bold=True, size=14, align=center)
     para(doc, "―――――", size=9, align=center)
 
     body = lambda text, size=13, **kw: para(doc, text, align=justify, indent=True, size=size, **kw)  # noqa: E731
     for basis in rp.basis:
         body(f"Căn cứ {basis};", italic=False)
-    body(f"{st.name} báo cáo kết quả {d.span.label} (từ {vn_date(d.span.start)} đến {vn_date(d.span.last_day)}) "
-         "như sau:")  # fmt: skip
+    body(f"{we} báo cáo kết quả phát thanh trên hệ thống loa truyền thanh ({st.name}) {d.span.label} "
+         f"(từ {vn_date(d.span.start)} đến {vn_date(d.span.last_day)}) như sau:")  # fmt: skip
     for note in notes(d):
         body(note, italic=not note.startswith("CẢNH BÁO"), bold=note.startswith("CẢNH BÁO"))
     body("I. KẾT QUẢ THỰC HIỆN", bold=True, keep=True)
@@ -340,9 +383,11 @@ def write_docx(d: ReportData, path: Path) -> None:
     reached = (
         f"đạt {vn(round(d.compliance, 1))} %" if d.planned else "không có buổi nào để tính tỉ lệ"
     )
+    partial = d.planned_outcomes["partial"]
     body(f"Theo kế hoạch phát đã lưu, trong kỳ có {vn(d.planned)} buổi phát đến giờ phát"
          + (f" ({vn(d.cancelled)} buổi tạm ngừng vì ngày lễ, quốc tang không tính)" if d.cancelled else "")
-         + f"; đã phát {vn(d.planned_outcomes['aired'])} buổi, {reached}"
+         + f"; đã phát trọn vẹn {vn(d.planned_outcomes['aired'])} buổi, {reached}"
+         + (f"; {vn(partial)} buổi chỉ phát được một phần" if partial else "")
          + (f"; {vn(d.missed)} buổi bị lỡ" if d.missed else "") + ". "
          f"Tổng cộng đài đã phát {vn(d.airings_aired)} buổi với {vn(d.status_counts['aired'])} lượt phát bài "
          f"({vn(d.scripts_aired)} bài khác nhau), tổng thời lượng {vn(numbers['Tổng thời lượng đã phát (phút)'])} phút.")  # fmt: skip
@@ -351,32 +396,35 @@ def write_docx(d: ReportData, path: Path) -> None:
         grid(doc, headers, rows, widths)
 
     ongoing = d.to_come > 0
-    heads = ["Kế hoạch", "Đã phát", "Bị lỡ", "Lỗi, bỏ qua", "Tạm ngừng"] + (
+    heads = ["Kế hoạch", "Đã phát", "Bị lỡ", "Lỗi, dở dang", "Tạm ngừng"] + (
         ["Chưa đến"] if ongoing else []
-    )
+    ) + ["Đột xuất", "Phút"]
 
     def tally(g) -> list:
         return [g.planned, g.held, g.missed, g.other, g.cancelled] + (
             [g.to_come] if ongoing else []
-        )
+        ) + [g.queued, g.minutes]
 
-    numeric = [1.6] * len(heads)
+    widths = [TEXT_WIDTH_CM - 1.5 * len(heads), *[1.5] * len(heads)]
     heading("Theo chủ đề tuyên truyền (số lượt phát bài)")
-    table(["Chủ đề", *heads, "Phút"], [(g.label, *tally(g), round(g.seconds / 60)) for g in d.by_topic],
-          [TEXT_WIDTH_CM - 1.6 * (len(heads) + 1), *numeric, 1.6])  # fmt: skip
+    table(["Chủ đề", *heads], [(g.label, *tally(g)) for g in d.by_topic], widths)
     heading("Theo chương trình (số buổi phát)")
-    table(["Chương trình", *heads, "Phút"], [(g.label, *tally(g), round(g.seconds / 60)) for g in d.by_program],
-          [TEXT_WIDTH_CM - 1.6 * (len(heads) + 1), *numeric, 1.6])  # fmt: skip
+    table(["Chương trình", *heads], [(g.label, *tally(g)) for g in d.by_program], widths)
     if len(d.by_campaign) > 1 or not d.campaigns:
         heading("Theo chiến dịch (số lượt phát bài)")
-        table(["Chiến dịch", *heads, "Phút"], [(g.label, *tally(g), round(g.seconds / 60)) for g in d.by_campaign],
-              [TEXT_WIDTH_CM - 1.6 * (len(heads) + 1), *numeric, 1.6])  # fmt: skip
-    heading("Các buổi theo kế hoạch không thực hiện được")
+        table(["Chiến dịch", *heads], [(g.label, *tally(g)) for g in d.by_campaign], widths)
+    body("Cột \"Đột xuất\": các lượt phát từ hàng đợi (tin khẩn cấp, phát ngay), không nằm trong "
+         "kế hoạch; cột \"Lỗi, dở dang\": lỗi, bị ngắt, bị bỏ qua, hoặc buổi chỉ phát được một phần.",
+         size=11, italic=True)  # fmt: skip
+    heading("Các buổi theo kế hoạch không thực hiện trọn vẹn")
     if not d.misses:
-        body("Trong kỳ, mọi buổi phát theo kế hoạch đã đến giờ đều được thực hiện.")
+        body("Trong kỳ, mọi buổi phát theo kế hoạch đã đến giờ đều được thực hiện trọn vẹn.")
     else:
-        body(f"Có {vn(len(d.misses))} buổi theo kế hoạch không thực hiện được"
-             + (f" (trong đó {vn(d.missed)} buổi bị lỡ)" if d.missed else "") + ":", keep=True)  # fmt: skip
+        parts = [f"{vn(d.missed)} buổi bị lỡ" if d.missed else "",
+                 f"{vn(partial)} buổi chỉ phát được một phần" if partial else ""]  # fmt: skip
+        said = ", ".join(x for x in parts if x)
+        body(f"Có {vn(len(d.misses))} buổi theo kế hoạch không thực hiện trọn vẹn"
+             + (f" (trong đó {said})" if said else "") + ":", keep=True)  # fmt: skip
         shown = d.misses[:MISSES_SHOWN]
         table(["Ngày, giờ", "Chương trình", "Bài", "Kết quả", "Lý do"],
               [(f"{m.when:%d/%m/%Y %H:%M}", m.program, m.titles, m.outcome, m.reason) for m in shown],
@@ -393,41 +441,41 @@ def write_docx(d: ReportData, path: Path) -> None:
         body(f"Nhật ký phát sóng của đài đã được kiểm tra toàn vẹn: {vn(d.verified_rows)} dòng, không dòng nào "
              f"bị sửa, xóa hay chèn; trong kỳ có {vn(len(d.entries))} dòng.")  # fmt: skip
     else:
-        body(f"Nhật ký phát sóng KHÔNG toàn vẹn: {vn(len(d.verify_findings))} vấn đề (kiểm tra bằng lệnh "
-             "broadcaster log verify).")  # fmt: skip
+        body(f"Nhật ký phát sóng KHÔNG toàn vẹn: {vn(len(d.verify_findings))} vấn đề (nêu ở đầu báo cáo).",
+             bold=True)  # fmt: skip
     if d.checkpoint:
         cp = d.checkpoint
         made = datetime.fromisoformat(cp["made_at"]).astimezone(st.tz)
         body(f"Điểm kiểm tra ký số (Ed25519) lúc {made:%H:%M} {vn_date(made)}: {vn(cp['seq'])} dòng nhật ký, "
              f"mã cuối chuỗi {cp['head']}, {vn(cp['plan_count'])} buổi theo kế hoạch đã lưu; khóa công khai của đài "
-             f"{cp['public_key']}; chữ ký {cp['signature']}. Đối chiếu bằng lệnh broadcaster log verify --against "
-             "với tệp báo cáo này.", size=11)  # fmt: skip
+             f"{cp['public_key']}; chữ ký {cp['signature']}. Cơ quan nhận báo cáo đối chiếu được tệp báo cáo này "
+             "với nhật ký của đài bằng phần mềm phát thanh.", size=11)  # fmt: skip
     body("II. ĐÁNH GIÁ CHUNG", bold=True, keep=True)
     body("(Cán bộ phụ trách bổ sung: ưu điểm, hạn chế, nguyên nhân.)", italic=True)
     body("III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", bold=True, keep=True)
     body("(Cán bộ phụ trách bổ sung.)", italic=True)
-    body(f"Trên đây là báo cáo kết quả {d.span.label} của {st.ward}./.")
+    body(f"Trên đây là báo cáo kết quả phát thanh {d.span.label} của {we}./.")
 
     signature_block(doc, rp.recipients, rp.signer_title, rp.signer_name)
 
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _annex_section(doc)
     para(doc, "PHỤ LỤC", bold=True, size=13, align=center)
     para(doc, f"DANH SÁCH CÁC LƯỢT PHÁT {d.span.label.upper()}", bold=True, size=13, align=center)
-    ward = st.ward[:1].lower() + st.ward[1:]
-    para(doc, f"(Kèm theo Báo cáo số      /{rp.symbol} {vn_date(g)} của Ủy ban nhân dân {ward})",
+    para(doc, f"(Kèm theo Báo cáo số      /{rp.symbol} {vn_date(g)} của {we})",
          italic=True, size=13, align=center)  # fmt: skip
     if len(d.entries) > ANNEX_MAX_ROWS:
+        sheet = f" ({d.sheet_name})" if d.sheet_name else ""
         body(f"Trong kỳ có {vn(len(d.entries))} lượt phát, quá nhiều để in: danh sách đầy đủ nằm ở trang "
-             f"\"Các lượt phát\" của bảng tính kèm theo (bao-cao-{d.span.slug}.xlsx, lệnh broadcaster report "
-             f"--format xlsx).")  # fmt: skip
+             f"\"Các lượt phát\" của bảng tính Excel cùng kỳ báo cáo{sheet}.")  # fmt: skip
         buf = io.BytesIO()
         doc.save(buf)
         _splice(buf.getvalue(), "", path, _custom_properties(d.checkpoint), mark=False)
         return
     style = doc.styles.add_style(ANNEX_STYLE, WD_STYLE_TYPE.PARAGRAPH)
-    style.font.size = Pt(12)
+    style.font.size = Pt(ANNEX_POINTS)
     style.font.name = FONT
     style.paragraph_format.space_after = Pt(0)
+    style.paragraph_format.line_spacing = 1.0
     doc.add_paragraph(ANNEX_MARK)
     buf = io.BytesIO()
     doc.save(buf)

@@ -7,26 +7,27 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .data import ReportData, notes
+from .data import ReportData, notes, summary_rows
 
 
 def figures(d: ReportData) -> dict:
     o = d.planned_outcomes
     groups = lambda gs: [{"id": g.name, "label": g.label, "planned": g.planned, "held": g.held,  # noqa: E731
                           "missed": g.missed, "failed_or_skipped": g.other, "cancelled": g.cancelled,
-                          "to_come": g.to_come, "items": g.items, "scripts": len(g.scripts),
-                          "minutes": round(g.seconds / 60, 1)} for g in gs]  # fmt: skip
+                          "to_come": g.to_come, "items": g.items, "queued": g.queued,
+                          "scripts": len(g.scripts), "minutes": g.minutes} for g in gs]  # fmt: skip
     return {
         "station": d.project.station.name,
         "period": {"label": d.span.label, "start": d.span.start.isoformat(),
                    "end": d.span.last_day.isoformat(), "ongoing": d.ongoing},
         "generated_at": d.generated.isoformat(timespec="seconds"),
         "campaigns": [{"id": c, "label": d.campaign_label(c)} for c in d.campaigns],
-        "planned": d.planned, "held": o["aired"], "missed": d.missed, "failed": o["failed"],
+        "planned": d.planned, "held": o["aired"], "partial": o["partial"], "missed": d.missed,
+        "failed": o["failed"],
         "interrupted": o["interrupted"], "skipped": o["skipped"], "cancelled": d.cancelled,
         "to_come": d.to_come, "compliance_percent": round(d.compliance, 1),
         "airings_aired": d.airings_aired, "items_aired": d.status_counts["aired"],
-        "minutes_aired": round(d.seconds_aired / 60, 1),
+        "minutes_aired": dict(summary_rows(d))["Tổng thời lượng đã phát (phút)"],
         "by_topic": groups(d.by_topic), "by_campaign": groups(d.by_campaign),
         "by_program": groups(d.by_program),
         "days_without_plan": [x.isoformat() for x in d.unplanned_days], "notes": notes(d),

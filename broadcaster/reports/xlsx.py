@@ -14,22 +14,25 @@ from .data import ENTRY_COLUMNS, ReportData, entry_values, notes, summary_rows
 
 WIDTHS = {"Số": 7, "Ngày": 11, "Giờ": 9, "Chương trình": 24, "Mã bài": 18, "Tên bài": 36,
           "Chủ đề": 26, "Chiến dịch": 12, "Thời lượng (giây)": 10, "Kết quả": 10, "Ghi chú": 24}  # fmt: skip
-TALLY = [
-    "Kế hoạch",
-    "Đã phát",
-    "Bị lỡ",
-    "Lỗi, bỏ qua",
-    "Tạm ngừng",
-    "Chưa đến",
-    "Lượt phát",
-    "Phút",
-]
+TALLY = ["Kế hoạch", "Đã phát", "Bị lỡ", "Lỗi, dở dang", "Tạm ngừng", "Chưa đến", "Đột xuất",
+         "Lượt phát", "Phút"]  # fmt: skip
+CHECKPOINT_SHEET = "Điểm kiểm tra"
+CHECKPOINT_JSON = "Dữ liệu máy đọc (JSON)"  # the row `log verify --against` reads
+CHECKPOINT_LABELS = {"station": "Đài", "seq": "Số dòng nhật ký", "head": "Mã cuối chuỗi",
+                     "plan_count": "Số buổi theo kế hoạch đã lưu", "plan_digest": "Mã kế hoạch",
+                     "made_at": "Thời điểm ký", "reason": "Lý do", "public_key": "Khóa công khai",
+                     "signature": "Chữ ký (Ed25519)"}  # fmt: skip
 
 
 def write_xlsx(d: ReportData, path: Path) -> None:
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    st = d.project.station
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "default_format_properties":
+                                         {"font_name": "Times New Roman", "font_size": 12}})  # fmt: skip
+    wb.set_properties({"title": f"Báo cáo kết quả phát thanh {d.span.label}", "author": st.name,
+                       "company": d.project.report.issuing_body, "created": d.generated,
+                       "comments": "", "keywords": "báo cáo, truyền thanh"})  # fmt: skip
     bold = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})  # long text wraps in its column
     formats = {date: wb.add_format({"num_format": "dd/mm/yyyy", "valign": "top"}),
@@ -67,7 +70,6 @@ def write_xlsx(d: ReportData, path: Path) -> None:
                     ws.write_string(r, c, str(v), wrap)
         ws.autofilter(0, 0, max(r, 1), len(headers) - 1)
 
-    st = d.project.station
     campaigns = ", ".join(d.campaign_label(c) for c in d.campaigns) or "tất cả"
     info = [("Đơn vị", st.name), ("Kỳ báo cáo", d.span.label), ("Chiến dịch", campaigns),
             ("Từ ngày", d.span.start), ("Đến ngày", d.span.last_day),
@@ -76,22 +78,24 @@ def write_xlsx(d: ReportData, path: Path) -> None:
     sheet("Tổng hợp", ["Chỉ tiêu", "Giá trị"], [*info, *summary_rows(d)], [40, 60])
 
     def tallies(groups):
-        return [(g.label, g.planned, g.held, g.missed, g.other, g.cancelled, g.to_come, g.items,
-                 round(g.seconds / 60, 1)) for g in groups]  # fmt: skip
+        return [(g.label, g.planned, g.held, g.missed, g.other, g.cancelled, g.to_come, g.queued,
+                 g.items, g.minutes) for g in groups]  # fmt: skip
 
     for title, first, groups in (("Theo chủ đề", "Chủ đề", d.by_topic),
                                  ("Theo chương trình", "Chương trình", d.by_program),
                                  ("Theo chiến dịch", "Chiến dịch", d.by_campaign)):  # fmt: skip
         sheet(title, [first, *TALLY], tallies(groups), [44, *[10] * len(TALLY)])
     widths = [WIDTHS[c] for c in ENTRY_COLUMNS]
-    sheet("Các lượt phát", list(ENTRY_COLUMNS), (entry_values(e, st.topics) for e in d.entries),
+    labels = d.project.report.campaigns
+    sheet("Các lượt phát", list(ENTRY_COLUMNS), (entry_values(e, st.topics, labels) for e in d.entries),
           widths, listing=True)  # fmt: skip
     sheet("Bị lỡ và lỗi", ["Ngày giờ", "Chương trình", "Bài", "Kết quả", "Lý do"],
           ((m.when.replace(tzinfo=None), m.program, m.titles, m.outcome, m.reason) for m in d.misses),
           [16, 28, 48, 10, 40], listing=True)  # fmt: skip
     if d.checkpoint:  # machine-readable, for `log verify --against`
         cp = d.checkpoint
-        sheet("Điểm kiểm tra", ["Trường", "Giá trị"],
-              [*((k, str(v)) for k, v in cp.items()), ("json", json.dumps(cp, ensure_ascii=False))],
-              [16, 80])  # fmt: skip
+        made = datetime.fromisoformat(cp["made_at"]).astimezone(st.tz).replace(tzinfo=None)
+        shown = [(CHECKPOINT_LABELS.get(k, k), made if k == "made_at" else v) for k, v in cp.items()]
+        sheet(CHECKPOINT_SHEET, ["Mục", "Giá trị"],
+              [*shown, (CHECKPOINT_JSON, json.dumps(cp, ensure_ascii=False))], [30, 80])  # fmt: skip
     wb.close()
