@@ -291,6 +291,7 @@ class Project:
     recorded_dir = property(lambda self: self.root / "audio" / "recorded")
     lexicon_path = property(lambda self: self.root / "lexicon.toml")
     lock_path = property(lambda self: self.root / ".broadcaster.lock")
+    pid_path = property(lambda self: self.root / ".broadcaster.pid")  # who holds the lock
 
     def station_running(self) -> bool:
         """Whether a `broadcaster run` (or a manual play) holds the station's lock now."""

@@ -23,6 +23,7 @@ whatever happens to the process, the device, the disk or the clock.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import itertools
 import json
@@ -440,11 +441,25 @@ class Daemon:
         try:
             self._lock.acquire(timeout=0)
         except Timeout:
-            state = get_state(self.project)
-            pid = state["pid"].value if "pid" in state else "?"
-            since = state["started_at"].value if "started_at" in state else "?"
-            raise UserError(f"đài này đang được một tiến trình khác phát (PID {pid}, từ {since})",
+            raise UserError(f"đài này đang được một tiến trình khác phát ({self._holder()})",
                             hint="dừng tiến trình đó trước, mỗi đài chỉ chạy một `broadcaster run`") from None  # fmt: skip
+        self.project.pid_path.write_text(f"{os.getpid()} {self.started_at.isoformat()}\n")
+
+    def _holder(self, patience: float = 2.0) -> str:
+        """Who holds the lock, from the file it writes once it has it (a daemon started a moment
+        ago has not written it yet: wait for it a little, never name a process that has ended)."""
+        deadline = time.monotonic() + patience
+        while True:
+            try:
+                pid, since = self.project.pid_path.read_text().split()
+                with contextlib.suppress(PermissionError):  # alive, another user's
+                    os.kill(int(pid), 0)  # is it alive?
+                started = show_instant(datetime.fromisoformat(since), self.tz, seconds=True)
+                return f"PID {pid}, chạy từ {started}"
+            except (OSError, ValueError):
+                if time.monotonic() > deadline:
+                    return "vừa khởi động"
+                time.sleep(0.1)
 
     def _report_device(self) -> None:
         from .player import device_available

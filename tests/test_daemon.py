@@ -209,7 +209,8 @@ def test_one_daemon_per_station(air, sound):
     try:
         second = run_cli(air, "run", env=sound.env, timeout=20)
         assert second.returncode == 1
-        assert f"PID {daemon.proc.pid}" in second.stderr
+        assert f"PID {daemon.proc.pid}, chạy từ " in second.stderr
+        assert "+00:00" not in second.stderr and "T" not in second.stderr.split("chạy từ ")[1][:20]
         status = json.loads(run_cli(air, "status", "--format", "json").stdout)
         assert status["running"] and status["pid"] == daemon.proc.pid
     finally:

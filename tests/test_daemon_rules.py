@@ -489,3 +489,25 @@ def test_a_crash_while_the_database_is_locked_loses_nothing(rig, write_lock):
     assert outcome(root) == [("sang", "tin-mot", "aired"), ("sang", "tin-hai", "aired")]
     make()  # and a second start applies nothing twice
     assert len(rows(root)) == 2 and evidence.verify(project).ok
+
+
+def test_a_refusal_never_names_a_process_that_has_ended(rig):
+    """Two daemons started together: the one that lost finds the pid file of an earlier run
+    (the winner has not written its own yet) and must not name that dead process."""
+    import subprocess
+    import sys
+
+    from filelock import FileLock
+
+    from broadcaster.errors import UserError
+
+    root, _clock, make = rig
+    project = Project(root)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    project.pid_path.write_text(f"{dead} 2026-01-01T00:00:00+00:00\n")
+    with FileLock(str(project.lock_path), timeout=0):
+        d = make()
+        with pytest.raises(UserError) as refused:
+            d._acquire_lock()
+    assert dead not in refused.value.message and "vừa khởi động" in refused.value.message

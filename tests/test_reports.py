@@ -148,7 +148,7 @@ def test_csv_every_airing_with_bom(seeded, tmp_path):
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
-    assert rows[0][:4] == ["Số", "Ngày", "Giờ", "Chương trình"]
+    assert rows[0][:4] == ["Dòng nhật ký", "Ngày", "Giờ", "Chương trình"]
     assert len(rows) - 1 == exp["rows"]
     statuses = [r[9] for r in rows[1:]]
     assert (

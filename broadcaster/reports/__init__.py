@@ -29,7 +29,10 @@ def make_report(project: Project, span: Span, fmt: str, out: Path | None = None,
                             hint="chạy `broadcaster log verify` xem mọi vấn đề; muốn vẫn lập báo cáo "
                                  "(ghi rõ cảnh báo ở trang đầu), thêm --force")  # fmt: skip
         if data.verified:
-            data.checkpoint = make_checkpoint(project, f"báo cáo {span.slug}")
+            reason = f"báo cáo {span.label}"  # 32 characters at most (the district's column)
+            data.checkpoint = make_checkpoint(
+                project, reason if len(reason) <= 32 else f"báo cáo {span.slug}"
+            )
         for note in notes(data) if warn else ():
             warn(note)
     out = Path(out) if out else project.root / "reports" / f"bao-cao-{span.slug}.{fmt}"

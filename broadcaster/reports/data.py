@@ -165,7 +165,12 @@ def _miss(p, items, outcome: str, catalogue, tz) -> Miss:
         if status == "aired":
             continue
         script = catalogue.scripts.get(sid) if sid else None
-        title = (row.title if row else "") or (script.title if script else "") or sid or "(không có bài)"
+        title = (
+            (row.title if row else "")
+            or (script.title if script else "")
+            or sid
+            or "(không có bài)"
+        )
         shown.append(f"{title} ({OUTCOME[status]})" if outcome == "partial" else title)
         reasons.append(row.error if row else NO_ROW)
     reason = "; ".join(dict.fromkeys(r for r in reasons if r))
@@ -421,7 +426,7 @@ def summary_rows(d: ReportData) -> list[tuple[str, float | int | str]]:
     ]
 
 
-ENTRY_COLUMNS = ("Số", "Ngày", "Giờ", "Chương trình", "Mã bài", "Tên bài", "Chủ đề", "Chiến dịch",
+ENTRY_COLUMNS = ("Dòng nhật ký", "Ngày", "Giờ", "Chương trình", "Mã bài", "Tên bài", "Chủ đề", "Chiến dịch",
                  "Thời lượng (giây)", "Kết quả", "Ghi chú")  # fmt: skip
 
 

@@ -69,10 +69,10 @@ ANNEX_COLUMNS = (
     ("STT", 1.4),
     ("Ngày", 2.2),
     ("Giờ", 1.3),
-    ("Chương trình", 4.6),
-    ("Bài", 9.4),
+    ("Chương trình", 4.2),
+    ("Bài", 8.3),
     ("Kết quả", 2.1),
-    ("Ghi chú", 4.7),
+    ("Ghi chú", 6.2),
 )  # fmt: skip (25.7 cm: A4 across less the margins; a date needs 2.1 cm in 11 pt)
 ANNEX_POINTS = 11
 TWIPS_PER_CM = 567
@@ -276,7 +276,7 @@ def grid(doc, headers, rows, widths) -> None:
     t.style = "Table Grid"
     _widths(t, widths)
     for c, h in zip(t.rows[0].cells, headers, strict=True):
-        _para(c.paragraphs[0], h, bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, keep=True)
+        _para(c.paragraphs[0], h, bold=True, size=11, align=WD_ALIGN_PARAGRAPH.CENTER, keep=True)
     for values in rows:
         cells = t.add_row().cells
         for c, v in zip(cells, values, strict=True):
@@ -297,8 +297,11 @@ def signature_block(doc, recipients, signer_title: str, signer_name: str) -> Non
     from docx.shared import Pt
 
     center = WD_ALIGN_PARAGRAPH.CENTER
+    from docx.oxml import OxmlElement
+
     sign = doc.add_table(rows=1, cols=2)
     _widths(sign, [8.0, 8.5])
+    sign.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # one page, whole
     to, signer = sign.rows[0].cells
     _para(to.paragraphs[0], "Nơi nhận:", bold=True, italic=True, size=12)
     for r in recipients:
@@ -361,7 +364,9 @@ def write_docx(d: ReportData, path: Path) -> None:
     nd30_header(doc, rp.parent_body, rp.issuing_body, rp.symbol, rp.place or st.ward, g)
 
     subject = ", ".join(d.campaign_label(c) for c in d.campaigns) or "thông tin, tuyên truyền"
-    title = f"Kết quả phát thanh trên hệ thống loa truyền thanh: {subject_line(subject, d.span.label)}"
+    title = (
+        f"Kết quả phát thanh trên hệ thống loa truyền thanh: {subject_line(subject, d.span.label)}"
+    )
     _properties(doc, d, title)
     we = issuer(rp.issuing_body, st.ward)
     para(doc, "BÁO CÁO", bold=True, size=14, align=center).paragraph_format.space_before = Pt(18)
@@ -395,17 +400,19 @@ def write_docx(d: ReportData, path: Path) -> None:
     def table(headers, rows, widths):
         grid(doc, headers, rows, widths)
 
-    ongoing = d.to_come > 0
-    heads = ["Kế hoạch", "Đã phát", "Bị lỡ", "Lỗi, dở dang", "Tạm ngừng"] + (
-        ["Chưa đến"] if ongoing else []
-    ) + ["Đột xuất", "Phút"]
+    # The columns a report needs: the last three only when some line has something in them.
+    counts = [("Kế hoạch", "planned"), ("Đã phát", "held"), ("Bị lỡ", "missed"),
+              ("Lỗi, dở dang", "other")]  # fmt: skip
+    counts += [(h, k) for h, k, shown in (("Tạm ngừng", "cancelled", d.cancelled),
+                                          ("Chưa đến", "to_come", d.to_come),
+                                          ("Đột xuất", "queued", any(g.queued for g in d.by_topic)))
+               if shown]  # fmt: skip
+    heads = [h for h, _ in counts] + ["Phút"]
 
     def tally(g) -> list:
-        return [g.planned, g.held, g.missed, g.other, g.cancelled] + (
-            [g.to_come] if ongoing else []
-        ) + [g.queued, g.minutes]
+        return [getattr(g, k) for _, k in counts] + [g.minutes]
 
-    widths = [TEXT_WIDTH_CM - 1.5 * len(heads), *[1.5] * len(heads)]
+    widths = [TEXT_WIDTH_CM - 1.6 * len(counts) - 2.0, *[1.6] * len(counts), 2.0]
     heading("Theo chủ đề tuyên truyền (số lượt phát bài)")
     table(["Chủ đề", *heads], [(g.label, *tally(g)) for g in d.by_topic], widths)
     heading("Theo chương trình (số buổi phát)")
@@ -413,9 +420,9 @@ def write_docx(d: ReportData, path: Path) -> None:
     if len(d.by_campaign) > 1 or not d.campaigns:
         heading("Theo chiến dịch (số lượt phát bài)")
         table(["Chiến dịch", *heads], [(g.label, *tally(g)) for g in d.by_campaign], widths)
-    body("Cột \"Đột xuất\": các lượt phát từ hàng đợi (tin khẩn cấp, phát ngay), không nằm trong "
-         "kế hoạch; cột \"Lỗi, dở dang\": lỗi, bị ngắt, bị bỏ qua, hoặc buổi chỉ phát được một phần.",
-         size=11, italic=True)  # fmt: skip
+    body("Cột \"Lỗi, dở dang\": lỗi, bị ngắt, bị bỏ qua, hoặc buổi chỉ phát được một phần"
+         + ("; cột \"Đột xuất\": các lượt phát từ hàng đợi (tin khẩn cấp, phát ngay), ngoài kế hoạch"
+            if "Đột xuất" in heads else "") + ".", size=11, italic=True)  # fmt: skip
     heading("Các buổi theo kế hoạch không thực hiện trọn vẹn")
     if not d.misses:
         body("Trong kỳ, mọi buổi phát theo kế hoạch đã đến giờ đều được thực hiện trọn vẹn.")
@@ -449,12 +456,12 @@ def write_docx(d: ReportData, path: Path) -> None:
         body(f"Điểm kiểm tra ký số (Ed25519) lúc {made:%H:%M} {vn_date(made)}: {vn(cp['seq'])} dòng nhật ký, "
              f"mã cuối chuỗi {cp['head']}, {vn(cp['plan_count'])} buổi theo kế hoạch đã lưu; khóa công khai của đài "
              f"{cp['public_key']}; chữ ký {cp['signature']}. Cơ quan nhận báo cáo đối chiếu được tệp báo cáo này "
-             "với nhật ký của đài bằng phần mềm phát thanh.", size=11)  # fmt: skip
+             "với nhật ký của đài bằng phần mềm phát thanh.", size=11).alignment = WD_ALIGN_PARAGRAPH.LEFT  # fmt: skip
     body("II. ĐÁNH GIÁ CHUNG", bold=True, keep=True)
     body("(Cán bộ phụ trách bổ sung: ưu điểm, hạn chế, nguyên nhân.)", italic=True)
     body("III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", bold=True, keep=True)
     body("(Cán bộ phụ trách bổ sung.)", italic=True)
-    body(f"Trên đây là báo cáo kết quả phát thanh {d.span.label} của {we}./.")
+    body(f"Trên đây là báo cáo kết quả phát thanh {d.span.label} của {we}./.", keep=True)
 
     signature_block(doc, rp.recipients, rp.signer_title, rp.signer_name)
 

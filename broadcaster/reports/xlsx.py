@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .data import ENTRY_COLUMNS, ReportData, entry_values, notes, summary_rows
 
-WIDTHS = {"Số": 7, "Ngày": 11, "Giờ": 9, "Chương trình": 24, "Mã bài": 18, "Tên bài": 36,
+WIDTHS = {"Dòng nhật ký": 9, "Ngày": 11, "Giờ": 9, "Chương trình": 24, "Mã bài": 18, "Tên bài": 36,
           "Chủ đề": 26, "Chiến dịch": 12, "Thời lượng (giây)": 10, "Kết quả": 10, "Ghi chú": 24}  # fmt: skip
 TALLY = ["Kế hoạch", "Đã phát", "Bị lỡ", "Lỗi, dở dang", "Tạm ngừng", "Chưa đến", "Đột xuất",
          "Lượt phát", "Phút"]  # fmt: skip
@@ -50,14 +50,19 @@ def write_xlsx(d: ReportData, path: Path) -> None:
         for i, w in enumerate(widths):
             ws.set_column(i, i, w)
         ws.freeze_panes(1, 0)
+
+        def height(r: int, row) -> None:
+            """Wrapped text gets its row's height (no reader re-measures rows on opening)."""
+            lines = max((-(-len(v) // max(1, int(widths[c] * 0.95))) for c, v in enumerate(row)
+                         if isinstance(v, str)), default=1)  # fmt: skip
+            if lines > 1:
+                ws.set_row(r, 16 * min(lines, 12))
+
+        height(0, headers)
         ws.write_row(0, 0, headers, bold)
         r = 0
         for r, row in enumerate(rows, 1):
-            # wrapped text: give the row its height (no reader re-measures rows on opening)
-            lines = max((-(-len(v) // max(1, int(widths[c] * 1.1))) for c, v in enumerate(row)
-                         if isinstance(v, str)), default=1)  # fmt: skip
-            if lines > 1:
-                ws.set_row(r, 15 * min(lines, 10))
+            height(r, row)
             for c, v in enumerate(row):
                 if v is None:
                     continue
@@ -95,7 +100,9 @@ def write_xlsx(d: ReportData, path: Path) -> None:
     if d.checkpoint:  # machine-readable, for `log verify --against`
         cp = d.checkpoint
         made = datetime.fromisoformat(cp["made_at"]).astimezone(st.tz).replace(tzinfo=None)
-        shown = [(CHECKPOINT_LABELS.get(k, k), made if k == "made_at" else v) for k, v in cp.items()]
+        shown = [
+            (CHECKPOINT_LABELS.get(k, k), made if k == "made_at" else v) for k, v in cp.items()
+        ]
         sheet(CHECKPOINT_SHEET, ["Mục", "Giá trị"],
-              [*shown, (CHECKPOINT_JSON, json.dumps(cp, ensure_ascii=False))], [30, 80])  # fmt: skip
+              [*shown, (CHECKPOINT_JSON, json.dumps(cp, ensure_ascii=False))], [30, 90])  # fmt: skip
     wb.close()
