@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from seeding import seed
 
+from broadcaster import evidence, signing
 from broadcaster.config import Project
 from broadcaster.reports import make_report, parse_period
 
@@ -77,6 +78,13 @@ def run() -> dict:
     db = root / "broadcaster.db"
     plain = {"csv": plain_csv, "xlsx": plain_xlsx, "json": plain_json, "docx": plain_docx}
     out = {}
+    # as on a station: its key, and the daemon's daily full walk, which reports start after
+    signing.ensure_key(project)
+    full = timed(lambda: evidence.verify(project), repeat=1)
+    trusted = timed(lambda: evidence.verify(project, trust=True), repeat=3)
+    out[f"verify the log, {count:,} rows: full walk / after the daily walk"] = (
+        f"{full:.2f} s / {trusted:.3f} s"
+    )
     for fmt in ("csv", "xlsx", "json", "docx"):
         path, base = root / f"nam-2020.{fmt}", root / f"plain.{fmt}"
         ours = timed(

@@ -414,6 +414,10 @@ class Daemon:
         last = evidence.last_checkpoint_at(self.project)
         if last is None or last.astimezone(self.tz).date() != current.astimezone(self.tz).date():
             evidence.make_checkpoint(self.project, "hằng ngày")
+            v = evidence.verify(self.project)  # the whole chain, once a day: reports start after it
+            if not v.ok:
+                log.error("Nhật ký phát sóng KHÔNG toàn vẹn (%d vấn đề): %s. Chạy `broadcaster log verify`.",
+                          len(v.findings), v.findings[0])  # fmt: skip
 
     def _heartbeat(self) -> None:
         try:

@@ -503,11 +503,65 @@ def _unplanned(project, s, timetabled: list[tuple[str, int]]) -> list[str]:
     return out
 
 
-def verify(project, against: dict | None = None) -> Verification:
+TRUST = "verified_through"  # the state key of the signed mark a full walk leaves
+TRUST_FOR = timedelta(days=1)  # the daemon walks the whole chain again each day
+TRUST_FIELDS = ("seq", "head", "checked_at", "public_key")
+
+
+def _trust_message(mark: dict) -> bytes:
+    return json.dumps({k: mark[k] for k in TRUST_FIELDS}, sort_keys=True,
+                      separators=(",", ":")).encode("utf-8")  # fmt: skip
+
+
+def _leave_trust(project, seq: int, head: str) -> None:
+    """A full walk passed: sign how far it reached, so walks of the next day start there. Only
+    on the station itself (its key signs), and never worth failing a verification over."""
+    import contextlib
+
+    from . import signing
+    from .db import DatabaseError, State, writing
+
+    if not seq or not signing.has_private_key(project):
+        return
+    mark = {"seq": seq, "head": head, "checked_at": now().isoformat(),
+            "public_key": signing.public_key(project)}  # fmt: skip
+    mark["signature"] = signing.sign(project, _trust_message(mark))
+    # never waited for: locked or full, the next walk is a full one too
+    with contextlib.suppress(DatabaseError), writing(project, wait=False) as s:
+        s.merge(State(key=TRUST, value=json.dumps(mark), updated_at=now()))
+
+
+def _trusted(project, s) -> dict | None:
+    """The mark of the last full walk, when it holds: signed by the station's key, less than a
+    day old, and the chain still ends its walked part where it did, with no row missing."""
+    from . import signing
+    from .db import State
+
+    state = s.get(State, TRUST)
+    try:
+        mark = json.loads(state.value) if state else None
+        seq, head = int(mark["seq"]), str(mark["head"])
+        age = now() - datetime.fromisoformat(mark["checked_at"])
+        signed = mark["public_key"] in signing.known_keys(project) and signing.valid(
+            mark["public_key"], _trust_message(mark), mark["signature"])  # fmt: skip
+    except (TypeError, ValueError, KeyError):
+        return None
+    if not signed or not timedelta(0) <= age < TRUST_FOR:
+        return None
+    at_seq = s.scalar(select(AiringRow.row_hash).where(AiringRow.seq == seq))
+    upto = s.scalar(select(func.count()).select_from(AiringRow).where(AiringRow.seq <= seq))
+    return mark if at_seq == head and upto == seq else None
+
+
+def verify(project, against: dict | None = None, trust: bool = False) -> Verification:
     """Walk the chain in order and name rows edited, removed (a gap) or inserted (a broken link,
     a row outside the chain, written out of order); items with two different outcomes; aired
     rows sealed long after they ended; rows left `playing` with no daemon running; and every
-    stored checkpoint (and ``against``) that the log no longer holds."""
+    stored checkpoint (and ``against``) that the log no longer holds.
+
+    With ``trust`` (reports, sync), the walk starts after the part a full walk of the last day
+    found whole (see `_trusted`), and only checkpoints made since are checked again. A full walk
+    that passes leaves that mark."""
     findings: list[str] = []
     prev, expected, count, last_written = GENESIS, 1, 0, None
     outcomes: dict[tuple, tuple[int, str]] = {}
@@ -515,6 +569,12 @@ def verify(project, against: dict | None = None) -> Verification:
     columns = {f: [type_coerce(getattr(AiringRow, k), String) if k in TIMES else getattr(AiringRow, k)
                    for k in CONTENT[f]] for f in CONTENT}  # fmt: skip
     with reading(project) as s:
+        mark = _trusted(project, s) if trust else None
+        after = mark["seq"] if mark else 0
+        if mark:
+            prev, expected, count = mark["head"], after + 1, after
+            last_written = _canonical(s.scalar(select(type_coerce(AiringRow.written_at, String))
+                                               .where(AiringRow.seq == after)))  # fmt: skip
         conn = s.connection()
         q = select(AiringRow.format).where(AiringRow.seq.is_not(None)).distinct()
         formats = set(conn.execute(q).scalars())
@@ -533,9 +593,15 @@ def verify(project, against: dict | None = None) -> Verification:
                 type_coerce(AiringRow.ended_at, String),
                 type_coerce(AiringRow.written_at, String),
             )
-            q = select(*columns[f], *extra).where(AiringRow.seq.is_not(None), AiringRow.format == f)
+            q = select(*columns[f], *extra).where(AiringRow.seq > after, AiringRow.format == f)
             rows += [(f, r) for r in conn.execute(q)]
         rows.sort(key=lambda fr: fr[1][CONTENT[fr[0]].index("seq")])
+        if after:  # outcomes already walked, of the airings the new rows belong to
+            keys = {r[CONTENT[f].index("airing_key")] for f, r in rows}
+            q = select(AiringRow.airing_key, AiringRow.script_id, AiringRow.id, AiringRow.status)
+            for key, script, rid, status in conn.execute(q.where(
+                    AiringRow.seq <= after, AiringRow.airing_key.in_(keys)).order_by(AiringRow.seq)):  # fmt: skip
+                outcomes.setdefault((key, script), (rid, status))
         times = {f: [i for i, k in enumerate(CONTENT[f]) if k in TIMES] for f in CONTENT}
         for f, r in rows:
             n = len(CONTENT[f])
@@ -590,7 +656,19 @@ def verify(project, against: dict | None = None) -> Verification:
     if playing and not project.station_running():
         findings += [f"dòng #{rid}: ghi 'đang phát' nhưng đài không chạy (chưa khởi động lại sau sự cố, hoặc bị chèn)"
                      for rid in playing]  # fmt: skip
+    since = datetime.fromisoformat(mark["checked_at"]) if mark else None
     for cp in [*stored_checkpoints(project), *([against] if against else [])]:
+        if since and cp is not against and _made(cp) < since:
+            continue  # checked by the full walk the mark stands for
         findings += [f for f in check_checkpoint(project, cp) if f not in findings]
+    if not findings and not mark:
+        _leave_trust(project, count, prev)
     warning = unanchored(project)
     return Verification(not findings, count, prev, findings, [warning] if warning else [])  # fmt: skip
+
+
+def _made(cp: dict) -> datetime:
+    try:
+        return datetime.fromisoformat(cp["made_at"])
+    except (KeyError, TypeError, ValueError):
+        return datetime.max.replace(tzinfo=UTC)  # unreadable: checked (and reported) again

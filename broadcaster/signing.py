@@ -94,6 +94,11 @@ def new_key(project) -> tuple[str, str]:
     return old, public_key(project)
 
 
+def has_private_key(project) -> bool:
+    """Whether this is the station itself (the district's copy holds only the public key)."""
+    return _paths(project)[0].is_file()
+
+
 def sign(project, message: bytes) -> str:
     return base64.b64encode(_private(project).sign(message)).decode()
 

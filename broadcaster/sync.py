@@ -142,7 +142,7 @@ def sync(project, batch: int | None = None, after_batch=None) -> SyncResult:
 
 
 def _sync(project, receiver: Receiver, batch: int, after_batch) -> SyncResult:
-    local = evidence.verify(project)
+    local = evidence.verify(project, trust=True)
     if not local.ok:
         raise UserError(f"nhật ký của phường không toàn vẹn, không gửi: {local.findings[0]}",
                         hint="chạy `broadcaster log verify`; báo kỹ thuật viên và quận")  # fmt: skip

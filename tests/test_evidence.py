@@ -40,6 +40,7 @@ def logged(station):
                     row = evidence.open_row(project, started_at=airing.start, **fields)
                     evidence.close_row(project, row, "aired", ended_at=clock[0])
         clock[0] = MAY + timedelta(days=7)
+    signing.ensure_key(project)  # the station's key, as `broadcaster run` makes it
     assert evidence.verify(project).ok
     return project
 
@@ -221,3 +222,65 @@ def test_a_log_of_the_first_format_migrates_and_still_verifies(tmp_path):
     assert evidence.verify(project).ok
     with sqlite3.connect(root / "broadcaster.db") as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == SCHEMA_HEAD
+
+
+def walked(project, **kw) -> tuple[evidence.Verification, int]:
+    """The verification, and how many rows it hashed again."""
+    calls = []
+    real = evidence.chain_hash
+    with patch("broadcaster.evidence.chain_hash", lambda *a: calls.append(1) or real(*a)):
+        return evidence.verify(project, **kw), len(calls)
+
+
+def append_row(project) -> None:
+    at = datetime.now(TZ)
+    evidence.record(project, "missed", error="máy tắt", program_id="queue-9",
+                    airing_key=f"queue-9@{at.isoformat()}", script_id="a", scheduled_at=at)  # fmt: skip
+
+
+def test_a_trusted_walk_starts_where_the_last_full_walk_ended(logged):
+    total = evidence.count(logged)
+    v, hashed = walked(logged, trust=True)  # the fixture's full walk left its signed mark
+    assert (v.ok, v.rows, hashed) == (True, total, 0)
+    append_row(logged)
+    v, hashed = walked(logged, trust=True)
+    assert (v.ok, v.rows, hashed) == (True, total + 1, 1)  # only the new row
+    db(logged).execute("UPDATE airing SET status = 'aired' WHERE id = (SELECT max(id) FROM airing)")
+    assert not evidence.verify(logged, trust=True).ok  # what follows the mark is walked
+
+
+def test_a_mark_that_no_longer_holds_means_a_full_walk(logged):
+    total = evidence.count(logged)
+    conn = db(logged)
+    mark = json.loads(
+        conn.execute("SELECT value FROM state WHERE key = ?", (evidence.TRUST,)).fetchone()[0]
+    )
+    forged = dict(mark, seq=mark["seq"] + 5)  # moved on without the key
+    conn.execute("UPDATE state SET value = ? WHERE key = ?", (json.dumps(forged), evidence.TRUST))
+    assert walked(logged, trust=True)[1] == total
+    conn.execute("UPDATE state SET value = ? WHERE key = ?", (json.dumps(mark), evidence.TRUST))
+    with patch("broadcaster.evidence.now", lambda: datetime.now(TZ) + timedelta(days=2)):
+        assert walked(logged, trust=True)[1] == total  # a day old: walked again in full
+    conn.execute("DELETE FROM airing WHERE seq = 3")  # a row before the mark removed
+    v, hashed = walked(logged, trust=True)
+    assert not v.ok and hashed == total - 1 and any("đã bị xóa" in f for f in v.findings)
+
+
+def test_a_chain_recomputed_before_the_mark_is_still_caught(logged):
+    evidence.make_checkpoint(logged, "hằng ngày")
+    evidence.verify(logged)  # the mark, after the checkpoint
+    conn = db(logged)
+    rows = conn.execute("SELECT id, seq FROM airing ORDER BY seq").fetchall()
+    conn.execute("UPDATE airing SET status = 'aired', error = '' WHERE seq = 1")
+    project = logged
+    prev = evidence.GENESIS
+    with evidence.reading(project) as s:  # the forger rehashes the whole chain after the edit
+        for rid, _ in rows:
+            row = s.get(AiringRow, rid)
+            h = row.content_hash(prev)
+            conn.execute(
+                "UPDATE airing SET prev_hash = ?, row_hash = ? WHERE id = ?", (prev, h, rid)
+            )
+            prev = h
+    v = evidence.verify(project, trust=True)  # the mark's head no longer matches: full walk
+    assert not v.ok and any("điểm kiểm tra" in f for f in v.findings)
