@@ -225,7 +225,11 @@ class StationFile:
 
 
 def load_station_file(path: Path) -> StationFile:
-    text = read_text(path)
+    return station_file_from_text(read_text(path), path)
+
+
+def station_file_from_text(text: str, path: Path) -> StationFile:
+    """A station file from its text (a stored timetable version, say); ``path`` names it."""
     data = parse(text, Path(path.name))  # messages name the file as the officer knows it
     loc = Locator(text)
     problems: list[Problem] = []

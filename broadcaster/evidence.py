@@ -562,6 +562,8 @@ def verify(project, against: dict | None = None, trust: bool = False) -> Verific
     With ``trust`` (reports, sync), the walk starts after the part a full walk of the last day
     found whole (see `_trusted`), and only checkpoints made since are checked again. A full walk
     that passes leaves that mark."""
+    from . import plan
+
     findings: list[str] = []
     prev, expected, count, last_written = GENESIS, 1, 0, None
     outcomes: dict[tuple, tuple[int, str]] = {}
@@ -652,6 +654,11 @@ def verify(project, against: dict | None = None, trust: bool = False) -> Verific
         )
         findings += [f"dòng #{rid}: được chèn ngoài chuỗi nhật ký" for rid in strays]
         findings += _unplanned(project, s, timetabled)
+        from_day = None  # with a mark, the days before it were recomputed by the full walk
+        if mark:
+            checked = datetime.fromisoformat(mark["checked_at"]).astimezone(project.station.tz)
+            from_day = checked.date() - timedelta(days=1)
+        findings += plan.against_versions(s, from_day)
         playing = s.scalars(select(AiringRow.id).where(AiringRow.status == "playing")).all()
     if playing and not project.station_running():
         findings += [f"dòng #{rid}: ghi 'đang phát' nhưng đài không chạy (chưa khởi động lại sau sự cố, hoặc bị chèn)"

@@ -147,3 +147,72 @@ def digest(project, made_at: datetime) -> tuple[int, str]:
             h.update(("\x1f".join(map(str, row)) + "\n").encode("utf-8"))
             count += 1
     return count, h.hexdigest()
+
+
+def _version_timetable(text: str | None):
+    """The timetable a stored version describes, or None when it no longer reads cleanly."""
+    from pathlib import Path
+
+    from .config import station_file_from_text
+    from .errors import UserError
+    from .timetable import Timetable
+
+    if text is None:
+        return None
+    try:
+        tt = Timetable(station_file_from_text(text, Path("schedules.toml")))
+    except UserError:
+        return None
+    return None if any(p.is_error for p in tt.problems) else tt
+
+
+def against_versions(s, first_day: date | None = None) -> list[str]:
+    """The plan of record recomputed (read in session ``s``): each stored day (from
+    ``first_day``) expanded again from the timetable versions its entries came from. An entry
+    no version of its day plans was slipped in; an airing that every version of the day plans,
+    missing, was taken out."""
+    from collections import defaultdict
+
+    since = first_day.isoformat() if first_day else ""
+    days = dict(s.execute(select(PlanDay.day, PlanDay.timetable_sha256)
+                          .where(PlanDay.day >= since)).all())  # fmt: skip
+    planned = s.execute(select(PlannedAiring.day, PlannedAiring.key,
+                               PlannedAiring.timetable_sha256).where(PlannedAiring.day >= since)).all()  # fmt: skip
+    texts = dict(s.execute(select(TimetableVersion.sha256, TimetableVersion.text)).all())
+    keys: dict[str, dict[str, str]] = defaultdict(dict)  # day -> key -> version
+    for day, key, sha in planned:
+        keys[day][key] = sha
+    versions_of = {day: set(keys[day].values()) or {sha} for day, sha in days.items()}
+    used: dict[str, set[str]] = defaultdict(set)
+    for day, shas in versions_of.items():
+        for sha in shas:
+            used[sha].add(day)
+    expected: dict[tuple[str, str], set[str]] = defaultdict(set)  # (version, day) -> keys
+    readable = set()
+    for sha, on in used.items():
+        tt = _version_timetable(texts.get(sha))
+        if tt is None:  # lost or no longer readable: nothing to compare with
+            continue
+        readable.add(sha)
+        first, last = date.fromisoformat(min(on)), date.fromisoformat(max(on))
+        start = datetime.combine(first, time(), tt.tz)
+        for airing in tt.expand(start, datetime.combine(last + timedelta(days=1), time(), tt.tz)):
+            local = airing.start.astimezone(tt.tz).date().isoformat()
+            if local in on:
+                expected[(sha, local)].add(airing.key)
+    findings = []
+    for day in sorted(days):
+        shas = versions_of[day]
+        if not shas <= readable:
+            continue
+        shown = date.fromisoformat(day).strftime("%d/%m/%Y")
+        extra = [k for k, sha in keys[day].items() if k not in expected[(sha, day)]]
+        every = set.intersection(*(expected[(sha, day)] for sha in shas))
+        missing = sorted(every - set(keys[day]))
+        if missing:
+            findings.append(f"kế hoạch phát đã lưu của ngày {shown} thiếu {len(missing)} buổi mà lịch phát "
+                            f"dùng cho ngày đó có ({', '.join(missing[:3])}): kế hoạch đã bị sửa bớt")  # fmt: skip
+        if extra:
+            findings.append(f"kế hoạch phát đã lưu của ngày {shown} có {len(extra)} buổi mà lịch phát dùng "
+                            f"cho ngày đó không có ({', '.join(sorted(extra)[:3])}): bị thêm vào")  # fmt: skip
+    return findings

@@ -664,3 +664,28 @@ def test_held_means_every_item_aired_and_the_queue_has_its_own_lines(station, tm
     )  # station time
     styles = zipfile.ZipFile(book).read("xl/styles.xml").decode()
     assert "Times New Roman" in styles and "Calibri" not in styles
+
+
+def test_the_plan_of_record_is_recomputed_from_its_timetable_versions(station, cli):
+    """A day whose airings were all missed (the PC off: no rows) taken out of the plan, with no
+    checkpoint left: the stored timetable version still plans them. An entry slipped into the
+    plan is named too. An honest day passes."""
+    from seeding import seed as seed_days
+
+    project = Project(station)
+    seed_days(project, date(2020, 5, 4), 3)
+    assert evidence.verify(project).ok
+    db = sqlite3.connect(station / "broadcaster.db")
+    removed = db.execute("DELETE FROM planned_airing WHERE day = '2020-05-05'").rowcount
+    db.execute("DELETE FROM airing WHERE airing_key IN (SELECT airing_key FROM airing "
+               "WHERE scheduled_at >= '2020-05-04 17:00' AND scheduled_at < '2020-05-05 17:00')")  # fmt: skip
+    columns = ("day, program_id, program_name, start, priority, scripts, items, cancelled, reason, "
+               "timetable_sha256, written_at")  # fmt: skip
+    db.execute(f"INSERT INTO planned_airing (key, {columns}) SELECT 'them@2020-05-06T09:00:00+07:00', "
+               f"{columns} FROM planned_airing WHERE day = '2020-05-06' LIMIT 1")  # fmt: skip
+    db.commit()
+    findings = evidence.verify(project).findings
+    assert any(f"ngày 05/05/2020 thiếu {removed} buổi" in f and "sửa bớt" in f for f in findings)
+    assert any("ngày 06/05/2020 có 1 buổi" in f and "them@" in f for f in findings)
+    assert not any("04/05/2020" in f for f in findings)
+    assert "không toàn vẹn" in cli("report", "--period", "quý 2/2020", code=1).output
