@@ -689,3 +689,11 @@ def test_the_plan_of_record_is_recomputed_from_its_timetable_versions(station, c
     assert any("ngày 06/05/2020 có 1 buổi" in f and "them@" in f for f in findings)
     assert not any("04/05/2020" in f for f in findings)
     assert "không toàn vẹn" in cli("report", "--period", "quý 2/2020", code=1).output
+
+
+def test_station_times_take_the_short_way_only_where_the_clock_never_changes():
+    from broadcaster.reports.data import _fixed_offset
+
+    year = (datetime(2020, 1, 1, tzinfo=TZ), datetime(2021, 1, 1, tzinfo=TZ))
+    assert _fixed_offset(TZ, *year) == timedelta(hours=7)
+    assert _fixed_offset(ZoneInfo("Europe/Berlin"), *year) is None  # summer time: converted

@@ -177,6 +177,17 @@ def _miss(p, items, outcome: str, catalogue, tz) -> Miss:
     return Miss(p.start.astimezone(tz), p.program_name, "; ".join(shown), OUTCOME[outcome], reason)
 
 
+def _fixed_offset(tz, start: datetime, end: datetime) -> timedelta | None:
+    """The zone's offset from UTC when it is the same all through [start, end] (sampled every
+    week: a clock change lasts months), else None."""
+    offsets, at = set(), start
+    while at <= end:
+        offsets.add(at.astimezone(tz).utcoffset())
+        at += timedelta(days=7)
+    offsets.add(end.astimezone(tz).utcoffset())
+    return offsets.pop() if len(offsets) == 1 else None
+
+
 def report_campaigns(project: Project, campaign: str | None) -> tuple[str, ...]:
     """``--campaign`` ("all" for every one), or the campaigns `[report.campaigns]` names, or
     all (empty)."""
@@ -219,13 +230,20 @@ def collect(
             return None
         return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
+    offset = _fixed_offset(tz, start, end)
+
     def entry(r) -> Entry:
         started = parse(r[6])
         when = started or parse(r[5])
         seconds = 0.0
         if started and r[12] in ("aired", "interrupted") and r[7]:
             seconds = max(0.0, (parse(r[7]) - started).total_seconds())
-        local = when.replace(tzinfo=UTC).astimezone(tz) if when else None
+        if when is None:
+            local = None
+        elif offset is not None and when.tzinfo is None:  # a zone with no clock change: add
+            local = (when + offset).replace(tzinfo=tz)
+        else:
+            local = when.replace(tzinfo=UTC).astimezone(tz)
         return Entry(*r[:5], local, seconds, *r[8:])
 
     when = func.coalesce(AiringRow.started_at, AiringRow.scheduled_at)
