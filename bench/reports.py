@@ -80,6 +80,7 @@ def run() -> dict:
     out = {}
     # as on a station: its key, and the daemon's daily full walk, which reports start after
     signing.ensure_key(project)
+    evidence.make_checkpoint(project, "hằng ngày")
     full = timed(lambda: evidence.verify(project), repeat=1)
     trusted = timed(lambda: evidence.verify(project, trust=True), repeat=3)
     out[f"verify the log, {count:,} rows: full walk / after the daily walk"] = (

@@ -560,7 +560,8 @@ def verify(project, against: dict | None = None, trust: bool = False) -> Verific
     stored checkpoint (and ``against``) that the log no longer holds.
 
     With ``trust`` (reports, sync), the walk starts after the part a full walk of the last day
-    found whole (see `_trusted`), and only checkpoints made since are checked again. A full walk
+    found whole (see `_trusted`), and only checkpoints made since, and the newest (whose plan
+    digest covers every earlier day: a plan edited since is caught), are checked again. A full walk
     that passes leaves that mark."""
     from . import plan
 
@@ -664,8 +665,10 @@ def verify(project, against: dict | None = None, trust: bool = False) -> Verific
         findings += [f"dòng #{rid}: ghi 'đang phát' nhưng đài không chạy (chưa khởi động lại sau sự cố, hoặc bị chèn)"
                      for rid in playing]  # fmt: skip
     since = datetime.fromisoformat(mark["checked_at"]) if mark else None
-    for cp in [*stored_checkpoints(project), *([against] if against else [])]:
-        if since and cp is not against and _made(cp) < since:
+    stored = stored_checkpoints(project)
+    newest = max(stored, key=_made, default=None)  # its plan digest covers every day before it
+    for cp in [*stored, *([against] if against else [])]:
+        if since and cp is not against and cp is not newest and _made(cp) < since:
             continue  # checked by the full walk the mark stands for
         findings += [f for f in check_checkpoint(project, cp) if f not in findings]
     if not findings and not mark:

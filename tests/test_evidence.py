@@ -152,6 +152,7 @@ def test_a_checkpoint_signed_with_another_key_or_edited(logged, tmp_path):
 
 
 def test_a_report_carries_its_checkpoint_and_verifies_against_it(logged, tmp_path):
+    evidence.make_checkpoint(logged, "hằng ngày")  # as the daemon signs each day
     cli = Cli(logged.root)
     for fmt in ("docx", "xlsx"):
         out = tmp_path / f"bc.{fmt}"

@@ -84,6 +84,7 @@ def _seed(project: Project, clock: list) -> dict:
                     trigger="manual", scheduled_at=datetime(2020, 5, 5, 9, tzinfo=TZ))  # fmt: skip
     expected["rows"] += 1
     expected["skipped_items"] += 1
+    evidence.make_checkpoint(project, "hằng ngày")  # as the daemon signs each day
     return expected
 
 
@@ -382,10 +383,10 @@ def set_daily_program(root) -> None:
 
 
 def test_an_empty_period_says_so(station, cli):
-    out = cli(
-        "report", "--period", "2019-Q1", "--format", "docx", "--out", str(station / "r.docx")
-    ).output
+    out = cli("report", "--period", "2019-Q1", "--format", "docx", "--out", str(station / "r.docx"),
+              code=1).output  # fmt: skip
     assert "không có buổi phát nào và không có kế hoạch phát được lưu" in out
+    assert not (station / "r.docx").exists()
 
 
 def test_statement_and_table_agree_on_misses(seeded, tmp_path):
@@ -532,10 +533,18 @@ def test_a_deleted_database_is_said_never_as_100_percent(station, cli):
     (station / "broadcaster.db").unlink()
     for extra in ("broadcaster.db-wal", "broadcaster.db-shm", evidence.CHECKPOINTS_FILE):
         (station / extra).unlink(missing_ok=True)
-    out = cli("report", "--period", "quý 2/2020", "--out", str(station / "q2.docx")).output
+    refused = cli("report", "--period", "quý 2/2020", "--out", str(station / "q2.docx"), code=1)
+    assert "nhật ký trống hoặc đã mất" in refused.output and not (station / "q2.docx").exists()
+    out = cli(
+        "report", "--period", "quý 2/2020", "--out", str(station / "q2.docx"), "--force"
+    ).output
     assert "nhật ký trống hoặc đã mất" in out
-    text = "\n".join(p.text for p in Document(station / "q2.docx").paragraphs)
+    doc = Document(station / "q2.docx")
+    text = "\n".join(p.text for p in doc.paragraphs)
     assert "100,0 %" not in text and "không có buổi nào để tính tỉ lệ" in text
+    warning = next(p for p in doc.paragraphs if p.text.startswith("CẢNH BÁO"))
+    assert all(r.bold for r in warning.runs) and "nhật ký trống hoặc đã mất" in warning.text
+    assert evidence.stored_checkpoints(project) == []  # nothing signed over nothing
 
 
 def test_a_log_a_day_old_with_no_checkpoint_is_warned(station, cli):
@@ -553,6 +562,11 @@ def test_a_log_a_day_old_with_no_checkpoint_is_warned(station, cli):
     verified = cli("log", "verify")
     assert "toàn vẹn" in verified.output and "không có điểm kiểm tra nào" in verified.output
     assert "không có điểm kiểm tra nào" in cli("status").output
+    period = ["--period", "quý này", "--out", str(station / "r.docx")]
+    refused = cli("report", *period, code=1)  # a history no checkpoint vouches for
+    assert "không có điểm kiểm tra nào" in refused.output and not (station / "r.docx").exists()
+    assert "không có điểm kiểm tra nào" in cli("report", *period, "--force").output
+    assert evidence.stored_checkpoints(project) == []
     evidence.make_checkpoint(project, "hằng ngày")
     assert "không có điểm kiểm tra nào" not in cli("log", "verify").output
 
@@ -611,6 +625,7 @@ def test_held_means_every_item_aired_and_the_queue_has_its_own_lines(station, tm
                                 priority="emergency", scheduled_at=at, script_id=two.id,
                                 title=two.title, topic=two.topic, campaign=two.campaign)  # fmt: skip
         evidence.close_row(project, row, "aired", ended_at=at + timedelta(seconds=45))
+    evidence.make_checkpoint(project, "hằng ngày")  # as the daemon signs each day
     d = collect(project, parse_period(None, "2020-05-04", "2020-05-05"))
     assert (d.planned, d.planned_outcomes["aired"], d.planned_outcomes["partial"], d.missed) == (
         2,

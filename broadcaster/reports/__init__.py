@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..config import Project
 from ..errors import UserError
-from .data import Span, collect, notes, parse_period
+from .data import Span, collect, doubts, notes, parse_period
 
 __all__ = ["Span", "collect", "make_report", "parse_period"]
 
@@ -15,8 +15,9 @@ __all__ = ["Span", "collect", "make_report", "parse_period"]
 def make_report(project: Project, span: Span, fmt: str, out: Path | None = None,
                 warn=None, campaign: str | None = None, force: bool = False) -> Path:  # fmt: skip
     """Write the report of ``span``; ``warn`` is told each note a reader must know first. A
-    report is evidence: over a log that fails verification it is refused, unless ``force``,
-    and then it says so first and no checkpoint is signed over the broken head."""
+    report is evidence: over a log that fails verification, that no checkpoint vouches for, or
+    that is empty, it is refused, unless ``force``, and then it says so first and no checkpoint
+    is signed."""
 
     data = collect(
         project, span, full=fmt != "csv", campaign=campaign
@@ -24,11 +25,13 @@ def make_report(project: Project, span: Span, fmt: str, out: Path | None = None,
     if fmt != "csv":
         from ..evidence import make_checkpoint
 
-        if not data.verified and not force:
-            raise UserError(f"nhật ký phát sóng không toàn vẹn, báo cáo không xác nhận được: {data.verify_findings[0]}",
+        doubted = doubts(data)
+        if doubted and not force:
+            broken = "không toàn vẹn" if not data.verified else "không được xác nhận"
+            raise UserError(f"nhật ký phát sóng {broken}, báo cáo không xác nhận được: {doubted[0]}",
                             hint="chạy `broadcaster log verify` xem mọi vấn đề; muốn vẫn lập báo cáo "
                                  "(ghi rõ cảnh báo ở trang đầu), thêm --force")  # fmt: skip
-        if data.verified:
+        if not doubted:
             reason = f"báo cáo {span.label}"  # 32 characters at most (the district's column)
             data.checkpoint = make_checkpoint(
                 project, reason if len(reason) <= 32 else f"báo cáo {span.slug}"

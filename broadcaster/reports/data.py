@@ -395,16 +395,30 @@ def apportion(values: list[float], digits: int = 1) -> list[float]:
     return [f / unit for f in floors]
 
 
+EMPTY = ("nhật ký trống hoặc đã mất: trong kỳ không có buổi phát nào và không có kế hoạch phát "
+         "được lưu")  # fmt: skip
+
+
+def doubts(d: ReportData) -> list[str]:
+    """Why a report cannot vouch for the log: what verification found, a history no checkpoint
+    vouches for, a period with nothing at all (a log lost or deleted is never 100 %)."""
+    out = [] if d.verified else list(d.verify_findings)
+    out += d.verify_warnings
+    if not d.entries and not d.planned and not d.to_come:
+        out.append(EMPTY)
+    return out
+
+
 def notes(d: ReportData) -> list[str]:
-    """What a reader must know before the numbers: the period not over, days with no plan of
-    record, an empty period. Every format states them."""
+    """What a reader must know before the numbers: whether the log is vouched for, the period
+    not over, days with no plan of record. Every format states them."""
     out = []
-    if not d.verified and d.verify_findings:
-        shown = "; ".join(d.verify_findings[:5])
-        more = f" và {len(d.verify_findings) - 5} vấn đề khác" if len(d.verify_findings) > 5 else ""
-        out.append(f"CẢNH BÁO: nhật ký phát sóng KHÔNG toàn vẹn ({shown}{more}). Các số liệu dưới đây "
+    if doubted := doubts(d):
+        shown = "; ".join(doubted[:5])
+        more = f" và {len(doubted) - 5} vấn đề khác" if len(doubted) > 5 else ""
+        state = "KHÔNG toàn vẹn" if not d.verified else "KHÔNG được xác nhận"
+        out.append(f"CẢNH BÁO: nhật ký phát sóng {state} ({shown}{more}). Các số liệu dưới đây "
                    "không được xác nhận và không có điểm kiểm tra nào được ký cho báo cáo này.")  # fmt: skip
-    out += [f"Cảnh báo: {w}." for w in d.verify_warnings]
     if d.ongoing:
         out.append(f"Kỳ báo cáo chưa kết thúc: số liệu tính đến ngày {d.generated:%d/%m/%Y}; "
                    f"{d.to_come} buổi theo kế hoạch chưa đến giờ phát.")  # fmt: skip
@@ -413,9 +427,6 @@ def notes(d: ReportData) -> list[str]:
         more = f" và {len(d.unplanned_days) - 5} ngày khác" if len(d.unplanned_days) > 5 else ""
         out.append(f"Có {len(d.unplanned_days)} ngày trong kỳ không có kế hoạch phát được lưu ({days}{more}): "
                    "các ngày này không được tính vào kế hoạch.")  # fmt: skip
-    if not d.entries and not d.planned and not d.to_come:
-        out.append("Trong kỳ không có buổi phát nào và không có kế hoạch phát được lưu: nhật ký trống "
-                   "hoặc đã mất, không có gì để tính tỉ lệ.")  # fmt: skip
     return out
 
 
