@@ -170,12 +170,15 @@ def against_versions(s, first_day: date | None = None) -> list[str]:
     """The plan of record recomputed (read in session ``s``): each stored day (from
     ``first_day``) expanded again from the timetable versions its entries came from. An entry
     no version of its day plans was slipped in; an airing that every version of the day plans,
-    missing, was taken out."""
+    missing, was taken out (from the moment the day was first planned: a station started
+    mid-day planned only what was still to come)."""
     from collections import defaultdict
 
     since = first_day.isoformat() if first_day else ""
-    days = dict(s.execute(select(PlanDay.day, PlanDay.timetable_sha256)
-                          .where(PlanDay.day >= since)).all())  # fmt: skip
+    rows = s.execute(select(PlanDay.day, PlanDay.timetable_sha256, PlanDay.written_at)
+                     .where(PlanDay.day >= since)).all()  # fmt: skip
+    days = {day: sha for day, sha, _ in rows}
+    first_planned = {day: written for day, _, written in rows}
     planned = s.execute(select(PlannedAiring.day, PlannedAiring.key,
                                PlannedAiring.timetable_sha256).where(PlannedAiring.day >= since)).all()  # fmt: skip
     texts = dict(s.execute(select(TimetableVersion.sha256, TimetableVersion.text)).all())
@@ -187,7 +190,7 @@ def against_versions(s, first_day: date | None = None) -> list[str]:
     for day, shas in versions_of.items():
         for sha in shas:
             used[sha].add(day)
-    expected: dict[tuple[str, str], set[str]] = defaultdict(set)  # (version, day) -> keys
+    expected: dict[tuple[str, str], dict[str, datetime]] = defaultdict(dict)  # -> key: start
     readable = set()
     for sha, on in used.items():
         tt = _version_timetable(texts.get(sha))
@@ -199,7 +202,7 @@ def against_versions(s, first_day: date | None = None) -> list[str]:
         for airing in tt.expand(start, datetime.combine(last + timedelta(days=1), time(), tt.tz)):
             local = airing.start.astimezone(tt.tz).date().isoformat()
             if local in on:
-                expected[(sha, local)].add(airing.key)
+                expected[(sha, local)][airing.key] = airing.start
     findings = []
     for day in sorted(days):
         shas = versions_of[day]
@@ -207,8 +210,9 @@ def against_versions(s, first_day: date | None = None) -> list[str]:
             continue
         shown = date.fromisoformat(day).strftime("%d/%m/%Y")
         extra = [k for k, sha in keys[day].items() if k not in expected[(sha, day)]]
-        every = set.intersection(*(expected[(sha, day)] for sha in shas))
-        missing = sorted(every - set(keys[day]))
+        every = set.intersection(*(set(expected[(sha, day)]) for sha in shas))
+        starts = expected[(next(iter(shas)), day)]
+        missing = sorted(k for k in every - set(keys[day]) if starts[k] >= first_planned[day])
         if missing:
             findings.append(f"kế hoạch phát đã lưu của ngày {shown} thiếu {len(missing)} buổi mà lịch phát "
                             f"dùng cho ngày đó có ({', '.join(missing[:3])}): kế hoạch đã bị sửa bớt")  # fmt: skip
