@@ -212,7 +212,7 @@ def test_one_daemon_per_station(air, sound):
         assert second.returncode == 1
         assert f"PID {daemon.proc.pid}, chạy từ " in second.stderr, second.stderr
         assert re.search(
-            r"chạy từ T\w \d\d/\d\d/\d{4} \d\d:\d\d:\d\d\)", second.stderr
+            r"chạy từ (T\d|CN) \d\d/\d\d/\d{4} \d\d:\d\d:\d\d\)", second.stderr
         )  # station time
         status = json.loads(run_cli(air, "status", "--format", "json").stdout)
         assert status["running"] and status["pid"] == daemon.proc.pid
