@@ -194,6 +194,10 @@ class Airer:
                 rows.pop(script.id), status, "" if completed else "bị ngắt", when
             )
             out.statuses.append((script.id, status))
+            if completed:
+                log.info("Đã phát xong: %s — %s", airing.name, script.title)
+            else:
+                log.warning("Bị ngắt: %s — %s", airing.name, script.title)
 
         deadline = airing.start + timedelta(minutes=timetable.defaults.late_grace_minutes)
         try:

@@ -110,7 +110,7 @@ def say(ctx, text: str | None, lines_file: Path | None) -> None:
     reader = speech_reader(ctx)
     if lines_file is not None:
         lines = sys.stdin if str(lines_file) == "-" else lines_file.open(encoding="utf-8")
-        for line in lines:
+        for line in without_front_matter(lines):
             click.echo(reader.say(line.rstrip("\n")))
         return
     if text is None:
@@ -119,6 +119,19 @@ def say(ctx, text: str | None, lines_file: Path | None) -> None:
     click.echo(reading.text)
     for finding in reading.findings():
         click.secho(f"cảnh báo: {finding.message} → {finding.advice}", fg="yellow", err=True)
+
+
+def without_front_matter(lines):
+    """The lines of a text, or of a script file without its +++ front matter (not read aloud)."""
+    lines = iter(lines)
+    first = next(lines, None)
+    if first is not None and first.strip() == "+++":
+        for line in lines:
+            if line.strip() == "+++":
+                break
+    elif first is not None:
+        yield first
+    yield from lines
 
 
 def speech_reader(ctx):
@@ -141,13 +154,15 @@ def script() -> None:
 @click.option("--topic", required=True, help="Chủ đề (khai báo trong schedules.toml).")
 @click.option("--campaign", default="", help="Chiến dịch tuyên truyền.")
 @click.option("--author", default="", help="Người soạn.")
+@click.option("--id", "script_id", default="", metavar="MÃ",
+              help="Mã bài (mặc định: các chữ đầu của tiêu đề, không dấu).")  # fmt: skip
 @click.pass_context
-def script_new(ctx, title, topic, campaign, author) -> None:
+def script_new(ctx, title, topic, campaign, author, script_id) -> None:
     """Tạo bài mới từ mẫu."""
     from .scripts import new_script
 
     proj = project(ctx).require()
-    path = new_script(proj, title, topic, campaign, author)
+    path = new_script(proj, title, topic, campaign, author, script_id)
     click.echo(f"Đã tạo bài {path.stem}: {proj.relative(path)}")
     click.echo(f"Tiếp theo: viết nội dung vào tệp đó, rồi `broadcaster script check {path.stem}`")
 
@@ -486,12 +501,19 @@ def queue_list(ctx, fmt) -> None:
 
 
 @queue_group.command("cancel")
-@click.argument("item_id", type=int, metavar="SỐ")
+@click.argument("item_id", metavar="SỐ")
 @click.pass_context
 def queue_cancel(ctx, item_id) -> None:
-    """Hủy một mục đang chờ."""
+    """Hủy một mục đang chờ (số như `queue list` in: 7 hoặc #7)."""
     from . import queue as airqueue
 
+    number = item_id.strip().lstrip("#")
+    if not number.isdigit():
+        raise UserError(
+            f"số mục không hợp lệ: `{item_id}`",
+            hint="ghi số mục, ví dụ: broadcaster queue cancel 7",
+        )
+    item_id = int(number)
     airqueue.cancel(project(ctx).require(), item_id)
     click.echo(f"Đã hủy mục #{item_id}")
 

@@ -207,6 +207,8 @@ class Daemon:
             when = airing.start.astimezone(self.tz)
             if airing.cancelled:
                 self.airer.record_all(airing, "cancelled", airing.reason, self.catalogue)
+                log.info("Tạm ngừng: %s lúc %s (%s)", airing.name,
+                         show_instant(when, self.tz, seconds=True), airing.reason)  # fmt: skip
             elif current - airing.start > self.grace:
                 self.airer.record_all(airing, "missed", reason, self.catalogue)
                 log.warning(

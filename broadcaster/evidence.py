@@ -434,6 +434,10 @@ def read_checkpoint(path) -> dict:
     from .errors import UserError
 
     path = Path(path)
+    hint = "dùng báo cáo .docx/.xlsx/.json do broadcaster xuất, hoặc tệp của `broadcaster log checkpoint`"
+    if path.suffix.lower() == ".csv":
+        raise UserError(f"{path.name} là báo cáo CSV: loại này chỉ có danh sách lượt phát, không mang "
+                        "điểm kiểm tra", hint=hint)  # fmt: skip
     try:
         if path.suffix.lower() == ".docx":
             from .reports.docx import read_checkpoint_property
@@ -451,9 +455,14 @@ def read_checkpoint(path) -> dict:
             text = path.read_text("utf-8")
         data = json.loads(text)
         return data.get("checkpoint", data) if isinstance(data, dict) else {}
-    except (OSError, ValueError, KeyError, StopIteration, zipfile.BadZipFile) as exc:
-        raise UserError(f"không đọc được điểm kiểm tra trong {path.name}: {exc}",
-                        hint="dùng báo cáo .docx/.xlsx/.json do broadcaster xuất, hoặc tệp của `broadcaster log checkpoint`") from None  # fmt: skip
+    except FileNotFoundError:
+        raise UserError(f"không có tệp {path}", hint=hint) from None
+    except OSError as exc:
+        why = "không có quyền đọc" if isinstance(exc, PermissionError) else "lỗi đọc ổ đĩa"
+        raise UserError(f"không đọc được tệp {path.name} ({why})", hint=hint) from None
+    except (ValueError, KeyError, StopIteration, zipfile.BadZipFile):
+        raise UserError(f"không tìm thấy điểm kiểm tra trong {path.name}: tệp không phải báo cáo do "
+                        "broadcaster xuất, hoặc đã bị sửa", hint=hint) from None  # fmt: skip
 
 
 @dataclass

@@ -222,6 +222,9 @@ def parse_script(text: str, path: Path, topics: dict | None = None,
     body_line = end + 2
     if not body.strip():
         error(body_line, "nội dung bài trống", "viết nội dung sau dòng +++ thứ hai")
+    elif PLACEHOLDER in body:  # `script new`'s template, never written over
+        error(body_line + body[: body.index(PLACEHOLDER)].count("\n"),
+              f"bài còn câu mẫu \"{PLACEHOLDER}…\"", "thay câu mẫu bằng nội dung thật của bài")  # fmt: skip
     approved_at = meta.get("approved_at")
     if approved_at is not None and not isinstance(approved_at, datetime):
         error(loc.line(None, "approved_at"), "`approved_at` phải là ngày giờ",
@@ -507,6 +510,7 @@ def fix_nfc(path: Path) -> bool:
     return fixed != raw
 
 
+PLACEHOLDER = "Viết nội dung bài ở đây"
 TEMPLATE = """+++
 id = "{id}"
 title = "{title}"
@@ -521,7 +525,7 @@ status = "draft"
 +++
 Kính thưa bà con nhân dân phường!
 
-Viết nội dung bài ở đây. Mỗi đoạn cách nhau một dòng trống. [nghỉ 1 giây]
+{placeholder}. Mỗi đoạn cách nhau một dòng trống. [nghỉ 1 giây]
 
 Xin cảm ơn bà con đã chú ý lắng nghe.
 """
@@ -538,27 +542,36 @@ def _title_and_topic(project: Project, title: str, topic: str, title_hint: str) 
     return title
 
 
-def new_script(
-    project: Project, title: str, topic: str, campaign: str = "", author: str = ""
-) -> Path:
+def new_script(project: Project, title: str, topic: str, campaign: str = "", author: str = "",
+               script_id: str = "") -> Path:  # fmt: skip
+    """A script file from the template; its id is ``script_id``, or the title's first words."""
     from slugify import slugify
 
     title = _title_and_topic(project, title, topic, 'ghi --title "…"')
-    base = ""
-    for word in slugify(title).split("-"):  # the title's first words, whole and in order
-        if base and len(base) + 1 + len(word) > SLUG_LENGTH:
-            break
-        base = f"{base}-{word}" if base else word
-    base = base[: SLUG_LENGTH * 2] or "bai"
-    slug, n = base, 1
-    while (project.scripts_dir / f"{slug}.md").exists():
-        n += 1
-        slug = f"{base}-{n}"
+    if script_id:
+        slug = script_id.strip()
+        if slugify(slug) != slug:
+            raise UserError(f"mã bài không hợp lệ: `{slug}`",
+                            hint=f"chỉ chữ thường không dấu, số và dấu gạch ngang, ví dụ `{slugify(slug) or 'tiem-chung'}`")  # fmt: skip
+        if (project.scripts_dir / f"{slug}.md").exists():
+            raise UserError(f"đã có bài mã `{slug}`", hint="chọn mã khác cho --id")
+    else:
+        base = ""
+        for word in slugify(title).split("-"):  # the title's first words, whole and in order
+            if base and len(base) + 1 + len(word) > SLUG_LENGTH:
+                break
+            base = f"{base}-{word}" if base else word
+        base = base[: SLUG_LENGTH * 2] or "bai"
+        slug, n = base, 1
+        while (project.scripts_dir / f"{slug}.md").exists():
+            n += 1
+            slug = f"{base}-{n}"
     path = project.scripts_dir / f"{slug}.md"
     project.scripts_dir.mkdir(parents=True, exist_ok=True)
     quote = lambda s: s.replace("\\", "\\\\").replace('"', '\\"')  # noqa: E731
     write_atomically(path, TEMPLATE.format(id=slug, title=quote(title), topic=topic,
-                                           campaign=quote(campaign), author=quote(author)))  # fmt: skip
+                                           campaign=quote(campaign), author=quote(author),
+                                           placeholder=PLACEHOLDER))  # fmt: skip
     return path
 
 

@@ -123,3 +123,45 @@ def test_a_table_fits_the_terminal_cutting_only_free_text():
     assert render([], "table") == "(không có dòng nào)"
     assert '"at": "2020-05-05T17:30:00+07:00"' in render(rows, "json", columns)
     assert "2020-05-05T17:30:00+07:00" in render(rows, "csv", columns)
+
+
+def test_the_officers_small_stumbles(station, cli):
+    """`script new --id`, the template's placeholder refused, `say --lines` on a script file,
+    `queue cancel "#N"` as the queue prints it, a CSV report given to `log verify --against`."""
+    made = cli("script", "new", "--title", "Tiêm chủng đợt 3", "--topic", "thong-bao",
+               "--id", "tiem-chung-dot-3")  # fmt: skip
+    path = station / "scripts_vi" / "tiem-chung-dot-3.md"
+    assert "tiem-chung-dot-3" in made.stdout and path.is_file()
+    again = cli(
+        "script",
+        "new",
+        "--title",
+        "Khác",
+        "--topic",
+        "thong-bao",
+        "--id",
+        "tiem-chung-dot-3",
+        code=1,
+    )
+    assert "đã có bài mã `tiem-chung-dot-3`" in again.stderr
+    bad = cli(
+        "script", "new", "--title", "Khác", "--topic", "thong-bao", "--id", "Tiêm chủng", code=1
+    )
+    assert "mã bài không hợp lệ" in bad.stderr and "tiem-chung" in bad.stderr
+    checked = cli("script", "check", "tiem-chung-dot-3", code=1)
+    assert "câu mẫu" in checked.output and "tiem-chung-dot-3.md:" in checked.output
+    cli("script", "approve", "tiem-chung-dot-3", "--by", "Nguyễn Văn Minh, Phó Chủ tịch", code=1)
+    path.write_text(
+        path.read_text("utf-8").replace("Viết nội dung bài ở đây", "Trẻ từ 5 đến 11 tuổi"), "utf-8"
+    )
+    cli("script", "check", "tiem-chung-dot-3")
+    cli("script", "approve", "tiem-chung-dot-3", "--by", "Nguyễn Văn Minh, Phó Chủ tịch")
+    said = cli("say", "--lines", str(path)).stdout
+    assert "Kính thưa bà con" in said and "thong-bao" not in said and "cộng" not in said
+    cli("queue", "add", "tiem-chung-dot-3", "--in", "2 phút")
+    cli("queue", "cancel", "#1")
+    assert cli("queue", "cancel", "#x", code=1).stderr.count("\n") == 1
+    report = station / "r.csv"
+    report.write_text("\ufeffDòng nhật ký,Ngày\n", "utf-8")
+    against = cli("log", "verify", "--against", str(report), code=1)
+    assert "báo cáo CSV" in against.stderr and "BOM" not in against.stderr

@@ -511,3 +511,29 @@ def test_a_refusal_never_names_a_process_that_has_ended(rig):
         with pytest.raises(UserError) as refused:
             d._acquire_lock()
     assert dead not in refused.value.message and "vừa khởi động" in refused.value.message
+
+
+def test_the_daemon_says_when_an_item_ends_and_when_a_blackout_stops_a_program(rig, caplog):
+    import logging
+
+    root, clock, make = rig
+    today = clock.now().astimezone(TZ).date()
+    at = clock.now() + timedelta(seconds=5)
+    set_programs(
+        root,
+        program("sang", at, ["tin-mot"])
+        + program("chieu", at + timedelta(seconds=30), ["tin-hai"]),
+    )
+    begins = (at + timedelta(seconds=15)).astimezone(TZ).strftime("%Y-%m-%dT%H:%M:%S")
+    text = (root / "schedules.toml").read_text("utf-8")
+    (root / "schedules.toml").write_text(text + f'\n[[blackout]]\nfrom = "{begins}"\n'
+        f'until = "{today + timedelta(days=2)}"\nreason = "Quốc tang"\n', "utf-8")  # fmt: skip
+    d = make()
+    with caplog.at_level(logging.INFO, logger="broadcaster"):
+        step(d, clock, 60)
+    assert outcome(root) == [("sang", "tin-mot", "aired"), ("chieu", "tin-hai", "cancelled")]
+    assert (
+        "Đã phát xong: " in caplog.text
+        and "Tạm ngừng: " in caplog.text
+        and "Quốc tang" in caplog.text
+    )

@@ -144,6 +144,15 @@ def test_new_then_check_passes(cli, station):
     assert "scripts_vi/co-che-mot-cua-2.md" in out  # co-che-mot-cua exists: the slug is made unique
     cli("script", "new", "--title", "Đăng ký hộ kinh doanh: “nhanh” & gọn", "--topic", "mot-cua")
     assert (station / "scripts_vi" / "dang-ky-ho-kinh-doanh.md").exists()  # short: first words
+    # the template checks clean but for its placeholder, which must be written over
+    refused = cli("script", "check", "co-che-mot-cua-2", "dang-ky-ho-kinh-doanh", code=1).output
+    assert refused.count("lỗi: bài còn câu mẫu") == 2 and "2 lỗi, 0 cảnh báo" in refused
+    for sid in ("co-che-mot-cua-2", "dang-ky-ho-kinh-doanh"):
+        path = station / "scripts_vi" / f"{sid}.md"
+        path.write_text(
+            path.read_text("utf-8").replace("Viết nội dung bài ở đây", "Bà con đến một nơi"),
+            "utf-8",
+        )
     cli("script", "check", "co-che-mot-cua-2", "dang-ky-ho-kinh-doanh")
 
 
