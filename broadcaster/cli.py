@@ -207,12 +207,17 @@ def script_check(ctx, targets, fix) -> None:
 @script.command("approve")
 @click.argument("script_id", metavar="MÃ_BÀI")
 @click.option("--by", "by", required=True, help='Người duyệt: "Họ tên, chức vụ".')
+@click.option("--thay", "replace", is_flag=True, help="Thay người đã duyệt bài này trước đó.")
 @click.pass_context
-def script_approve(ctx, script_id, by) -> None:
+def script_approve(ctx, script_id, by, replace) -> None:
     """Duyệt bài: ghi người duyệt, thời điểm và dấu băm nội dung."""
     from .scripts import approve
 
-    s = approve(project(ctx).require(), script_id, by)
+    name, _, title = by.partition(",")
+    if not name.strip() or not title.strip():
+        raise UserError(f"người duyệt cần cả họ tên và chức vụ: `{by}`",
+                        hint='ghi --by "Nguyễn Văn Minh, Phó Chủ tịch UBND phường"')  # fmt: skip
+    s = approve(project(ctx).require(), script_id, by, replace=replace)
     click.echo(f"Đã duyệt bài {s.id} ({s.title}) — người duyệt: {s.approved_by}")
 
 

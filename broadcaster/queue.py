@@ -10,8 +10,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 from .db import Base, UTCDateTime, now, reading, writing
 from .errors import UserError
 from .labels import PRIORITY
-from .timetable import Airing, parse_priority
-from .when import Moment, WhenError, parse_duration, parse_instant, show_clock, show_duration
+from .timetable import Airing, Timetable, parse_priority
+from .when import (
+    Moment,
+    WhenError,
+    parse_duration,
+    parse_instant,
+    show_clock,
+    show_duration,
+    show_instant,
+)
 
 
 class QueueItem(Base):
@@ -67,6 +75,11 @@ def add(
     if station.in_quiet_hours(when.astimezone(station.tz).time()) and not force:
         raise UserError(f"{show_clock(when.astimezone(station.tz))} nằm trong giờ yên tĩnh {station.quiet_hours}",
                         hint="chọn giờ khác, hoặc thêm --force nếu là tin khẩn (ví dụ cảnh báo bão)")  # fmt: skip
+    blackout = Timetable.load(project).blackout_at(when)
+    if blackout and priority != "emergency":  # it would only be logged as cancelled
+        raise UserError(f"{show_instant(when, station.tz)} nằm trong thời gian tạm ngừng phát "
+                        f"({blackout.reason}): chỉ tin khẩn cấp được phát",
+                        hint="chọn thời điểm khác, hoặc --priority \"khẩn cấp\" nếu là tin khẩn")  # fmt: skip
     with writing(project) as s:
         item = QueueItem(
             script_id=script_id, at=when, priority=priority, forced=force, created_at=now()

@@ -19,7 +19,7 @@ from .config import Project
 from .errors import Problem, UserError
 from .labels import SCRIPT_STATUS, STALE
 from .tomlfile import Locator, parse
-from .when import WhenError, parse_date, show_date, show_duration
+from .when import WhenError, parse_date, show_date, show_duration, show_instant
 
 FENCE = "+++"
 STATUSES = ("draft", "pending", "approved", "retired")  # pending: sent to the leader
@@ -422,7 +422,6 @@ def check_version(project: Project, script: Script, seen: str | None) -> None:
     if seen is None or seen == script.version:
         return
     at = script.edited_at or datetime.fromtimestamp(script.path.stat().st_mtime, project.station.tz)
-    from .when import show_instant
 
     by = f" bởi {script.edited_by}" if script.edited_by else ""
     raise UserError(f"Bài đã được sửa lúc {show_instant(at, project.station.tz)}{by} sau khi bạn mở trang",
@@ -430,10 +429,16 @@ def check_version(project: Project, script: Script, seen: str | None) -> None:
 
 
 def approve(project: Project, script_id: str, by: str, now: datetime | None = None,
-            via: str = VIA_CLI, seen: str | None = None) -> Script:  # fmt: skip
+            via: str = VIA_CLI, seen: str | None = None, replace: bool = True) -> Script:  # fmt: skip
+    """Approve the script as it stands. Not ``replace``: refused when another person's approval
+    of this very text stands (it would be replaced without a word)."""
     catalogue = Catalogue(project)
     script = catalogue.get(script_id)
     check_version(project, script, seen)
+    if not replace and script.approved and script.approved_by.strip() != by.strip():
+        when = show_instant(script.approved_at, project.station.tz) if script.approved_at else ""
+        raise UserError(f"bài `{script_id}` đã được {script.approved_by} duyệt {when}".rstrip(),
+                        hint="muốn thay người duyệt, thêm --thay")  # fmt: skip
     errors = [p for p in catalogue.problems_of(script.path)
               if p.is_error and "duyệt" not in p.message]  # fmt: skip
     if errors:

@@ -1,9 +1,10 @@
 import json
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from conftest import Cli, run_cli
+from conftest import TZ, Cli, run_cli
 
 GROUPS = ["script", "say", "render", "preview", "schedule", "queue", "run", "play", "status",
           "devices", "log", "report", "init", "demo"]  # fmt: skip
@@ -155,12 +156,31 @@ def test_the_officers_small_stumbles(station, cli):
         path.read_text("utf-8").replace("Viết nội dung bài ở đây", "Trẻ từ 5 đến 11 tuổi"), "utf-8"
     )
     cli("script", "check", "tiem-chung-dot-3")
+    assert (
+        "cả họ tên và chức vụ"
+        in cli("script", "approve", "tiem-chung-dot-3", "--by", "Minh", code=1).stderr
+    )
     cli("script", "approve", "tiem-chung-dot-3", "--by", "Nguyễn Văn Minh, Phó Chủ tịch")
+    cli(
+        "script", "approve", "tiem-chung-dot-3", "--by", "Nguyễn Văn Minh, Phó Chủ tịch"
+    )  # the same: fine
+    other = cli("script", "approve", "tiem-chung-dot-3", "--by", "Lê Văn Tám, Chủ tịch", code=1)
+    assert (
+        "đã được Nguyễn Văn Minh, Phó Chủ tịch duyệt" in other.stderr and "--thay" in other.stderr
+    )
+    cli("script", "approve", "tiem-chung-dot-3", "--by", "Lê Văn Tám, Chủ tịch", "--thay")
+    assert "Lê Văn Tám" in (station / "scripts_vi" / "tiem-chung-dot-3.md").read_text("utf-8")
     said = cli("say", "--lines", str(path)).stdout
     assert "Kính thưa bà con" in said and "thong-bao" not in said and "cộng" not in said
     cli("queue", "add", "tiem-chung-dot-3", "--in", "2 phút")
     cli("queue", "cancel", "#1")
     assert cli("queue", "cancel", "#x", code=1).stderr.count("\n") == 1
+    tomorrow = (datetime.now(TZ) + timedelta(days=1)).date()
+    with open(station / "schedules.toml", "a", encoding="utf-8") as f:
+        f.write(f'\n[[blackout]]\ndate = {tomorrow}\nreason = "Quốc tang"\n')
+    held = cli("queue", "add", "tiem-chung-dot-3", "--at", "ngày mai 9:00", code=1)
+    assert "tạm ngừng phát (Quốc tang)" in held.stderr and "khẩn cấp" in held.stderr
+    cli("queue", "add", "tiem-chung-dot-3", "--at", "ngày mai 9:00", "--priority", "khẩn cấp")
     report = station / "r.csv"
     report.write_text("\ufeffDòng nhật ký,Ngày\n", "utf-8")
     against = cli("log", "verify", "--against", str(report), code=1)
