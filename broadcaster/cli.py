@@ -10,7 +10,7 @@ import click
 
 from . import __version__, clickvi
 from .errors import UserError
-from .labels import AIRING_STATUS, ENGINE, PRIORITY, SCRIPT_STATUS, STALE, label
+from .labels import AIRING_STATUS, ENGINE, PRIORITY, SCRIPT_STATUS, STALE, label, show_number
 from .when import midnight, show_duration, show_instant
 
 clickvi.install()
@@ -263,7 +263,7 @@ def render(ctx, ids, engine, force, prune) -> None:
         else:
             source = "có sẵn" if result.cached else "mới dựng"
             click.echo(f"{step}: {show_duration(result.duration_s)}, {label(ENGINE, result.meta['engine'])}, "
-                       f"{result.meta['loudness_lufs']} LUFS ({source})")  # fmt: skip
+                       f"{show_number(float(result.meta['loudness_lufs']))} LUFS ({source})")  # fmt: skip
     if failed:
         raise UserError(f"{failed} bài dựng không thành công")
 
@@ -290,7 +290,7 @@ def preview(ctx, script_id, out, device) -> None:
     if out:
         export(rendered.path, out)
         size = out.stat().st_size / 1e6
-        click.echo(f"Đã ghi {out} ({show_duration(rendered.duration_s)}, {size:.1f} MB)")
+        click.echo(f"Đã ghi {out} ({show_duration(rendered.duration_s)}, {show_number(size)} MB)")
         return
     st = proj.station
     try:
@@ -309,10 +309,7 @@ def voice_group() -> None:
 
 
 def _installed(voice) -> None:
-    rate, size = (
-        f"{voice.sample_rate:,}".replace(",", "."),
-        f"{voice.size / 1e6:.1f}".replace(".", ","),
-    )
+    rate, size = show_number(voice.sample_rate), show_number(voice.size / 1e6)
     click.echo(f"Đã cài giọng đọc {voice.name} ({voice.language}, {rate} Hz, {size} MB).")
     click.echo('Dùng: engine = "auto" (giọng cài sẵn được ưu tiên) hoặc "piper" trong [station] '
                "của schedules.toml, rồi `broadcaster render`.")  # fmt: skip

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .config import Project
-from .labels import AIRING_STATUS, label
+from .labels import AIRING_STATUS, label, show_number
 from .when import show_duration, show_instant
 
 
@@ -67,7 +67,7 @@ def run_demo(source: Project, echo=print) -> Path:
         else:
             durations[sid] = result.duration_s
             echo(
-                f"   {sid}: {show_duration(result.duration_s)}, {result.meta['loudness_lufs']} LUFS"
+                f"   {sid}: {show_duration(result.duration_s)}, {show_number(float(result.meta['loudness_lufs']))} LUFS"
             )
 
     catalogue = Catalogue(project)

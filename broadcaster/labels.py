@@ -34,3 +34,9 @@ def code_of(table: dict[str, str], text: str, aliases: dict[str, str] | None = N
         if typed in (_plain(code), _plain(name)):
             return code
     return next((code for alias, code in (aliases or {}).items() if typed == _plain(alias)), None)
+
+
+def show_number(x: float | int, digits: int = 1) -> str:
+    """A number as people here write it: 1.234,5 (a dot groups thousands, a comma decimals)."""
+    text = f"{x:,.{digits}f}" if isinstance(x, float) else f"{x:,}"
+    return text.translate(str.maketrans(",.", ".,"))

@@ -14,6 +14,7 @@ import unicodedata
 from datetime import date, datetime, timedelta
 
 from . import when
+from .labels import show_number
 
 FORMATS = ("table", "json", "csv")
 MIN_COLUMN = 8  # a column is never cut narrower than this
@@ -42,6 +43,8 @@ def for_people(value) -> str:
         return when.show_date(value)
     if isinstance(value, timedelta):
         return when.show_duration(value)
+    if isinstance(value, float):
+        return show_number(value)
     return str(value)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .config import Project
 from .errors import UserError
+from .labels import show_number
 from .scripts import AUDIO_EXTENSIONS, Catalogue, Script, rewrite_meta
 
 MAX_BYTES = 40 * 1024 * 1024  # about 40 minutes of a phone's recording
@@ -40,7 +41,7 @@ def attach(project: Project, script_id: str, data: bytes, ext: str) -> Script:
 
     script = Catalogue(project).get(script_id)
     if len(data) > MAX_BYTES:
-        raise UserError(f"tệp ghi âm quá lớn ({len(data) / 1e6:.0f} MB)".replace(".", ","),
+        raise UserError(f"tệp ghi âm quá lớn ({show_number(len(data) / 1e6, 0)} MB)",
                         hint=f"gửi tệp dưới {MAX_BYTES // 1_000_000} MB")  # fmt: skip
     if not data:
         raise UserError("tệp ghi âm trống", hint="ghi lại hoặc chọn tệp khác")

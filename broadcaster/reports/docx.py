@@ -11,15 +11,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from ..labels import show_number
 from .data import ReportData, entry_values, notes, summary_rows
 
 FONT = "Times New Roman"
 
 
-def vn(x: float | int, digits: int = 1) -> str:
-    """A number written the Vietnamese way: 1.234,5 (dot groups thousands, comma decimals)."""
-    text = f"{x:,.{digits}f}" if isinstance(x, float) else f"{x:,}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+vn = show_number  # the house's one number style
 
 
 def _widths(table, widths_cm: list[float]) -> None:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from starlette.requests import Request
 
 from .. import evidence, when
+from ..labels import show_number
 from .console import Console, guarded, titles
 
 
@@ -67,7 +68,7 @@ def overview(console: Console, request: Request, form):
                         for i in s["espeak"]]))  # fmt: skip
     free = shutil.disk_usage(project.root).free / 1e9
     if free < 1.0:
-        alerts.append(("bad", f"Ổ đĩa chỉ còn {free:.1f} GB.".replace(".", ","),
+        alerts.append(("bad", f"Ổ đĩa chỉ còn {show_number(free)} GB.",
                        "Nhờ kỹ thuật viên dọn bớt tệp âm thanh cũ.", ""))  # fmt: skip
     if not alerts:
         alerts.append(("good", "Mọi thứ bình thường.", "", ""))
