@@ -158,7 +158,10 @@ def test_the_officers_day_is_all_in_vietnamese(day, tmp_path, sound):
     daemon_log = (station / "daemon.log").read_text("utf-8")
     for text in [*said, daemon_log]:
         assert not english_words(text), (english_words(text), text)
+        # one number style: 1,5 MB, -16,0 LUFS, never a dot decimal before a unit
+        assert not re.search(r"\d\.\d+ ?(?:MB|GB|LUFS|giây|phút|%)", text), text
     assert re.search(r"^T\d \d\d/\d\d/\d{4} \d\d:\d\d:\d\d thông tin: ", daemon_log, re.M)
+    assert re.search(r"-\d+,\d LUFS", "\n".join(said))  # render said the loudness our way
 
 
 def test_an_instant_is_said_back_and_a_clock_time_past_means_tomorrow(cli):
