@@ -282,11 +282,14 @@ def preview(ctx, script_id, out, device) -> None:
     """Nghe thử một bài ngay (hoặc ghi ra tệp MP3/WAV)."""
     from .audio import export
     from .player import Clip, Player, PlayerError, load_wav
-    from .render import require_rendered
+    from .render import cached, require_rendered
     from .scripts import Catalogue
 
     proj = project(ctx).require()
-    rendered = require_rendered(proj, Catalogue(proj).get(script_id))
+    script = Catalogue(proj).get(script_id)
+    if cached(proj, script) is None:  # the first time takes a while: say what happens
+        click.echo(f"Đang dựng âm thanh cho bài {script.id} (lần đầu mất vài giây)…", err=True)
+    rendered = require_rendered(proj, script)
     if out:
         export(rendered.path, out)
         size = out.stat().st_size / 1e6

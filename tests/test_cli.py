@@ -170,6 +170,14 @@ def test_the_officers_small_stumbles(station, cli):
     )
     cli("script", "approve", "tiem-chung-dot-3", "--by", "Lê Văn Tám, Chủ tịch", "--thay")
     assert "Lê Văn Tám" in (station / "scripts_vi" / "tiem-chung-dot-3.md").read_text("utf-8")
+    first = cli("preview", "tiem-chung-dot-3", "--out", str(station / "nghe.mp3"))
+    assert (
+        "Đang dựng âm thanh cho bài tiem-chung-dot-3" in first.stderr
+    )  # the slow first time says so
+    assert (
+        "Đang dựng"
+        not in cli("preview", "tiem-chung-dot-3", "--out", str(station / "nghe.mp3")).stderr
+    )
     said = cli("say", "--lines", str(path)).stdout
     assert "Kính thưa bà con" in said and "thong-bao" not in said and "cộng" not in said
     cli("queue", "add", "tiem-chung-dot-3", "--in", "2 phút")
