@@ -400,14 +400,18 @@ def schedule_check(ctx) -> None:
         raise ChecksFailed(problems)
 
 
-def _date(text: str | None, option: str):
-    """A date option (05/05/2020, 2020-05-05, "T3 05/05/2020"…), None when not given."""
-    from .when import WhenError, parse_date
+def _date(text: str | None, option: str, tz, past: bool = False):
+    """A day option, None when not given: every form `when.parse_day` reads (05/05/2020,
+    1/7, "hôm nay", "ngày mai", "thứ hai"…); a weekday alone is the next one, or the last one
+    for what has happened (``past``)."""
+    from datetime import datetime
+
+    from .when import WhenError, parse_day
 
     if text is None:
         return None
     try:
-        return parse_date(text)
+        return parse_day(text, datetime.now(tz).date(), past)
     except WhenError as exc:
         raise UserError(f"{option}: {exc.problem}", hint=exc.hint) from None
 
@@ -426,8 +430,8 @@ def schedule_show(ctx, start, end, fmt) -> None:
 
     proj = project(ctx).require()
     tz = proj.station.tz
-    first = _date(start, "--from") or datetime.now(tz).date()
-    last = _date(end, "--to") or first + timedelta(days=6)
+    first = _date(start, "--from", tz) or datetime.now(tz).date()
+    last = _date(end, "--to", tz) or first + timedelta(days=6)
     timetable, slots = plan_view(proj, midnight(first, tz),
                                  midnight(last + timedelta(days=1), tz))  # fmt: skip
     dropped = [p for p in timetable.problems if p.is_error]
@@ -780,7 +784,7 @@ def log_group(ctx, start, end, status_, fmt) -> None:
 
     proj = project(ctx).require()
     tz = proj.station.tz
-    first, last = _date(start, "--from"), _date(end, "--to")
+    first, last = _date(start, "--from", tz, past=True), _date(end, "--to", tz, past=True)
     rows = [evidence.as_dict(r, tz) for r in evidence.query(
         proj, midnight(first, tz), midnight(last and last + timedelta(days=1), tz),
         status_)]  # fmt: skip

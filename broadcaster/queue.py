@@ -67,7 +67,8 @@ def add(
             hint="dùng “thông thường”, “ưu tiên” hoặc “khẩn cấp”",
         ) from None
     if when < now() - timedelta(seconds=5):
-        raise UserError("thời điểm đã qua", hint="chọn thời điểm trong tương lai, hoặc --now")
+        raise UserError(f"thời điểm đã qua (hiểu là {show_instant(when, station.tz)})",
+                        hint="chọn thời điểm trong tương lai, hoặc --now")  # fmt: skip
     script = Catalogue(project).get(script_id)
     found = script.unairable(when.astimezone(station.tz).date())
     if found:

@@ -24,6 +24,7 @@ __all__ = [
     "midnight",
     "parse_clock",
     "parse_date",
+    "parse_day",
     "parse_duration",
     "parse_instant",
     "parse_period",
@@ -36,6 +37,7 @@ __all__ = [
 INSTANT_EXAMPLES = '17:30, "ngày mai 6:30" hoặc 05/05/2020 17:30'
 CLOCK_EXAMPLES = "17:30, 6:30 hoặc 17h30"
 DATE_EXAMPLES = "05/05/2020 hoặc 2020-05-05"
+DAY_EXAMPLES = '05/05/2020, 1/7, "hôm nay", "ngày mai", "hôm qua" hoặc "thứ hai"'
 PERIOD_EXAMPLES = ('2020-Q2, "quý II/2020", "6 tháng đầu năm 2020", "năm 2020", "tháng 5/2020" '
                    'hoặc "01/04/2020 - 30/06/2020"')  # fmt: skip
 DURATION_EXAMPLES = '90 (giây), 30s, 5 phút, 1:30 hoặc "1 giờ 30 phút"'
@@ -73,18 +75,26 @@ def _aware(dt: datetime) -> datetime:
 # -- clock times ------------------------------------------------------------------------------
 # 17:30, 6:30, 17:30:05, 17h30, 17h, 17g30, "17 giờ 30 phút" (folded: "17 gio 30 phut")
 _CLOCK = r"(\d{1,2})(?::(\d{2})(?::(\d{2}))?|\s?(?:h|g|gio)(?:\s?(\d{1,2})(?:\s?phut)?)?)"
+# ... and the part of the day people say after it: "5h chiều", "8 giờ tối", "6:30 sáng"
+_TIME = rf"{_CLOCK}(?: (sang|trua|chieu|toi|dem))?"
 
 
 def _clock(m: re.Match, text: str) -> time:
     hour, minute, second = int(m[1]), int(m[2] or m[4] or 0), int(m[3] or 0)
+    part = m[5] if (m.re.groups or 0) >= 5 else None
+    if part and hour > 12:
+        if part in ("sang", "dem") or (part != "trua" and hour < 13):
+            raise _refuse("giờ", text, CLOCK_EXAMPLES)  # "17h sáng"
+    elif part in ("chieu", "toi") or (part == "trua" and hour < 6) or (part == "dem" and hour > 6):
+        hour = hour + 12 if hour < 12 else hour  # 5h chiều is 17:00, 11 giờ đêm is 23:00
     if hour > 23 or minute > 59 or second > 59:
         raise _refuse("giờ", text, CLOCK_EXAMPLES)
     return time(hour, minute, second)
 
 
 def parse_clock(text: str) -> time:
-    """A wall-clock time: "17:30", "6:30", "17:30:05", "17h30", "17h", "17 giờ 30"."""
-    m = re.fullmatch(_CLOCK, fold(text))
+    """A wall-clock time: "17:30", "6:30", "17:30:05", "17h30", "17h", "17 giờ 30", "5h chiều"."""
+    m = re.fullmatch(_TIME, fold(text))
     if not m:
         raise _refuse("giờ", text, CLOCK_EXAMPLES)
     return _clock(m, text)
@@ -132,10 +142,32 @@ def parse_date(text: str) -> date:
     return day
 
 
+def _day_of(folded: str, text: str, today: date, past: bool = False) -> date | None:
+    """The day ``folded`` names, None if it names none: a date (this year's when it has no
+    year), hôm nay / ngày mai / hôm qua…, or a weekday alone (the next one from today, or with
+    ``past`` the last one)."""
+    if folded in _RELATIVE_DAYS:
+        return today + timedelta(days=_RELATIVE_DAYS[folded])
+    if folded in _WEEKDAY_WORDS:
+        ahead = (_WEEKDAY_WORDS[folded] - today.weekday()) % 7
+        return today - timedelta(days=(7 - ahead) % 7) if past else today + timedelta(days=ahead)
+    return _find_date(folded, text, year=today.year)
+
+
+def parse_day(text: str, today: date, past: bool = False) -> date:
+    """A day as every command takes it: any form of `parse_date`, "1/7" (this year), "hôm
+    nay", "ngày mai", "hôm qua", "ngày kia", "thứ hai" (the next Monday; with ``past``, the
+    last one: for what has happened, like the log)."""
+    day = _day_of(fold(text), text, today, past)
+    if day is None:
+        raise _refuse("ngày", text, DAY_EXAMPLES)
+    return day
+
+
 # -- instants -----------------------------------------------------------------------------------
 _RELATIVE_DAYS = {"hom nay": 0, "nay": 0, "ngay mai": 1, "mai": 1, "ngay kia": 2, "ngay mot": 2,
-                  "mot": 2}  # fmt: skip
-_RELATIVE_WORDS = {0: "hôm nay", 1: "ngày mai", 2: "ngày kia"}
+                  "mot": 2, "hom qua": -1}  # fmt: skip
+_RELATIVE_WORDS = {-1: "hôm qua", 0: "hôm nay", 1: "ngày mai", 2: "ngày kia"}
 
 
 @dataclass(frozen=True)
@@ -190,10 +222,10 @@ def _next_reading(clock: time, now: datetime, tz: tzinfo) -> datetime:
 
 def _split_clock(folded: str) -> tuple[str, re.Match] | None:
     """("ngay mai", clock match) from "ngay mai 6:30", "6:30 ngay mai" or "luc 6:30"."""
-    clock = rf"(?:luc )?{_CLOCK}"
+    clock = rf"(?:luc )?{_TIME}"
     m = re.fullmatch(rf"{clock}(?:,? (.+))?", folded)
     if m:
-        return m[5] or "", m
+        return m[6] or "", m
     m = re.fullmatch(rf"(.+?),? {clock}", folded)
     if m:
         return m[1], re.fullmatch(clock, folded[m.start(2) :])
@@ -220,7 +252,8 @@ def _phrase(at: datetime, now: datetime, tz: tzinfo) -> str:
 
 def parse_instant(text: str, now: datetime, tz: tzinfo) -> Moment:
     """An instant: ISO 8601, "05/05/2020 17:30", "05/05 17:30" (this year), "17:30" (today, or
-    tomorrow if past), "ngày mai 6:30", "hôm nay 17h30", "ngày kia 8:00", "17:30 ngày mai"."""
+    tomorrow if past), "ngày mai 6:30", "hôm nay 17h30", "ngày kia 8:00", "17:30 ngày mai",
+    "thứ hai 6:30" (the next Monday), "5h chiều"."""
     now = _aware(now).astimezone(tz)
     folded = fold(text)
     if _find_date(folded, text) or re.fullmatch(r"\d{8}", folded):
@@ -235,9 +268,7 @@ def parse_instant(text: str, now: datetime, tz: tzinfo) -> Moment:
         if not day_text:
             at = _next_reading(clock, now, tz)
         else:
-            day = _find_date(day_text, text, year=now.year)
-            if day is None and day_text in _RELATIVE_DAYS:
-                day = now.date() + timedelta(days=_RELATIVE_DAYS[day_text])
+            day = _day_of(day_text, text, now.date())
             if day is None:
                 raise _refuse("thời điểm", text, INSTANT_EXAMPLES)
             at = local_instant(day, clock, tz)

@@ -174,3 +174,30 @@ def test_an_instant_is_said_back_and_a_clock_time_past_means_tomorrow(cli):
     )
     assert parse_when(None, "5 phút", False, TZ, now).at == now + timedelta(minutes=5)
     assert parse_when("ngày mai 6:30", None, False, TZ, now).phrase == "ngày mai 06:30"
+
+
+DAY_FORMS = ["hôm nay", "ngày mai", "hôm qua", "ngay mai", "thứ hai", "Thứ Hai", "thu hai", "T2",
+             "chủ nhật", "CN", "1/7", "01/07/2026", "2026-07-01", "1.7.2026", "T4 01/07/2026",
+             "ngày 01 tháng 7 năm 2026"]  # fmt: skip
+
+
+def test_every_option_that_takes_a_day_reads_the_same_forms(station, cli):
+    """One table of forms, checked against every command that takes a day or a moment."""
+    cli("script", "new", "--title", "Thông báo thử", "--topic", "thong-bao", "--id", "thu-ngay")
+    path = station / "scripts_vi" / "thu-ngay.md"
+    path.write_text(
+        path.read_text("utf-8").replace("Viết nội dung bài ở đây", "Bà con lưu ý"), "utf-8"
+    )
+    cli("script", "approve", "thu-ngay", "--by", "Nguyễn Văn Minh, Phó Chủ tịch")
+    out = station / "r.csv"
+    for form in DAY_FORMS:
+        cli("schedule", "show", "--from", form)
+        cli("log", "--from", form, "--to", form)
+        cli("report", "--from", form, "--to", form, "--format", "csv", "--out", str(out))
+        queued = cli("queue", "add", "thu-ngay", "--at", f"{form} 23:59", code=None)
+        assert queued.exit_code == 0 or "đã qua (hiểu là " in queued.stderr, (form, queued.output)
+    for moment in ("thứ hai 6:30", "6:30 thứ hai", "5h chiều", "ngày mai 8 giờ tối", "1/7 17:30"):
+        said = cli("queue", "add", "thu-ngay", "--at", moment, code=None)
+        assert said.exit_code == 0 or "hiểu là T" in said.stderr, (moment, said.output)
+    refused = cli("log", "--from", "hôm kia nữa", code=1).stderr
+    assert '--from: không hiểu ngày "hôm kia nữa"' in refused and "thứ hai" in refused

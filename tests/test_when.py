@@ -154,10 +154,10 @@ def test_local_instant(day, clock, tz, utc):
         ("20200505", 'thời điểm "20200505" thiếu giờ'),
         ("25:00", 'không hiểu giờ "25:00"'),
         ("17:60", 'không hiểu giờ "17:60"'),
-        ("hôm qua 17:30", 'không hiểu thời điểm "hôm qua 17:30"'),
+        ("hôm kia nữa 17:30", 'không hiểu thời điểm "hôm kia nữa 17:30"'),
         ("31/02/2020 10:00", 'không có ngày "31/02/2020 10:00" trên lịch'),
         ("T2 05/05/2020 17:30", '"T2 05/05/2020 17:30" sai thứ: ngày 05/05/2020 là T3, không phải T2'),
-        ("17:30 sáng", 'không hiểu thời điểm "17:30 sáng"'),
+        ("17:30 sáng", 'không hiểu giờ "17:30 sáng"'),  # 17:30 is no morning time
     ],
 )  # fmt: skip
 def test_bad_instants(text, problem):
@@ -485,3 +485,28 @@ def test_period_label_round_trip(year, q, month):
                  between(date(year, month, 1), date(year, 12, 31)), between(date(year, month, 1), date(year, month, 1))):  # fmt: skip
         assert parse_period(span.label, TODAY) == span
         assert parse_period(span.title, TODAY) == span
+
+
+def test_a_day_as_every_command_reads_it():
+    from broadcaster.when import parse_day
+
+    wednesday = date(2026, 12, 2)
+    assert parse_day("thứ hai", wednesday) == date(2026, 12, 7)  # the next Monday
+    assert parse_day("thứ hai", wednesday, past=True) == date(2026, 11, 30)  # the last one
+    assert parse_day("thứ tư", wednesday) == parse_day("T4", wednesday, past=True) == wednesday
+    assert parse_day("hôm qua", wednesday) == date(2026, 12, 1)
+    assert parse_day("1/7", wednesday) == date(2026, 7, 1)
+    assert parse_day("ngay mai", wednesday) == date(2026, 12, 3)
+
+
+@pytest.mark.parametrize("text, expected", [("5h chiều", time(17)), ("8 giờ tối", time(20)),
+                                            ("11 giờ đêm", time(23)), ("2 giờ đêm", time(2)),
+                                            ("1 giờ trưa", time(13)), ("12h trưa", time(12)),
+                                            ("6:30 sáng", time(6, 30)), ("17h chiều", time(17))])  # fmt: skip
+def test_the_part_of_the_day_after_a_clock(text, expected):
+    assert parse_clock(text) == expected
+
+
+def test_a_clock_that_contradicts_its_part_of_the_day_is_refused():
+    with pytest.raises(WhenError):
+        parse_clock("17h sáng")

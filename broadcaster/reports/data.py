@@ -22,7 +22,9 @@ def parse_period(period: str | None, start: str | None = None, end: str | None =
         if period:
             return when.parse_period(period, today or date.today())
         if start and end:
-            return when.between(when.parse_date(start), when.parse_date(end))
+            today = today or date.today()
+            return when.between(when.parse_day(start, today, past=True),
+                                when.parse_day(end, today, past=True))  # fmt: skip
     except when.WhenError as exc:
         raise UserError(f"kỳ báo cáo: {exc.problem}", hint=exc.hint) from None
     raise UserError("thiếu kỳ báo cáo",

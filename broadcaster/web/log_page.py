@@ -22,8 +22,9 @@ def log_page(console: Console, request: Request, form):
     first = datetime.now(tz).date() - timedelta(days=7)
     last = None
     try:
-        first = when.parse_date(p["tu"]) if p.get("tu") else first
-        last = when.parse_date(p["den"]) if p.get("den") else None
+        today = datetime.now(tz).date()
+        first = when.parse_day(p["tu"], today, past=True) if p.get("tu") else first
+        last = when.parse_day(p["den"], today, past=True) if p.get("den") else None
         span = (when.midnight(first, tz), when.midnight(last and last + timedelta(days=1), tz))
     except when.WhenError as exc:
         error = f"{exc.problem} → {exc.hint}"

@@ -27,7 +27,7 @@ def timetable_view(console: Console, request: Request, edit_error: str = "", cod
     tz = project.station.tz
     try:
         first = (
-            when.parse_date(request.query_params["tu"])
+            when.parse_day(request.query_params["tu"], datetime.now(tz).date())
             if "tu" in request.query_params
             else datetime.now(tz).date()
         )
