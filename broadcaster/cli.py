@@ -417,7 +417,8 @@ def _date(text: str | None, option: str, tz, past: bool = False):
 
 
 @schedule.command("show")
-@click.option("--from", "start", metavar="NGÀY", help="Từ ngày (05/05/2020), mặc định hôm nay.")
+@click.option("--from", "start", metavar="NGÀY",
+              help="Từ ngày (05/05/2020, hôm nay, thứ hai…); mặc định từ bây giờ.")  # fmt: skip
 @click.option("--to", "end", metavar="NGÀY", help="Đến hết ngày, mặc định 7 ngày sau.")
 @format_option()
 @click.pass_context
@@ -430,10 +431,12 @@ def schedule_show(ctx, start, end, fmt) -> None:
 
     proj = project(ctx).require()
     tz = proj.station.tz
-    first = _date(start, "--from", tz) or datetime.now(tz).date()
+    current = datetime.now(tz)
+    first = _date(start, "--from", tz) or current.date()
     last = _date(end, "--to", tz) or first + timedelta(days=6)
-    timetable, slots = plan_view(proj, midnight(first, tz),
-                                 midnight(last + timedelta(days=1), tz))  # fmt: skip
+    # with no --from: what is still to come, from now (what aired today is in `log`)
+    begin = midnight(first, tz) if start is not None else current.replace(microsecond=0)
+    timetable, slots = plan_view(proj, begin, midnight(last + timedelta(days=1), tz))
     dropped = [p for p in timetable.problems if p.is_error]
     if dropped:
         click.secho("Những phần sau của schedules.toml có lỗi nên không được tính vào lịch:",

@@ -480,13 +480,19 @@ class Durations:
         return self._chimes[relative]
 
     def airing(self, airing: Airing) -> tuple[float, bool]:
-        key = (airing.program_id, tuple(airing.scripts))
+        """(seconds, real) of what will go out: the scripts that may air that day (the daemon
+        skips the others), nothing at all for a cancelled airing or one with none to air."""
+        day = airing.start.astimezone(self.timetable.tz).date()
+        airs = () if airing.cancelled else tuple(
+            sid for sid in airing.scripts
+            if (script := self.catalogue.scripts.get(sid)) is not None and script.airable(day) is None)  # fmt: skip
+        key = (airing.program_id, airs)
         if key not in self._airings:
-            self._airings[key] = self._airing(airing)
+            self._airings[key] = self._airing(airing, airs) if airs else (0.0, True)
         return self._airings[key]
 
-    def _airing(self, airing: Airing) -> tuple[float, bool]:
-        parts = [self.script(s) for s in airing.scripts]
+    def _airing(self, airing: Airing, scripts: tuple[str, ...]) -> tuple[float, bool]:
+        parts = [self.script(s) for s in scripts]
         chime_in, chime_out = chime_paths(self.timetable, airing.program)
         gap = self.timetable.defaults.gap_s
         if airing.program and airing.program.gap_s is not None:

@@ -329,7 +329,7 @@ def test_schedule_show_json(cli):
     cancelled = [r for r in rows if r["cancelled"]]
     assert {r["start"][:10] for r in cancelled} == {"2020-04-30", "2020-05-01"}
     assert all(r["reason"] == "Nghỉ lễ 30/4 và 1/5" for r in cancelled)
-    assert all(r["estimated"] for r in rows)  # nothing rendered in this copy yet
+    assert all(r["estimated"] for r in rows if not r["cancelled"])  # nothing rendered yet
     assert all(r["duration_s"] > 60 for r in rows if not r["cancelled"])
 
 
@@ -407,3 +407,27 @@ priority = "ưu tiên"
     same = [p for p in problems if "cùng giờ" in p.message]
     assert same and all(not p.is_error for p in same)
     assert "23:59:59" in same[0].message and "phát lần lượt" in same[0].message
+
+
+def test_schedule_show_is_what_is_still_to_come_as_it_will_air(short_station, cli):
+    """With no --from, from now on: what aired earlier today is the log's. A script that will
+    be skipped takes no time, so the program after it is not predicted late."""
+    from conftest import TZ, program, set_programs
+
+    long_draft = " ".join(["Kính thưa bà con nhân dân phường Phú Hữu."] * 12)
+    (short_station / "scripts_vi" / "nhap.md").write_text(
+        f'+++\nid = "nhap"\ntitle = "Nháp"\ntopic = "thong-bao"\nstatus = "draft"\n+++\n{long_draft}\n',
+        "utf-8",
+    )
+    now = datetime.now(TZ)
+    at = now + timedelta(hours=1)
+    set_programs(short_station, program("truoc", now - timedelta(minutes=30), ["tin-mot"])
+                 + program("mot", at, ["tin-mot", "nhap"]) + program("sau", at + timedelta(seconds=20), ["tin-hai"]))  # fmt: skip
+    rows = json.loads(cli("schedule", "show", "--format", "json").stdout)
+    assert [r["program"] for r in rows[:2]] == ["mot", "sau"]  # nothing already past
+    first, second = rows[:2]
+    assert first["duration_s"] < 15 and not first["estimated"]  # tin-mot alone, as rendered
+    assert any("bỏ qua `nhap`" in n for n in first["notes"])
+    assert (
+        not any("phát muộn" in n for n in second["notes"]) and second["begins"] == second["start"]
+    )
