@@ -453,7 +453,7 @@ def schedule_show(ctx, start, end, fmt) -> None:
                "scripts": "Bài", "duration_s": "Thời lượng", "notes": "Ghi chú"}  # fmt: skip
     click.echo(render(rows, fmt, columns))
     if fmt == "table":
-        from .daemon import espeak_ahead
+        from .onair import espeak_ahead
 
         _espeak_warnings(espeak_ahead(proj, datetime.now(tz), []), tz)
 
@@ -714,7 +714,7 @@ def play(ctx, script_id, device) -> None:
 @click.pass_context
 def status(ctx, fmt) -> None:
     """Tình trạng đài: tin chờ phát, đang chạy không, đang phát gì, các buổi tới, kết quả gần nhất."""
-    from .daemon import status as daemon_status
+    from .onair import status as daemon_status
     from .output import to_json
 
     proj = project(ctx).require()

@@ -13,6 +13,7 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 
 from .config import Project
@@ -70,7 +71,7 @@ class Script:
     edited_at: datetime | None = None
     version: str = ""  # sha256 of the whole file: what a page showed, to refuse stale actions
 
-    @property
+    @cached_property  # a Script is read from its file and never changed after
     def hash(self) -> str:
         return content_hash(self.title, self.body, self.audio, self.audio_sha256)
 

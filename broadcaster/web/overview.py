@@ -14,7 +14,7 @@ from .console import Console, guarded, titles
 
 @guarded()
 def overview(console: Console, request: Request, form):
-    from ..daemon import status
+    from ..onair import status
     from ..scripts import Catalogue
 
     project, user = console.project, request.state.user
