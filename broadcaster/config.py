@@ -14,6 +14,7 @@ from typing import ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import Problem, UserError
+from .labels import READING_STYLES, code_of
 from .tomlfile import Locator, parse, read_text
 from .when import parse_clock
 
@@ -197,9 +198,9 @@ def _check_station(station: Station, path: Path, loc: Locator) -> list[Problem]:
         bad("quiet_hours", f"giờ yên tĩnh sai: {station.quiet_hours}", 'viết "21:30-05:00"')
     if station.engine not in ENGINES:
         bad("engine", f"giọng đọc không hỗ trợ: {station.engine}", f"chọn {', '.join(ENGINES)}")
-    if station.reading_style not in ("formal", "southern"):
+    if station.reading_style not in READING_STYLES:
         bad("reading_style", f"kiểu đọc không hỗ trợ: {station.reading_style}",
-            "chọn formal hoặc southern")  # fmt: skip
+            'chọn "chuẩn" (nghìn, linh) hoặc "miền Nam" (ngàn, lẻ)')  # fmt: skip
     if station.sample_rate not in (16000, 22050, 24000, 32000, 44100, 48000):
         bad("sample_rate", f"tần số lấy mẫu không hỗ trợ: {station.sample_rate}", "dùng 48000")
     return problems
@@ -247,6 +248,8 @@ def station_file_from_text(text: str, path: Path) -> StationFile:
                                 f"múi giờ không tồn tại: {station.timezone}",
                                 "ví dụ: Asia/Ho_Chi_Minh"))  # fmt: skip
         station = replace(station, timezone=Station.timezone)
+    style = code_of(READING_STYLES, station.reading_style)  # "miền Nam" or the code
+    station = replace(station, reading_style=style) if style else station
     problems += _check_station(station, path, loc)
     report = build(Report, data.get("report", {}), "report", path, loc, problems)
     defaults = build(Defaults, data.get("defaults", {}), "defaults", path, loc, problems)

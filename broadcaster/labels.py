@@ -10,6 +10,7 @@ AIRING_STATUS = {
 SCRIPT_STATUS = {"draft": "nháp", "pending": "chờ duyệt", "approved": "đã duyệt",
                  "retired": "ngừng dùng"}  # fmt: skip
 STALE = "cần duyệt lại"  # approved, then edited: the approval no longer holds
+READING_STYLES = {"formal": "chuẩn", "southern": "miền Nam"}  # nghìn, linh / ngàn, lẻ
 ENGINE = {"espeak": "giọng máy espeak", "gtts": "giọng Google", "recorded": "ghi âm",
           "piper": "giọng đọc cài sẵn", "fpt": "giọng FPT.AI", "auto": "tự chọn"}  # fmt: skip
 PRIORITY = {"normal": "thông thường", "priority": "ưu tiên", "emergency": "khẩn cấp"}

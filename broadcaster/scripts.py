@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .config import Project
 from .errors import Problem, UserError
-from .labels import SCRIPT_STATUS, STALE
+from .labels import SCRIPT_STATUS, STALE, code_of
 from .tomlfile import Locator, parse
 from .when import WhenError, parse_date, show_date, show_duration, show_instant
 
@@ -174,7 +174,8 @@ def parse_script(text: str, path: Path, topics: dict | None = None,
     script_id = text_field("id", required=True)
     title = text_field("title", required=True)
     topic = text_field("topic", required=True)
-    status = text_field("status") or "draft"
+    written = text_field("status") or "draft"
+    status = code_of(SCRIPT_STATUS, written) or written  # "nháp", "đã duyệt"… or the codes
     if script_id and script_id != path.stem:
         error(loc.line(None, "id"), f"id `{script_id}` khác tên tệp `{path.stem}`",
               f'đặt id = "{path.stem}" hoặc đổi tên tệp thành {script_id}.md')  # fmt: skip
@@ -182,8 +183,8 @@ def parse_script(text: str, path: Path, topics: dict | None = None,
         error(loc.line(None, "topic"), f"chủ đề không có trong schedules.toml: `{topic}`",
               f"chọn một trong: {', '.join(topics)}")  # fmt: skip
     if status not in STATUSES:
-        error(loc.line(None, "status"), f"trạng thái không hợp lệ: `{status}`",
-              "dùng draft, approved hoặc retired")  # fmt: skip
+        error(loc.line(None, "status"), f"trạng thái không hợp lệ: `{written}`",
+              f"dùng {', '.join(f'“{SCRIPT_STATUS[c]}”' for c in STATUSES)}")  # fmt: skip
     valid_from = _as_date(
         meta.get("valid_from"), "valid_from", path, loc.line(None, "valid_from"), problems
     )
@@ -245,7 +246,7 @@ def parse_script(text: str, path: Path, topics: dict | None = None,
         error(loc.line(None, "approved_hash"), "bài đã sửa sau khi duyệt: bản duyệt không còn hiệu lực",
               f"trình duyệt lại: broadcaster script approve {script.id} --by \"…\"")  # fmt: skip
     elif status == "approved" and not script.approved_hash:
-        error(loc.line(None, "status"), "bài ghi `approved` nhưng chưa có chữ ký duyệt",
+        error(loc.line(None, "status"), "bài ghi “đã duyệt” nhưng chưa có chữ ký duyệt",
               f"duyệt bằng: broadcaster script approve {script.id} --by \"…\"")  # fmt: skip
     return script, problems
 
@@ -413,7 +414,7 @@ def rewrite_meta(script: Script, **changes) -> None:
     end = next(i for i in range(1, len(lines)) if lines[i].strip() == FENCE)
     doc = tomlkit.parse("\n".join(lines[1:end]))
     for key, value in changes.items():
-        doc[key] = value
+        doc[key] = SCRIPT_STATUS[value] if key == "status" else value  # written in Vietnamese
     meta = tomlkit.dumps(doc).rstrip("\n")
     write_atomically(script.path, "\n".join([FENCE, meta, *lines[end:]]) + "\n")
 
@@ -523,7 +524,7 @@ title = "{title}"
 topic = "{topic}"
 campaign = "{campaign}"
 author = "{author}"
-status = "draft"
+status = "nháp"
 # valid_from = 2020-01-01
 # valid_until = 2020-12-31
 # voice = "espeak:vi-VN-x-south"        # giọng riêng cho bài này

@@ -1,4 +1,5 @@
 import json
+import re
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -193,3 +194,36 @@ def test_the_officers_small_stumbles(station, cli):
     report.write_text("\ufeffDòng nhật ký,Ngày\n", "utf-8")
     against = cli("log", "verify", "--against", str(report), code=1)
     assert "báo cáo CSV" in against.stderr and "BOM" not in against.stderr
+
+
+def test_what_people_write_takes_vietnamese_values(station, cli):
+    """reading_style, script status and the template: Vietnamese values, the codes still read."""
+    text = (station / "schedules.toml").read_text("utf-8")
+    (station / "schedules.toml").write_text(
+        re.sub(r'reading_style = "\w+"', 'reading_style = "miền Nam"', text)
+        if "reading_style" in text else text.replace("[station]\n", '[station]\nreading_style = "miền Nam"\n', 1),
+        "utf-8")  # fmt: skip
+    cli("schedule", "check", code=None)
+    assert "ngàn" in cli("say", "1000 người").stdout
+    cli("script", "new", "--title", "Thông báo", "--topic", "thong-bao", "--id", "tb")
+    path = station / "scripts_vi" / "tb.md"
+    assert 'status = "nháp"' in path.read_text("utf-8")
+    path.write_text(
+        path.read_text("utf-8").replace("Viết nội dung bài ở đây", "Bà con lưu ý"), "utf-8"
+    )
+    cli("script", "approve", "tb", "--by", "Nguyễn Văn Minh, Phó Chủ tịch")
+    assert 'status = "đã duyệt"' in path.read_text("utf-8")
+    rows = json.loads(cli("script", "list", "--format", "json").stdout)
+    assert next(r for r in rows if r["id"] == "tb")["status"] == "approved"
+    path.write_text(
+        path.read_text("utf-8").replace('status = "đã duyệt"', 'status = "xong"'), "utf-8"
+    )
+    assert "“nháp”" in cli("script", "check", "tb", code=1).output
+    init = cli("init", str(station.parent / "moi"))
+    assert init.exit_code == 0
+    template = (station.parent / "moi" / "schedules.toml").read_text("utf-8")
+    assert (
+        "weekdays" not in template
+        and '"normal"' not in template
+        and "until = 2025-05-01" in template
+    )

@@ -106,7 +106,8 @@ def test_the_officers_day_is_all_in_vietnamese(day, tmp_path, sound):
     run("say", body)
     warned = run("script", "check", sid).stderr
     assert f"{sid}.md:" in warned and "BQLDA" in warned and "5/7" in warned
-    path.write_text(path.read_text("utf-8").replace('status = "draft"', 'status = "draft"\n'
+    assert 'status = "nháp"' in path.read_text("utf-8")  # the file speaks Vietnamese
+    path.write_text(path.read_text("utf-8").replace('status = "nháp"', 'status = "nháp"\n'
                     'valid_until = "31/13/2026"'), "utf-8")  # fmt: skip
     assert "không có ngày" in run("script", "check", sid, code=1).stderr
     path.write_text(path.read_text("utf-8").replace('valid_until = "31/13/2026"\n', "")

@@ -164,11 +164,11 @@ def test_a_form_with_an_error_keeps_what_was_typed(client):
 def test_the_server_never_shows_a_traceback(client, monkeypatch):
     from starlette.testclient import TestClient
 
-    import broadcaster.daemon
+    import broadcaster.onair
 
     client = TestClient(client.app, raise_server_exceptions=False, follow_redirects=False)
     sign_in(client, "lan")
-    monkeypatch.setattr(broadcaster.daemon, "status", lambda project: 1 / 0)
+    monkeypatch.setattr(broadcaster.onair, "status", lambda project: 1 / 0)
     r = client.get("/")
     assert r.status_code == 500 and "Máy chủ gặp lỗi" in r.text
     assert "Traceback" not in r.text and "ZeroDivisionError" not in r.text
