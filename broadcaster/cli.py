@@ -10,7 +10,16 @@ import click
 
 from . import __version__, clickvi
 from .errors import UserError
-from .labels import AIRING_STATUS, ENGINE, PRIORITY, SCRIPT_STATUS, STALE, label, show_number
+from .labels import (
+    AIRING_STATUS,
+    ENGINE,
+    PRIORITY,
+    SCRIPT_STATUS,
+    STALE,
+    label,
+    program_label,
+    show_number,
+)
 from .when import midnight, show_duration, show_instant
 
 clickvi.install()
@@ -443,13 +452,14 @@ def schedule_show(ctx, start, end, fmt) -> None:
                     fg="red", err=True)  # fmt: skip
         show_problems(dropped)
     rows = [{"start": s.airing.start.astimezone(tz), "begins": s.begins.astimezone(tz),
-             "program": s.airing.program_id, "name": s.airing.name, "priority": s.airing.priority,
+             "program": s.airing.program_id, "program_label": program_label(s.airing.program_id),
+             "name": s.airing.name, "priority": s.airing.priority,
              "priority_label": PRIORITY[s.airing.priority], "trigger": s.airing.trigger,
              "scripts": s.airing.scripts if fmt == "json" else " ".join(s.airing.scripts),
              "duration_s": timedelta(seconds=round(s.seconds, 1)), "estimated": s.estimated,
              "cancelled": s.airing.cancelled, "reason": s.airing.reason,
              "notes": s.notes if fmt == "json" else "; ".join(s.notes)} for s in slots]  # fmt: skip
-    columns = {"begins": "Giờ phát", "program": "Chương trình", "priority_label": "Ưu tiên",
+    columns = {"begins": "Giờ phát", "program_label": "Chương trình", "priority_label": "Ưu tiên",
                "scripts": "Bài", "duration_s": "Thời lượng", "notes": "Ghi chú"}  # fmt: skip
     click.echo(render(rows, fmt, columns))
     if fmt == "table":
@@ -791,7 +801,7 @@ def log_group(ctx, start, end, status_, fmt) -> None:
     rows = [evidence.as_dict(r, tz) for r in evidence.query(
         proj, midnight(first, tz), midnight(last and last + timedelta(days=1), tz),
         status_)]  # fmt: skip
-    columns = {"id": "Số", "scheduled_at": "Giờ dự kiến", "started_at": "Bắt đầu", "program": "Chương trình",
+    columns = {"id": "Số", "scheduled_at": "Giờ dự kiến", "started_at": "Bắt đầu", "program_label": "Chương trình",
                "script_id": "Bài", "status_label": "Kết quả", "engine_label": "Giọng", "error": "Ghi chú"}  # fmt: skip
     click.echo(render(rows, fmt, columns))
 

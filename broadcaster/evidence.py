@@ -14,7 +14,7 @@ from sqlalchemy import Integer, String, Text, delete, func, select, type_coerce
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import Base, UTCDateTime, durably, now, reading
-from .labels import AIRING_STATUS, ENGINE, label
+from .labels import AIRING_STATUS, ENGINE, label, program_label
 from .when import show_instant
 
 STATUSES = ("aired", "failed", "skipped", "missed", "interrupted", "cancelled")
@@ -297,6 +297,7 @@ def as_dict(row: AiringRow, tz) -> dict:
 
     return {
         "id": row.id, "program": row.program_id, "program_name": row.program_name,
+        "program_label": program_label(row.program_id),
         "trigger": row.trigger, "priority": row.priority, "scheduled_at": local(row.scheduled_at),
         "started_at": local(row.started_at), "ended_at": local(row.ended_at),
         "script_id": row.script_id, "title": row.title, "status": row.status,

@@ -41,3 +41,11 @@ def show_number(x: float | int, digits: int = 1) -> str:
     """A number as people here write it: 1.234,5 (a dot groups thousands, a comma decimals)."""
     text = f"{x:,.{digits}f}" if isinstance(x, float) else f"{x:,}"
     return text.translate(str.maketrans(",.", ".,"))
+
+
+def program_label(program_id: str) -> str:
+    """A program as people know it in a table: its id from schedules.toml (their own word),
+    "đột xuất #10" for an airing from the queue, "thủ công" for `play`."""
+    if program_id.startswith("queue-"):
+        return f"đột xuất #{program_id.removeprefix('queue-')}"
+    return "thủ công" if program_id == "thu-cong" else program_id

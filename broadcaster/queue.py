@@ -114,8 +114,8 @@ def cancel(project, item_id: int) -> QueueItem:
 
 
 def to_airing(item: QueueItem) -> Airing:
-    return Airing(f"queue-{item.id}", "Phát theo hàng đợi", item.at, item.priority, [item.script_id],
-                  trigger="queue", queue_id=item.id)  # fmt: skip
+    return Airing(f"queue-{item.id}", f"Phát đột xuất #{item.id}", item.at, item.priority,
+                  [item.script_id], trigger="queue", queue_id=item.id)  # fmt: skip
 
 
 def queued_airings(project, start: datetime, end: datetime) -> list[Airing]:

@@ -142,7 +142,7 @@ def test_the_officers_day_is_all_in_vietnamese(day, tmp_path, sound):
     aired = run(
         "log", "--status", "đã phát", "--from", datetime.now(TZ).strftime("%d/%m/%Y")
     ).stdout
-    assert sid in aired and "đã phát" in aired
+    assert sid in aired and "đã phát" in aired and "đột xuất #" in aired  # not "queue-2"
     assert run("log", "--status", "aired", "--format", "json").stdout == run(
         "log", "--status", "da phat", "--format", "json").stdout  # fmt: skip
     today = datetime.now(TZ).date()
