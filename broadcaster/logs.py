@@ -12,17 +12,28 @@ from .when import show_instant
 
 LEVELS = {"DEBUG": "gỡ lỗi", "INFO": "thông tin", "WARNING": "cảnh báo", "ERROR": "lỗi",
           "CRITICAL": "nghiêm trọng"}  # fmt: skip
-# APScheduler 3.x's warnings and errors (schedulers/base.py, executors/base.py)
+# APScheduler 3.x's warnings and errors (schedulers/base.py, executors/base.py); {0} is the
+# job said in words (JOBS), {1} the rest
 SCHEDULER_MESSAGES = [
     (r'Run time of job "(.*)" was missed by (.*)',
-     "bộ hẹn giờ: một việc định kỳ chạy trễ {1} (máy bận hoặc vừa bị treo)"),
+     "bộ hẹn giờ: việc {0} chạy trễ {1} (máy bận hoặc vừa bị treo)"),
     (r'Execution of job "(.*)" skipped: maximum number of running instances reached',
-     "bộ hẹn giờ: bỏ một lượt việc định kỳ vì lượt trước chưa xong"),
-    (r'Job "(.*)" raised an exception', "bộ hẹn giờ: một việc định kỳ bị lỗi"),
+     "bộ hẹn giờ: bỏ một lượt {0} vì lượt trước chưa xong (thường do cơ sở dữ liệu bận; việc phát "
+     "không bị ảnh hưởng)"),
+    (r'Job "(.*)" raised an exception', "bộ hẹn giờ: việc {0} bị lỗi"),
     (r"Error running job", "bộ hẹn giờ: một việc định kỳ bị lỗi"),
     (r"Error (?:getting due jobs|submitting job|notifying listener)",
      "bộ hẹn giờ: lỗi nội bộ khi lấy hoặc giao việc"),
 ]  # fmt: skip
+JOBS = {"_heartbeat": "ghi nhịp tim và ký điểm kiểm tra hằng ngày", "tick": "xét lịch phát",
+        "_render_ahead": "dựng trước âm thanh", "_sync": "gửi nhật ký lên quận",
+        "_plan": "ghi kế hoạch phát"}  # fmt: skip
+
+
+def _job(text: str) -> str:
+    """'Daemon._heartbeat (trigger: …)' -> what the job does, in words."""
+    name = text.split(" (", 1)[0].rsplit(".", 1)[-1]
+    return JOBS.get(name, "định kỳ")
 
 
 class SchedulerInVietnamese(logging.Filter):
@@ -38,7 +49,9 @@ class SchedulerInVietnamese(logging.Filter):
         for pattern, vietnamese in SCHEDULER_MESSAGES:
             m = re.match(pattern, text)
             if m:
-                record.msg, record.args = vietnamese.format(*m.groups(), "", ""), None
+                groups = m.groups()
+                job = _job(groups[0]) if groups else ""
+                record.msg, record.args = vietnamese.format(job, *groups[1:], "", ""), None
                 return True
         record.msg, record.args = "bộ hẹn giờ gặp sự cố", None
         record.detail = text

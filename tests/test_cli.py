@@ -98,14 +98,22 @@ def test_daemon_log_lines_are_in_the_station_time_and_apscheduler_speaks_vietnam
             'Run time of job "%s" was missed by %s', "Daemon.tick", "0:00:07"
         )
         logging.getLogger("apscheduler.scheduler").info("Added job to job store")
+        logging.getLogger("apscheduler.executors.default").warning(
+            'Execution of job "%s" skipped: maximum number of running instances reached (%d)',
+            "Daemon._heartbeat (trigger: interval[0:00:15], next run at: 2026-12-02 07:00:00 +07)",
+            1,
+        )
         logging.getLogger("broadcaster").info("Đang phát: %s", "bài một")
     finally:
         logging.getLogger().handlers.clear()
     lines = out.getvalue().splitlines()
     hour = datetime.now(ZoneInfo("America/New_York")).strftime("%H:")
-    assert len(lines) == 2 and all(f" {hour}" in line for line in lines)
-    assert "cảnh báo: bộ hẹn giờ: một việc định kỳ chạy trễ 0:00:07" in lines[0]
-    assert lines[1].endswith("thông tin: Đang phát: bài một")
+    assert len(lines) == 3 and all(f" {hour}" in line for line in lines)
+    assert "cảnh báo: bộ hẹn giờ: việc xét lịch phát chạy trễ 0:00:07" in lines[0]
+    assert (
+        "bỏ một lượt ghi nhịp tim và ký điểm kiểm tra hằng ngày vì lượt trước chưa xong" in lines[1]
+    )
+    assert lines[2].endswith("thông tin: Đang phát: bài một")
 
 
 def test_a_table_fits_the_terminal_cutting_only_free_text():
