@@ -24,27 +24,61 @@ HEADER = struct.Struct("<IIQ")  # payload length, crc32 of seq + payload, seq
 RESERVE = 4 << 20  # room kept for a long lock or a full disk: about a thousand items
 
 
+# Windows has no pread/pwrite/fdatasync/posix_fallocate: the same with seek, write and fsync
+# (every call is under the journal's lock)
+_datasync = getattr(os, "fdatasync", os.fsync)
+
+
+def _pread(fd: int, size: int, offset: int) -> bytes:
+    if hasattr(os, "pread"):
+        return os.pread(fd, size, offset)
+    os.lseek(fd, offset, os.SEEK_SET)
+    return os.read(fd, size)
+
+
+def _pwrite(fd: int, data: bytes, offset: int) -> None:
+    if hasattr(os, "pwrite"):
+        os.pwrite(fd, data, offset)
+        return
+    os.lseek(fd, offset, os.SEEK_SET)
+    os.write(fd, data)
+
+
+def _reserve(fd: int, size: int, reserve: int) -> None:
+    """Blocks for [size, reserve) that are really the file's, not a sparse promise."""
+    if hasattr(os, "posix_fallocate"):
+        os.posix_fallocate(fd, 0, reserve)
+        return
+    chunk = b"\0" * (1 << 16)
+    while size < reserve:
+        _pwrite(fd, chunk[: reserve - size], size)
+        size = min(reserve, size + len(chunk))
+    os.fsync(fd)
+
+
 class Journal:
     def __init__(self, path: Path, reserve: int = RESERVE):
         self.path = Path(path)
         self.lock = threading.Lock()
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0)  # Windows: no newline rewrite
+        self.fd = os.open(self.path, flags, 0o600)
         self.reserve = reserve
         try:
-            if os.fstat(self.fd).st_size < reserve:
-                os.posix_fallocate(self.fd, 0, reserve)
-        except OSError as exc:  # no room even now: frames are still written while there is
-            log.error("Không dành được chỗ cho sổ tạm %s: %s", self.path.name, exc.strerror)
+            size = os.fstat(self.fd).st_size
+            if size < reserve:
+                _reserve(self.fd, size, reserve)
+        except OSError:  # no room even now: frames are still written while there is
+            log.error("Không dành được chỗ cho sổ tạm %s: ổ đĩa đầy.", self.path.name)
         self.records, self.offset = self._scan()
         self.next_seq = self.records[-1][0] + 1 if self.records else 1
 
     def _scan(self) -> tuple[list[tuple[int, dict]], int]:
         records, offset, size = [], 0, os.fstat(self.fd).st_size
         while offset + HEADER.size <= size:
-            length, crc, seq = HEADER.unpack(os.pread(self.fd, HEADER.size, offset))
+            length, crc, seq = HEADER.unpack(_pread(self.fd, HEADER.size, offset))
             if length == 0 or offset + HEADER.size + length > size:
                 break
-            body = os.pread(self.fd, length, offset + HEADER.size)
+            body = _pread(self.fd, length, offset + HEADER.size)
             if zlib.crc32(body, seq) != crc or (records and seq <= records[-1][0]):
                 break
             try:
@@ -65,8 +99,8 @@ class Journal:
         with self.lock:
             seq = self.next_seq
             frame = HEADER.pack(len(body), zlib.crc32(body, seq), seq) + body
-            os.pwrite(self.fd, frame, self.offset)
-            os.fdatasync(self.fd)
+            _pwrite(self.fd, frame, self.offset)
+            _datasync(self.fd)
             self.offset += len(frame)
             self.next_seq += 1
             return seq

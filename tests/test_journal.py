@@ -70,3 +70,15 @@ def test_numbers_continue_after_what_was_applied_elsewhere(path):
     assert j.append({}) == 42
     assert j.skip() == 43 and j.append({}) == 44
     assert [seq for seq, _ in reopen(path).records] == [42, 44]  # a gap is fine, order kept
+
+
+def test_without_the_posix_calls_windows_lacks_it_works_the_same(path, monkeypatch):
+    import broadcaster.journal as journal
+
+    for name in ("pread", "pwrite", "posix_fallocate"):
+        monkeypatch.delattr(os, name, raising=False)
+    monkeypatch.setattr(journal, "_datasync", os.fsync)
+    j = Journal(path, 1 << 16)
+    assert os.stat(path).st_size == 1 << 16 and os.stat(path).st_blocks * 512 >= 1 << 16
+    assert [j.append({"n": i}) for i in range(3)] == [1, 2, 3]
+    assert [r["n"] for _, r in reopen(path).records] == [0, 1, 2]
