@@ -59,6 +59,14 @@ JUMPED = "máy ngủ hoặc đồng hồ máy bị chỉnh qua giờ phát"
 CUT = "chưa phát: phần mềm dừng giữa chương trình"
 
 
+def _check_alive(pid: int) -> None:
+    """Raise OSError when no process ``pid`` runs. On Windows signal 0 would be Ctrl+C to it,
+    so the pid file is taken on trust there."""
+    if os.name != "nt":
+        with contextlib.suppress(PermissionError):  # alive, another user's
+            os.kill(pid, 0)
+
+
 class SystemClock:
     """The real clocks; tests pass their own."""
 
@@ -457,8 +465,7 @@ class Daemon:
         while True:
             try:
                 pid, since = self.project.pid_path.read_text().split()
-                with contextlib.suppress(PermissionError):  # alive, another user's
-                    os.kill(int(pid), 0)  # is it alive?
+                _check_alive(int(pid))
                 started = show_instant(datetime.fromisoformat(since), self.tz, seconds=True)
                 return f"PID {pid}, chạy từ {started}"
             except (OSError, ValueError):
