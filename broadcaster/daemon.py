@@ -255,8 +255,9 @@ class Daemon:
     def _unlogged(self, airing: Airing) -> list[str]:
         """The airing's items that have no row yet (each logged row takes one)."""
         rest = list(airing.scripts)
-        logged = evidence.logged_items(self.project, airing.key)
-        for sid in logged + self.recorder.unwritten(airing.key):
+        unwritten = self.recorder.unwritten(airing.key)  # first: a record applied meanwhile
+        logged, applied = evidence.logged_items(self.project, airing.key)  # is read here
+        for sid in logged + [sid for seq, sid in unwritten if seq > applied]:
             if sid in rest:
                 rest.remove(sid)
         return rest

@@ -234,10 +234,15 @@ def open_airings(project) -> list[OpenAiring]:
         return list(s.scalars(select(OpenAiring).order_by(OpenAiring.opened_at)))
 
 
-def logged_items(project, key: str) -> list[str]:
-    """The script ids already logged for an airing (one entry per row)."""
+def logged_items(project, key: str) -> tuple[list[str], int]:
+    """The script ids already logged for an airing (one entry per row), and the number of the
+    last journal record applied, read together (see `recorder.Journaled.unwritten`)."""
+    from .db import State
+
     with reading(project) as s:
-        return list(s.scalars(select(AiringRow.script_id).where(AiringRow.airing_key == key)))
+        items = list(s.scalars(select(AiringRow.script_id).where(AiringRow.airing_key == key)))
+        applied = s.get(State, JOURNAL_APPLIED)
+        return items, int(applied.value) if applied else 0
 
 
 def close_open_rows(project) -> int:

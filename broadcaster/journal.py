@@ -11,6 +11,7 @@ frames left further on are never read, since their numbers are lower.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -37,11 +38,17 @@ def _pread(fd: int, size: int, offset: int) -> bytes:
 
 
 def _pwrite(fd: int, data: bytes, offset: int) -> None:
-    if hasattr(os, "pwrite"):
-        os.pwrite(fd, data, offset)
-        return
-    os.lseek(fd, offset, os.SEEK_SET)
-    os.write(fd, data)
+    """All of ``data`` at ``offset``: a short write goes on, a disk that takes nothing raises."""
+    view = memoryview(data)
+    while view:
+        if hasattr(os, "pwrite"):
+            written = os.pwrite(fd, view, offset)
+        else:
+            os.lseek(fd, offset, os.SEEK_SET)
+            written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.ENOSPC, "short write")
+        view, offset = view[written:], offset + written
 
 
 def _reserve(fd: int, size: int, reserve: int) -> None:

@@ -8,6 +8,7 @@ the full disk is over."""
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from datetime import datetime
@@ -20,6 +21,8 @@ from .journal import Journal
 log = logging.getLogger("broadcaster")
 JOURNAL_FILE = ".broadcaster.journal"
 RETRY_S = 0.5  # how often a full disk is tried again (a lock is waited on by SQLite itself)
+ON_AIR_RECORDS = 4  # records the air thread writes itself, at most, when the database is free
+REJECTED_FILE = ".broadcaster.rejected.jsonl"  # records the database refused for good
 
 
 class Recorder(Protocol):
@@ -34,8 +37,9 @@ class Recorder(Protocol):
 
     def finish_airing(self, key: str, queue_id: int | None, queue_status: str = "done") -> None: ...
 
-    def unwritten(self, key: str) -> list[str]:
-        """The script ids of an airing's outcomes not in the database yet (one per row)."""
+    def unwritten(self, key: str) -> list[tuple[int, str]]:
+        """(record number, script id) of an airing's outcomes not in the database yet, one per
+        row; compare with `evidence.logged_items`, read after this."""
 
 
 class Direct:
@@ -57,7 +61,7 @@ class Direct:
     def finish_airing(self, key, queue_id, queue_status="done") -> None:
         evidence.finish_airing(self.project, key, queue_id, queue_status)
 
-    def unwritten(self, key) -> list[str]:
+    def unwritten(self, key) -> list[tuple[int, str]]:
         return []
 
 
@@ -76,12 +80,12 @@ class Journaled:
 
     # -- the Recorder: each record is journaled, then written if the database takes it now --
     def _add(self, record: dict) -> None:
-        try:
-            seq = self.journal.append(record)
-        except OSError as exc:  # the reserve is used up and the disk is full: memory only
-            log.error("Không ghi được sổ tạm (%s): nhật ký chỉ còn giữ trong bộ nhớ.", exc.strerror)
-            seq = self.journal.skip()
-        with self.cond:
+        with self.cond:  # journaled and pending together: a rewind never passes over it
+            try:
+                seq = self.journal.append(record)
+            except OSError:  # the reserve is used up and the disk is full: memory only
+                log.error("Không ghi được sổ tạm (ổ đĩa đầy): bản ghi chỉ còn trong bộ nhớ.")
+                seq = self.journal.skip()
             self.pending.append((seq, record))
             self.cond.notify()
         self.write(wait=False)
@@ -106,28 +110,35 @@ class Journaled:
     def finish_airing(self, key, queue_id, queue_status="done") -> None:
         self._add({"op": "finish", "key": key, "queue_id": queue_id, "queue_status": queue_status})
 
-    def unwritten(self, key) -> list[str]:
+    def unwritten(self, key) -> list[tuple[int, str]]:
         with self.cond:
-            records = [r for _, r in self.pending]
+            records = list(self.pending)
         out = []
-        for r in records:
+        for seq, r in records:
             if r["op"] == "open" and r["fields"]["airing_key"] == key:
-                out.append(r["fields"]["script_id"])
+                out.append((seq, r["fields"]["script_id"]))
             elif r["op"] == "record":
-                out += [row["script_id"] for row in r["rows"] if row["airing_key"] == key]
+                out += [(seq, row["script_id"]) for row in r["rows"] if row["airing_key"] == key]
         return out
 
     # -- bringing the journal into the database ------------------------------------------------
     def write(self, wait: bool) -> bool:
         """Apply the pending records in order: True when none is left. Not ``wait``: only
-        what the database takes at once (the caller is on air)."""
+        what the database takes at once, a few records at most (the caller is on air; the
+        writer thread brings in a backlog)."""
         if not self.writing.acquire(blocking=wait):
             return False
         try:
+            budget = None if wait else ON_AIR_RECORDS
             while True:
                 with self.cond:
                     if not self.pending:
                         break
+                    if budget is not None:
+                        if budget == 0:
+                            self.cond.notify()  # the writer thread takes the rest
+                            return False
+                        budget -= 1
                     seq, record = self.pending[0]
                 try:
                     evidence.apply(self.project, seq, record, wait)
@@ -137,8 +148,8 @@ class Journaled:
                         log.error("Chưa ghi được nhật ký vào cơ sở dữ liệu (%s): đã giữ trong sổ "
                                   "tạm, sẽ ghi bù khi được; việc phát vẫn tiếp tục.", exc.reason)  # fmt: skip
                     return False
-                except Exception:  # a record the database can never take: say it, go on
-                    log.exception("Bản ghi sổ tạm số %d không ghi được: %s", seq, record)
+                except Exception:  # one the database can never take: kept aside, said, go on
+                    self._reject(seq, record)
                 with self.cond:
                     self.pending.pop(0)
             if self.blocked is not None:
@@ -146,13 +157,28 @@ class Journaled:
                 self.blocked = None
                 log.warning("Đã ghi bù nhật ký sau %.0f giây không ghi được (%s).",
                             time.monotonic() - since, reason)  # fmt: skip
-            with self.cond:
+            with self.cond:  # nothing pending: everything journaled is in the database
                 written = self.journal.next_seq if not self.pending else None
-            if written and self.journal.crowded and settle(self.project):
-                self.journal.rewind(written)
+            if wait and written and self.journal.crowded and settle(self.project):
+                self.journal.rewind(written)  # not if a record came in meanwhile
             return True
         finally:
             self.writing.release()
+
+    def _reject(self, seq: int, record: dict) -> None:
+        """A record the database refuses for a reason other than a lock or a full disk (a
+        bug, a damaged database): kept in a file of its own before it leaves the journal."""
+        import json
+
+        log.exception("Bản ghi sổ tạm số %d không ghi được vào cơ sở dữ liệu; đã giữ lại trong %s",
+                      seq, REJECTED_FILE)  # fmt: skip
+        try:
+            with open(self.project.root / REJECTED_FILE, "a", encoding="utf-8") as f:
+                f.write(json.dumps({"seq": seq, "record": record}, ensure_ascii=False) + "\n")
+                f.flush()
+                os.fsync(f.fileno())
+        except OSError:
+            log.error("Không ghi được %s: bản ghi số %d: %s", REJECTED_FILE, seq, record)
 
     def run(self, stopping: threading.Event) -> None:
         """The writer thread: bring in what the air thread could not write."""

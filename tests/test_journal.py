@@ -82,3 +82,40 @@ def test_without_the_posix_calls_windows_lacks_it_works_the_same(path, monkeypat
     assert os.stat(path).st_size == 1 << 16 and os.stat(path).st_blocks * 512 >= 1 << 16
     assert [j.append({"n": i}) for i in range(3)] == [1, 2, 3]
     assert [r["n"] for _, r in reopen(path).records] == [0, 1, 2]
+
+
+def test_a_short_write_goes_on_until_the_frame_is_whole(path, monkeypatch):
+    real = os.pwrite
+    monkeypatch.setattr(os, "pwrite", lambda fd, data, offset: real(fd, bytes(data[:7]), offset))
+    j = Journal(path, 1 << 16)
+    j.append({"text": "Kính thưa bà con " * 5})
+    j.append({"n": 2})
+    monkeypatch.setattr(os, "pwrite", real)
+    assert [seq for seq, _ in reopen(path).records] == [1, 2]
+
+
+def test_a_record_the_database_refuses_for_good_is_kept_aside(short_station, monkeypatch):
+    import json
+
+    from broadcaster import evidence
+    from broadcaster.config import Project
+    from broadcaster.recorder import REJECTED_FILE, Journaled
+
+    project = Project(short_station)
+    recorder = Journaled(project)
+    real = evidence.apply
+
+    def refuse_one(project, seq, record, wait=True):
+        if record.get("key") == "hong":
+            raise ValueError("a bug")
+        return real(project, seq, record, wait)
+
+    monkeypatch.setattr(evidence, "apply", refuse_one)
+    recorder.finish_airing("hong", None)
+    recorder.open_airing("tot", None, {"program_id": "p"})
+    assert recorder.write(wait=True) and recorder.pending == []
+    kept = [
+        json.loads(line) for line in (short_station / REJECTED_FILE).read_text("utf-8").splitlines()
+    ]
+    assert [k["record"]["key"] for k in kept] == ["hong"]
+    assert [a.key for a in evidence.open_airings(project)] == ["tot"]  # the next went in
