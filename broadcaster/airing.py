@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from .config import Project
 from .db import now
+from .errors import in_words
 from .player import Clip, Player, PlayerError, load_wav, silence
 from .recorder import Direct, Recorder
 from .timetable import Airing, Timetable, chime_paths
@@ -96,7 +97,12 @@ class Airer:
                 pcm = load_wav(rendered.path, self.project.station.sample_rate, gain)
             except Exception as exc:  # a failed engine or a corrupt file fails this item only
                 self._record(
-                    out, "failed", f"không có âm thanh để phát: {exc}", airing, sid, script
+                    out,
+                    "failed",
+                    f"không có âm thanh để phát: {in_words(exc)}",
+                    airing,
+                    sid,
+                    script,
                 )
                 log.error("Lỗi âm thanh bài %s: %s", sid, exc)
                 continue

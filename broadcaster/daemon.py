@@ -39,7 +39,7 @@ from . import queue as airqueue
 from .airing import Airer
 from .config import Project
 from .db import Changes, DatabaseError, get_state, set_state
-from .errors import UserError
+from .errors import UserError, in_words
 from .recorder import Journaled
 from .scripts import Catalogue
 from .timetable import Airing, Timetable, air_rank
@@ -341,7 +341,7 @@ class Daemon:
             rest = self._unlogged(airing)
             if rest:
                 self.airer.record_all(
-                    airing, "failed", f"lỗi phần mềm: {exc}", self.catalogue, rest
+                    airing, "failed", f"lỗi phần mềm: {in_words(exc)}", self.catalogue, rest
                 )
             else:  # every item has its row: the airing is over (its queue item too)
                 self.airer.finish(airing)

@@ -59,3 +59,25 @@ class ChecksFailed(UserError):
 
     def __reduce__(self):
         return (type(self), (self.problems,))
+
+
+UNEXPECTED = "lỗi không mong đợi của phần mềm (chi tiết cho kỹ thuật viên trong nhật ký máy)"
+
+
+def in_words(exc: BaseException) -> str:
+    """What went wrong, said in Vietnamese wherever it reaches a person or signed evidence: our
+    own errors say it themselves; the system's by their kind; a library's English never
+    (its detail is for the technician's log)."""
+    if isinstance(exc, UserError):
+        return exc.message
+    if type(exc).__module__.startswith("broadcaster"):
+        return str(exc)
+    if isinstance(exc, FileNotFoundError):
+        return f"không có tệp {Path(exc.filename).name}" if exc.filename else "không có tệp"
+    if isinstance(exc, PermissionError):
+        return "không có quyền đọc hoặc ghi tệp"
+    if isinstance(exc, UnicodeError):
+        return "tệp không phải văn bản UTF-8"
+    if isinstance(exc, OSError):
+        return "ổ đĩa đầy" if exc.errno == 28 else "lỗi đọc ghi ổ đĩa"
+    return UNEXPECTED

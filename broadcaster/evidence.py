@@ -437,7 +437,7 @@ def read_checkpoint(path) -> dict:
     import zipfile
     from pathlib import Path
 
-    from .errors import UserError
+    from .errors import UserError, in_words
 
     path = Path(path)
     hint = "dùng báo cáo .docx/.xlsx/.json do broadcaster xuất, hoặc tệp của `broadcaster log checkpoint`"
@@ -461,11 +461,8 @@ def read_checkpoint(path) -> dict:
             text = path.read_text("utf-8")
         data = json.loads(text)
         return data.get("checkpoint", data) if isinstance(data, dict) else {}
-    except FileNotFoundError:
-        raise UserError(f"không có tệp {path}", hint=hint) from None
     except OSError as exc:
-        why = "không có quyền đọc" if isinstance(exc, PermissionError) else "lỗi đọc ổ đĩa"
-        raise UserError(f"không đọc được tệp {path.name} ({why})", hint=hint) from None
+        raise UserError(f"không đọc được tệp {path.name} ({in_words(exc)})", hint=hint) from None
     except (ValueError, KeyError, StopIteration, zipfile.BadZipFile):
         raise UserError(f"không tìm thấy điểm kiểm tra trong {path.name}: tệp không phải báo cáo do "
                         "broadcaster xuất, hoặc đã bị sửa", hint=hint) from None  # fmt: skip

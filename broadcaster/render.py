@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .config import Project
-from .errors import UserError
+from .errors import UserError, in_words
 from .scripts import Catalogue, Script, spoken_reading, write_atomically
 
 ONLINE = ("fpt", "gtts")  # voices that need the Internet: rendered ahead, never at air time
@@ -326,4 +326,4 @@ def require_rendered(project: Project, script: Script) -> Rendered:
     try:
         return render_script(project, script)
     except Exception as exc:
-        raise UserError(f"không dựng được âm thanh cho bài {script.id}: {exc}") from exc
+        raise UserError(f"không dựng được âm thanh cho bài {script.id}: {in_words(exc)}") from exc

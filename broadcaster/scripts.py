@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .config import Project
-from .errors import Problem, UserError
+from .errors import Problem, UserError, in_words
 from .labels import SCRIPT_STATUS, STALE, code_of
 from .tomlfile import Locator, parse
 from .when import WhenError, parse_date, show_date, show_duration, show_instant
@@ -298,7 +298,7 @@ class Catalogue:
             try:
                 script, problems = _parsed(project, path, topics)
             except (OSError, UnicodeDecodeError) as exc:
-                self.problems.append(Problem(project.relative(path), None, f"không đọc được tệp: {exc}",
+                self.problems.append(Problem(project.relative(path), None, f"không đọc được tệp: {in_words(exc)}",
                                              "lưu lại tệp với bảng mã UTF-8"))  # fmt: skip
                 self.broken.append(path)
                 continue

@@ -537,3 +537,23 @@ def test_the_daemon_says_when_an_item_ends_and_when_a_blackout_stops_a_program(r
         and "Tạm ngừng: " in caplog.text
         and "Quốc tang" in caplog.text
     )
+
+
+def test_a_library_error_never_reaches_signed_evidence_in_english(rig, monkeypatch):
+    """A fault before any item plays: its rows say what happened in Vietnamese; the library's
+    words go to the technician's log only."""
+    root, clock, make = rig
+    project = Project(root)
+    d = make()
+    airqueue.add(project, "tin-mot", clock.now() + timedelta(seconds=1))
+    clock.advance(2)
+    d.tick()
+
+    def prepare_fails(self, airing, catalogue, out):
+        raise RuntimeError("Could not decode the stream: invalid data found")
+
+    monkeypatch.setattr(Airer, "_prepare", prepare_fails)
+    d.drain()
+    [row] = rows(root)
+    assert row.status == "failed" and row.error.startswith("lỗi phần mềm: lỗi không mong đợi")
+    assert "decode" not in row.error and evidence.verify(project).ok

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse
 
 from .. import when
-from ..errors import UserError
+from ..errors import UserError, in_words
 from ..recordings import MAX_BYTES
 from .console import Console, Denied, for_people, guarded
 
@@ -189,7 +189,7 @@ def script_audio(console: Console, request: Request, form):
         hit = cached(console.project, script)
         path = hit.path if hit else heavy.run(heavy.render, console.project.root, script.id)
     except Exception as exc:
-        raise HTTPException(500, f"Không dựng được âm thanh: {exc}") from None
+        raise HTTPException(500, f"Không dựng được âm thanh: {in_words(exc)}") from None
     return FileResponse(path, media_type="audio/wav")
 
 
