@@ -452,10 +452,12 @@ def show_clock(dt: datetime | time) -> str:
     return dt.strftime("%H:%M:%S" if dt.second else "%H:%M")
 
 
-def show_instant(dt: datetime, tz: tzinfo, seconds: bool = False) -> str:
-    """ "T3 05/05/2020 17:30" in ``tz``; "… 17:30:05" with ``seconds``."""
+def show_instant(dt: datetime, tz: tzinfo, seconds: bool | None = None) -> str:
+    """ "T3 05/05/2020 17:30" in ``tz``; "… 17:30:05" when the seconds are not zero, as
+    `show_clock` (one clock style everywhere), or always with ``seconds`` (the daemon's log)."""
     local = _aware(dt).astimezone(tz)
-    return f"{show_date(local.date())} {local.strftime('%H:%M:%S' if seconds else '%H:%M')}"
+    shown = local.second if seconds is None else seconds
+    return f"{show_date(local.date())} {local.strftime('%H:%M:%S' if shown else '%H:%M')}"
 
 
 def show_duration(value: float | timedelta) -> str:
