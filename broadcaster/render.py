@@ -169,11 +169,16 @@ def cached(project: Project, script: Script, engine: str | None = None) -> Rende
     return next(_cached_renders(project, script, engine), None)
 
 
-def _air_choice(project: Project, script: Script) -> tuple[str, Rendered | None]:
+def _air_choice(
+    project: Project, script: Script, need_render: bool = True
+) -> tuple[str, Rendered | None]:
     """The voice an airing uses now, and its cached render if there is one: the voices in the
     order of preference, a network voice only when its render is in the cache (an airing never
-    waits on the network), espeak when nothing else can speak."""
+    waits on the network), espeak when nothing else can speak. Not ``need_render``: the voice
+    alone (an offline voice's cache is not looked up: reading the text for its key is costly)."""
     for name in _candidates(project, script, None):
+        if name not in ONLINE and not need_render:
+            return name, None
         _, voice, rate = voice_of(project, script, name)
         hit = _load(project, cache_key(project, script, name, voice, rate), script.id)
         if hit or name not in ONLINE:
@@ -190,7 +195,7 @@ def for_air(project: Project, script: Script) -> Rendered:
 
 def air_voice(project: Project, script: Script) -> str:
     """The voice an airing of the script would use now (see `for_air`)."""
-    return _air_choice(project, script)[0]
+    return _air_choice(project, script, need_render=False)[0]
 
 
 def cached_duration(project: Project, script: Script) -> float | None:
