@@ -43,6 +43,10 @@ def show_number(x: float | int, digits: int = 1) -> str:
     return text.translate(str.maketrans(",.", ".,"))
 
 
+# A report's one program line for all the airings no plan holds, by trigger
+OFF_PLAN = {"queue": "Phát đột xuất (hàng đợi)", "manual": "Phát thủ công"}
+
+
 def program_label(program_id: str) -> str:
     """A program as people know it in a table: its id from schedules.toml (their own word),
     "đột xuất #10" for an airing from the queue, "thủ công" for `play`."""

@@ -91,8 +91,8 @@ class Journaled:
         self.write(wait=False)
 
     def open_airing(self, key, queue_id, payload) -> None:
-        payload = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in payload.items()}
-        self._add({"op": "open_airing", "key": key, "queue_id": queue_id, "payload": payload})
+        self._add({"op": "open_airing", "key": key, "queue_id": queue_id,
+                   "payload": evidence.jsonable(payload)})  # fmt: skip
 
     def open_row(self, **fields) -> dict:
         self._add({"op": "open", "fields": evidence.jsonable(fields)})

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from .. import when
 from ..config import Project
 from ..errors import UserError
-from ..labels import AIRING_STATUS
+from ..labels import AIRING_STATUS, OFF_PLAN
 from ..when import Span
 
 
@@ -152,7 +152,6 @@ class ReportData:
 
 
 _RANK = ("aired", "interrupted", "failed", "skipped", "missed", "unlogged", "cancelled")
-OFF_PLAN = {"queue": "Phát đột xuất (hàng đợi)", "manual": "Phát thủ công"}
 OUTCOME = {**AIRING_STATUS, "partial": "phát một phần", "unlogged": "bị lỡ"}
 NO_ROW = "không có dòng nhật ký nào: máy hoặc phần mềm không chạy"
 
