@@ -57,7 +57,7 @@ def status(project: Project) -> dict:
     state = get_state(project)
     tz = project.station.tz
     current = now()
-    for days in (2, 8):  # a busy timetable fills the next five within two days
+    for days in (1, 8):  # a busy timetable fills the next five within a day
         _, _, upcoming = planned(project, current, current + timedelta(days=days))
         if sum(not a.cancelled for a in upcoming) >= 5:
             break

@@ -376,11 +376,12 @@ class Timetable:
         ids = list(program.scripts)
         if program.rotates and catalogue is not None:
             day = local.date()
-            valid = pools.get((program.id, day)) if pools is not None else None
-            if valid is None:  # the pool of a day, shared by that day's airings of the program
+            key = (program.campaign, program.topic, day)
+            valid = pools.get(key) if pools is not None else None
+            if valid is None:  # the pool of a day, shared by that day's airings of its programs
                 valid = [s for s in self.pool(program, catalogue, pools) if s.valid_on(day)]
                 if pools is not None:
-                    pools[(program.id, day)] = valid
+                    pools[key] = valid
             pool = valid
             if pool:
                 k = program.airing_number(day, clock or local.time().replace(microsecond=0))
@@ -392,8 +393,9 @@ class Timetable:
 
     @staticmethod
     def pool(program: Program, catalogue, cache: dict | None = None) -> list:
-        if cache is not None and program.id in cache:
-            return cache[program.id]
+        key = ("pool", program.campaign, program.topic)  # programs of one campaign share it
+        if cache is not None and key in cache:
+            return cache[key]
         pool = sorted(
             (s for s in catalogue.scripts.values() if s.approved
              and (not program.campaign or s.campaign == program.campaign)
@@ -401,7 +403,7 @@ class Timetable:
             key=lambda s: s.id,
         )  # fmt: skip
         if cache is not None:
-            cache[program.id] = pool
+            cache[key] = pool
         return pool
 
     def expand(self, start: datetime, end: datetime, catalogue=None, queued=()) -> list[Airing]:

@@ -63,6 +63,9 @@ def parse(text: str, path: Path | str, first_line: int = 1) -> dict:
         raise UserError(f"lỗi cú pháp{column}: {meaning}", path, line, example) from None
 
 
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]")
+
+
 class Locator:
     """Finds the line of a key in TOML source text (1-based, offset by ``first_line``)."""
 
@@ -77,7 +80,7 @@ class Locator:
         if self._headers is None:  # every [table] and [[table]] line, found once
             self._headers = {}
             for i, line in enumerate(self.lines):
-                m = re.match(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]", line)
+                m = _HEADER.match(line) if "[" in line else None
                 if m:
                     self._headers.setdefault((m[2], m[1] == "[["), []).append(i)
         found = self._headers.get((table, index is not None), [])
@@ -90,7 +93,7 @@ class Locator:
         if key is not None:
             pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
             for i in range(start + (table is not None), len(self.lines)):
-                if re.match(r"^\s*\[", self.lines[i]):
+                if self.lines[i].lstrip().startswith("["):
                     break
                 if pattern.match(self.lines[i]):
                     return i + self.first

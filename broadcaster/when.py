@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 
 __all__ = [
     "Moment",
@@ -62,7 +63,12 @@ def _refuse(what: str, text: str, examples: str) -> WhenError:
 def fold(text: str) -> str:
     """How typed words are compared. Lower case, no diacritics, single spaces:
     " Ngày  Mai " -> "ngay mai"."""
-    plain = unicodedata.normalize("NFD", str(text).strip().lower()).replace("đ", "d")
+    return _fold(str(text))
+
+
+@lru_cache(maxsize=4096)  # the same few words are folded for every program of a timetable
+def _fold(text: str) -> str:
+    plain = unicodedata.normalize("NFD", text.strip().lower()).replace("đ", "d")
     return re.sub(r"\s+", " ", "".join(c for c in plain if not unicodedata.combining(c)))
 
 
