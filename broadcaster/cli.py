@@ -60,6 +60,11 @@ class Main(click.Group):
             raise click.exceptions.Exit(130) from None
 
 
+def _length(fmt: str) -> str:
+    """The column of a length: seconds for machines, "khoảng 2 phút 5 giây" for people."""
+    return "duration_s" if fmt == "csv" else "duration_label"
+
+
 def project(ctx: click.Context):
     return ctx.find_root().obj
 
@@ -191,7 +196,7 @@ def script_list(ctx, status, topic, fmt) -> None:
     rows, problems = script_rows(proj, status, topic)
     show_problems(problems, quiet_warnings=True)
     columns = {"id": "Mã bài", "title": "Tiêu đề", "topic": "Chủ đề", "status_label": "Trạng thái",
-               "valid_until": "Hạn dùng", "duration_s": "Thời lượng"}  # fmt: skip
+               "valid_until": "Hạn dùng", _length(fmt): "Thời lượng"}  # fmt: skip
     click.echo(render(rows, fmt, columns))
 
 
@@ -457,10 +462,11 @@ def schedule_show(ctx, start, end, fmt) -> None:
              "priority_label": PRIORITY[s.airing.priority], "trigger": s.airing.trigger,
              "scripts": s.airing.scripts if fmt == "json" else " ".join(s.airing.scripts),
              "duration_s": timedelta(seconds=round(s.seconds, 1)), "estimated": s.estimated,
+             "duration_label": show_duration(s.seconds, s.estimated),
              "cancelled": s.airing.cancelled, "reason": s.airing.reason,
              "notes": s.notes if fmt == "json" else "; ".join(s.notes)} for s in slots]  # fmt: skip
     columns = {"begins": "Giờ phát", "program_label": "Chương trình", "priority_label": "Ưu tiên",
-               "scripts": "Bài", "duration_s": "Thời lượng", "notes": "Ghi chú"}  # fmt: skip
+               "scripts": "Bài", _length(fmt): "Thời lượng", "notes": "Ghi chú"}  # fmt: skip
     click.echo(render(rows, fmt, columns))
     if fmt == "table":
         from .onair import espeak_ahead

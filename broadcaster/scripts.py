@@ -381,16 +381,21 @@ def check_script(project: Project, script: Script, seconds: float) -> list[Probl
     return warnings
 
 
-def duration_of(project: Project, script: Script) -> float:
-    """Real duration once rendered, else an estimate from the spoken words and pauses."""
+def length(project: Project, script: Script) -> tuple[float, bool]:
+    """(seconds, measured): the rendered audio's duration once rendered, else an estimate from
+    the spoken words and pauses."""
     from .render import cached_duration
 
     real = cached_duration(project, script)
     if real is not None:
-        return real
+        return real, True
     reading = spoken_reading(project, script)
     pauses = sum(s.pause_ms for s in reading.sentences)
-    return estimate_seconds(reading.words, pauses, project.station.rate_wpm)
+    return estimate_seconds(reading.words, pauses, project.station.rate_wpm), False
+
+
+def duration_of(project: Project, script: Script) -> float:
+    return length(project, script)[0]
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -615,9 +620,9 @@ def check_scripts(
         )
         if script is not None:
             problems += _recording_problems(project, script)
-            seconds = duration_of(project, script)
+            seconds, measured = length(project, script)
             problems += check_script(project, script, seconds)
-            summary.append(f"{script.id}: {show_duration(seconds)}")
+            summary.append(f"{script.id}: {show_duration(seconds, not measured)}")
     errors = sum(p.is_error for p in problems)
     summary.append(
         f"Đã kiểm tra {len(selected)} bài: {errors} lỗi, {len(problems) - errors} cảnh báo."
@@ -645,6 +650,7 @@ def script_rows(project: Project, status: str | None = None, topic: str | None =
     catalogue = Catalogue(project)
     rows = []
     for s in catalogue.scripts.values():
+        seconds, measured = length(project, s)
         if (status and ("stale" if s.stale else s.status) != status) or (
             topic and s.topic != topic
         ):
@@ -655,7 +661,8 @@ def script_rows(project: Project, status: str | None = None, topic: str | None =
             "status_label": STALE if s.stale else SCRIPT_STATUS.get(s.status, s.status),
             "approved": s.approved, "stale": s.stale,
             "valid_from": s.valid_from, "valid_until": s.valid_until,
-            "duration_s": timedelta(seconds=round(duration_of(project, s), 1)),
+            "duration_s": timedelta(seconds=round(seconds, 1)), "estimated": not measured,
+            "duration_label": show_duration(seconds, not measured),
         })  # fmt: skip
     broken = [p for p in catalogue.problems if p.is_error and any(
         str(p.path) == project.relative(b) for b in catalogue.broken)]  # fmt: skip

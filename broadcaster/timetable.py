@@ -457,16 +457,12 @@ class Durations:
     def script(self, script_id: str) -> tuple[float, bool]:
         """(seconds, real) for a script."""
         if script_id not in self._scripts:
-            from .render import cached_duration
-            from .scripts import duration_of
+            from .scripts import length
 
             script = self.catalogue.scripts.get(script_id)
-            if script is None:
-                self._scripts[script_id] = (0.0, False)
-            else:
-                real = cached_duration(self.project, script)
-                self._scripts[script_id] = (real, True) if real is not None else (
-                    duration_of(self.project, script), False)  # fmt: skip
+            self._scripts[script_id] = (
+                (0.0, False) if script is None else length(self.project, script)
+            )
         return self._scripts[script_id]
 
     def chime(self, relative: str) -> float:

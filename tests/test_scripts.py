@@ -164,6 +164,23 @@ def test_list_json_fields(cli):
         assert r["approved"] is True and r["duration_s"] > 30
 
 
+def test_a_length_is_marked_estimated_until_the_audio_measures_it(cli):
+    def shown() -> str:
+        table = cli("script", "list", "--topic", "mot-cua").stdout
+        return next(line for line in table.splitlines() if line.startswith("co-che-mot-cua "))
+
+    rows = json.loads(cli("script", "list", "--format", "json").stdout)
+    row = next(r for r in rows if r["id"] == "co-che-mot-cua")
+    assert row["estimated"] and "khoảng" in shown()
+    csv_lines = cli("script", "list", "--format", "csv").stdout.splitlines()
+    assert "khoảng" not in "\n".join(csv_lines)  # machines get seconds
+    cli("render", "co-che-mot-cua")
+    rendered = next(r for r in json.loads(cli("script", "list", "--format", "json").stdout)
+                    if r["id"] == "co-che-mot-cua")  # fmt: skip
+    assert not rendered["estimated"] and "khoảng" not in shown()
+    assert rendered["duration_label"] in shown()
+
+
 def test_warnings_nfc_unknown_abbreviation_long_sentence(cli, station):
     long = " ".join(["bà con"] * 40) + "."
     text = GOOD.replace('id = "bai"', 'id = "canh-bao"').replace(

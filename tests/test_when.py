@@ -377,6 +377,11 @@ def test_show_duration(value, text):
     assert show_duration(value) == text
 
 
+def test_an_estimated_length_says_so():
+    assert show_duration(125.4, estimated=True) == "khoảng 2 phút 5 giây"
+    assert show_duration(125.4) == "2 phút 5 giây"
+
+
 @pytest.mark.parametrize(
     "day, text",
     [(date(2020, 5, 4), "T2 04/05/2020"), (date(2020, 5, 5), "T3 05/05/2020"),
