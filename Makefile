@@ -18,11 +18,13 @@ test: $(BIN)/broadcaster
 	tests/system-setup.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 lint: $(BIN)/broadcaster
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 bench: $(BIN)/broadcaster
 	tests/system-setup.sh

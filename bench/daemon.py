@@ -108,7 +108,7 @@ def run() -> dict:
 
     from soundserver import SoundServer
 
-    from broadcaster import queue as airqueue
+    from broadcaster import airqueue
     from broadcaster.config import Project
     from broadcaster.render import render_many
     from broadcaster.scripts import approve

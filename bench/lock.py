@@ -32,8 +32,7 @@ def run() -> dict:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
     from soundserver import SoundServer
 
-    from broadcaster import evidence
-    from broadcaster import queue as airqueue
+    from broadcaster import airqueue, evidence
     from broadcaster.config import Project
     from broadcaster.render import render_many
     from broadcaster.scripts import approve

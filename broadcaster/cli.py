@@ -20,7 +20,7 @@ from .labels import (
     program_label,
     show_number,
 )
-from .when import midnight, show_duration, show_instant
+from .when import ESTIMATED, midnight, show_duration, show_instant
 
 clickvi.install()
 FORMATS = {"table": "bảng", "json": "json", "csv": "csv"}
@@ -61,8 +61,17 @@ class Main(click.Group):
 
 
 def _length(fmt: str) -> str:
-    """The column of a length: seconds for machines, "khoảng 2 phút 5 giây" for people."""
+    """The column of a length: seconds for machines, "~2 phút 5 giây" for people."""
     return "duration_s" if fmt == "csv" else "duration_label"
+
+
+def _table_with_lengths(rows: list[dict], fmt: str, columns: dict[str, str]) -> None:
+    """A table whose lengths may be estimates: the sign is explained under it."""
+    from .output import render
+
+    click.echo(render(rows, fmt, columns))
+    if fmt == "table" and any(r["estimated"] for r in rows):
+        click.echo(ESTIMATED)
 
 
 def project(ctx: click.Context):
@@ -189,15 +198,14 @@ def script_new(ctx, title, topic, campaign, author, script_id) -> None:
 @click.pass_context
 def script_list(ctx, status, topic, fmt) -> None:
     """Liệt kê các bài."""
-    from .output import render
-    from .scripts import script_rows
+    from .script_check import script_rows
 
     proj = project(ctx).require()
     rows, problems = script_rows(proj, status, topic)
     show_problems(problems, quiet_warnings=True)
     columns = {"id": "Mã bài", "title": "Tiêu đề", "topic": "Chủ đề", "status_label": "Trạng thái",
                "valid_until": "Hạn dùng", _length(fmt): "Thời lượng"}  # fmt: skip
-    click.echo(render(rows, fmt, columns))
+    _table_with_lengths(rows, fmt, columns)
 
 
 @script.command("check")
@@ -207,7 +215,7 @@ def script_list(ctx, status, topic, fmt) -> None:
 def script_check(ctx, targets, fix) -> None:
     """Kiểm tra bài (tất cả các bài khi không nêu tên)."""
     from .errors import ChecksFailed
-    from .scripts import check_scripts
+    from .script_check import check_scripts
 
     proj = project(ctx).require()
     report = check_scripts(proj, targets, fix)
@@ -403,8 +411,8 @@ def schedule() -> None:
 @click.pass_context
 def schedule_check(ctx) -> None:
     """Kiểm tra schedules.toml và các bài trong lịch."""
+    from .agenda import check
     from .errors import ChecksFailed
-    from .timetable import check
 
     problems = check(project(ctx).require())
     show_problems(problems)
@@ -440,8 +448,7 @@ def schedule_show(ctx, start, end, fmt) -> None:
     """Mọi buổi phát dự kiến trong khoảng ngày, theo đúng thứ tự và giờ sẽ phát."""
     from datetime import datetime, timedelta
 
-    from .output import render
-    from .timetable import plan_view
+    from .agenda import plan_view
 
     proj = project(ctx).require()
     tz = proj.station.tz
@@ -467,7 +474,7 @@ def schedule_show(ctx, start, end, fmt) -> None:
              "notes": s.notes if fmt == "json" else "; ".join(s.notes)} for s in slots]  # fmt: skip
     columns = {"begins": "Giờ phát", "program_label": "Chương trình", "priority_label": "Ưu tiên",
                "scripts": "Bài", _length(fmt): "Thời lượng", "notes": "Ghi chú"}  # fmt: skip
-    click.echo(render(rows, fmt, columns))
+    _table_with_lengths(rows, fmt, columns)
     if fmt == "table":
         from .onair import espeak_ahead
 
@@ -501,7 +508,7 @@ def queue_group() -> None:
 @click.pass_context
 def queue_add(ctx, script_id, at, within, right_now, priority, force) -> None:
     """Xếp một bài vào hàng đợi phát."""
-    from . import queue as airqueue
+    from . import airqueue
 
     proj = project(ctx).require()
     moment = airqueue.parse_when(at, within, right_now, proj.station.tz)
@@ -520,7 +527,7 @@ def queue_add(ctx, script_id, at, within, right_now, priority, force) -> None:
 @click.pass_context
 def queue_list(ctx, fmt) -> None:
     """Các mục đang chờ phát."""
-    from . import queue as airqueue
+    from . import airqueue
     from .output import render
 
     proj = project(ctx).require()
@@ -533,7 +540,7 @@ def queue_list(ctx, fmt) -> None:
 @click.pass_context
 def queue_cancel(ctx, item_id) -> None:
     """Hủy một mục đang chờ (số như `queue list` in: 7 hoặc #7)."""
-    from . import queue as airqueue
+    from . import airqueue
 
     number = item_id.strip().lstrip("#")
     if not number.isdigit():
@@ -819,9 +826,10 @@ def log_group(ctx, start, end, status_, fmt) -> None:
 def log_verify(ctx, against) -> None:
     """Kiểm tra nhật ký có bị sửa, xóa hay chèn dòng không."""
     from . import evidence
+    from .reports.checkpoint import read_checkpoint
 
     proj = project(ctx).require()
-    checkpoint = evidence.read_checkpoint(against) if against else None
+    checkpoint = read_checkpoint(against) if against else None
     v = evidence.verify(proj, checkpoint)
     for finding in v.findings:
         click.secho(finding, fg="red", err=True)

@@ -34,8 +34,7 @@ import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from . import evidence, plan, signing
-from . import queue as airqueue
+from . import airqueue, evidence, plan, signing
 from .airing import Airer
 from .config import Project
 from .db import Changes, DatabaseError, get_state, set_state

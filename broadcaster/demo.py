@@ -48,7 +48,8 @@ def run_demo(source: Project, echo=print) -> Path:
     from .player import Player, WavWriter, device_available
     from .render import render_many
     from .reports import make_report, parse_period
-    from .scripts import Catalogue, check_scripts
+    from .script_check import check_scripts
+    from .scripts import Catalogue
     from .timetable import Airing, Timetable
 
     began = time.monotonic()

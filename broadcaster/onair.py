@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from . import evidence
-from . import queue as airqueue
+from . import airqueue, evidence
 from .config import Project
 from .db import get_state
 
@@ -20,9 +19,9 @@ def espeak_ahead(project: Project, current: datetime, queue: list[dict],
     """The scripts that air in the next two days (timetable and queue; ``soon``: those
     airings when the caller has them) and would go out in the espeak voice, which listeners
     hardly understand: each with its first airing."""
+    from .agenda import planned
     from .render import air_voice
     from .scripts import Catalogue
-    from .timetable import planned
 
     if soon is None:
         _, _, soon = planned(project, current, current + VOICE_LOOKAHEAD)
@@ -50,8 +49,8 @@ def espeak_ahead(project: Project, current: datetime, queue: list[dict],
 def status(project: Project) -> dict:
     """The queue (overdue items flagged), running or not (and since when), what plays, the next
     5 airings, the last 5 results, and the scripts soon airing in the espeak voice."""
+    from .agenda import planned
     from .db import now
-    from .timetable import planned
 
     running = project.station_running()
     state = get_state(project)

@@ -27,11 +27,9 @@ from starlette.routing import Route
 
 from . import district as dist
 from .db import now
+from .district_wire import API, COVERED, TAG, Message
 from .errors import UserError
 
-API = "/v1"
-TAG = "broadcaster"  # the signed application tag of a ward's requests
-COVERED = ("@method", "@path", "content-digest")
 MAX_AGE = timedelta(minutes=5)
 CLOCK_SKEW = timedelta(minutes=2)
 MAX_BODY = 32 * 1024 * 1024
@@ -63,13 +61,6 @@ def _verifier(url: str):
     verifier = HTTPMessageVerifier(signature_algorithm=algorithms.ED25519, key_resolver=Keys())
     verifier.max_clock_skew = CLOCK_SKEW  # a ward PC's clock is seldom right to the second
     return verifier
-
-
-class Message:
-    """A request as the signature library reads it (signed by a ward, checked here)."""
-
-    def __init__(self, method: str, url: str, headers: dict[str, str]):
-        self.method, self.url, self.headers = method, url, headers
 
 
 def _answer(status: int, message: str, **extra) -> JSONResponse:

@@ -12,13 +12,14 @@ import os
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 
 from .config import Project
+from .digests import file_digest
 from .errors import Problem, UserError, in_words
-from .labels import SCRIPT_STATUS, STALE, code_of
+from .labels import SCRIPT_STATUS, code_of
 from .tomlfile import Locator, parse
 from .when import WhenError, parse_date, show_date, show_duration, show_instant
 
@@ -217,9 +218,7 @@ def parse_script(text: str, path: Path, topics: dict | None = None,
             error(loc.line(None, "audio"), f"định dạng ghi âm không hỗ trợ: {target.suffix}",
                   f"dùng {', '.join(AUDIO_EXTENSIONS)}")  # fmt: skip
         else:
-            from .render import file_sha256
-
-            audio_sha256 = file_sha256(target)
+            audio_sha256 = file_digest(target)
     body = "\n".join(lines[end + 1 :])
     body_line = end + 2
     if not body.strip():
@@ -379,23 +378,6 @@ def check_script(project: Project, script: Script, seconds: float) -> list[Probl
         warn(1, f"bài dài {show_duration(seconds)}, quá giới hạn {limit / 60:.0f} phút của một buổi",
              "rút gọn hoặc tách thành hai bài")  # fmt: skip
     return warnings
-
-
-def length(project: Project, script: Script) -> tuple[float, bool]:
-    """(seconds, measured): the rendered audio's duration once rendered, else an estimate from
-    the spoken words and pauses."""
-    from .render import cached_duration
-
-    real = cached_duration(project, script)
-    if real is not None:
-        return real, True
-    reading = spoken_reading(project, script)
-    pauses = sum(s.pause_ms for s in reading.sentences)
-    return estimate_seconds(reading.words, pauses, project.station.rate_wpm), False
-
-
-def duration_of(project: Project, script: Script) -> float:
-    return length(project, script)[0]
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -585,85 +567,3 @@ def new_script(project: Project, title: str, topic: str, campaign: str = "", aut
                                            campaign=quote(campaign), author=quote(author),
                                            placeholder=PLACEHOLDER))  # fmt: skip
     return path
-
-
-@dataclass
-class CheckReport:
-    problems: list[Problem]
-    summary: list[str]
-
-
-def check_scripts(
-    project: Project, targets: tuple[str, ...] = (), fix: bool = False
-) -> CheckReport:
-    """`script check`: errors and warnings of the named scripts (all when none), durations."""
-    paths = []
-    for target in targets:
-        path = (
-            Path(target)
-            if target.endswith(".md") or "/" in target
-            else project.scripts_dir / f"{target}.md"
-        )
-        if not path.is_file():
-            raise UserError(f"không tìm thấy bài `{target}`", hint="xem `broadcaster script list`")
-        paths.append(path.resolve())
-    if fix:
-        for path in paths or sorted(project.scripts_dir.glob("*.md")):
-            fix_nfc(path)
-    catalogue = Catalogue(project)
-    selected = paths or [s.path for s in catalogue.scripts.values()] + catalogue.broken
-    problems, summary = [], []
-    for path in sorted(selected):
-        problems += catalogue.problems_of(path)
-        script = next(
-            (s for s in catalogue.scripts.values() if s.path.resolve() == path.resolve()), None
-        )
-        if script is not None:
-            problems += _recording_problems(project, script)
-            seconds, measured = length(project, script)
-            problems += check_script(project, script, seconds)
-            summary.append(f"{script.id}: {show_duration(seconds, not measured)}")
-    errors = sum(p.is_error for p in problems)
-    summary.append(
-        f"Đã kiểm tra {len(selected)} bài: {errors} lỗi, {len(problems) - errors} cảnh báo."
-    )
-    return CheckReport(problems, summary)
-
-
-def _recording_problems(project: Project, script: Script) -> list[Problem]:
-    """A recording must decode to at least a second of sound (rendered once, then cached)."""
-    from .render import render_script
-    from .tts import EngineError
-
-    if not script.audio or not script.audio_sha256:
-        return []
-    try:
-        render_script(project, script)
-    except EngineError as exc:
-        return [Problem(project.relative(script.path), script.line_of("audio"), str(exc),
-                        "thu lại hoặc chép lại tệp ghi âm vào audio/recorded/")]  # fmt: skip
-    return []
-
-
-def script_rows(project: Project, status: str | None = None, topic: str | None = None):
-    """`script list`: one row per script, plus the problems of files that did not parse."""
-    catalogue = Catalogue(project)
-    rows = []
-    for s in catalogue.scripts.values():
-        seconds, measured = length(project, s)
-        if (status and ("stale" if s.stale else s.status) != status) or (
-            topic and s.topic != topic
-        ):
-            continue
-        rows.append({
-            "id": s.id, "title": s.title, "topic": s.topic, "campaign": s.campaign,
-            "status": "stale" if s.stale else s.status,
-            "status_label": STALE if s.stale else SCRIPT_STATUS.get(s.status, s.status),
-            "approved": s.approved, "stale": s.stale,
-            "valid_from": s.valid_from, "valid_until": s.valid_until,
-            "duration_s": timedelta(seconds=round(seconds, 1)), "estimated": not measured,
-            "duration_label": show_duration(seconds, not measured),
-        })  # fmt: skip
-    broken = [p for p in catalogue.problems if p.is_error and any(
-        str(p.path) == project.relative(b) for b in catalogue.broken)]  # fmt: skip
-    return rows, broken

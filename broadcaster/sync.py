@@ -27,9 +27,9 @@ from sqlalchemy.orm import Session
 from . import district as dist
 from . import evidence, signing
 from .db import database
+from .district_wire import API, COVERED, TAG, Message
 from .errors import UserError
 from .evidence import AiringRow
-from .receiver import API, COVERED, TAG, Message
 
 TIMEOUT_S = 30
 

@@ -19,7 +19,7 @@ from .scripts import write_atomically
 def _refusals(project: Project, text: str) -> list:
     """The errors `schedule check` finds in ``text`` as the station's timetable: checked in a
     scratch station that shares this one's scripts and audio."""
-    from .timetable import check
+    from .agenda import check
 
     with tempfile.TemporaryDirectory(prefix="broadcaster-check-") as tmp:
         root = Path(tmp)

@@ -15,6 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Boolean, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from . import sessions
 from .db import Base, UTCDateTime, now, reading, writing
 from .errors import UserError
 
@@ -78,6 +79,14 @@ def get(project, name: str) -> WebUser | None:
         return s.get(WebUser, name)
 
 
+def signed_in(project, token: str, at: datetime | None = None) -> WebUser | None:
+    """The person signed in with session ``token``, or None (no live session, unknown or
+    disabled account)."""
+    name = sessions.holder(project, token, at)
+    user = get(project, name) if name else None
+    return None if user is None or user.disabled else user
+
+
 def all_users(project) -> list[WebUser]:
     with reading(project) as s:
         return list(s.scalars(select(WebUser).order_by(WebUser.name)))
@@ -95,20 +104,16 @@ def _change(project, name: str, **fields) -> WebUser:
 
 def set_password(project, name: str, password: str) -> WebUser:
     """A new password; every session of the person ends (an old cookie no longer works)."""
-    from .sessions import end_all
-
     _check_password(password)
     user = _change(project, name, password_hash=_hasher.hash(password), failed_logins=0,
                    locked_until=None)  # fmt: skip
-    end_all(project, name)
+    sessions.end_all(project, name)
     return user
 
 
 def disable(project, name: str) -> WebUser:
-    from .sessions import end_all
-
     user = _change(project, name, disabled=True)
-    end_all(project, name)
+    sessions.end_all(project, name)
     return user
 
 

@@ -466,16 +466,20 @@ def show_instant(dt: datetime, tz: tzinfo, seconds: bool | None = None) -> str:
     return f"{show_date(local.date())} {local.strftime('%H:%M:%S' if shown else '%H:%M')}"
 
 
+ESTIMATED = "~: thời lượng ước tính theo số chữ của bài, chưa dựng thành âm thanh."
+
+
 def show_duration(value: float | timedelta, estimated: bool = False) -> str:
     """ "1 giờ 5 phút", "1 phút 22 giây", "45 giây", "0 giây": whole seconds, half up;
-    "khoảng 2 phút 5 giây" for a length estimated from the words, not measured on audio."""
+    "~2 phút 5 giây" for a length estimated from the words, not measured on audio (ESTIMATED
+    explains the sign under a table)."""
     seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
     whole = math.floor(abs(seconds) + 0.5)  # round() would make 2.5 s "2 giây"
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     parts = [f"{n} {unit}" for n, unit in ((hours, "giờ"), (minutes, "phút"), (secs, "giây")) if n]
     shown = ("-" if seconds < 0 and whole else "") + (" ".join(parts) or "0 giây")
-    return f"khoảng {shown}" if estimated else shown
+    return f"~{shown}" if estimated else shown
 
 
 def iso(dt: datetime) -> str:

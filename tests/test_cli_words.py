@@ -166,7 +166,7 @@ def test_the_officers_day_is_all_in_vietnamese(day, tmp_path, sound):
 
 
 def test_an_instant_is_said_back_and_a_clock_time_past_means_tomorrow(cli):
-    from broadcaster.queue import parse_when
+    from broadcaster.airqueue import parse_when
 
     now = datetime(2026, 11, 30, 18, 0, tzinfo=TZ)
     moment = parse_when("17:30", None, False, TZ, now)

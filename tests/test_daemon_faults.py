@@ -16,8 +16,7 @@ import pytest
 from conftest import TZ, edit, program, run_cli, set_programs
 from daemonproc import Daemon, log_rows, wait_for
 
-from broadcaster import evidence
-from broadcaster import queue as airqueue
+from broadcaster import airqueue, evidence
 from broadcaster.config import Project
 from broadcaster.daemon import FROZEN
 

@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import TZ, edit, edit_station, program, set_programs
 
-from broadcaster import evidence
-from broadcaster import queue as airqueue
+from broadcaster import airqueue, evidence
 from broadcaster.airing import Airer
 from broadcaster.config import Project
 from broadcaster.daemon import FROZEN, JUMPED, MISSED, Daemon
@@ -375,7 +374,7 @@ def test_an_error_after_every_item_is_logged_still_finishes_the_airing(rig, monk
 
 def test_schedule_show_airs_in_the_daemons_order(rig):
     """air_order (schedule show) and the daemon's heap take waiting airings by one rule."""
-    from broadcaster.timetable import plan_view
+    from broadcaster.agenda import plan_view
 
     root, clock, make = rig
     t = clock.now()

@@ -14,6 +14,7 @@ from broadcaster import evidence, plan, signing
 from broadcaster.config import Project
 from broadcaster.db import SCHEMA_HEAD, engine_for, migrate
 from broadcaster.evidence import AiringRow, chain_hash
+from broadcaster.reports.checkpoint import read_checkpoint
 from broadcaster.scripts import Catalogue
 from broadcaster.timetable import Timetable
 
@@ -67,7 +68,7 @@ def test_a_report_issued_then_the_last_rows_deleted(logged, tmp_path):
     conn.execute("DELETE FROM checkpoint")  # the forger tidies the database too
     (logged.root / evidence.CHECKPOINTS_FILE).unlink()  # and the file
     assert findings(logged) == []  # the log alone cannot know ...
-    got = findings(logged, evidence.read_checkpoint(tmp_path / "cp.json"))
+    got = findings(logged, read_checkpoint(tmp_path / "cp.json"))
     assert any("không còn dòng thứ" in f and "xóa bớt" in f for f in got)  # ... the report can
     out = Cli(logged.root)("log", "verify", "--against", str(tmp_path / "cp.json"), code=1).output
     assert "nhật ký KHÔNG toàn vẹn" in out
@@ -167,7 +168,7 @@ def test_a_report_carries_its_checkpoint_and_verifies_against_it(logged, tmp_pat
             "--out",
             str(out),
         )
-        cp = evidence.read_checkpoint(out)
+        cp = read_checkpoint(out)
         assert cp["seq"] == evidence.query(logged)[-1].seq and cp["signature"]
         assert "Khớp với điểm kiểm tra" in cli("log", "verify", "--against", str(out)).output
     from docx import Document

@@ -15,7 +15,7 @@ from test_web import client as client
 from test_web import people as people
 from test_web import server as server
 
-from broadcaster import queue as airqueue
+from broadcaster import airqueue
 from broadcaster.audio import decode, ffmpeg
 from broadcaster.config import Project
 from broadcaster.errors import UserError

@@ -8,6 +8,7 @@ import pytest
 from broadcaster import evidence
 from broadcaster.config import Project
 from broadcaster.reports import collect, make_report, parse_period
+from broadcaster.reports.checkpoint import read_checkpoint
 from broadcaster.scripts import Catalogue
 from broadcaster.timetable import Timetable
 
@@ -179,7 +180,7 @@ def test_json_figures_for_machines(seeded, tmp_path):
     }
     assert {t["id"]: t["items"] for t in f["by_topic"] if t["items"]} == exp["topics"]
     assert f["integrity"]["ok"] and f["checkpoint"]["signature"]
-    assert evidence.verify(project, evidence.read_checkpoint(path)).ok
+    assert evidence.verify(project, read_checkpoint(path)).ok
 
 
 def test_xlsx_real_numbers_and_dates(seeded, tmp_path):
@@ -673,7 +674,7 @@ def test_held_means_every_item_aired_and_the_queue_has_its_own_lines(station, tm
         for r in load_workbook(book)["Điểm kiểm tra"].iter_rows(min_row=2, values_only=True)
     }
     assert {"Số dòng nhật ký", "Mã cuối chuỗi", "Thời điểm ký", "Chữ ký (Ed25519)"} <= set(sheet)
-    signed = datetime.fromisoformat(evidence.read_checkpoint(book)["made_at"]).astimezone(TZ)
+    signed = datetime.fromisoformat(read_checkpoint(book)["made_at"]).astimezone(TZ)
     assert sheet["Thời điểm ký"] == signed.replace(tzinfo=None, microsecond=0) or (
         abs(sheet["Thời điểm ký"] - signed.replace(tzinfo=None)) < timedelta(seconds=1)
     )  # station time

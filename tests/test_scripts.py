@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from broadcaster.config import Project
 from broadcaster.errors import Problem
 from broadcaster.scripts import Catalogue, parse_script
+from broadcaster.when import ESTIMATED, show_duration
 
 GOOD = """+++
 id = "bai"
@@ -171,13 +172,14 @@ def test_a_length_is_marked_estimated_until_the_audio_measures_it(cli):
 
     rows = json.loads(cli("script", "list", "--format", "json").stdout)
     row = next(r for r in rows if r["id"] == "co-che-mot-cua")
-    assert row["estimated"] and "khoảng" in shown()
+    assert row["estimated"] and f"~{show_duration(row['duration_s'])}" in shown()
+    assert ESTIMATED in cli("script", "list").stdout  # the sign is explained
     csv_lines = cli("script", "list", "--format", "csv").stdout.splitlines()
-    assert "khoảng" not in "\n".join(csv_lines)  # machines get seconds
+    assert "~" not in "\n".join(csv_lines)  # machines get seconds
     cli("render", "co-che-mot-cua")
     rendered = next(r for r in json.loads(cli("script", "list", "--format", "json").stdout)
                     if r["id"] == "co-che-mot-cua")  # fmt: skip
-    assert not rendered["estimated"] and "khoảng" not in shown()
+    assert not rendered["estimated"] and "~" not in shown()
     assert rendered["duration_label"] in shown()
 
 

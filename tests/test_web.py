@@ -132,6 +132,14 @@ def test_titles_and_bodies_are_escaped(client, people):
         assert "<img src=x" not in html
 
 
+def test_the_script_list_explains_estimated_lengths(client, people):
+    from broadcaster.when import ESTIMATED
+
+    sign_in(client, "lan")
+    html = client.get("/bai").text
+    assert re.search(r"<td class=\"wide\">~\d", html) and ESTIMATED in html  # nothing rendered yet
+
+
 def test_ids_and_paths_cannot_reach_outside_the_station(client):
     sign_in(client, "lan")
     for path in ("/bai/..%2F..%2Fschedules", "/bai/%2E%2E%2Fkeys%2Fstation", "/static/../keys/web-secret",

@@ -186,7 +186,7 @@ def test_the_workflow_a_leader_expects(client, people):
 def test_a_queued_item_that_cannot_air_says_why_at_once(client, people):
     from datetime import datetime, timedelta
 
-    from broadcaster import queue as airqueue
+    from broadcaster import airqueue
 
     project = Project(people)
     airqueue.add(project, SID, datetime.now(project.station.tz) + timedelta(hours=2))

@@ -378,7 +378,7 @@ def test_show_duration(value, text):
 
 
 def test_an_estimated_length_says_so():
-    assert show_duration(125.4, estimated=True) == "khoảng 2 phút 5 giây"
+    assert show_duration(125.4, estimated=True) == "~2 phút 5 giây"
     assert show_duration(125.4) == "2 phút 5 giây"
 
 

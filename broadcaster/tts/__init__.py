@@ -8,26 +8,9 @@ of `render.preferred` (the render records which one really spoke).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from .engine import Engine, EngineError
 
-if TYPE_CHECKING:
-    from pydub import AudioSegment
-
-
-class EngineError(Exception):
-    """The engine could not speak (offline, refused, broken file). Message in Vietnamese."""
-
-
-class Engine:
-    name = "base"
-
-    @property
-    def version(self) -> str:
-        raise NotImplementedError
-
-    def speak(self, text: str, voice: str, rate_wpm: int) -> AudioSegment:
-        """One sentence -> audio, any rate or width; the render converts and trims it."""
-        raise NotImplementedError
+__all__ = ["Engine", "EngineError", "get_engine"]
 
 
 def get_engine(name: str, **options) -> Engine:

@@ -8,7 +8,7 @@ import ctypes
 import threading
 from functools import cache
 
-from . import Engine, EngineError
+from .engine import Engine, EngineError
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 ESPEAK_INITIALIZE_DONT_EXIT = 0x8000

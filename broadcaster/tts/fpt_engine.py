@@ -29,7 +29,7 @@ import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 
-from . import Engine, EngineError
+from .engine import Engine, EngineError
 
 ENDPOINT = "https://api.fpt.ai/hmi/tts/v5"
 KEY_VARIABLE = "BROADCASTER_FPT_API_KEY"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import time
 
-from . import Engine, EngineError
+from .engine import Engine, EngineError
 
 
 class GttsEngine(Engine):

@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import Engine, EngineError
+from .engine import Engine, EngineError
 
 if TYPE_CHECKING:
     from piper import PiperVoice

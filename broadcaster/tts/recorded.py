@@ -7,7 +7,7 @@ from pathlib import Path
 from pydub import AudioSegment
 
 from ..labels import show_number
-from . import EngineError
+from .engine import EngineError
 
 MIN_RECORDING_MS = 1000
 

@@ -107,11 +107,9 @@ def guarded(right: str | None = None, max_body: int = FORM_BYTES):
 
 
 def _run(console: Console, handler, request: Request, form, right: str | None):
-    from .. import sessions
-
     project = console.project
     project.refresh()  # every page sees the files as they are now
-    user = sessions.user_of(project, request.session.get("sid", ""))
+    user = users.signed_in(project, request.session.get("sid", ""))
     if user is None:
         request.session.clear()
         return RedirectResponse(f"/dang-nhap?tiep={request.url.path}", 303)

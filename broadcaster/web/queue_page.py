@@ -9,7 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-from .. import queue as airqueue
+from .. import airqueue
 from ..errors import UserError
 from .console import Console, for_people, guarded, titles
 

@@ -33,14 +33,15 @@ def _refused(exc: UserError) -> HTTPException:
 
 @guarded()
 def script_list(console: Console, request: Request, form):
-    from ..scripts import script_rows
+    from ..script_check import script_rows
 
     q = request.query_params.get("q", "").strip().lower()
     rows, problems = script_rows(console.project)
     if q:
         rows = [r for r in rows if q in r["title"].lower() or q in r["id"] or q in r["topic"]]
     rows.sort(key=lambda r: (r["status"] != "pending", r["id"]))
-    return console.page(request, "scripts.html", rows=rows, q=q, problems=problems)
+    return console.page(request, "scripts.html", rows=rows, q=q, problems=problems,
+                        ESTIMATED=when.ESTIMATED)  # fmt: skip
 
 
 def _save(console: Console, values: dict, script_id: str | None, author: str, seen: str | None):
@@ -89,7 +90,8 @@ def script_new(console: Console, request: Request, form):
 
 @guarded()
 def script_page(console: Console, request: Request, form):
-    from ..scripts import check_script, duration_of, spoken_reading
+    from ..script_check import duration_of
+    from ..scripts import check_script, spoken_reading
 
     project = console.project
     script = _script(console, request.path_params["sid"])

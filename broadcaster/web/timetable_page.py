@@ -20,8 +20,8 @@ def _version(project) -> str:
 
 
 def timetable_view(console: Console, request: Request, edit_error: str = "", code: int = 200):
+    from ..agenda import plan_view
     from ..scripts import Catalogue
-    from ..timetable import plan_view
 
     project = console.project
     tz = project.station.tz
