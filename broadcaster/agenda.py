@@ -167,6 +167,7 @@ def check(project: Project, today: date | None = None) -> list[Problem]:
         if a.start + timedelta(seconds=seconds) <= b.start or key in reported:
             continue
         reported.add(key)
+        assert a.program and b.program  # the timetable's own airings, no queue
         if a.start == b.start:  # the README's order rules decide: one airs after the other
             add(b.program.line,
                 f"`{a.program_id}` và `{b.program_id}` cùng giờ {show_clock(a.start)}: phát lần "
@@ -180,7 +181,7 @@ def check(project: Project, today: date | None = None) -> list[Problem]:
             "dời giờ phát hoặc bớt bài")  # fmt: skip
     for a in airings:
         seconds, _ = durations.airing(a)
-        if seconds > limit and (a.program_id, "limit") not in reported:
+        if seconds > limit and (a.program_id, "limit") not in reported and a.program:
             reported.add((a.program_id, "limit"))
             add(
                 a.program.line,

@@ -178,7 +178,7 @@ class Airer:
             return out
         st = self.project.station
         self._hook(st.pre_roll, st.pre_roll_wait_s)
-        rows: dict[str, int] = {}
+        rows: dict[str, object] = {}  # the recorder's handle of each item's row
         started: list[str] = []
 
         def on_start(label, when) -> None:

@@ -48,6 +48,7 @@ def parse_when(at: str | None, within: str | None, right_now: bool, tz,
         if within is not None:
             instant = current + parse_duration(within)
             return Moment(instant, f"sau {show_duration(instant - current)}")
+        assert at is not None  # exactly one of the three was given
         return parse_instant(at, current, tz)
     except WhenError as exc:
         raise UserError(exc.problem, hint=exc.hint) from None

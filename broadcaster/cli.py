@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -21,6 +22,9 @@ from .labels import (
     show_number,
 )
 from .when import ESTIMATED, midnight, show_duration, show_instant
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
 
 clickvi.install()
 FORMATS = {"table": "bảng", "json": "json", "csv": "csv"}
@@ -391,6 +395,7 @@ def voice_download(ctx, name: str, catalogue: str | None) -> None:
     from .voices import download
 
     proj = project(ctx).require()
+    bar: ProgressBar[int]
     with click.progressbar(length=1, label=f"Tải {name}", show_pos=False, width=30) as bar:
 
         def progress(done: int, total: int) -> None:

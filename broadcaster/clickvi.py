@@ -117,9 +117,9 @@ def install() -> None:
     for module in (_termui_impl, core, decorators, exceptions, formatting, parser,
                    shell_completion, termui, types):  # fmt: skip
         if hasattr(module, "_"):
-            module._ = gettext
+            module.__dict__["_"] = gettext
         if hasattr(module, "ngettext"):
-            module.ngettext = ngettext
+            module.__dict__["ngettext"] = ngettext
 
 
 def _metavar(kind: click.ParamType) -> str:

@@ -163,7 +163,7 @@ def out_of_range(value, low: float, high: float) -> str | None:
 def build(cls, table: dict, name: str, path: Path, loc: Locator, problems: list[Problem]):
     """A settings dataclass from a TOML table; unknown keys, wrong types and numbers out of
     range become problems (the default stays in force for them)."""
-    kinds = {f.name: _TYPES[f.type] for f in fields(cls)}
+    kinds = {f.name: _TYPES[str(f.type)] for f in fields(cls)}  # annotations are strings here
     ranges = getattr(cls, "RANGES", {})
     values = {}
     for key, value in table.items():

@@ -33,16 +33,21 @@ import threading
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from . import airqueue, evidence, plan, signing
 from .airing import Airer
 from .config import Project
 from .db import Changes, DatabaseError, get_state, set_state
-from .errors import UserError, in_words
+from .errors import Problem, UserError, in_words
 from .recorder import Journaled
 from .scripts import Catalogue
 from .timetable import Airing, Timetable, air_rank
 from .when import show_instant
+
+if TYPE_CHECKING:  # both are imported when the daemon starts: `status` never pays for them
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from filelock import BaseFileLock
 
 log = logging.getLogger("broadcaster")
 WATCH_SECONDS = 0.1
@@ -81,7 +86,11 @@ class Daemon:
         self.project = project
         project.require()
         self.clock = clock or SystemClock()
-        self.timetable = self._load_timetable(initial=True)
+        timetable, problems = self._read_timetable()
+        if timetable is None or problems:
+            raise UserError(f"schedules.toml có lỗi: {problems[0]}",
+                            hint="chạy `broadcaster schedule check`")  # fmt: skip
+        self.timetable: Timetable = timetable
         self.catalogue = Catalogue(project)
         self.recorder = Journaled(project)
         self.airer = Airer(project, player, self.clock, self.recorder)
@@ -89,7 +98,7 @@ class Daemon:
         self.heap: list[tuple] = []
         self.counter = itertools.count()
         self.cond = threading.Condition()
-        self.lock = threading.RLock()  # tick and reload
+        self.tick_lock = threading.RLock()  # tick and reload
         self.stopping = threading.Event()
         self.interrupt = threading.Event()
         self.current: Airing | None = None
@@ -102,8 +111,8 @@ class Daemon:
         self.started_at = self.clock.now()
         self._signature, self._files_checked = self._files_signature(), self.clock.now()
         self._changes: Changes | None = None
-        self._lock = None
-        self.scheduler = None
+        self.station_lock: BaseFileLock | None = None  # one `broadcaster run` per station
+        self.scheduler: BackgroundScheduler | None = None
 
     @property
     def grace(self) -> timedelta:
@@ -111,23 +120,13 @@ class Daemon:
         return timedelta(minutes=self.timetable.defaults.late_grace_minutes)
 
     # -- the timetable, reloaded when its files change -------------------------------------
-    def _load_timetable(self, initial: bool = False) -> Timetable | None:
+    def _read_timetable(self) -> tuple[Timetable | None, list[UserError | Problem]]:
+        """The timetable of the files as they are now, and its errors."""
         try:
             timetable = Timetable.load(self.project)
         except UserError as exc:
-            timetable, problems = None, [exc]
-        else:
-            problems = [p for p in timetable.problems if p.is_error]
-        if problems:
-            if initial:
-                raise UserError(
-                    f"schedules.toml có lỗi: {problems[0]}",
-                    hint="chạy `broadcaster schedule check`",
-                )
-            log.error("schedules.toml mới có lỗi, vẫn phát theo lịch cũ: %s", problems[0])
-            self.project.pin(self.timetable.file)  # keep the last good settings too
-            return None
-        return timetable
+            return None, [exc]
+        return timetable, [p for p in timetable.problems if p.is_error]
 
     def _files_signature(self) -> tuple:
         scripts = sorted(self.project.scripts_dir.glob("*.md"))
@@ -153,11 +152,14 @@ class Daemon:
         changed = set(signature) - set(self._signature)
         edited = max((datetime.fromtimestamp(m / 1e9, UTC) for _, m, _ in changed), default=checked)
         self._signature = signature
-        with self.lock:
+        with self.tick_lock:
             self.project.reload()
-            timetable = self._load_timetable()
+            timetable, problems = self._read_timetable()
             self.catalogue = Catalogue(self.project)
-            if timetable is not None:
+            if timetable is None or problems:
+                log.error("schedules.toml mới có lỗi, vẫn phát theo lịch cũ: %s", problems[0])
+                self.project.pin(self.timetable.file)  # keep the last good settings too
+            else:
                 self.timetable = timetable
                 log.info("Đã nạp lại lịch phát và các bài.")
             self._soon(self._plan, "plan-now", self.clock.now())
@@ -184,7 +186,7 @@ class Daemon:
         """Hand every airing due since the last tick to the worker, or log it missed. The
         window moves on only after each of its airings is written down (rows, or an open
         airing), so a kill at any moment leaves nothing that the next start cannot find."""
-        with self.lock:
+        with self.tick_lock:
             current, mono = self.clock.now(), self.clock.monotonic()
             last_wall, last_mono = self._last_tick
             self._last_tick = (current, mono)
@@ -206,7 +208,7 @@ class Daemon:
                 self._wake_at(self.next_at)
 
     def _handle(self, due: list[Airing], current: datetime, reason: str) -> None:
-        submit = []
+        submit: list[Airing] = []
         for airing in due:
             if airing.key in self.handled or any(a.key == airing.key for a in submit):
                 continue
@@ -337,10 +339,10 @@ class Daemon:
                         self._push(rest)
         except Exception as exc:
             log.exception("Lỗi khi phát %s", airing.name)
-            rest = self._unlogged(airing)
-            if rest:
+            unlogged = self._unlogged(airing)
+            if unlogged:
                 self.airer.record_all(
-                    airing, "failed", f"lỗi phần mềm: {in_words(exc)}", self.catalogue, rest
+                    airing, "failed", f"lỗi phần mềm: {in_words(exc)}", self.catalogue, unlogged
                 )
             else:  # every item has its row: the airing is over (its queue item too)
                 self.airer.finish(airing)
@@ -432,7 +434,7 @@ class Daemon:
         try:
             playing = self.airer.playing
             current = self.clock.now()
-            with self.lock:  # the worker and the scheduler both beat
+            with self.tick_lock:  # the worker and the scheduler both beat
                 for key, start in list(self.handled.items()):
                     if current - start > KEEP_HANDLED:
                         self.handled.pop(key, None)
@@ -450,9 +452,9 @@ class Daemon:
     def _acquire_lock(self) -> None:
         from filelock import FileLock, Timeout
 
-        self._lock = FileLock(str(self.project.lock_path))
+        self.station_lock = FileLock(str(self.project.lock_path))
         try:
-            self._lock.acquire(timeout=0)
+            self.station_lock.acquire(timeout=0)
         except Timeout:
             raise UserError(f"đài này đang được một tiến trình khác phát ({self._holder()})",
                             hint="dừng tiến trình đó trước, mỗi đài chỉ chạy một `broadcaster run`") from None  # fmt: skip
@@ -553,6 +555,6 @@ class Daemon:
         self._heartbeat()
         if self._changes is not None:
             self._changes.close()
-        if self._lock is not None:
-            self._lock.release()
+        if self.station_lock is not None:
+            self.station_lock.release()
         log.info("Đã dừng.")

@@ -28,17 +28,17 @@ import os
 import re
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from . import evidence, plan, signing
-from .config import STATION_ID, Report, Station
+from .config import STATION_ID, Project, Report, Station, station_file_from_text
 from .db import engine_for, now
 from .errors import UserError
 from .evidence import CONTENT, GENESIS, STORED_TIME, TIMES, AiringRow
@@ -294,7 +294,7 @@ def wards(url: str) -> list[Ward]:
             ids = conn.execute(
                 text("SELECT station_id FROM public.district_ward ORDER BY station_id")
             ).scalars()
-            return [_ward(conn, i) for i in list(ids)]
+            return [w for i in list(ids) if (w := _ward(conn, i)) is not None]
     except (DBAPIError, SQLAlchemyError) as exc:
         raise unreachable(exc) from None
 
@@ -453,7 +453,7 @@ def receive_rows(url: str, station_id: str, body: dict) -> int:
             problem = check_batch(head_hash, new)
             if problem:
                 raise Refused(problem)
-            conn.execute(AiringRow.__table__.insert(), [row_dict_db(r) for r in new])
+            conn.execute(insert(AiringRow), [row_dict_db(r) for r in new])
             head_seq, head_hash = new[-1].seq, new[-1].row_hash
         conn.execute(text("UPDATE public.district_ward SET rows = rows + :n, head_seq = :seq, "
                           "head_hash = :hash, last_sync_at = :at WHERE station_id = :id"),
@@ -491,12 +491,12 @@ def receive_plan(url: str, station_id: str, days: list[dict], today: date) -> in
                 if not conn.execute(
                     text("SELECT 1 FROM timetable_version WHERE sha256 = :s"), {"s": sha}
                 ).first():
-                    conn.execute(plan.TimetableVersion.__table__.insert(),
+                    conn.execute(insert(plan.TimetableVersion),
                                  {"sha256": sha, "text": version["text"], "first_used_at": _instant(version["first_used_at"])})  # fmt: skip
-            conn.execute(plan.PlanDay.__table__.insert(), {"day": name, "timetable_sha256": day["timetable_sha256"],
+            conn.execute(insert(plan.PlanDay), {"day": name, "timetable_sha256": day["timetable_sha256"],
                                                            "written_at": _instant(day["written_at"])})  # fmt: skip
             if day["entries"]:
-                conn.execute(plan.PlannedAiring.__table__.insert(),
+                conn.execute(insert(plan.PlannedAiring),
                              [{**e, "start": _instant(e["start"]), "written_at": _instant(e["written_at"])}
                               for e in day["entries"]])  # fmt: skip
             taken += 1
@@ -552,7 +552,7 @@ def receive_checkpoints(url: str, station_id: str, checkpoints: list[dict]) -> i
                               "VALUES (:s, :id, :b, :at)"),
                          {"s": cp["signature"], "id": station_id, "at": now(),
                           "b": json.dumps(cp, ensure_ascii=False, sort_keys=True)})  # fmt: skip
-            conn.execute(evidence.Checkpoint.__table__.insert(),
+            conn.execute(insert(evidence.Checkpoint),
                          {**{k: cp[k] for k in ("seq", "head", "plan_count", "plan_digest", "reason",
                                                "public_key", "signature")},
                           "made_at": datetime.fromisoformat(cp["made_at"])})  # fmt: skip
@@ -634,8 +634,7 @@ def verify_ward(url: str, ward: Ward, view: WardView | None = None) -> WardCheck
 def gaps(view, rows: list[AiringRow]) -> list[str]:
     """Days, between a ward's first and last day of evidence, with neither plan nor log."""
     tz = view.station.tz
-    logged = {(r.started_at or r.scheduled_at).astimezone(tz).date() for r in rows
-              if r.started_at or r.scheduled_at}  # fmt: skip
+    logged = {at.astimezone(tz).date() for r in rows if (at := r.started_at or r.scheduled_at)}
     with ward_connection(view.url, view.ward.station_id) as conn, Session(bind=conn) as s:
         planned = {date.fromisoformat(d) for d in s.scalars(select(plan.PlanDay.day))}
     known = logged | planned
@@ -652,21 +651,23 @@ def gaps(view, rows: list[AiringRow]) -> list[str]:
 
 
 # -- a ward as the district holds it -------------------------------------------------------------
-class WardView:
-    """A ward's synced schema with its settings and registered key, looking enough like a
-    Project for evidence.verify and reports.collect to run on the district's copy."""
+class WardView(Project):
+    """A ward's synced schema as a project: its settings and registered key in a folder of its
+    own, so evidence.verify and reports.collect run on the district's copy as on a station."""
 
     def __init__(self, url: str, ward: Ward):
+        self._root = tempfile.TemporaryDirectory(prefix="broadcaster-ward-")
+        super().__init__(self._root.name)
         self.ward, self.url = ward, url
-        self.database_url = _in_schema(url, schema_of(ward.station_id))
+        self._database_url = _in_schema(url, schema_of(ward.station_id))
         settings = ward.settings
         # the name the ward signs its checkpoints with; the district's own name is ward.name
-        self.station = Station(name=settings.get("name", ward.name or ward.station_id),
-                               ward=settings.get("ward", ""), timezone=ward.timezone,
-                               topics=settings.get("topics", {}))  # fmt: skip
-        self.report = Report(campaigns=settings.get("campaigns", {}))
-        self._root = tempfile.TemporaryDirectory(prefix="broadcaster-ward-")
-        self.root = Path(self._root.name)
+        station = Station(name=settings.get("name", ward.name or ward.station_id),
+                          ward=settings.get("ward", ""), timezone=ward.timezone,
+                          topics=settings.get("topics", {}))  # fmt: skip
+        blank = station_file_from_text("", self.schedules_path)
+        report = Report(campaigns=settings.get("campaigns", {}))
+        self.pin(replace(blank, station=station, report=report))
         (self.root / signing.KEY_DIR).mkdir()
         (self.root / signing.KEY_DIR / signing.PUBLIC).write_text(ward.public_key + "\n", "utf-8")
         with district_engine(url).connect() as conn:  # each checkpoint as the ward signed it
@@ -675,8 +676,10 @@ class WardView:
             (self.root / evidence.CHECKPOINTS_FILE).write_text(
                 "".join(b + "\n" for b in bodies), "utf-8"
             )
-        self.scripts_dir = self.root / "scripts_vi"
-        self.recorded_dir = self.root / "audio" / "recorded"
+
+    @property
+    def database_url(self) -> str:
+        return self._database_url
 
     @property
     def as_of(self) -> datetime:
@@ -687,8 +690,11 @@ class WardView:
     def station_running(self) -> bool:
         return False
 
+    def reload(self) -> None:
+        """Its settings come from the district's database, never from a file."""
+
     def relative(self, path: Path) -> str:
         return str(path)
 
-    def require(self):
+    def require(self) -> WardView:
         return self

@@ -61,7 +61,7 @@ class AiringRow(Base):
 
 # What a row's hash covers, by row format. A format is never changed once released: a new
 # field makes a new format, and old rows keep verifying under theirs.
-CONTENT = {
+CONTENT: dict[int, tuple[str, ...]] = {
     1: ("id", "station", "program_id", "program_name", "airing_key", "trigger", "priority",
         "scheduled_at", "started_at", "ended_at", "script_id", "title", "topic", "campaign",
         "text", "text_sha256", "audio_sha256", "engine", "voice", "device", "status", "error",
@@ -514,8 +514,10 @@ def _trusted(project, s) -> dict | None:
     from .db import State
 
     state = s.get(State, TRUST)
+    if state is None:
+        return None
     try:
-        mark = json.loads(state.value) if state else None
+        mark = json.loads(state.value)
         seq, head = int(mark["seq"]), str(mark["head"])
         age = now() - datetime.fromisoformat(mark["checked_at"])
         signed = mark["public_key"] in signing.known_keys(project) and signing.valid(
@@ -577,8 +579,8 @@ def verify(project, against: dict | None = None, trust: bool = False) -> Verific
         rows.sort(key=lambda fr: fr[1][CONTENT[fr[0]].index("seq")])
         if after:  # outcomes already walked, of the airings the new rows belong to
             keys = {r[CONTENT[f].index("airing_key")] for f, r in rows}
-            q = select(AiringRow.airing_key, AiringRow.script_id, AiringRow.id, AiringRow.status)
-            for key, script, rid, status in conn.execute(q.where(
+            seen = select(AiringRow.airing_key, AiringRow.script_id, AiringRow.id, AiringRow.status)
+            for key, script, rid, status in conn.execute(seen.where(
                     AiringRow.seq <= after, AiringRow.airing_key.in_(keys)).order_by(AiringRow.seq)):  # fmt: skip
                 outcomes.setdefault((key, script), (rid, status))
         times = {f: [i for i, k in enumerate(CONTENT[f]) if k in TIMES] for f in CONTENT}

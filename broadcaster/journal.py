@@ -80,7 +80,8 @@ class Journal:
         self.next_seq = self.records[-1][0] + 1 if self.records else 1
 
     def _scan(self) -> tuple[list[tuple[int, dict]], int]:
-        records, offset, size = [], 0, os.fstat(self.fd).st_size
+        records: list[tuple[int, dict]] = []
+        offset, size = 0, os.fstat(self.fd).st_size
         while offset + HEADER.size <= size:
             length, crc, seq = HEADER.unpack(_pread(self.fd, HEADER.size, offset))
             if length == 0 or offset + HEADER.size + length > size:

@@ -40,7 +40,7 @@ def espeak_ahead(project: Project, current: datetime, queue: list[dict],
             espeak = script is not None and air_voice(project, script) == "espeak"
         except Exception:  # a broken recording or voice: `script check` says why
             espeak = False
-        if espeak:
+        if espeak and script is not None:
             out.append({"script_id": sid, "title": script.title,
                         "at": at.astimezone(project.station.tz)})  # fmt: skip
     return out

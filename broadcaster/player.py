@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 STALL_SECONDS = 2.0  # no callback for this long while audio is due: the device is gone
-_quiet_handler = None
+_quiet_handler: object = None  # kept alive: ALSA calls it for as long as the process runs
 
 
 def _quiet_alsa() -> None:
@@ -164,18 +164,18 @@ class Player:
         for c in clips:
             bounds.append((pos, pos + c.frames))
             pos += c.frames
-        state = {"fed": 0, "t0": None, "last": None}
+        state = {"fed": 0, "t0": 0.0, "last": 0.0}  # t0: when the device first asked
         started = threading.Event()
 
         def stream():
             frames = yield b""
             while True:
                 now = time.time()
-                if state["t0"] is None:
+                if not state["t0"]:
                     state["t0"] = now
                     started.set()
                 state["last"] = now
-                fed = state["fed"]
+                fed = int(state["fed"])
                 if stop.is_set() or fed >= len(pcm):
                     return
                 chunk = pcm[fed : fed + frames]

@@ -202,6 +202,7 @@ def make_certificate(host: str, folder, days: int = 3650) -> tuple[str, str, str
     folder.mkdir(parents=True, exist_ok=True)
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    alt: x509.GeneralName
     try:
         alt = x509.IPAddress(ipaddress.ip_address(host))
     except ValueError:

@@ -475,7 +475,7 @@ def save_script(project: Project, script_id: str | None, title: str, topic: str,
         script_id = new_script(project, title, topic, campaign, author).stem
     script = Catalogue(project).get(script_id)
     check_version(project, script, seen)
-    changes = {"title": title, "topic": topic, "campaign": campaign.strip()}
+    changes: dict[str, object] = {"title": title, "topic": topic, "campaign": campaign.strip()}
     if author:
         changes |= {
             "edited_by": author,

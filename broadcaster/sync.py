@@ -88,7 +88,8 @@ class Receiver:
                 self.host, self.port, timeout=TIMEOUT_S, context=self.context
             )
             conn.connect()
-            seen = hashlib.sha256(conn.sock.getpeercert(binary_form=True)).hexdigest().upper()
+            der = conn.sock.getpeercert(binary_form=True) or b""
+            seen = hashlib.sha256(der).hexdigest().upper()
             if seen != self.pin:
                 conn.close()
                 raise UserError("máy chủ trả lời không phải máy nhận của quận (chứng chỉ khác dấu vân tay đã cho)",
@@ -184,6 +185,7 @@ def _send_rows(project, receiver: Receiver, after: int, batch: int, after_batch)
         if not rows:
             return sent
         sent += taken
+        assert rows[-1].seq is not None  # only rows in the chain are sent
         after = rows[-1].seq
         if after_batch:
             after_batch(sent)

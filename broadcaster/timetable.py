@@ -475,11 +475,11 @@ def air_order(airings: list[Airing], seconds, day_of=None) -> list[Slot]:
     slots = [Slot(a, a.start, 0.0, [f"tạm ngừng: {a.reason}"]) for a in airings if a.cancelled]
     waiting: list[tuple] = []
     order = itertools.count()
-    free: datetime | None = None
+    free = datetime.min.replace(tzinfo=UTC)  # when the air is free next
     i = 0
     while i < len(arrivals) or waiting:
         if not waiting:
-            free = arrivals[i].start if free is None else max(free, arrivals[i].start)
+            free = max(free, arrivals[i].start)
         while i < len(arrivals) and arrivals[i].start <= free:
             heapq.heappush(waiting, (*air_rank(arrivals[i]), next(order), arrivals[i], None))
             i += 1

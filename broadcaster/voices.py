@@ -384,7 +384,8 @@ def _entry(catalogue: dict, name: str, url: str) -> tuple[str, dict]:
 
 def _files(name: str, entry: dict) -> list[tuple[str, str, int, str]]:
     """[(relative path, file name, size, md5)] of the model and its config."""
-    files = entry.get("files") if isinstance(entry.get("files"), dict) else {}
+    listed = entry.get("files")
+    files: dict = listed if isinstance(listed, dict) else {}
     out = []
     for suffix in (".onnx", ".onnx.json"):
         found = [

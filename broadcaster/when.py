@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
+from typing import overload
 
 __all__ = [
     "Moment",
@@ -122,12 +123,14 @@ def _find_date(folded: str, text: str, year: int | None = None) -> date | None:
     """The date ``folded`` writes, None if it is no date at all. Forms without a year are
     dates of ``year`` when one is given. A weekday in front must be the date's."""
     m = re.fullmatch(rf"(?:({_WEEKDAY}),? )?(?:ngay )?(.*)", folded)
+    assert m is not None  # (.*) takes anything
     weekday, rest = m[1], m[2]
     for pattern, (d, mo, y) in _DATE_FORMS:
         found = re.fullmatch(pattern, rest)
-        if found and (found[y] or year):
+        given = (found[y] if found else None) or year
+        if found and given:
             try:
-                day = date(int(found[y] or year), int(found[mo]), int(found[d]))
+                day = date(int(given), int(found[mo]), int(found[d]))
             except ValueError:
                 raise WhenError(f'không có ngày "{text.strip()}" trên lịch',
                                 f"viết {DATE_EXAMPLES}") from None  # fmt: skip
@@ -207,6 +210,12 @@ def local_instant(day: date, clock: time, tz: tzinfo) -> datetime:
     return datetime.fromtimestamp(after, tz)
 
 
+@overload
+def midnight(day: date, tz: tzinfo) -> datetime: ...
+@overload
+def midnight(day: None, tz: tzinfo) -> None: ...
+@overload
+def midnight(day: date | None, tz: tzinfo) -> datetime | None: ...
 def midnight(day: date | None, tz: tzinfo) -> datetime | None:
     """The instant ``day`` begins in ``tz`` (None for no day): the bound of a range of days."""
     return local_instant(day, time(), tz) if day else None
@@ -233,9 +242,8 @@ def _split_clock(folded: str) -> tuple[str, re.Match] | None:
     if m:
         return m[6] or "", m
     m = re.fullmatch(rf"(.+?),? {clock}", folded)
-    if m:
-        return m[1], re.fullmatch(clock, folded[m.start(2) :])
-    return None
+    at = re.fullmatch(clock, folded[m.start(2) :]) if m else None
+    return (m[1], at) if m and at else None
 
 
 def _iso_instant(text: str, tz: tzinfo) -> datetime | None:
@@ -402,7 +410,11 @@ def parse_period(text: str, today: date) -> Span:
 # -- durations ----------------------------------------------------------------------------------
 _UNITS = {"ms": 0.001, "s": 1, "giay": 1, "m": 60, "p": 60, "phut": 60, "h": 3600, "g": 3600,
           "gio": 3600, "tieng": 3600, "ngay": 86400}  # fmt: skip
-_SMALLER = {86400: 3600, 3600: 60, 60: 1}  # the unit a bare last number takes: "1 phút 30"
+_SMALLER: dict[float, float] = {
+    86400: 3600,
+    3600: 60,
+    60: 1,
+}  # the unit a bare last number takes: "1 phút 30"
 
 
 def _clock_duration(folded: str) -> float | None:
@@ -458,7 +470,7 @@ def show_clock(dt: datetime | time) -> str:
     return dt.strftime("%H:%M:%S" if dt.second else "%H:%M")
 
 
-def show_instant(dt: datetime, tz: tzinfo, seconds: bool | None = None) -> str:
+def show_instant(dt: datetime, tz: tzinfo | None, seconds: bool | None = None) -> str:
     """ "T3 05/05/2020 17:30" in ``tz``; "… 17:30:05" when the seconds are not zero, as
     `show_clock` (one clock style everywhere), or always with ``seconds`` (the daemon's log)."""
     local = _aware(dt).astimezone(tz)

@@ -219,7 +219,7 @@ def collect(
     # Times come as the stored UTC text and are parsed here: for a year of a busy station
     # that is several times faster than converting each value through the ORM type.
     raw = [
-        type_coerce(c, String)
+        type_coerce(c, String).label(c.key)
         for c in (AiringRow.scheduled_at, AiringRow.started_at, AiringRow.ended_at)
     ]
     cols = (AiringRow.id, AiringRow.program_id, AiringRow.program_name, AiringRow.airing_key,
@@ -234,18 +234,32 @@ def collect(
     offset = _fixed_offset(tz, start, end)
 
     def entry(r) -> Entry:
-        started = parse(r[6])
-        when = started or parse(r[5])
+        started = parse(r.started_at)
+        when = started or parse(r.scheduled_at)
         seconds = 0.0
-        if started and r[12] in ("aired", "interrupted") and r[7]:
-            seconds = max(0.0, (parse(r[7]) - started).total_seconds())
+        if started and r.status in ("aired", "interrupted") and r.ended_at:
+            seconds = max(0.0, (parse(r.ended_at) - started).total_seconds())
         if when is None:
             local = None
         elif offset is not None and when.tzinfo is None:  # a zone with no clock change: add
             local = (when + offset).replace(tzinfo=tz)
         else:
             local = when.replace(tzinfo=UTC).astimezone(tz)
-        return Entry(*r[:5], local, seconds, *r[8:])
+        return Entry(
+            r.id,
+            r.program_id,
+            r.program_name,
+            r.airing_key,
+            r.trigger,
+            local,
+            seconds,
+            r.script_id,
+            r.title,
+            r.topic,
+            r.campaign,
+            r.status,
+            r.error,
+        )
 
     when = func.coalesce(AiringRow.started_at, AiringRow.scheduled_at)
     with reading(project) as s:
@@ -292,6 +306,7 @@ def collect(
     planned = cancelled = to_come = 0
     misses: list[Miss] = []
     for p in plan.entries(project, start, end) if full else ():
+        assert catalogue is not None
         items = []
         frozen = {sid: (topic, camp) for sid, topic, camp in json.loads(p.items or "[]")}
         for sid in p.script_ids:
@@ -344,7 +359,7 @@ def collect(
     keys_seen: set[str] = set()
     for e in aired if full else ():
         key = e.airing_key or f"row-{e.id}"
-        if key not in keys_seen:
+        if key not in keys_seen and e.when is not None:  # an aired row has its start
             keys_seen.add(key)
             monday = e.when.date() - timedelta(days=e.when.weekday())
             weeks[monday] += 1
@@ -431,6 +446,11 @@ def notes(d: ReportData) -> list[str]:
     return out
 
 
+def minutes_aired(d: ReportData) -> float:
+    """The total minutes aired, rounded as the tables that add up to it are."""
+    return apportion([d.seconds_aired / 60])[0]
+
+
 def summary_rows(d: ReportData) -> list[tuple[str, float | int | str]]:
     """The headline numbers, in the order every format shows them."""
     o = d.planned_outcomes
@@ -438,7 +458,7 @@ def summary_rows(d: ReportData) -> list[tuple[str, float | int | str]]:
         ("Số buổi phát đã thực hiện", d.airings_aired),
         ("Số lượt phát bài", d.status_counts["aired"]),
         ("Số bài khác nhau đã phát", d.scripts_aired),
-        ("Tổng thời lượng đã phát (phút)", apportion([d.seconds_aired / 60])[0]),
+        ("Tổng thời lượng đã phát (phút)", minutes_aired(d)),
         ("Số buổi phát theo kế hoạch", d.planned),
         ("Buổi theo kế hoạch đã phát trọn vẹn", o["aired"]),
         ("Buổi theo kế hoạch chỉ phát được một phần", o["partial"]),

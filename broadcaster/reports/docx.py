@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from ..labels import show_number
-from .data import ReportData, entry_values, notes, summary_rows
+from ..labels import AIRING_STATUS, show_number
+from .data import ReportData, minutes_aired, notes
 
 FONT = "Times New Roman"
 
@@ -97,12 +97,11 @@ def _annex_xml(d: ReportData) -> str:
         trpr = "<w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>"
         return f"<w:tr>{trpr}{''.join(cells)}</w:tr>"
 
-    topics, campaigns = d.project.station.topics, d.project.report.campaigns
     parts = [row([h for h, _ in ANNEX_COLUMNS], header=True)]
     for n, e in enumerate(d.entries, 1):
-        v = entry_values(e, topics, campaigns)
-        parts.append(row((str(n), f"{v[1]:%d/%m/%Y}" if v[1] else "", f"{v[2]:%H:%M}" if v[2] else "",
-                          v[3], v[5] or v[4], v[9], v[10])))  # fmt: skip
+        day, clock = (f"{e.when:%d/%m/%Y}", f"{e.when:%H:%M}") if e.when else ("", "")
+        parts.append(row((str(n), day, clock, e.program_name or e.program_id, e.title or e.script_id,
+                          AIRING_STATUS.get(e.status, e.status), e.error)))  # fmt: skip
     borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                       for side in ("top", "left", "bottom", "right", "insideH", "insideV"))  # fmt: skip
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
@@ -159,9 +158,9 @@ def _splice(
             data = src.read(item.filename)
             if item.filename == "word/document.xml" and mark:
                 xml = data.decode("utf-8")
-                mark = xml.index(ANNEX_MARK)
-                start = max(xml.rfind("<w:p>", 0, mark), xml.rfind("<w:p ", 0, mark))
-                end = xml.index("</w:p>", mark) + len("</w:p>")
+                at = xml.index(ANNEX_MARK)
+                start = max(xml.rfind("<w:p>", 0, at), xml.rfind("<w:p ", 0, at))
+                end = xml.index("</w:p>", at) + len("</w:p>")
                 data = (xml[:start] + annex + xml[end:]).encode("utf-8")
             elif extra and item.filename == "[Content_Types].xml":
                 override = ('<Override PartName="/docProps/custom.xml" ContentType="application/'
@@ -382,7 +381,6 @@ def write_docx(d: ReportData, path: Path) -> None:
     numbered = iter(range(1, 20))
     heading = lambda text: body(f"{next(numbered)}. {text}", bold=True, keep=True)  # noqa: E731
     heading("Tình hình chung")
-    numbers = dict(summary_rows(d))
     reached = (
         f"đạt {vn(round(d.compliance, 1))} %" if d.planned else "không có buổi nào để tính tỉ lệ"
     )
@@ -393,7 +391,7 @@ def write_docx(d: ReportData, path: Path) -> None:
          + (f"; {vn(partial)} buổi chỉ phát được một phần" if partial else "")
          + (f"; {vn(d.missed)} buổi bị lỡ" if d.missed else "") + ". "
          f"Tổng cộng đài đã phát {vn(d.airings_aired)} buổi với {vn(d.status_counts['aired'])} lượt phát bài "
-         f"({vn(d.scripts_aired)} bài khác nhau), tổng thời lượng {vn(numbers['Tổng thời lượng đã phát (phút)'])} phút.")  # fmt: skip
+         f"({vn(d.scripts_aired)} bài khác nhau), tổng thời lượng {vn(minutes_aired(d))} phút.")  # fmt: skip
 
     def table(headers, rows, widths):
         grid(doc, headers, rows, widths)

@@ -7,6 +7,7 @@ row repeated on every page."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -40,7 +41,7 @@ def write_xlsx(d: ReportData, path: Path) -> None:
                datetime: wb.add_format({"num_format": "dd/mm/yyyy hh:mm", "valign": "top"})}  # fmt: skip
     number = wb.add_format({"valign": "top"})
 
-    def sheet(title: str, headers: list[str], rows, widths: list[float], listing: bool = False):
+    def sheet(title: str, headers: list[str], rows, widths: Sequence[float], listing: bool = False):
         ws = wb.add_worksheet(title)
         ws.set_paper(9)  # A4
         ws.fit_to_pages(1, 0)  # the width of one page, as many pages down as needed

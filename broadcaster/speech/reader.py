@@ -504,7 +504,9 @@ class Reader:
         out: list = []
         dates: list[bool] = []  # whether each ddate so far was a date, for "17.10 - 18.11.2021"
         bounds = {t.start() for _, t in tokens} | ({len(tokens[0][1].string)} if tokens else set())
-        work = [(kind, m, frozenset()) for kind, m in reversed(tokens)]  # the next one last
+        work: list[tuple[str, re.Match, frozenset]] = [
+            (kind, m, frozenset()) for kind, m in reversed(tokens)
+        ]  # the next one last
         while work:
             kind, m, without = work.pop()
             keep = True
@@ -614,17 +616,24 @@ class Reader:
                 words.append(number)
             elif kind in ("word", "lexicon", "roman"):
                 roman = kind == "roman" and len(m[0]) > 1 and set(m[0]) <= set("IVX")
-                spoken = None if roman else self._word(m[0], tokens, i, words)
+                said = None if roman else self._word(m[0], tokens, i, words)
                 if roman:
                     spoken = spell(m[0])
                     reading.ambiguous.append(Ambiguity(m[0], offset + m.start(), spoken,
                         f"nếu là số La Mã, đặt sau “mục”, “phần”, “thứ”…; hoặc viết số "
                         f"{_roman_value(m[0])}"))  # fmt: skip
-                elif spoken is None:
+                elif said is None:
                     reading.unknown.append(Unknown(m[0], offset + m.start()))
                     spoken = spell(m[0])
-                elif spoken == m[0] and m[0].isascii() and len(m[0]) > 1 and not is_syllable(m[0]):
-                    reading.foreign.append(Unknown(m[0], offset + m.start()))
+                else:
+                    spoken = said
+                    if (
+                        spoken == m[0]
+                        and m[0].isascii()
+                        and len(m[0]) > 1
+                        and not is_syllable(m[0])
+                    ):
+                        reading.foreign.append(Unknown(m[0], offset + m.start()))
                 words.append(self._unrepeated(spoken, words))
             elif kind != "space":
                 if kind == "docref":
@@ -646,6 +655,7 @@ class Reader:
         before = tokens[prev][0] if prev is not None else None
         after = tokens[nxt][0] if nxt is not None else None
         if before in _QUANTITIES and after in _QUANTITIES:
+            assert prev is not None and nxt is not None  # both have a kind
             said_before = words[: starts[prev]]
             a, b = tokens[prev][1][0], tokens[nxt][1][0]
             years = len(a) == len(b) == 4 and a.isdigit() and b.isdigit()
@@ -1002,6 +1012,7 @@ class Reader:
     def _docref(self, m, tokens, i, words) -> str:
         codes = re.split("[-/]", m["doc_codes"])
         number = re.match(r"(\d+)(\D?)", m["doc_num"])
+        assert number is not None  # doc_num starts with a digit
         spoken = [self._n(number[1])]
         if number[2]:
             spoken.append(spell(number[2]))

@@ -271,7 +271,7 @@ class FptEngine(Engine):
         if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
             raise EngineError("FPT.AI trả lời không đúng dạng (không có đường dẫn tệp âm thanh): "
                               "thử lại sau")  # fmt: skip
-        return url
+        return str(url)
 
     def fetch(self, url: str, opener=None) -> bytes:
         """The MP3 at ``url``, asked every poll_interval until it exists, for at most

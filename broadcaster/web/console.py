@@ -133,7 +133,8 @@ async def security_headers(request: Request, call_next):
     return response
 
 
-async def http_error(request: Request, exc: HTTPException):
+async def http_error(request: Request, exc: Exception):
+    assert isinstance(exc, HTTPException)  # Starlette calls it for these only
     messages = {404: "Không có trang này.", 403: "Bạn không có quyền làm việc này.",
                 405: "Thao tác không hợp lệ.", 413: "Nội dung gửi lên quá lớn."}  # fmt: skip
     detail = exc.detail if isinstance(exc.detail, str) and not exc.detail.isascii() else None
@@ -141,7 +142,7 @@ async def http_error(request: Request, exc: HTTPException):
                                           message=detail or messages.get(exc.status_code, "Có lỗi xảy ra."))  # fmt: skip
 
 
-async def denied(request: Request, exc: Denied):
+async def denied(request: Request, exc: Exception):
     return request.app.state.console.page(request, "error.html", 403,
                                           message="Vai trò của bạn không được làm việc này.")  # fmt: skip
 

@@ -24,7 +24,7 @@ def overview(console: Console, request: Request, form):
            if r.status in ("failed", "missed")]  # fmt: skip
     catalogue = Catalogue(project)
     names = titles(catalogue)
-    alerts = []  # (kind, what, what to do, where)
+    alerts: list[tuple] = []  # (kind, what, what to do, where or [(name, link)])
     if not s["running"]:
         alerts.append(("bad", "Đài KHÔNG chạy: không có gì được phát.",
                        "Nhờ kỹ thuật viên bật đài trên máy phát (dịch vụ broadcaster).", ""))  # fmt: skip

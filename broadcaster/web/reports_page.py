@@ -34,8 +34,8 @@ def reports_page(console: Console, request: Request, form):
     folder = Path(tempfile.mkdtemp(prefix="broadcaster-report-"))
     try:
         span = parse_period(p["ky"], today=datetime.now(project.station.tz).date())
-        campaign = p.get("chien-dich", "").strip()
-        campaign = "all" if campaign.lower() in ("tất cả", "tat ca") else campaign or None
+        typed = p.get("chien-dich", "").strip()
+        campaign = "all" if typed.lower() in ("tất cả", "tat ca") else typed or None
         path = heavy.run(heavy.report, project.root, p["ky"], datetime.now(project.station.tz).date(), fmt,
                          folder / f"bao-cao-{span.slug}.{fmt}", campaign)  # fmt: skip
     except UserError as exc:
