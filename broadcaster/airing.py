@@ -11,10 +11,11 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from .clock import Clock
 from .config import Project
 from .db import now
 from .errors import in_words
-from .player import Clip, Player, PlayerError, load_wav, silence
+from .player import Clip, Output, Player, PlayerError, load_wav, silence
 from .recorder import Direct, Recorder
 from .timetable import Airing, Timetable, chime_paths
 
@@ -33,7 +34,7 @@ DEVICE_RETRY_S = 2.0  # how often a lost sound device is tried again, within the
 
 
 class Airer:
-    def __init__(self, project: Project, player: Player | None = None, clock=None,
+    def __init__(self, project: Project, player: Output | None = None, clock: Clock | None = None,
                  recorder: Recorder | None = None):  # fmt: skip
         self.project = project
         self.recorder = recorder or Direct(project)

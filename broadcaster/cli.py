@@ -38,9 +38,9 @@ def format_option(choices=FORMATS):
 class Main(click.Group):
     """Turns the user's mistakes into one clear Vietnamese line and exit status 1."""
 
-    def main(self, *args, **kwargs):
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = super().main(args, prog_name, complete_var, False, **extra)
             sys.exit(code if isinstance(code, int) else 0)
         except click.UsageError as exc:
             hint = f"\nXem: {exc.ctx.command_path} --help" if exc.ctx else ""

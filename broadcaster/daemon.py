@@ -37,9 +37,11 @@ from typing import TYPE_CHECKING
 
 from . import airqueue, evidence, plan, signing
 from .airing import Airer
+from .clock import Clock, SystemClock
 from .config import Project
 from .db import Changes, DatabaseError, get_state, set_state
 from .errors import Problem, UserError, in_words
+from .player import Output
 from .recorder import Journaled
 from .scripts import Catalogue
 from .timetable import Airing, Timetable, air_rank
@@ -71,18 +73,8 @@ def _check_alive(pid: int) -> None:
             os.kill(pid, 0)
 
 
-class SystemClock:
-    """The real clocks; tests pass their own."""
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-    def monotonic(self) -> float:
-        return time.monotonic()
-
-
 class Daemon:
-    def __init__(self, project: Project, player=None, clock=None):
+    def __init__(self, project: Project, player: Output | None = None, clock: Clock | None = None):
         self.project = project
         project.require()
         self.clock = clock or SystemClock()

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -121,6 +122,19 @@ class Result:
 
 def _utc(t: float) -> datetime:
     return datetime.fromtimestamp(t, UTC)
+
+
+class Output(Protocol):
+    """Where airings are heard: the sound card (Player), a WAV file (WavWriter), a test's own."""
+
+    @property
+    def device_label(self) -> str: ...
+
+    def available(self) -> bool: ...
+
+    def play(self, clips: list[Clip], stop: threading.Event | None = None,
+             on_start: Callable[[object, datetime], None] | None = None,
+             on_end: Callable[[object, datetime, bool], None] | None = None) -> Result: ...  # fmt: skip
 
 
 class Player:

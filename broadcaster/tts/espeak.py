@@ -23,7 +23,7 @@ _CALLBACK = ctypes.CFUNCTYPE(
 
 
 class _Library:
-    def __init__(self):
+    def __init__(self) -> None:
         import espeakng_loader
 
         self.lib = ctypes.CDLL(espeakng_loader.get_library_path())
