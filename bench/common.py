@@ -33,8 +33,11 @@ def busy_programs(times_per_day: int = 46, per_airing: int = 3) -> str:
     out = []
     for i in range(times_per_day):
         minutes = 5 * 60 + 20 * i
-        out.append(f'\n[[program]]\nid = "p{i:02d}"\nname = "Chương trình {i}"\ndays = "hằng ngày"\n'
-                   f'at = ["{minutes // 60:02d}:{minutes % 60:02d}"]\ncampaign = "cchc-2020"\nper_airing = {per_airing}\n')  # fmt: skip
+        out.append(
+            f'\n[[program]]\nid = "p{i:02d}"\nname = "Chương trình {i}"\ndays = "hằng ngày"\n'
+            f'at = ["{minutes // 60:02d}:{minutes % 60:02d}"]\ncampaign = '
+            f'"cchc-2020"\nper_airing = {per_airing}\n'
+        )
     return "".join(out)
 
 

@@ -2,7 +2,8 @@
 `--in`, `--now` and emergency airings each (targets: p99 under 50 ms planned, under 500 ms for
 `--now`), next to a plain sleep-until-then-paplay loop in the same run; the gap between items
 against the configured gap (target: within 20 ms); the idle daemon's CPU and memory (targets:
-under 1% and 80 MB); sound-server connections and RSS after 500 more airings (one-second tones back to back).
+under 1% and 80 MB); sound-server connections and RSS after 500 more airings (one-second tones
+back to back).
 
 Each airing is two recorded tones (crisp edges) so onsets and ends can be read from the sink's
 monitor. Capture times come from timestamped reads of parec's pipe (10 ms chunks)."""
@@ -33,19 +34,42 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 def _tone(root: Path, name: str, freq: int) -> None:
     from broadcaster.audio import ffmpeg
 
-    subprocess.run([ffmpeg(), "-v", "error", "-y", "-f", "lavfi", "-i", f"sine=frequency={freq}:duration=1",
-                    str(root / "audio" / "recorded" / f"{name}.wav")], check=True)  # fmt: skip
+    subprocess.run(
+        [
+            ffmpeg(),
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency={freq}:duration=1",
+            str(root / "audio" / "recorded" / f"{name}.wav"),
+        ],
+        check=True,
+    )
     (root / "scripts_vi" / f"{name}.md").write_text(
-        f'+++\nid = "{name}"\ntitle = "{name}"\ntopic = "thong-bao"\naudio = "audio/recorded/{name}.wav"\n+++\nÂm thử.\n',
+        f'+++\nid = "{name}"\ntitle = "{name}"\ntopic = "thong-bao"\naudio = '
+        f'"audio/recorded/{name}.wav"\n+++\nÂm thử.\n',
         "utf-8",
     )
 
 
 class Recorder:
     def __init__(self, server):
-        self.proc = subprocess.Popen(["parec", f"--device={server.sink}.monitor", "--format=s16le", f"--rate={RATE}",
-                                      "--channels=1", "--latency-msec=10", "--raw"],
-                                     stdout=subprocess.PIPE, env={**os.environ, **server.env})  # fmt: skip
+        self.proc = subprocess.Popen(
+            [
+                "parec",
+                f"--device={server.sink}.monitor",
+                "--format=s16le",
+                f"--rate={RATE}",
+                "--channels=1",
+                "--latency-msec=10",
+                "--raw",
+            ],
+            stdout=subprocess.PIPE,
+            env={**os.environ, **server.env},
+        )
         self.chunks, self.marks = [], []
         self.thread = threading.Thread(target=self._read, daemon=True)
         self.thread.start()
@@ -124,14 +148,23 @@ def run() -> dict:
         approve(project, name, "bench")
     first = datetime.now(TZ).replace(microsecond=0) + timedelta(seconds=12)
     times = [first + timedelta(seconds=SPACING * k) for k in range(AIRINGS)]
-    set_programs(root, "".join(f'\n[[program]]\nid = "b{k:02d}"\ndays = "daily"\nat = ["{t:%H:%M:%S}"]\n'
-                               f'scripts = ["tone-a", "tone-b"]\n' for k, t in enumerate(times)))  # fmt: skip
+    set_programs(
+        root,
+        "".join(
+            f'\n[[program]]\nid = "b{k:02d}"\ndays = "daily"\nat = ["{t:%H:%M:%S}"]\n'
+            f'scripts = ["tone-a", "tone-b"]\n'
+            for k, t in enumerate(times)
+        ),
+    )
     list(render_many(project, ["tone-a", "tone-b"]))
     tone = root / "audio" / "recorded" / "tone-a.wav"
     exe = str(Path(sys.executable).parent / "broadcaster")
     recorder = Recorder(server)
-    daemon = subprocess.Popen([exe, "--project", str(root), "run"], stderr=subprocess.DEVNULL,
-                              env={**os.environ, **server.env})  # fmt: skip
+    daemon = subprocess.Popen(
+        [exe, "--project", str(root), "run"],
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **server.env},
+    )
     due: dict[str, list[float]] = {"timetable": [t.timestamp() for t in times]}
     try:
         _sleep_until(times[-1].timestamp() + 4)
@@ -194,11 +227,17 @@ def run() -> dict:
         end_a = ends[ends > after[0]][0]
         b = onsets[onsets > end_a][0]
         gaps.append(((b - end_a) / RATE - GAP) * 1000)
-    figures = {f"lateness at the device, {kind} (median / p99 / max)": _percentiles(_late(onsets, origin, d))
-               for kind, d in due.items()}  # fmt: skip
+    figures = {
+        f"lateness at the device, {kind} (median / p99 / max)": _percentiles(
+            _late(onsets, origin, d)
+        )
+        for kind, d in due.items()
+    }
     return {
         **figures,
-        f"gap between items minus the configured {GAP} s (median / worst)": f"{statistics.median(gaps):+.1f} / {max(gaps, key=abs):+.1f} ms",
+        f"gap between items minus the configured {GAP} s (median / worst)": (
+            f"{statistics.median(gaps):+.1f} / {max(gaps, key=abs):+.1f} ms"
+        ),
         "idle daemon CPU (30 s) / memory (RSS)": f"{cpu:.2f}% / {rss:.0f} MB",
         f"sound-server clients idle before / after {SOAK} airings": f"{soak[0]} / {soak[1]}",
         f"daemon RSS before / after {SOAK} airings": f"{soak[2]:.0f} / {soak[3]:.0f} MB",

@@ -52,9 +52,21 @@ class Receiver:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         self.log = open(folder / "may-nhan.log", "w+b")  # noqa: SIM115 - closed in stop()
-        command = [str(Path(sys.executable).with_name("broadcaster")), "district", "serve",
-                   "--url", url, "--host", "127.0.0.1", "--port", str(self.port),
-                   "--cert", cert, "--key", key]  # fmt: skip
+        command = [
+            str(Path(sys.executable).with_name("broadcaster")),
+            "district",
+            "serve",
+            "--url",
+            url,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--cert",
+            cert,
+            "--key",
+            key,
+        ]
         self.proc = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while True:
@@ -105,8 +117,9 @@ def _id(n: int) -> str:
 
 def _connect(pg: PgServer, dbname: str) -> psycopg.Connection:
     """Over TCP with the password, as the receiver connects."""
-    return psycopg.connect(host="127.0.0.1", port=pg.port, user=USER, password=PASSWORD,
-                           dbname=dbname)  # fmt: skip
+    return psycopg.connect(
+        host="127.0.0.1", port=pg.port, user=USER, password=PASSWORD, dbname=dbname
+    )
 
 
 def _held(conn: psycopg.Connection, n: int) -> dict[str, list[tuple]]:
@@ -168,7 +181,8 @@ def run() -> dict:
                 plain.append(_plain_insert(conn, n, held))
         planned = sum(len(held[t]) for t in TABLES[1:])
         out[
-            f"sync of a ward's year ({rows:,} log + {planned:,} plan rows) from empty / plain insert"
+            f"sync of a ward's year ({rows:,} log + {planned:,} plan rows) from empty / plain "
+            "insert"
         ] = _ratio(times[0], plain[0])
         out[f"sync of {WARDS} wards x a year, one after another, one receiver / plain insert"] = (
             f"{_ratio(sum(times), sum(plain))}, each ward {min(times):.1f}–{max(times):.1f} s"
@@ -182,7 +196,8 @@ def run() -> dict:
             (_plain_xlsx if fmt == "xlsx" else _plain_docx)(pg, dbname, folder / f"plain.{fmt}")
             base = time.perf_counter() - began
             out[
-                f"district report {fmt.upper()}, {WARDS} wards x a year ({WARDS * rows:,} rows) / plain"
+                f"district report {fmt.upper()}, {WARDS} wards x a year ({WARDS * rows:,} "
+                "rows) / plain"
             ] = _ratio(ours, base)
         return out
     except Exception:

@@ -47,8 +47,11 @@ def run() -> dict:
     approve(project, "tone-a", "bench")
     list(render_many(project, ["tone-a"]))
     exe = str(Path(sys.executable).parent / "broadcaster")
-    daemon = subprocess.Popen([exe, "--project", str(root), "run"], stderr=subprocess.DEVNULL,
-                              env={**os.environ, **server.env})  # fmt: skip
+    daemon = subprocess.Popen(
+        [exe, "--project", str(root), "run"],
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **server.env},
+    )
     figures = {}
     try:
         time.sleep(5)

@@ -29,6 +29,7 @@ def run() -> dict:
         if (DATA / name).exists():
             exact, lenient, total = _score(reader, DATA / name)
             out[f"{name}: exact / lenient / sentences"] = (
-                f"{exact} ({100 * exact / total:.1f} %) / {lenient} ({100 * lenient / total:.1f} %) / {total}"
+                f"{exact} ({100 * exact / total:.1f} %) / {lenient} "
+                f"({100 * lenient / total:.1f} %) / {total}"
             )
     return out

@@ -20,6 +20,7 @@ def run() -> dict:
     second = time.perf_counter() - began
     assert all(r.cached for r in again.values())
     return {
-        "offline render (espeak + processing)": f"{audio:.0f} s of audio in {first:.1f} s = {audio / first:.0f}x real time",
+        "offline render (espeak + processing)": f"{audio:.0f} s of audio in {first:.1f} s = "
+        f"{audio / first:.0f}x real time",
         "second render, all cache hits": f"{second * 1000:.0f} ms for {len(again)} scripts",
     }

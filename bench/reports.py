@@ -21,8 +21,10 @@ from .common import busy_programs, scratch_station, set_programs, timed
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-QUERY = ("SELECT id, scheduled_at, started_at, ended_at, program_name, script_id, title, topic, "
-         "campaign, status, error FROM airing ORDER BY coalesce(started_at, scheduled_at), id")  # fmt: skip
+QUERY = (
+    "SELECT id, scheduled_at, started_at, ended_at, program_name, script_id, title, topic, "
+    "campaign, status, error FROM airing ORDER BY coalesce(started_at, scheduled_at), id"
+)
 
 
 def _rows(db):
@@ -94,6 +96,7 @@ def run() -> dict:
         )
         theirs = timed(lambda fmt=fmt, base=base: plain[fmt](db, base), repeat=3)
         out[f"report {fmt.upper()}, a year, {count:,} airings / plain writer (median of 3)"] = (
-            f"{ours:.2f} s / {theirs:.2f} s = {ours / theirs:.2f}x ({path.stat().st_size / 1e6:.1f} MB)"
+            f"{ours:.2f} s / {theirs:.2f} s = {ours / theirs:.2f}x "
+            f"({path.stat().st_size / 1e6:.1f} MB)"
         )
     return out

@@ -18,15 +18,21 @@ def thousand_programs() -> str:
     out = []
     for i in range(1000):
         minutes = 5 * 60 + (i * 7) % (16 * 60)
-        out.append(f'\n[[program]]\nid = "p{i:04d}"\nname = "Chương trình {i}"\ndays = "hằng ngày"\n'
-                   f'at = ["{minutes // 60:02d}:{minutes % 60:02d}:{i % 60:02d}"]\n'
-                   f'campaign = "cchc-2020"\n')  # fmt: skip
+        out.append(
+            f'\n[[program]]\nid = "p{i:04d}"\nname = "Chương trình {i}"\ndays = "hằng ngày"\n'
+            f'at = ["{minutes // 60:02d}:{minutes % 60:02d}:{i % 60:02d}"]\n'
+            f'campaign = "cchc-2020"\n'
+        )
     return "".join(out)
 
 
 def _command(root: Path, *args: str) -> float:
-    return timed(lambda: subprocess.run([EXE, "--project", str(root), *args],
-                                        capture_output=True, check=False), repeat=5)  # fmt: skip
+    return timed(
+        lambda: subprocess.run(
+            [EXE, "--project", str(root), *args], capture_output=True, check=False
+        ),
+        repeat=5,
+    )
 
 
 def _orm_import() -> float:
@@ -39,16 +45,22 @@ def run() -> dict:
     root = scratch_station()
     set_programs(root, busy_programs())
     args = ["schedule", "show", "--from", "2020-01-01", "--to", "2020-12-31", "--format", "json"]
-    out = subprocess.run([EXE, "--project", str(root), *args], capture_output=True, check=True,
-                         text=True).stdout  # fmt: skip
+    out = subprocess.run(
+        [EXE, "--project", str(root), *args], capture_output=True, check=True, text=True
+    ).stdout
     year = _command(root, *args)
     big = scratch_station()
     set_programs(big, thousand_programs())
     return {
-        "schedule show, a year of 46 programs a day": f"{len(json.loads(out)):,} airings in {year:.2f} s",
+        "schedule show, a year of 46 programs a day": f"{len(json.loads(out)):,} airings in "
+        f"{year:.2f} s",
         "broadcaster --version (plain start, median of 5)": f"{_command(big, '--version'):.2f} s",
         "python importing SQLAlchemy's ORM alone (median of 5)": f"{_orm_import():.2f} s",
-        "schedule check, 1,000 programs (median of 5)": f"{_command(big, 'schedule', 'check'):.2f} s",
+        "schedule check, 1,000 programs (median of 5)": (
+            f"{_command(big, 'schedule', 'check'):.2f} s"
+        ),
         "status, 1,000 programs (median of 5)": f"{_command(big, 'status'):.2f} s",
-        "schedule show 7 days, 1,000 programs (median of 5)": f"{_command(big, 'schedule', 'show'):.2f} s",
+        "schedule show 7 days, 1,000 programs (median of 5)": (
+            f"{_command(big, 'schedule', 'show'):.2f} s"
+        ),
     }

@@ -14,13 +14,15 @@ def _sample() -> str:
     text = ROOT.parent / "shared" / "seed" / "ke-hoach-tuyen-truyen-cchc-2020.txt"
     if text.exists():
         return text.read_text("utf-8")
-    return "\n\n".join(p.read_text("utf-8").split("+++")[2]
-                       for p in sorted((ROOT / "scripts_vi").glob("*.md")))  # fmt: skip
+    return "\n\n".join(
+        p.read_text("utf-8").split("+++")[2] for p in sorted((ROOT / "scripts_vi").glob("*.md"))
+    )
 
 
 def _plain(text: str) -> str:
-    return " ".join(int_words(int(t)) if t.isdigit() else t.lower()
-                    for t in re.findall(r"\w+|[^\w\s]", text))  # fmt: skip
+    return " ".join(
+        int_words(int(t)) if t.isdigit() else t.lower() for t in re.findall(r"\w+|[^\w\s]", text)
+    )
 
 
 def _rate(read, body: str) -> float:

@@ -118,8 +118,11 @@ class Clip:
 
 
 def _pairs(folder: Path) -> list[Clip]:
-    return [Clip(w, w.with_suffix(".txt").read_text("utf-8").strip())
-            for w in sorted(folder.glob("*.wav")) if w.with_suffix(".txt").is_file()]  # fmt: skip
+    return [
+        Clip(w, w.with_suffix(".txt").read_text("utf-8").strip())
+        for w in sorted(folder.glob("*.wav"))
+        if w.with_suffix(".txt").is_file()
+    ]
 
 
 def find_control(given: str | None, text: str | None) -> tuple[list[Clip], str]:
@@ -175,8 +178,10 @@ def plan(args, project) -> tuple[list[Row], list[str]]:
     if voices_dir.is_dir():
         models += sorted(voices_dir.glob("*.onnx"))
     if not models:
-        notes.append("piper: không có mô hình giọng (.onnx) trong voices/ của đài, không có "
-                     "--piper MÔ_HÌNH.onnx")  # fmt: skip
+        notes.append(
+            "piper: không có mô hình giọng (.onnx) trong voices/ của đài, không có "
+            "--piper MÔ_HÌNH.onnx"
+        )
     elif not _module("broadcaster.tts.piper_engine", "PiperEngine"):
         notes.append("piper: chưa có broadcaster/tts/piper_engine.py (PiperEngine)")
     else:
@@ -294,14 +299,29 @@ def worker() -> None:
 
 def synthesise(row: Row, sentences: list[str], folder: Path, project) -> None:
     st = project.station
-    job = {"engine": row.engine, "voice": row.voice, "rate": row.rate, "model": row.model,
-           "sentences": sentences, "out": str(folder), "gtts_timeout": st.gtts_timeout_s,
-           "processing": {"sample_rate": st.sample_rate, "loudness_lufs": st.loudness_lufs,
-                          "highpass_hz": st.highpass_hz}}  # fmt: skip
+    job = {
+        "engine": row.engine,
+        "voice": row.voice,
+        "rate": row.rate,
+        "model": row.model,
+        "sentences": sentences,
+        "out": str(folder),
+        "gtts_timeout": st.gtts_timeout_s,
+        "processing": {
+            "sample_rate": st.sample_rate,
+            "loudness_lufs": st.loudness_lufs,
+            "highpass_hz": st.highpass_hz,
+        },
+    }
     folder.mkdir(parents=True)
-    proc = subprocess.run([sys.executable, "-c", "from bench.voice import worker; worker()"],
-                          input=json.dumps(job, ensure_ascii=False), capture_output=True,
-                          text=True, cwd=ROOT, check=False)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-c", "from bench.voice import worker; worker()"],
+        input=json.dumps(job, ensure_ascii=False),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     try:
         result = json.loads(proc.stdout.strip().splitlines()[-1])
     except (IndexError, ValueError):
@@ -353,8 +373,17 @@ def listen(row: Row, asr) -> None:
 
 
 # -- output ------------------------------------------------------------------------------------
-HEADINGS = ("Giọng đọc", "Tốc độ", "WER", "Âm thanh", "Nạp", "RTF đọc", "RTF xử lý",
-            "RSS đỉnh MB (tăng)", "ASR giây (÷ âm thanh)")  # fmt: skip
+HEADINGS = (
+    "Giọng đọc",
+    "Tốc độ",
+    "WER",
+    "Âm thanh",
+    "Nạp",
+    "RTF đọc",
+    "RTF xử lý",
+    "RSS đỉnh MB (tăng)",
+    "ASR giây (÷ âm thanh)",
+)
 
 
 def cells(row: Row) -> list[str]:
@@ -367,9 +396,17 @@ def cells(row: Row) -> list[str]:
     if not s or not s.get("audio_s"):
         return [row.label, rate, wer, f"{comma(row.audio_s)} s", "—", "—", "—", "—", asr]
     base, peak = s["rss_base_kb"] / 1024, s["rss_peak_kb"] / 1024
-    return [row.label, rate, wer, f"{comma(s['audio_s'])} s", f"{comma(s['load_s'], 3)} s",
-            comma(s["speak_s"] / s["audio_s"], 3), comma(s["process_s"] / s["audio_s"], 3),
-            f"{peak:.0f} (+{peak - base:.0f})", asr]  # fmt: skip
+    return [
+        row.label,
+        rate,
+        wer,
+        f"{comma(s['audio_s'])} s",
+        f"{comma(s['load_s'], 3)} s",
+        comma(s["speak_s"] / s["audio_s"], 3),
+        comma(s["process_s"] / s["audio_s"], 3),
+        f"{peak:.0f} (+{peak - base:.0f})",
+        asr,
+    ]
 
 
 def table(rows: list[Row]) -> str:
@@ -377,8 +414,10 @@ def table(rows: list[Row]) -> str:
     widths = [max(len(line[i]) for line in lines) for i in range(len(HEADINGS))]
 
     def fmt(line: list[str]) -> str:
-        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                         for i, (c, w) in enumerate(zip(line, widths, strict=True))).rstrip()  # fmt: skip
+        return "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(line, widths, strict=True))
+        ).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([fmt(lines[0]), rule, *(fmt(line) for line in lines[1:])])
@@ -426,28 +465,59 @@ def _numbers(text: str) -> list[int]:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m bench voice", add_help=False, formatter_class=_Formatter,
-                description="Đo độ dễ nghe của các giọng đọc: máy nhận dạng tiếng Việt viet-asr "
-                            "nghe lại từng câu và đếm số từ sai (WER).")  # fmt: skip
+    p = _Parser(
+        prog="python -m bench voice",
+        add_help=False,
+        formatter_class=_Formatter,
+        description="Đo độ dễ nghe của các giọng đọc: máy nhận dạng tiếng Việt viet-asr "
+        "nghe lại từng câu và đếm số từ sai (WER).",
+    )
     p._optionals.title = "Tùy chọn"
     p.add_argument("-h", "--help", action="help", help="in hướng dẫn này rồi thoát")
-    p.add_argument("--project", default=str(ROOT), metavar="THƯ_MỤC",
-                   help="thư mục đài lấy bài mẫu, cách xử lý âm thanh và voices/ (mặc định: kho mã)")  # fmt: skip
-    p.add_argument("--piper", action="append", default=[], metavar="MÔ_HÌNH.onnx",
-                   help="thêm một giọng piper (có thể lặp lại)")  # fmt: skip
-    p.add_argument("--control", metavar="TỆP.wav|THƯ_MỤC",
-                   help="bản ghi giọng người thật làm đối chứng, hoặc thư mục các cặp TÊN.wav + TÊN.txt")  # fmt: skip
+    p.add_argument(
+        "--project",
+        default=str(ROOT),
+        metavar="THƯ_MỤC",
+        help="thư mục đài lấy bài mẫu, cách xử lý âm thanh và voices/ (mặc định: kho mã)",
+    )
+    p.add_argument(
+        "--piper",
+        action="append",
+        default=[],
+        metavar="MÔ_HÌNH.onnx",
+        help="thêm một giọng piper (có thể lặp lại)",
+    )
+    p.add_argument(
+        "--control",
+        metavar="TỆP.wav|THƯ_MỤC",
+        help="bản ghi giọng người thật làm đối chứng, hoặc thư mục các cặp TÊN.wav + TÊN.txt",
+    )
     p.add_argument("--control-text", metavar="LỜI", help="lời đọc đúng của bản ghi đối chứng")
-    p.add_argument("--rates", type=_numbers, default=list(RATES), metavar="150,120",
-                   help="các tốc độ đọc, từ/phút")  # fmt: skip
-    p.add_argument("--voices", type=lambda t: [v for v in t.split(",") if v],
-                   default=list(ESPEAK_VOICES), metavar="vi,…",
-                   help="các giọng espeak (mặc định: cả ba)")  # fmt: skip
-    p.add_argument("--sentences", type=int, default=SENTENCES, metavar="N",
-                   help=f"số câu lấy từ bài mẫu (mặc định {SENTENCES})")  # fmt: skip
+    p.add_argument(
+        "--rates",
+        type=_numbers,
+        default=list(RATES),
+        metavar="150,120",
+        help="các tốc độ đọc, từ/phút",
+    )
+    p.add_argument(
+        "--voices",
+        type=lambda t: [v for v in t.split(",") if v],
+        default=list(ESPEAK_VOICES),
+        metavar="vi,…",
+        help="các giọng espeak (mặc định: cả ba)",
+    )
+    p.add_argument(
+        "--sentences",
+        type=int,
+        default=SENTENCES,
+        metavar="N",
+        help=f"số câu lấy từ bài mẫu (mặc định {SENTENCES})",
+    )
     p.add_argument("--keep", metavar="THƯ_MỤC", help="giữ các tệp WAV 16 kHz ở thư mục này")
-    p.add_argument("--verbose", "-v", action="store_true",
-                   help="in lời đúng và lời máy nghe được của từng câu")  # fmt: skip
+    p.add_argument(
+        "--verbose", "-v", action="store_true", help="in lời đúng và lời máy nghe được của từng câu"
+    )
     return p
 
 
@@ -491,10 +561,13 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(folder, ignore_errors=True)
 
     words_n = sum(len(s.split()) for s in sentences)
-    print(f"Độ dễ nghe của giọng đọc: {len(sentences)} câu ({words_n} từ) từ bài mẫu của "
-          f"{project.root}, xử lý như khi phát ({project.station.sample_rate} Hz, "
-          f"{comma(project.station.loudness_lufs)} LUFS, lọc cao tần {comma(project.station.highpass_hz, 0)} Hz), "
-          f"nghe lại bằng viet-asr ở 16 kHz.\n")  # fmt: skip
+    print(
+        f"Độ dễ nghe của giọng đọc: {len(sentences)} câu ({words_n} từ) từ bài mẫu của "
+        f"{project.root}, xử lý như khi phát ({project.station.sample_rate} Hz, "
+        f"{comma(project.station.loudness_lufs)} LUFS, lọc cao tần "
+        f"{comma(project.station.highpass_hz, 0)} Hz), "
+        f"nghe lại bằng viet-asr ở 16 kHz.\n"
+    )
     print(table(rows))
     for row in rows:
         if row.error:
@@ -504,12 +577,16 @@ def main(argv: list[str] | None = None) -> int:
         seconds = sum(wav_seconds(c.path) for c in clips)
         print(f"Đối chứng: {len(clips)} đoạn giọng người thật, {comma(seconds)} s, từ {source}.")
     else:
-        print("Không có bản ghi đối chứng: chưa biết máy nhận dạng tự sai bao nhiêu. Dùng "
-              "--control TỆP.wav --control-text \"…\" (xem bench/voice_data/README.md).")  # fmt: skip
+        print(
+            "Không có bản ghi đối chứng: chưa biết máy nhận dạng tự sai bao nhiêu. Dùng "
+            '--control TỆP.wav --control-text "…" (xem bench/voice_data/README.md).'
+        )
     for note in notes:
         print(f"Bỏ qua {note}.")
-    print(f"Máy nhận dạng nạp và nghe câu đầu: {comma(load_s)} s. "
-          f"Cả bài đo: {comma(time.perf_counter() - began, 0)} s.\n")  # fmt: skip
+    print(
+        f"Máy nhận dạng nạp và nghe câu đầu: {comma(load_s)} s. "
+        f"Cả bài đo: {comma(time.perf_counter() - began, 0)} s.\n"
+    )
     print(LEGEND)
     if args.verbose:
         for row in rows:
@@ -525,8 +602,10 @@ def run() -> dict:
     """For `python -m bench voice` through the common loop: the default bench, table printed."""
     began = time.perf_counter()
     code = main([])
-    return {"voice intelligibility (viet-asr)": "xong" if code == 0 else "không chạy được",
-            "voice bench wall time": f"{comma(time.perf_counter() - began, 0)} s"}  # fmt: skip
+    return {
+        "voice intelligibility (viet-asr)": "xong" if code == 0 else "không chạy được",
+        "voice bench wall time": f"{comma(time.perf_counter() - began, 0)} s",
+    }
 
 
 if __name__ == "__main__":

@@ -61,11 +61,17 @@ def run() -> dict:
         "/dang-nhap", data={"username": "bench", "password": "mat-khau-bench", "csrf": token}
     )
     year_log = "/nhat-ky?tu=01/01/2020&den=31/12/2020"
-    pages = {"baseline: /static/site.css": "/static/site.css", "Tổng quan /": "/",
-             "Bài phát thanh /bai (100 bài)": "/bai", "một bài /bai/chi-so-hai-long": "/bai/chi-so-hai-long",
-             "Lịch phát /lich?tu=04/05/2020": "/lich?tu=04/05/2020", "Hàng đợi /hang-doi": "/hang-doi",
-             "Nhật ký 7 ngày /nhat-ky": "/nhat-ky", f"Nhật ký cả năm ({rows:,} dòng)": year_log,
-             "Báo cáo /bao-cao": "/bao-cao"}  # fmt: skip
+    pages = {
+        "baseline: /static/site.css": "/static/site.css",
+        "Tổng quan /": "/",
+        "Bài phát thanh /bai (100 bài)": "/bai",
+        "một bài /bai/chi-so-hai-long": "/bai/chi-so-hai-long",
+        "Lịch phát /lich?tu=04/05/2020": "/lich?tu=04/05/2020",
+        "Hàng đợi /hang-doi": "/hang-doi",
+        "Nhật ký 7 ngày /nhat-ky": "/nhat-ky",
+        f"Nhật ký cả năm ({rows:,} dòng)": year_log,
+        "Báo cáo /bao-cao": "/bao-cao",
+    }
     out = {}
     for name, path in pages.items():
         median, p99 = _times(client, path)
@@ -89,8 +95,9 @@ def _while_busy(project) -> dict:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(project), host="127.0.0.1", port=port,
-                                           log_level="warning"))  # fmt: skip
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(project), host="127.0.0.1", port=port, log_level="warning")
+    )
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:
         time.sleep(0.05)

@@ -83,9 +83,16 @@ class Durations:
         """(seconds, real) of what will go out: the scripts that may air that day (the daemon
         skips the others), nothing at all for a cancelled airing or one with none to air."""
         day = airing.start.astimezone(self.timetable.tz).date()
-        airs = () if airing.cancelled else tuple(
-            sid for sid in airing.scripts
-            if (script := self.catalogue.scripts.get(sid)) is not None and script.airable(day) is None)  # fmt: skip
+        airs = (
+            ()
+            if airing.cancelled
+            else tuple(
+                sid
+                for sid in airing.scripts
+                if (script := self.catalogue.scripts.get(sid)) is not None
+                and script.airable(day) is None
+            )
+        )
         key = (airing.program_id, airs)
         if key not in self._airings:
             self._airings[key] = self._airing(airing, airs) if airs else (0.0, True)
@@ -141,7 +148,8 @@ def check(project: Project, today: date | None = None) -> list[Problem]:
             elif script.valid_until and (p.end is None or script.valid_until < p.end):
                 add(
                     line,
-                    f"chương trình `{p.id}`: bài `{sid}` hết hạn ngày {script.valid_until:%d/%m/%Y}, trước khi chương trình kết thúc",
+                    f"chương trình `{p.id}`: bài `{sid}` hết hạn ngày "
+                    f"{script.valid_until:%d/%m/%Y}, trước khi chương trình kết thúc",
                     "thay bài khác hoặc đặt until cho chương trình",
                     "warning",
                 )
@@ -169,23 +177,30 @@ def check(project: Project, today: date | None = None) -> list[Problem]:
         reported.add(key)
         assert a.program and b.program  # the timetable's own airings, no queue
         if a.start == b.start:  # the README's order rules decide: one airs after the other
-            add(b.program.line,
+            add(
+                b.program.line,
                 f"`{a.program_id}` và `{b.program_id}` cùng giờ {show_clock(a.start)}: phát lần "
                 f"lượt (khẩn cấp, rồi ưu tiên, rồi theo thứ tự trong tệp), `{b.program_id}` "
-                f"muộn khoảng {show_duration(seconds)}", "dời giờ một chương trình nếu cần "
-                "phát đúng giờ", "warning")  # fmt: skip
+                f"muộn khoảng {show_duration(seconds)}",
+                "dời giờ một chương trình nếu cần phát đúng giờ",
+                "warning",
+            )
             continue
-        add(a.program.line,
-            f"chương trình `{a.program_id}` lúc {show_clock(a.start)} (dài {show_duration(seconds)}) "
+        add(
+            a.program.line,
+            f"chương trình `{a.program_id}` lúc {show_clock(a.start)} (dài "
+            f"{show_duration(seconds)}) "
             f"chồng lên `{b.program_id}` lúc {show_clock(b.start)} ngày {b.start:%d/%m/%Y}",
-            "dời giờ phát hoặc bớt bài")  # fmt: skip
+            "dời giờ phát hoặc bớt bài",
+        )
     for a in airings:
         seconds, _ = durations.airing(a)
         if seconds > limit and (a.program_id, "limit") not in reported and a.program:
             reported.add((a.program_id, "limit"))
             add(
                 a.program.line,
-                f"chương trình `{a.program_id}` dài {show_duration(seconds)}, quá giới hạn {limit / 60:.0f} phút một buổi",
+                f"chương trình `{a.program_id}` dài {show_duration(seconds)}, quá giới hạn "
+                f"{limit / 60:.0f} phút một buổi",
                 "bớt bài hoặc giảm per_airing",
                 "warning",
             )

@@ -34,8 +34,13 @@ DEVICE_RETRY_S = 2.0  # how often a lost sound device is tried again, within the
 
 
 class Airer:
-    def __init__(self, project: Project, player: Output | None = None, clock: Clock | None = None,
-                 recorder: Recorder | None = None):  # fmt: skip
+    def __init__(
+        self,
+        project: Project,
+        player: Output | None = None,
+        clock: Clock | None = None,
+        recorder: Recorder | None = None,
+    ):
         self.project = project
         self.recorder = recorder or Direct(project)
         st = project.station
@@ -46,12 +51,18 @@ class Airer:
 
     def _fields(self, airing: Airing, script_id: str, script=None) -> dict:
         return {
-            "program_id": airing.program_id, "program_name": airing.name,
-            "airing_key": airing.key, "trigger": airing.trigger, "priority": airing.priority,
-            "scheduled_at": airing.start, "script_id": script_id,
-            "title": script.title if script else "", "topic": script.topic if script else "",
-            "campaign": script.campaign if script else "", "device": self.player.device_label,
-        }  # fmt: skip
+            "program_id": airing.program_id,
+            "program_name": airing.name,
+            "airing_key": airing.key,
+            "trigger": airing.trigger,
+            "priority": airing.priority,
+            "scheduled_at": airing.start,
+            "script_id": script_id,
+            "title": script.title if script else "",
+            "topic": script.topic if script else "",
+            "campaign": script.campaign if script else "",
+            "device": self.player.device_label,
+        }
 
     def _record(
         self, out: Outcome, status: str, error: str, airing: Airing, sid: str, script=None
@@ -62,8 +73,14 @@ class Airer:
         )
         out.statuses.append((sid, status))
 
-    def record_all(self, airing: Airing, status: str, error: str, catalogue=None,
-                   scripts: list[str] | None = None) -> Outcome:  # fmt: skip
+    def record_all(
+        self,
+        airing: Airing,
+        status: str,
+        error: str,
+        catalogue=None,
+        scripts: list[str] | None = None,
+    ) -> Outcome:
         """Log items that did not air at all (missed, cancelled, failed, interrupted): all of
         the airing's, or ``scripts``; the airing is finished in the same transaction."""
         out = Outcome()
@@ -164,8 +181,9 @@ class Airer:
             clips.append(clip)
         return clips
 
-    def air(self, airing: Airing, catalogue, timetable: Timetable,
-            stop: threading.Event | None = None) -> Outcome:  # fmt: skip
+    def air(
+        self, airing: Airing, catalogue, timetable: Timetable, stop: threading.Event | None = None
+    ) -> Outcome:
         out = Outcome()
         if airing.cancelled:
             return self.record_all(airing, "cancelled", airing.reason, catalogue)
@@ -186,12 +204,21 @@ class Airer:
             script, rendered = label
             meta = rendered.meta
             rows[script.id] = self.recorder.open_row(
-                started_at=when, text=meta.get("text", ""), text_sha256=script.hash,
-                audio_sha256=meta.get("sha256", ""), engine=meta.get("engine", ""),
-                voice=meta.get("voice", ""), **self._fields(airing, script.id, script))  # fmt: skip
+                started_at=when,
+                text=meta.get("text", ""),
+                text_sha256=script.hash,
+                audio_sha256=meta.get("sha256", ""),
+                engine=meta.get("engine", ""),
+                voice=meta.get("voice", ""),
+                **self._fields(airing, script.id, script),
+            )
             started.append(script.id)
-            self.playing = {"program": airing.program_id, "script_id": script.id,
-                            "title": script.title, "started_at": when.isoformat()}  # fmt: skip
+            self.playing = {
+                "program": airing.program_id,
+                "script_id": script.id,
+                "title": script.title,
+                "started_at": when.isoformat(),
+            }
             log.info("Đang phát: %s — %s", airing.name, script.title)
 
         def on_end(label, when, completed) -> None:
@@ -227,8 +254,14 @@ class Airer:
                         log.info("Thiết bị âm thanh đã có lại: phát tiếp %s", airing.name)
                         continue  # the items not yet started, still within the grace
                     for script, _, _ in playable:
-                        self._record(out, "failed", f"{exc} (đã thử lại đến hết thời gian cho phép trễ)",
-                                     airing, script.id, script)  # fmt: skip
+                        self._record(
+                            out,
+                            "failed",
+                            f"{exc} (đã thử lại đến hết thời gian cho phép trễ)",
+                            airing,
+                            script.id,
+                            script,
+                        )
                     break
         finally:
             self.playing = None

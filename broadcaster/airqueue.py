@@ -33,13 +33,16 @@ class QueueItem(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-def parse_when(at: str | None, within: str | None, right_now: bool, tz,
-               current: datetime | None = None) -> Moment:  # fmt: skip
+def parse_when(
+    at: str | None, within: str | None, right_now: bool, tz, current: datetime | None = None
+) -> Moment:
     """--at (17:30, "ngày mai 6:30", 05/05/2020 17:30…) | --in (30s, 5 phút…) | --now -> the
     instant, and how to say it back to the officer."""
     if sum(x is not None and x is not False for x in (at, within, right_now or None)) != 1:
-        raise UserError("chọn đúng một trong --at, --in, --now",
-                        hint='ví dụ: --at 17:30, --at "ngày mai 6:30", --in 5m hoặc --now')  # fmt: skip
+        raise UserError(
+            "chọn đúng một trong --at, --in, --now",
+            hint='ví dụ: --at 17:30, --at "ngày mai 6:30", --in 5m hoặc --now',
+        )
     current = current or datetime.now(tz)
     if right_now:
         return Moment(current, "ngay bây giờ")  # to the microsecond: the daemon airs it at once
@@ -68,20 +71,27 @@ def add(
             hint="dùng “thông thường”, “ưu tiên” hoặc “khẩn cấp”",
         ) from None
     if when < now() - timedelta(seconds=5):
-        raise UserError(f"thời điểm đã qua (hiểu là {show_instant(when, station.tz)})",
-                        hint="chọn thời điểm trong tương lai, hoặc --now")  # fmt: skip
+        raise UserError(
+            f"thời điểm đã qua (hiểu là {show_instant(when, station.tz)})",
+            hint="chọn thời điểm trong tương lai, hoặc --now",
+        )
     script = Catalogue(project).get(script_id)
     found = script.unairable(when.astimezone(station.tz).date())
     if found:
         raise UserError(f"không xếp lịch được bài `{script_id}`: {found[0]}", hint=found[1])
     if station.in_quiet_hours(when.astimezone(station.tz).time()) and not force:
-        raise UserError(f"{show_clock(when.astimezone(station.tz))} nằm trong giờ yên tĩnh {station.quiet_hours}",
-                        hint="chọn giờ khác, hoặc thêm --force nếu là tin khẩn (ví dụ cảnh báo bão)")  # fmt: skip
+        raise UserError(
+            f"{show_clock(when.astimezone(station.tz))} nằm trong giờ yên tĩnh "
+            f"{station.quiet_hours}",
+            hint="chọn giờ khác, hoặc thêm --force nếu là tin khẩn (ví dụ cảnh báo bão)",
+        )
     blackout = Timetable.load(project).blackout_at(when)
     if blackout and priority != "emergency":  # it would only be logged as cancelled
-        raise UserError(f"{show_instant(when, station.tz)} nằm trong thời gian tạm ngừng phát "
-                        f"({blackout.reason}): chỉ tin khẩn cấp được phát",
-                        hint="chọn thời điểm khác, hoặc --priority \"khẩn cấp\" nếu là tin khẩn")  # fmt: skip
+        raise UserError(
+            f"{show_instant(when, station.tz)} nằm trong thời gian tạm ngừng phát "
+            f"({blackout.reason}): chỉ tin khẩn cấp được phát",
+            hint='chọn thời điểm khác, hoặc --priority "khẩn cấp" nếu là tin khẩn',
+        )
     with writing(project) as s:
         item = QueueItem(
             script_id=script_id, at=when, priority=priority, forced=force, created_at=now()
@@ -115,8 +125,15 @@ def cancel(project, item_id: int) -> QueueItem:
 
 
 def to_airing(item: QueueItem) -> Airing:
-    return Airing(f"queue-{item.id}", f"Phát đột xuất #{item.id}", item.at, item.priority,
-                  [item.script_id], trigger="queue", queue_id=item.id)  # fmt: skip
+    return Airing(
+        f"queue-{item.id}",
+        f"Phát đột xuất #{item.id}",
+        item.at,
+        item.priority,
+        [item.script_id],
+        trigger="queue",
+        queue_id=item.id,
+    )
 
 
 def queued_airings(project, start: datetime, end: datetime) -> list[Airing]:
@@ -124,6 +141,15 @@ def queued_airings(project, start: datetime, end: datetime) -> list[Airing]:
 
 
 def rows(project, tz) -> list[dict]:
-    return [{"id": i.id, "script_id": i.script_id, "at": i.at.astimezone(tz),
-             "priority": i.priority, "priority_label": PRIORITY[i.priority],
-             "forced": i.forced, "status": i.status} for i in pending(project)]  # fmt: skip
+    return [
+        {
+            "id": i.id,
+            "script_id": i.script_id,
+            "at": i.at.astimezone(tz),
+            "priority": i.priority,
+            "priority_label": PRIORITY[i.priority],
+            "forced": i.forced,
+            "status": i.status,
+        }
+        for i in pending(project)
+    ]

@@ -40,10 +40,27 @@ class DecodeError(Exception):
 def decode(path: Path, sample_rate: int) -> AudioSegment:
     """Any audio file (mp3, m4a, ogg, wav, flac…) -> mono 16-bit at ``sample_rate``."""
     proc = subprocess.run(
-        [ffmpeg(), "-v", "error", "-nostdin", "-i", str(path), "-vn", "-ac", "1", "-ar",
-         str(sample_rate), "-acodec", "pcm_s16le", "-f", "s16le", "-"],
-        capture_output=True, check=False,
-    )  # fmt: skip
+        [
+            ffmpeg(),
+            "-v",
+            "error",
+            "-nostdin",
+            "-i",
+            str(path),
+            "-vn",
+            "-ac",
+            "1",
+            "-ar",
+            str(sample_rate),
+            "-acodec",
+            "pcm_s16le",
+            "-f",
+            "s16le",
+            "-",
+        ],
+        capture_output=True,
+        check=False,
+    )
     if proc.returncode != 0 or not proc.stdout:
         reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise DecodeError(reason[-1] if reason else "tệp âm thanh rỗng")
@@ -52,8 +69,12 @@ def decode(path: Path, sample_rate: int) -> AudioSegment:
 
 # what `preview --out` writes, by the file's extension: MP3 at 64 kbit/s mono is about
 # 0.5 MB a minute, small enough to send to the leader on Zalo
-EXPORT_CODECS = {".mp3": ["-c:a", "libmp3lame", "-b:a", "64k"], ".wav": ["-c:a", "pcm_s16le"],
-                 ".m4a": ["-c:a", "aac", "-b:a", "64k"], ".ogg": ["-c:a", "libvorbis", "-q:a", "3"]}  # fmt: skip
+EXPORT_CODECS = {
+    ".mp3": ["-c:a", "libmp3lame", "-b:a", "64k"],
+    ".wav": ["-c:a", "pcm_s16le"],
+    ".m4a": ["-c:a", "aac", "-b:a", "64k"],
+    ".ogg": ["-c:a", "libvorbis", "-q:a", "3"],
+}
 
 
 def export(wav: Path, out: Path) -> None:
@@ -63,15 +84,21 @@ def export(wav: Path, out: Path) -> None:
 
     codec = EXPORT_CODECS.get(out.suffix.lower())
     if codec is None:
-        raise UserError(f"không ghi được tệp dạng “{out.suffix or out.name}”",
-                        hint=f"đặt tên tệp có đuôi {', '.join(EXPORT_CODECS)}, ví dụ nghe-thu.mp3")  # fmt: skip
+        raise UserError(
+            f"không ghi được tệp dạng “{out.suffix or out.name}”",
+            hint=f"đặt tên tệp có đuôi {', '.join(EXPORT_CODECS)}, ví dụ nghe-thu.mp3",
+        )
     tmp = out.with_name(f".{out.name}.tmp{out.suffix}")
-    proc = subprocess.run([ffmpeg(), "-v", "error", "-nostdin", "-y", "-i", str(wav), "-ac", "1",
-                           *codec, str(tmp)], capture_output=True, check=False)  # fmt: skip
+    proc = subprocess.run(
+        [ffmpeg(), "-v", "error", "-nostdin", "-y", "-i", str(wav), "-ac", "1", *codec, str(tmp)],
+        capture_output=True,
+        check=False,
+    )
     if proc.returncode != 0:
         tmp.unlink(missing_ok=True)
-        raise UserError(f"không ghi được {out}",
-                        hint="kiểm tra thư mục có tồn tại, ghi được và ổ đĩa còn chỗ")  # fmt: skip
+        raise UserError(
+            f"không ghi được {out}", hint="kiểm tra thư mục có tồn tại, ghi được và ổ đĩa còn chỗ"
+        )
     os.replace(tmp, out)
 
 
@@ -169,8 +196,9 @@ class Measure:
 
 def measure(seg: AudioSegment) -> Measure:
     x = samples(seg)
-    return Measure(len(x) / seg.frame_rate, round(loudness(x, seg.frame_rate), 2),
-                   round(peak_dbfs(x), 2))  # fmt: skip
+    return Measure(
+        len(x) / seg.frame_rate, round(loudness(x, seg.frame_rate), 2), round(peak_dbfs(x), 2)
+    )
 
 
 def synth_chime(sample_rate: int = 48000) -> AudioSegment:

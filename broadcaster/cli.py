@@ -31,8 +31,14 @@ FORMATS = {"table": "bảng", "json": "json", "csv": "csv"}
 
 
 def format_option(choices=FORMATS):
-    return click.option("--format", "fmt", type=clickvi.Labels(choices), default="bảng",
-                        show_default=True, help="Cách in: bảng cho người đọc, json/csv cho máy.")  # fmt: skip
+    return click.option(
+        "--format",
+        "fmt",
+        type=clickvi.Labels(choices),
+        default="bảng",
+        show_default=True,
+        help="Cách in: bảng cho người đọc, json/csv cho máy.",
+    )
 
 
 class Main(click.Group):
@@ -181,8 +187,13 @@ def script() -> None:
 @click.option("--topic", required=True, help="Chủ đề (khai báo trong schedules.toml).")
 @click.option("--campaign", default="", help="Chiến dịch tuyên truyền.")
 @click.option("--author", default="", help="Người soạn.")
-@click.option("--id", "script_id", default="", metavar="MÃ",
-              help="Mã bài (mặc định: các chữ đầu của tiêu đề, không dấu).")  # fmt: skip
+@click.option(
+    "--id",
+    "script_id",
+    default="",
+    metavar="MÃ",
+    help="Mã bài (mặc định: các chữ đầu của tiêu đề, không dấu).",
+)
 @click.pass_context
 def script_new(ctx, title, topic, campaign, author, script_id) -> None:
     """Tạo bài mới từ mẫu."""
@@ -195,8 +206,11 @@ def script_new(ctx, title, topic, campaign, author, script_id) -> None:
 
 
 @script.command("list")
-@click.option("--status", type=clickvi.Labels({**SCRIPT_STATUS, "stale": STALE}),
-              help="Chỉ các bài ở trạng thái này.")  # fmt: skip
+@click.option(
+    "--status",
+    type=clickvi.Labels({**SCRIPT_STATUS, "stale": STALE}),
+    help="Chỉ các bài ở trạng thái này.",
+)
 @click.option("--topic", help="Chỉ các bài của chủ đề này (mã chủ đề).")
 @format_option()
 @click.pass_context
@@ -207,8 +221,14 @@ def script_list(ctx, status, topic, fmt) -> None:
     proj = project(ctx).require()
     rows, problems = script_rows(proj, status, topic)
     show_problems(problems, quiet_warnings=True)
-    columns = {"id": "Mã bài", "title": "Tiêu đề", "topic": "Chủ đề", "status_label": "Trạng thái",
-               "valid_until": "Hạn dùng", _length(fmt): "Thời lượng"}  # fmt: skip
+    columns = {
+        "id": "Mã bài",
+        "title": "Tiêu đề",
+        "topic": "Chủ đề",
+        "status_label": "Trạng thái",
+        "valid_until": "Hạn dùng",
+        _length(fmt): "Thời lượng",
+    }
     _table_with_lengths(rows, fmt, columns)
 
 
@@ -241,8 +261,10 @@ def script_approve(ctx, script_id, by, replace) -> None:
 
     name, _, title = by.partition(",")
     if not name.strip() or not title.strip():
-        raise UserError(f"người duyệt cần cả họ tên và chức vụ: `{by}`",
-                        hint='ghi --by "Nguyễn Văn Minh, Phó Chủ tịch UBND phường"')  # fmt: skip
+        raise UserError(
+            f"người duyệt cần cả họ tên và chức vụ: `{by}`",
+            hint='ghi --by "Nguyễn Văn Minh, Phó Chủ tịch UBND phường"',
+        )
     s = approve(project(ctx).require(), script_id, by, replace=replace)
     click.echo(f"Đã duyệt bài {s.id} ({s.title}) — người duyệt: {s.approved_by}")
 
@@ -261,8 +283,11 @@ def script_retire(ctx, script_id) -> None:
 # -- render / preview ----------------------------------------------------------------------
 @main.command()
 @click.argument("ids", nargs=-1, metavar="[MÃ_BÀI]...")
-@click.option("--engine", type=clickvi.Labels({k: ENGINE[k] for k in ("auto", "espeak", "gtts")}),
-              help="Giọng đọc dùng lần này.")  # fmt: skip
+@click.option(
+    "--engine",
+    type=clickvi.Labels({k: ENGINE[k] for k in ("auto", "espeak", "gtts")}),
+    help="Giọng đọc dùng lần này.",
+)
 @click.option("--force", is_flag=True, help="Dựng lại dù đã có trong bộ nhớ đệm.")
 @click.option(
     "--prune", is_flag=True, help="Xóa các tệp trong audio/cache/ không còn bài nào dùng."
@@ -288,8 +313,11 @@ def render(ctx, ids, engine, force, prune) -> None:
             click.secho(f"{step}: lỗi: {result}", fg="red", err=True)
         else:
             source = "có sẵn" if result.cached else "mới dựng"
-            click.echo(f"{step}: {show_duration(result.duration_s)}, {label(ENGINE, result.meta['engine'])}, "
-                       f"{show_number(float(result.meta['loudness_lufs']))} LUFS ({source})")  # fmt: skip
+            click.echo(
+                f"{step}: {show_duration(result.duration_s)}, "
+                f"{label(ENGINE, result.meta['engine'])}, "
+                f"{show_number(float(result.meta['loudness_lufs']))} LUFS ({source})"
+            )
     if failed:
         raise UserError(f"{failed} bài dựng không thành công")
 
@@ -340,8 +368,10 @@ def voice_group() -> None:
 def _installed(voice) -> None:
     rate, size = show_number(voice.sample_rate), show_number(voice.size / 1e6)
     click.echo(f"Đã cài giọng đọc {voice.name} ({voice.language}, {rate} Hz, {size} MB).")
-    click.echo('Dùng: engine = "auto" (giọng cài sẵn được ưu tiên) hoặc "piper" trong [station] '
-               "của schedules.toml, rồi `broadcaster render`.")  # fmt: skip
+    click.echo(
+        'Dùng: engine = "auto" (giọng cài sẵn được ưu tiên) hoặc "piper" trong [station] '
+        "của schedules.toml, rồi `broadcaster render`."
+    )
 
 
 @voice_group.command("add")
@@ -362,15 +392,29 @@ def voice_list(ctx, fmt) -> None:
     from .output import render
     from .voices import list_voices
 
-    rows = [{"name": v.name, "language": v.language, "sample_rate": v.sample_rate,
-             "size_mb": round(v.size / 1e6, 1), "problem": v.problem}
-            for v in list_voices(project(ctx).require().root)]  # fmt: skip
+    rows = [
+        {
+            "name": v.name,
+            "language": v.language,
+            "sample_rate": v.sample_rate,
+            "size_mb": round(v.size / 1e6, 1),
+            "problem": v.problem,
+        }
+        for v in list_voices(project(ctx).require().root)
+    ]
     if not rows and fmt == "table":
-        click.echo("Chưa cài giọng đọc nào: `broadcaster voice add TỆP.onnx` hoặc "
-                   "`broadcaster voice download TÊN`.")  # fmt: skip
+        click.echo(
+            "Chưa cài giọng đọc nào: `broadcaster voice add TỆP.onnx` hoặc "
+            "`broadcaster voice download TÊN`."
+        )
         return
-    columns = {"name": "Giọng", "language": "Ngôn ngữ", "sample_rate": "Hz",
-               "size_mb": "MB", "problem": "Lỗi"}  # fmt: skip
+    columns = {
+        "name": "Giọng",
+        "language": "Ngôn ngữ",
+        "sample_rate": "Hz",
+        "size_mb": "MB",
+        "problem": "Lỗi",
+    }
     click.echo(render(rows, fmt, columns))
 
 
@@ -387,8 +431,12 @@ def voice_remove(ctx, name: str) -> None:
 
 @voice_group.command("download")
 @click.argument("name", metavar="TÊN")
-@click.option("--catalogue", metavar="ĐỊA_CHỈ", default=None,
-              help="Danh mục giọng (voices.json), mặc định của Piper.")  # fmt: skip
+@click.option(
+    "--catalogue",
+    metavar="ĐỊA_CHỈ",
+    default=None,
+    help="Danh mục giọng (voices.json), mặc định của Piper.",
+)
 @click.pass_context
 def voice_download(ctx, name: str, catalogue: str | None) -> None:
     """Tải một giọng đọc tiếng Việt từ danh mục giọng của Piper (cần Internet; tải tiếp được)."""
@@ -444,8 +492,12 @@ def _date(text: str | None, option: str, tz, past: bool = False):
 
 
 @schedule.command("show")
-@click.option("--from", "start", metavar="NGÀY",
-              help="Từ ngày (05/05/2020, hôm nay, thứ hai…); mặc định từ bây giờ.")  # fmt: skip
+@click.option(
+    "--from",
+    "start",
+    metavar="NGÀY",
+    help="Từ ngày (05/05/2020, hôm nay, thứ hai…); mặc định từ bây giờ.",
+)
 @click.option("--to", "end", metavar="NGÀY", help="Đến hết ngày, mặc định 7 ngày sau.")
 @format_option()
 @click.pass_context
@@ -465,20 +517,40 @@ def schedule_show(ctx, start, end, fmt) -> None:
     timetable, slots = plan_view(proj, begin, midnight(last + timedelta(days=1), tz))
     dropped = [p for p in timetable.problems if p.is_error]
     if dropped:
-        click.secho("Những phần sau của schedules.toml có lỗi nên không được tính vào lịch:",
-                    fg="red", err=True)  # fmt: skip
+        click.secho(
+            "Những phần sau của schedules.toml có lỗi nên không được tính vào lịch:",
+            fg="red",
+            err=True,
+        )
         show_problems(dropped)
-    rows = [{"start": s.airing.start.astimezone(tz), "begins": s.begins.astimezone(tz),
-             "program": s.airing.program_id, "program_label": program_label(s.airing.program_id),
-             "name": s.airing.name, "priority": s.airing.priority,
-             "priority_label": PRIORITY[s.airing.priority], "trigger": s.airing.trigger,
-             "scripts": s.airing.scripts if fmt == "json" else " ".join(s.airing.scripts),
-             "duration_s": timedelta(seconds=round(s.seconds, 1)), "estimated": s.estimated,
-             "duration_label": show_duration(s.seconds, s.estimated),
-             "cancelled": s.airing.cancelled, "reason": s.airing.reason,
-             "notes": s.notes if fmt == "json" else "; ".join(s.notes)} for s in slots]  # fmt: skip
-    columns = {"begins": "Giờ phát", "program_label": "Chương trình", "priority_label": "Ưu tiên",
-               "scripts": "Bài", _length(fmt): "Thời lượng", "notes": "Ghi chú"}  # fmt: skip
+    rows = [
+        {
+            "start": s.airing.start.astimezone(tz),
+            "begins": s.begins.astimezone(tz),
+            "program": s.airing.program_id,
+            "program_label": program_label(s.airing.program_id),
+            "name": s.airing.name,
+            "priority": s.airing.priority,
+            "priority_label": PRIORITY[s.airing.priority],
+            "trigger": s.airing.trigger,
+            "scripts": s.airing.scripts if fmt == "json" else " ".join(s.airing.scripts),
+            "duration_s": timedelta(seconds=round(s.seconds, 1)),
+            "estimated": s.estimated,
+            "duration_label": show_duration(s.seconds, s.estimated),
+            "cancelled": s.airing.cancelled,
+            "reason": s.airing.reason,
+            "notes": s.notes if fmt == "json" else "; ".join(s.notes),
+        }
+        for s in slots
+    ]
+    columns = {
+        "begins": "Giờ phát",
+        "program_label": "Chương trình",
+        "priority_label": "Ưu tiên",
+        "scripts": "Bài",
+        _length(fmt): "Thời lượng",
+        "notes": "Ghi chú",
+    }
     _table_with_lengths(rows, fmt, columns)
     if fmt == "table":
         from .onair import espeak_ahead
@@ -489,11 +561,18 @@ def schedule_show(ctx, start, end, fmt) -> None:
 def _espeak_warnings(items: list[dict], tz) -> None:
     """What `status` and `schedule show` say of airings soon going out in the espeak voice."""
     for item in items:
-        click.secho(f"Cảnh báo: “{item['title']}” ({show_instant(item['at'], tz)}) sẽ phát bằng "
-                    "giọng máy espeak, người nghe khó hiểu.", fg="yellow", err=True)  # fmt: skip
+        click.secho(
+            f"Cảnh báo: “{item['title']}” ({show_instant(item['at'], tz)}) sẽ phát bằng "
+            "giọng máy espeak, người nghe khó hiểu.",
+            fg="yellow",
+            err=True,
+        )
     if items:
-        click.echo("  Cách sửa: ghi âm giọng đọc trên trang quản lý (trang của bài, nút Ghi âm), "
-                   "hoặc cài giọng đọc: `broadcaster voice add TỆP.onnx`.", err=True)  # fmt: skip
+        click.echo(
+            "  Cách sửa: ghi âm giọng đọc trên trang quản lý (trang của bài, nút Ghi âm), "
+            "hoặc cài giọng đọc: `broadcaster voice add TỆP.onnx`.",
+            err=True,
+        )
 
 
 @main.group("queue")
@@ -503,12 +582,21 @@ def queue_group() -> None:
 
 @queue_group.command("add")
 @click.argument("script_id", metavar="MÃ_BÀI")
-@click.option("--at", "at", metavar="THỜI_ĐIỂM",
-              help='Lúc: 17:30 (hôm nay, hoặc mai nếu đã qua), "ngày mai 6:30", "05/05/2020 17:30".')  # fmt: skip
+@click.option(
+    "--at",
+    "at",
+    metavar="THỜI_ĐIỂM",
+    help='Lúc: 17:30 (hôm nay, hoặc mai nếu đã qua), "ngày mai 6:30", "05/05/2020 17:30".',
+)
 @click.option("--in", "within", metavar="KHOẢNG", help="Sau một khoảng: 30s, 5 phút, 2h, 1:30.")
 @click.option("--now", "right_now", is_flag=True, help="Phát ngay.")
-@click.option("--priority", type=clickvi.Labels(PRIORITY, {"thường": "normal", "khẩn": "emergency"}),
-              default="thông thường", show_default=True, help="Mức ưu tiên.")  # fmt: skip
+@click.option(
+    "--priority",
+    type=clickvi.Labels(PRIORITY, {"thường": "normal", "khẩn": "emergency"}),
+    default="thông thường",
+    show_default=True,
+    help="Mức ưu tiên.",
+)
 @click.option("--force", is_flag=True, help="Cho phép phát trong giờ yên tĩnh (tin khẩn).")
 @click.pass_context
 def queue_add(ctx, script_id, at, within, right_now, priority, force) -> None:
@@ -522,9 +610,13 @@ def queue_add(ctx, script_id, at, within, right_now, priority, force) -> None:
     said = moment.phrase if full in moment.phrase else f"{moment.phrase} ({full})"
     click.echo(f"Đã xếp #{item.id}: {script_id}, {PRIORITY[item.priority]}, phát {said}")
     if not proj.station_running():
-        click.secho("Cảnh báo: đài đang KHÔNG chạy, bài này sẽ không được phát cho đến khi đài "
-                    "chạy lại. Bật đài: `broadcaster run` (hoặc `systemctl start broadcaster` "
-                    "trên máy phát).", fg="yellow", err=True)  # fmt: skip
+        click.secho(
+            "Cảnh báo: đài đang KHÔNG chạy, bài này sẽ không được phát cho đến khi đài "
+            "chạy lại. Bật đài: `broadcaster run` (hoặc `systemctl start broadcaster` "
+            "trên máy phát).",
+            fg="yellow",
+            err=True,
+        )
 
 
 @queue_group.command("list")
@@ -590,8 +682,9 @@ def run(ctx, with_web, web_host, web_port, web_cert, web_key) -> None:
         from .web import serve
 
         _warn_plain_http(web_host, web_cert)
-        threading.Thread(target=serve, args=(proj, web_host, web_port, web_cert, web_key),
-                         daemon=True).start()  # fmt: skip
+        threading.Thread(
+            target=serve, args=(proj, web_host, web_port, web_cert, web_key), daemon=True
+        ).start()
     try:
         while not daemon.stopping.is_set():
             daemon.wait(1)
@@ -600,14 +693,25 @@ def run(ctx, with_web, web_host, web_port, web_cert, web_key) -> None:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Địa chỉ nghe; 0.0.0.0 để điện thoại trong mạng Wi-Fi phường vào được.")  # fmt: skip
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Địa chỉ nghe; 0.0.0.0 để điện thoại trong mạng Wi-Fi phường vào được.",
+)
 @click.option("--port", type=int, default=8080, show_default=True, help="Cổng.")
-@click.option("--cert", type=click.Path(exists=True, dir_okay=False),
-              help="Chứng chỉ TLS: trang chạy https (điện thoại cần https để ghi âm).")  # fmt: skip
+@click.option(
+    "--cert",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Chứng chỉ TLS: trang chạy https (điện thoại cần https để ghi âm).",
+)
 @click.option("--key", type=click.Path(exists=True, dir_okay=False), help="Khóa của chứng chỉ.")
-@click.option("--khong-https", "plain", is_flag=True,
-              help="Cho mở trang cho cả mạng mà không có https (không nên: mật khẩu đi không mã hóa).")  # fmt: skip
+@click.option(
+    "--khong-https",
+    "plain",
+    is_flag=True,
+    help="Cho mở trang cho cả mạng mà không có https (không nên: mật khẩu đi không mã hóa).",
+)
 @click.pass_context
 def web(ctx, host, port, cert, key, plain) -> None:
     """Trang quản lý trên trình duyệt (chạy liên tục, bên cạnh `broadcaster run`)."""
@@ -617,9 +721,11 @@ def web(ctx, host, port, cert, key, plain) -> None:
     proj = project(ctx).require()
     setup(proj.station.tz)
     if not cert and host not in LOOPBACK and not plain:
-        raise UserError("mở trang quản lý cho cả mạng cần https",
-                        hint="tạo chứng chỉ: `broadcaster cert --host ĐỊA-CHỈ-MÁY`, rồi thêm --cert và --key "
-                             "(hoặc --khong-https nếu chấp nhận mật khẩu đi không mã hóa)")  # fmt: skip
+        raise UserError(
+            "mở trang quản lý cho cả mạng cần https",
+            hint="tạo chứng chỉ: `broadcaster cert --host ĐỊA-CHỈ-MÁY`, rồi thêm --cert và --key "
+            "(hoặc --khong-https nếu chấp nhận mật khẩu đi không mã hóa)",
+        )
     _warn_plain_http(host, cert)
     click.echo(f"Trang quản lý: {'https' if cert else 'http'}://{host}:{port}/ (dừng: Ctrl+C)")
     serve(proj, host, port, cert, key)
@@ -630,16 +736,30 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 def _warn_plain_http(host: str, cert: str | None) -> None:
     if not cert and host not in LOOPBACK:
-        click.secho("Cảnh báo: trang quản lý mở cho cả mạng mà không có https: mật khẩu đi qua mạng "
-                    "không mã hóa, điện thoại không ghi âm được. Tạo chứng chỉ: `broadcaster cert "
-                    "--host ĐỊA-CHỈ-MÁY`, rồi thêm --cert và --key.", fg="yellow", err=True)  # fmt: skip
+        click.secho(
+            "Cảnh báo: trang quản lý mở cho cả mạng mà không có https: mật khẩu đi qua mạng "
+            "không mã hóa, điện thoại không ghi âm được. Tạo chứng chỉ: `broadcaster cert "
+            "--host ĐỊA-CHỈ-MÁY`, rồi thêm --cert và --key.",
+            fg="yellow",
+            err=True,
+        )
 
 
 @main.command()
-@click.option("--host", required=True, metavar="TÊN_MÁY",
-              help="Tên hoặc địa chỉ IP mà điện thoại, máy tính (hoặc các phường) dùng để gọi máy này.")  # fmt: skip
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("keys/https"),
-              show_default=True, help="Thư mục ghi chứng chỉ và khóa.")  # fmt: skip
+@click.option(
+    "--host",
+    required=True,
+    metavar="TÊN_MÁY",
+    help="Tên hoặc địa chỉ IP mà điện thoại, máy tính (hoặc các phường) dùng để gọi máy này.",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("keys/https"),
+    show_default=True,
+    help="Thư mục ghi chứng chỉ và khóa.",
+)
 def cert(host, out) -> None:
     """Tạo chứng chỉ tự ký (https) cho trang quản lý hoặc máy nhận của quận, in dấu vân tay."""
     from .receiver import make_certificate
@@ -647,11 +767,14 @@ def cert(host, out) -> None:
     try:
         cert_path, key_path, pin = make_certificate(host, out)
     except OSError as exc:
-        raise UserError(f"không ghi được chứng chỉ vào {out} ({exc.strerror or exc})",
-                        hint="chọn --out là một thư mục ghi được") from None  # fmt: skip
+        raise UserError(
+            f"không ghi được chứng chỉ vào {out} ({exc.strerror or exc})",
+            hint="chọn --out là một thư mục ghi được",
+        ) from None
     click.echo(f"Đã tạo {cert_path} và {key_path} (khóa, giữ kín).")
     click.echo(
-        f"Dấu vân tay (so trên điện thoại khi trình duyệt hỏi; các phường ghi vào fingerprint): {pin}"
+        "Dấu vân tay (so trên điện thoại khi trình duyệt hỏi; các phường ghi vào "
+        f"fingerprint): {pin}"
     )
 
 
@@ -668,8 +791,12 @@ def _password(from_stdin: bool) -> str:
 
 @user_group.command("add")
 @click.argument("name", metavar="TÊN_ĐĂNG_NHẬP")
-@click.option("--role", type=click.Choice(["soan-thao", "duyet", "ky-thuat"]), required=True,
-              help="soan-thao: cán bộ soạn bài; duyet: lãnh đạo duyệt bài; ky-thuat: kỹ thuật viên.")  # fmt: skip
+@click.option(
+    "--role",
+    type=click.Choice(["soan-thao", "duyet", "ky-thuat"]),
+    required=True,
+    help="soan-thao: cán bộ soạn bài; duyet: lãnh đạo duyệt bài; ky-thuat: kỹ thuật viên.",
+)
 @click.option("--full-name", default="", metavar="HỌ_TÊN", help="Họ tên (ghi vào bản duyệt).")
 @click.option("--title", default="", metavar="CHỨC_VỤ", help="Chức vụ (ghi vào bản duyệt).")
 @click.option("--password-stdin", is_flag=True, help="Đọc mật khẩu từ đầu vào chuẩn.")
@@ -701,10 +828,23 @@ def user_list(ctx) -> None:
     from . import users
     from .output import render
 
-    rows = [{"name": u.name, "full_name": u.full_name, "title": u.title, "role": users.ROLES[u.role],
-             "disabled": u.disabled} for u in users.all_users(project(ctx).require())]  # fmt: skip
-    columns = {"name": "Tên đăng nhập", "full_name": "Họ tên", "title": "Chức vụ", "role": "Vai trò",
-               "disabled": "Đã khóa"}  # fmt: skip
+    rows = [
+        {
+            "name": u.name,
+            "full_name": u.full_name,
+            "title": u.title,
+            "role": users.ROLES[u.role],
+            "disabled": u.disabled,
+        }
+        for u in users.all_users(project(ctx).require())
+    ]
+    columns = {
+        "name": "Tên đăng nhập",
+        "full_name": "Họ tên",
+        "title": "Chức vụ",
+        "role": "Vai trò",
+        "disabled": "Đã khóa",
+    }
     click.echo(render(rows, "table", columns))
 
 
@@ -741,7 +881,8 @@ def play(ctx, script_id, device) -> None:
 @format_option({"table": "bảng", "json": "json"})
 @click.pass_context
 def status(ctx, fmt) -> None:
-    """Tình trạng đài: tin chờ phát, đang chạy không, đang phát gì, các buổi tới, kết quả gần nhất."""
+    """Tình trạng đài: tin chờ phát, đang chạy không, đang phát gì, các buổi tới, kết quả
+    gần nhất."""
     from .onair import status as daemon_status
     from .output import to_json
 
@@ -756,7 +897,8 @@ def status(ctx, fmt) -> None:
     for q in s["queue"]:
         late = " — QUÁ GIỜ, CHƯA PHÁT" if q["overdue"] else ""
         click.echo(
-            f"  #{q['id']} {show_instant(q['at'], tz)}  {q['priority_label']:13} {q['script_id']}{late}"
+            f"  #{q['id']} {show_instant(q['at'], tz)}  {q['priority_label']:13} "
+            f"{q['script_id']}{late}"
         )
     if s["running"]:
         click.echo(f"Đài đang chạy (PID {s['pid']}, từ {show_instant(s['since'], tz)}).")
@@ -816,17 +958,33 @@ def log_group(ctx, start, end, status_, fmt) -> None:
     proj = project(ctx).require()
     tz = proj.station.tz
     first, last = _date(start, "--from", tz, past=True), _date(end, "--to", tz, past=True)
-    rows = [evidence.as_dict(r, tz) for r in evidence.query(
-        proj, midnight(first, tz), midnight(last and last + timedelta(days=1), tz),
-        status_)]  # fmt: skip
-    columns = {"id": "Số", "scheduled_at": "Giờ dự kiến", "started_at": "Bắt đầu", "program_label": "Chương trình",
-               "script_id": "Bài", "status_label": "Kết quả", "engine_label": "Giọng", "error": "Ghi chú"}  # fmt: skip
+    rows = [
+        evidence.as_dict(r, tz)
+        for r in evidence.query(
+            proj, midnight(first, tz), midnight(last and last + timedelta(days=1), tz), status_
+        )
+    ]
+    columns = {
+        "id": "Số",
+        "scheduled_at": "Giờ dự kiến",
+        "started_at": "Bắt đầu",
+        "program_label": "Chương trình",
+        "script_id": "Bài",
+        "status_label": "Kết quả",
+        "engine_label": "Giọng",
+        "error": "Ghi chú",
+    }
     click.echo(render(rows, fmt, columns))
 
 
 @log_group.command("verify")
-@click.option("--against", "against", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Đối chiếu với điểm kiểm tra trong một báo cáo đã gửi (.docx, .xlsx, .json) hoặc tệp điểm kiểm tra.")  # fmt: skip
+@click.option(
+    "--against",
+    "against",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Đối chiếu với điểm kiểm tra trong một báo cáo đã gửi (.docx, .xlsx, .json) hoặc tệp "
+    "điểm kiểm tra.",
+)
 @click.pass_context
 def log_verify(ctx, against) -> None:
     """Kiểm tra nhật ký có bị sửa, xóa hay chèn dòng không."""
@@ -848,8 +1006,12 @@ def log_verify(ctx, against) -> None:
 
 
 @log_group.command("checkpoint")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Ghi điểm kiểm tra ra tệp JSON (để gửi kèm hoặc lưu ngoài máy).")  # fmt: skip
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Ghi điểm kiểm tra ra tệp JSON (để gửi kèm hoặc lưu ngoài máy).",
+)
 @click.pass_context
 def log_checkpoint(ctx, out) -> None:
     """Ký một điểm kiểm tra của nhật ký và kế hoạch phát (bằng khóa của đài)."""
@@ -867,21 +1029,34 @@ def log_checkpoint(ctx, out) -> None:
 
 
 @main.command()
-@click.option("--period", metavar="KỲ",
-              help='Kỳ báo cáo: "quý 2/2020" (2020-Q2), "6 tháng đầu năm 2020", "9 tháng 2020", '
-                   '"năm 2020", "tháng 5/2020".')  # fmt: skip
+@click.option(
+    "--period",
+    metavar="KỲ",
+    help='Kỳ báo cáo: "quý 2/2020" (2020-Q2), "6 tháng đầu năm 2020", "9 tháng 2020", '
+    '"năm 2020", "tháng 5/2020".',
+)
 @click.option("--from", "start", metavar="NGÀY", help="Hoặc từ ngày (01/04/2020)…")
 @click.option("--to", "end", metavar="NGÀY", help="…đến hết ngày (30/06/2020).")
-@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx", "csv", "json"]),
-              default="docx", show_default=True, help="Dạng tệp báo cáo.")  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["docx", "xlsx", "csv", "json"]),
+    default="docx",
+    show_default=True,
+    help="Dạng tệp báo cáo.",
+)
 @click.option(
     "--campaign",
     metavar="MÃ",
     help="Chiến dịch (mã, cách nhau dấu phẩy); mặc định: các chiến dịch trong [report.campaigns].",
 )
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Tệp kết quả.")
-@click.option("--force", is_flag=True,
-              help="Vẫn lập báo cáo khi nhật ký không toàn vẹn (cảnh báo ở trang đầu, không ký điểm kiểm tra).")  # fmt: skip
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Vẫn lập báo cáo khi nhật ký không toàn vẹn (cảnh báo ở trang đầu, không ký điểm kiểm "
+    "tra).",
+)
 @click.pass_context
 def report(ctx, period, start, end, fmt, campaign, out, force) -> None:
     """Báo cáo công tác tuyên truyền theo quý, 6 tháng, 9 tháng, năm."""
@@ -891,8 +1066,15 @@ def report(ctx, period, start, end, fmt, campaign, out, force) -> None:
 
     proj = project(ctx).require()
     span = parse_period(period, start, end, datetime.now(proj.station.tz).date())
-    path = make_report(proj, span, fmt, out, campaign=campaign, force=force,
-                       warn=lambda note: click.secho(note, fg="yellow", err=True))  # fmt: skip
+    path = make_report(
+        proj,
+        span,
+        fmt,
+        out,
+        campaign=campaign,
+        force=force,
+        warn=lambda note: click.secho(note, fg="yellow", err=True),
+    )
     click.echo(f"Đã ghi báo cáo {span.label}: {path}")
 
 
@@ -919,8 +1101,10 @@ def key_new(ctx) -> None:
 
     _old, new = new_key(project(ctx).require())
     click.echo(f"Đã tạo khóa mới: keys/station.pub ({new}); khóa cũ giữ trong keys/retired/.")
-    click.echo("Gửi tệp keys/station.pub cho quận để quận thay khóa "
-               "(broadcaster district rotate-key) trước lần đồng bộ sau.")  # fmt: skip
+    click.echo(
+        "Gửi tệp keys/station.pub cho quận để quận thay khóa "
+        "(broadcaster district rotate-key) trước lần đồng bộ sau."
+    )
 
 
 @main.group()
@@ -929,17 +1113,23 @@ def district() -> None:
 
 
 DISTRICT_URL = "BROADCASTER_DISTRICT_URL"
-URL_OPTION = click.option("--url", metavar="ĐỊA_CHỈ", envvar=DISTRICT_URL,
-                          help=f"Cơ sở dữ liệu PostgreSQL của quận (hoặc biến {DISTRICT_URL}); "
-                               "mật khẩu trong biến BROADCASTER_DISTRICT_PASSWORD.")  # fmt: skip
+URL_OPTION = click.option(
+    "--url",
+    metavar="ĐỊA_CHỈ",
+    envvar=DISTRICT_URL,
+    help=f"Cơ sở dữ liệu PostgreSQL của quận (hoặc biến {DISTRICT_URL}); "
+    "mật khẩu trong biến BROADCASTER_DISTRICT_PASSWORD.",
+)
 
 
 def _district_url(url: str | None) -> str:
     from .district import district_url
 
     if not url:
-        raise UserError("thiếu địa chỉ cơ sở dữ liệu quận",
-                        hint=f"dùng --url postgresql+psycopg://…, hoặc đặt biến {DISTRICT_URL}")  # fmt: skip
+        raise UserError(
+            "thiếu địa chỉ cơ sở dữ liệu quận",
+            hint=f"dùng --url postgresql+psycopg://…, hoặc đặt biến {DISTRICT_URL}",
+        )
     return district_url(url)
 
 
@@ -975,8 +1165,13 @@ def _key(key_file: Path) -> str:
     return key_file.read_text("utf-8")
 
 
-KEY_OPTION = click.option("--key", "key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                          required=True, help="Khóa công khai của phường (keys/station.pub).")  # fmt: skip
+KEY_OPTION = click.option(
+    "--key",
+    "key_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="Khóa công khai của phường (keys/station.pub).",
+)
 
 
 @district.command("add-ward")
@@ -1058,12 +1253,29 @@ def district_status(url) -> None:
     from .output import render
 
     tz = datetime.now().astimezone().tzinfo
-    rows = [{"id": w.station_id, "name": w.name, "last_sync": w.last_sync_at and w.last_sync_at.astimezone(tz),
-             "rows": w.rows, "head": w.head_hash[:12], "checkpoint": w.last_checkpoint_at and w.last_checkpoint_at.astimezone(tz),
-             "notes": "; ".join([*(["đã ngừng nhận"] if w.removed_at else []), *(m for _, _, m in w.flags)])}
-            for w in wards(_district_url(url))]  # fmt: skip
-    columns = {"id": "Mã phường", "name": "Tên", "last_sync": "Đồng bộ lần cuối", "rows": "Số dòng",
-               "head": "Cuối chuỗi", "checkpoint": "Điểm kiểm tra", "notes": "Cảnh báo"}  # fmt: skip
+    rows = [
+        {
+            "id": w.station_id,
+            "name": w.name,
+            "last_sync": w.last_sync_at and w.last_sync_at.astimezone(tz),
+            "rows": w.rows,
+            "head": w.head_hash[:12],
+            "checkpoint": w.last_checkpoint_at and w.last_checkpoint_at.astimezone(tz),
+            "notes": "; ".join(
+                [*(["đã ngừng nhận"] if w.removed_at else []), *(m for _, _, m in w.flags)]
+            ),
+        }
+        for w in wards(_district_url(url))
+    ]
+    columns = {
+        "id": "Mã phường",
+        "name": "Tên",
+        "last_sync": "Đồng bộ lần cuối",
+        "rows": "Số dòng",
+        "head": "Cuối chuỗi",
+        "checkpoint": "Điểm kiểm tra",
+        "notes": "Cảnh báo",
+    }
     click.echo(render(rows, "table", columns))
 
 
@@ -1072,8 +1284,14 @@ def district_status(url) -> None:
     "--period", required=True, metavar="KỲ", help='Kỳ báo cáo: "quý 2/2020", 2020-Q2, "năm 2020".'
 )
 @click.option("--campaign", metavar="MÃ", help="Chiến dịch; mặc định: của từng phường.")
-@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx", "csv", "json"]), default="docx",
-              show_default=True, help="Dạng tệp báo cáo.")  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["docx", "xlsx", "csv", "json"]),
+    default="docx",
+    show_default=True,
+    help="Dạng tệp báo cáo.",
+)
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Tệp kết quả.")
 @URL_OPTION
 def district_report(period, campaign, fmt, out, url) -> None:

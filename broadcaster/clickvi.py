@@ -66,26 +66,39 @@ CATALOGUE = {
     "Press any key to continue...": "Nhấn một phím bất kỳ để tiếp tục…",
     "{editor}: Editing failed": "{editor}: sửa không thành công",
     "{editor}: Editing failed: {e}": "{editor}: sửa không thành công: {e}",
-    "Couldn't detect Bash version, shell completion is not supported.":
-        "không nhận ra phiên bản Bash, không hỗ trợ gợi ý lệnh.",
+    "Couldn't detect Bash version, shell completion is not supported.": (
+        "không nhận ra phiên bản Bash, không hỗ trợ gợi ý lệnh."
+    ),
     # ngettext: (singular, plural) -> one Vietnamese form (Vietnamese has no plural)
-    ("{value!r} is not {choice}.", "{value!r} is not one of {choices}."):
-        "{value!r} không hợp lệ; chọn một trong: {choices}.",
-    ("{value!r} does not match the format {format}.",
-     "{value!r} does not match the formats {formats}."):
-        "{value!r} không đúng dạng nào trong: {formats}.",
-    ("{len_type} values are required, but {len_value} was given.",
-     "{len_type} values are required, but {len_value} were given."):
-        "cần {len_type} giá trị nhưng có {len_value}.",
-    ("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"):
-        "thừa tham số ({args})",
-    ("Takes {nargs} values but 1 was given.", "Takes {nargs} values but {len} were given."):
-        "cần {nargs} giá trị nhưng có {len}.",
-    ("Did you mean {possibility}?", "(Possible options: {possibilities})"):
-        "(Có phải là: {possibilities}?)",
-    ("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments."):
-        "tùy chọn {name!r} cần {nargs} giá trị.",
-}  # fmt: skip
+    (
+        "{value!r} is not {choice}.",
+        "{value!r} is not one of {choices}.",
+    ): "{value!r} không hợp lệ; chọn một trong: {choices}.",
+    (
+        "{value!r} does not match the format {format}.",
+        "{value!r} does not match the formats {formats}.",
+    ): "{value!r} không đúng dạng nào trong: {formats}.",
+    (
+        "{len_type} values are required, but {len_value} was given.",
+        "{len_type} values are required, but {len_value} were given.",
+    ): "cần {len_type} giá trị nhưng có {len_value}.",
+    (
+        "Got unexpected extra argument ({args})",
+        "Got unexpected extra arguments ({args})",
+    ): "thừa tham số ({args})",
+    (
+        "Takes {nargs} values but 1 was given.",
+        "Takes {nargs} values but {len} were given.",
+    ): "cần {nargs} giá trị nhưng có {len}.",
+    (
+        "Did you mean {possibility}?",
+        "(Possible options: {possibilities})",
+    ): "(Có phải là: {possibilities}?)",
+    (
+        "Option {name!r} requires an argument.",
+        "Option {name!r} requires {nargs} arguments.",
+    ): "tùy chọn {name!r} cần {nargs} giá trị.",
+}
 
 # What a value looks like, in the help: "--at THỜI_ĐIỂM" rather than "--at TEXT"
 METAVARS = {"text": "CHỮ", "integer": "SỐ", "float": "SỐ"}
@@ -109,13 +122,22 @@ def install() -> None:
         exceptions,
         formatting,
         parser,
-        shell_completion,  # fmt: skip
+        shell_completion,
         termui,
         types,
     )
 
-    for module in (_termui_impl, core, decorators, exceptions, formatting, parser,
-                   shell_completion, termui, types):  # fmt: skip
+    for module in (
+        _termui_impl,
+        core,
+        decorators,
+        exceptions,
+        formatting,
+        parser,
+        shell_completion,
+        termui,
+        types,
+    ):
         if hasattr(module, "_"):
             module.__dict__["_"] = gettext
         if hasattr(module, "ngettext"):
@@ -134,8 +156,12 @@ def localise(command: click.Command) -> None:
     if isinstance(command, click.MultiCommand):
         command.subcommand_metavar = "LỆNH [THAM_SỐ]..."
     for param in command.params:
-        if (isinstance(param, click.Option) and not param.is_flag and param.metavar is None
-                and not isinstance(param.type, click.Choice | Labels)):  # fmt: skip
+        if (
+            isinstance(param, click.Option)
+            and not param.is_flag
+            and param.metavar is None
+            and not isinstance(param.type, click.Choice | Labels)
+        ):
             param.metavar = _metavar(param.type)
     for sub in getattr(command, "commands", {}).values():
         localise(sub)
@@ -151,8 +177,11 @@ class Labels(click.ParamType):
         self.labels, self.aliases = labels, aliases
 
     def get_metavar(self, param) -> str:
-        return "[" + "|".join(f'"{label}"' if " " in label else label
-                              for label in self.labels.values()) + "]"  # fmt: skip
+        return (
+            "["
+            + "|".join(f'"{label}"' if " " in label else label for label in self.labels.values())
+            + "]"
+        )
 
     def convert(self, value, param, ctx):
         code = code_of(self.labels, str(value), self.aliases)

@@ -60,9 +60,14 @@ class Station:
     post_roll: str = ""
     topics: dict = field(default_factory=lambda: dict(DEFAULT_TOPICS))
 
-    RANGES: ClassVar[dict] = {"session_limit_minutes": (1, 600), "loudness_lufs": (-40, -5),
-              "highpass_hz": (0, 1000), "rate_wpm": (60, 400), "gtts_timeout_s": (1, 120),
-              "pre_roll_wait_s": (0, 60)}  # fmt: skip
+    RANGES: ClassVar[dict] = {
+        "session_limit_minutes": (1, 600),
+        "loudness_lufs": (-40, -5),
+        "highpass_hz": (0, 1000),
+        "rate_wpm": (60, 400),
+        "gtts_timeout_s": (1, 120),
+        "pre_roll_wait_s": (0, 60),
+    }
 
     @property
     def tz(self) -> ZoneInfo:
@@ -140,15 +145,24 @@ def _coerce(value, kind):
         return value
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
-    if kind in (dict, list, str, int, float) and isinstance(value, kind) \
-            and not isinstance(value, bool):  # fmt: skip
+    if (
+        kind in (dict, list, str, int, float)
+        and isinstance(value, kind)
+        and not isinstance(value, bool)
+    ):
         return value
     raise TypeError
 
 
 _TYPES = {"str": str, "int": int, "float": float, "dict": dict, "list": list, "bool": bool}
-_KIND_NAMES = {str: "chuỗi", int: "số nguyên", float: "số", dict: "bảng", list: "danh sách",
-               bool: "true hoặc false"}  # fmt: skip
+_KIND_NAMES = {
+    str: "chuỗi",
+    int: "số nguyên",
+    float: "số",
+    dict: "bảng",
+    list: "danh sách",
+    bool: "true hoặc false",
+}
 
 
 def out_of_range(value, low: float, high: float) -> str | None:
@@ -169,14 +183,21 @@ def build(cls, table: dict, name: str, path: Path, loc: Locator, problems: list[
     for key, value in table.items():
         line = loc.line(name, key)
         if key not in kinds:
-            problems.append(Problem(path, line, f"khóa không hợp lệ `{key}` trong [{name}]",
-                                    f"các khóa được dùng: {', '.join(kinds)}"))  # fmt: skip
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"khóa không hợp lệ `{key}` trong [{name}]",
+                    f"các khóa được dùng: {', '.join(kinds)}",
+                )
+            )
             continue
         try:
             value = _coerce(value, kinds[key])
         except TypeError:
-            problems.append(Problem(path, line, f"`{key}` phải là {_KIND_NAMES[kinds[key]]}",
-                                    "sửa giá trị"))  # fmt: skip
+            problems.append(
+                Problem(path, line, f"`{key}` phải là {_KIND_NAMES[kinds[key]]}", "sửa giá trị")
+            )
             continue
         complaint = out_of_range(value, *ranges[key]) if key in ranges else None
         if complaint:
@@ -199,8 +220,11 @@ def _check_station(station: Station, path: Path, loc: Locator) -> list[Problem]:
     if station.engine not in ENGINES:
         bad("engine", f"giọng đọc không hỗ trợ: {station.engine}", f"chọn {', '.join(ENGINES)}")
     if station.reading_style not in READING_STYLES:
-        bad("reading_style", f"kiểu đọc không hỗ trợ: {station.reading_style}",
-            'chọn "chuẩn" (nghìn, linh) hoặc "miền Nam" (ngàn, lẻ)')  # fmt: skip
+        bad(
+            "reading_style",
+            f"kiểu đọc không hỗ trợ: {station.reading_style}",
+            'chọn "chuẩn" (nghìn, linh) hoặc "miền Nam" (ngàn, lẻ)',
+        )
     if station.sample_rate not in (16000, 22050, 24000, 32000, 44100, 48000):
         bad("sample_rate", f"tần số lấy mẫu không hỗ trợ: {station.sample_rate}", "dùng 48000")
     return problems
@@ -237,16 +261,26 @@ def station_file_from_text(text: str, path: Path) -> StationFile:
     known = {"station", "report", "defaults", "district", "web", "program", "blackout"}
     for key in data:
         if key not in known:
-            problems.append(Problem(path, loc.line(None, key) if not isinstance(data[key], dict)
-                                    else loc.line(key), f"khóa không hợp lệ `{key}`",
-                                    f"các bảng được dùng: {', '.join(sorted(known))}"))  # fmt: skip
+            problems.append(
+                Problem(
+                    path,
+                    loc.line(None, key) if not isinstance(data[key], dict) else loc.line(key),
+                    f"khóa không hợp lệ `{key}`",
+                    f"các bảng được dùng: {', '.join(sorted(known))}",
+                )
+            )
     station = build(Station, data.get("station", {}), "station", path, loc, problems)
     try:
         station.tz  # noqa: B018
     except (ZoneInfoNotFoundError, ValueError):
-        problems.append(Problem(path, loc.line("station", "timezone"),
-                                f"múi giờ không tồn tại: {station.timezone}",
-                                "ví dụ: Asia/Ho_Chi_Minh"))  # fmt: skip
+        problems.append(
+            Problem(
+                path,
+                loc.line("station", "timezone"),
+                f"múi giờ không tồn tại: {station.timezone}",
+                "ví dụ: Asia/Ho_Chi_Minh",
+            )
+        )
         station = replace(station, timezone=Station.timezone)
     style = code_of(READING_STYLES, station.reading_style)  # "miền Nam" or the code
     station = replace(station, reading_style=style) if style else station
@@ -267,20 +301,42 @@ def _check_district(district: District, path: Path, loc: Locator) -> list[Proble
     line = loc.line("district", "url")
     problems = []
     if district.url.startswith("postgresql") or district.password_file:
-        problems.append(Problem(path, line, "quận không còn nhận nhật ký thẳng vào cơ sở dữ liệu",
-                                'quận nay có máy nhận https: url = "https://may-chu-quan:8443", thêm '
-                                'fingerprint = "SHA256:…" (quận cho), bỏ password_file và mật khẩu'))  # fmt: skip
+        problems.append(
+            Problem(
+                path,
+                line,
+                "quận không còn nhận nhật ký thẳng vào cơ sở dữ liệu",
+                'quận nay có máy nhận https: url = "https://may-chu-quan:8443", thêm '
+                'fingerprint = "SHA256:…" (quận cho), bỏ password_file và mật khẩu',
+            )
+        )
     elif urlsplit(district.url).scheme != "https" or not urlsplit(district.url).hostname:
-        problems.append(Problem(path, line, f"địa chỉ máy nhận của quận không hợp lệ: {district.url}",
-                                'ví dụ: url = "https://may-chu-quan:8443"'))  # fmt: skip
+        problems.append(
+            Problem(
+                path,
+                line,
+                f"địa chỉ máy nhận của quận không hợp lệ: {district.url}",
+                'ví dụ: url = "https://may-chu-quan:8443"',
+            )
+        )
     elif not re.fullmatch(r"(?:SHA256:)?(?:[0-9A-Fa-f]{2}:?){32}", district.fingerprint.strip()):
-        problems.append(Problem(path, loc.line("district", "fingerprint") or line,
-                                "thiếu hoặc sai dấu vân tay chứng chỉ của máy nhận quận",
-                                'fingerprint = "SHA256:AB:CD:…" (64 chữ số hệ 16, quận cho)'))  # fmt: skip
+        problems.append(
+            Problem(
+                path,
+                loc.line("district", "fingerprint") or line,
+                "thiếu hoặc sai dấu vân tay chứng chỉ của máy nhận quận",
+                'fingerprint = "SHA256:AB:CD:…" (64 chữ số hệ 16, quận cho)',
+            )
+        )
     if not STATION_ID.fullmatch(district.station_id):
-        problems.append(Problem(path, loc.line("district", "station_id"),
-                                f"mã phường ở quận không hợp lệ: {district.station_id!r}",
-                                'chữ thường không dấu, số và gạch: station_id = "phu-huu"'))  # fmt: skip
+        problems.append(
+            Problem(
+                path,
+                loc.line("district", "station_id"),
+                f"mã phường ở quận không hợp lệ: {district.station_id!r}",
+                'chữ thường không dấu, số và gạch: station_id = "phu-huu"',
+            )
+        )
     return problems
 
 
@@ -312,8 +368,11 @@ class Project:
 
     def require(self) -> Project:
         if not self.schedules_path.exists():
-            raise UserError(f"không phải thư mục đài: thiếu {SCHEDULES}", self.root,
-                            hint="chạy `broadcaster init THƯ_MỤC` hoặc dùng --project")  # fmt: skip
+            raise UserError(
+                f"không phải thư mục đài: thiếu {SCHEDULES}",
+                self.root,
+                hint="chạy `broadcaster init THƯ_MỤC` hoặc dùng --project",
+            )
         return self
 
     @cached_property
@@ -327,8 +386,10 @@ class Project:
     def refresh(self) -> None:
         """Drop the cached settings and reader when schedules.toml or lexicon.toml changed on
         disk (a long-lived process, the web console, sees every edit)."""
-        stamp = tuple(p.stat().st_mtime_ns if p.exists() else 0
-                      for p in (self.schedules_path, self.lexicon_path))  # fmt: skip
+        stamp = tuple(
+            p.stat().st_mtime_ns if p.exists() else 0
+            for p in (self.schedules_path, self.lexicon_path)
+        )
         if stamp != self.__dict__.get("_stamp"):
             self.reload()
             self.__dict__["_stamp"] = stamp

@@ -80,8 +80,9 @@ class Daemon:
         self.clock = clock or SystemClock()
         timetable, problems = self._read_timetable()
         if timetable is None or problems:
-            raise UserError(f"schedules.toml có lỗi: {problems[0]}",
-                            hint="chạy `broadcaster schedule check`")  # fmt: skip
+            raise UserError(
+                f"schedules.toml có lỗi: {problems[0]}", hint="chạy `broadcaster schedule check`"
+            )
         self.timetable: Timetable = timetable
         self.catalogue = Catalogue(project)
         self.recorder = Journaled(project)
@@ -122,8 +123,11 @@ class Daemon:
 
     def _files_signature(self) -> tuple:
         scripts = sorted(self.project.scripts_dir.glob("*.md"))
-        recordings = sorted(self.project.recorded_dir.glob("*")) if (
-            self.project.recorded_dir.is_dir()) else []  # fmt: skip
+        recordings = (
+            sorted(self.project.recorded_dir.glob("*"))
+            if (self.project.recorded_dir.is_dir())
+            else []
+        )
         sig = []
         for p in [self.project.schedules_path, self.project.lexicon_path, *scripts, *recordings]:
             try:
@@ -207,8 +211,12 @@ class Daemon:
             when = airing.start.astimezone(self.tz)
             if airing.cancelled:
                 self.airer.record_all(airing, "cancelled", airing.reason, self.catalogue)
-                log.info("Tạm ngừng: %s lúc %s (%s)", airing.name,
-                         show_instant(when, self.tz, seconds=True), airing.reason)  # fmt: skip
+                log.info(
+                    "Tạm ngừng: %s lúc %s (%s)",
+                    airing.name,
+                    show_instant(when, self.tz, seconds=True),
+                    airing.reason,
+                )
             elif current - airing.start > self.grace:
                 self.airer.record_all(airing, "missed", reason, self.catalogue)
                 log.warning(
@@ -264,8 +272,14 @@ class Daemon:
 
     def _wake_at(self, when: datetime) -> None:
         if self.scheduler is not None and self.scheduler.running:
-            self.scheduler.add_job(self.tick, "date", run_date=when, id="wake",
-                                   replace_existing=True, misfire_grace_time=None)  # fmt: skip
+            self.scheduler.add_job(
+                self.tick,
+                "date",
+                run_date=when,
+                id="wake",
+                replace_existing=True,
+                misfire_grace_time=None,
+            )
 
     # -- after a crash, a power cut or a stop -------------------------------------------------
     def recover(self) -> None:
@@ -406,8 +420,14 @@ class Daemon:
         """Freeze the plan from ``since`` through tomorrow (see plan.freeze)."""
         current = self.clock.now()
         self.planned_through = plan.end_of_tomorrow(current, self.tz)
-        plan.freeze(self.project, self.timetable, self.catalogue, min(since, current),
-                    self.planned_through, current)  # fmt: skip
+        plan.freeze(
+            self.project,
+            self.timetable,
+            self.catalogue,
+            min(since, current),
+            self.planned_through,
+            current,
+        )
 
     def _daily(self) -> None:
         """Plan the day after tomorrow when tomorrow begins; sign a checkpoint once a day."""
@@ -419,8 +439,12 @@ class Daemon:
             evidence.make_checkpoint(self.project, "hằng ngày")
             v = evidence.verify(self.project)  # the whole chain, once a day: reports start after it
             if not v.ok:
-                log.error("Nhật ký phát sóng KHÔNG toàn vẹn (%d vấn đề): %s. Chạy `broadcaster log verify`.",
-                          len(v.findings), v.findings[0])  # fmt: skip
+                log.error(
+                    "Nhật ký phát sóng KHÔNG toàn vẹn (%d vấn đề): %s. Chạy `broadcaster log "
+                    "verify`.",
+                    len(v.findings),
+                    v.findings[0],
+                )
 
     def _heartbeat(self) -> None:
         try:
@@ -430,10 +454,16 @@ class Daemon:
                 for key, start in list(self.handled.items()):
                     if current - start > KEEP_HANDLED:
                         self.handled.pop(key, None)
-            set_state(self.project, heartbeat=current.isoformat(), pid=str(os.getpid()),
-                      started_at=self.started_at.isoformat(),
-                      checked_until=self.checked_until.isoformat(),
-                      playing="" if not playing else f"{playing['program']}|{playing['script_id']}|{playing['title']}")  # fmt: skip
+            set_state(
+                self.project,
+                heartbeat=current.isoformat(),
+                pid=str(os.getpid()),
+                started_at=self.started_at.isoformat(),
+                checked_until=self.checked_until.isoformat(),
+                playing=""
+                if not playing
+                else f"{playing['program']}|{playing['script_id']}|{playing['title']}",
+            )
             self._daily()
         except DatabaseError as exc:  # the next beat tries again; airing goes on
             log.error("Không ghi được nhịp tim: %s.", exc.reason)
@@ -448,8 +478,10 @@ class Daemon:
         try:
             self.station_lock.acquire(timeout=0)
         except Timeout:
-            raise UserError(f"đài này đang được một tiến trình khác phát ({self._holder()})",
-                            hint="dừng tiến trình đó trước, mỗi đài chỉ chạy một `broadcaster run`") from None  # fmt: skip
+            raise UserError(
+                f"đài này đang được một tiến trình khác phát ({self._holder()})",
+                hint="dừng tiến trình đó trước, mỗi đài chỉ chạy một `broadcaster run`",
+            ) from None
         self.project.pid_path.write_text(f"{os.getpid()} {self.started_at.isoformat()}\n")
 
     def _holder(self, patience: float = 2.0) -> str:
@@ -474,8 +506,11 @@ class Daemon:
         if device_available(self.project.station.device):
             log.info("Thiết bị âm thanh: %s.", label)
         else:
-            log.warning("Không tìm thấy thiết bị âm thanh (%s): các buổi phát sẽ bị ghi lỗi "
-                        "cho đến khi cắm loa hoặc sửa `device` trong [station].", label)  # fmt: skip
+            log.warning(
+                "Không tìm thấy thiết bị âm thanh (%s): các buổi phát sẽ bị ghi lỗi "
+                "cho đến khi cắm loa hoặc sửa `device` trong [station].",
+                label,
+            )
 
     def start(self) -> None:
         from apscheduler.schedulers.background import BackgroundScheduler
@@ -485,8 +520,10 @@ class Daemon:
             log.info("Đã tạo khóa ký nhật ký của đài: %s/", signing.KEY_DIR)
         self._report_device()
         self._changes = Changes(self.project)
-        self.scheduler = BackgroundScheduler(timezone=self.tz, job_defaults={
-            "coalesce": True, "max_instances": 1, "misfire_grace_time": None})  # fmt: skip
+        self.scheduler = BackgroundScheduler(
+            timezone=self.tz,
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        )
         self.scheduler.start()
         self.recover()
         self.tick()
@@ -494,21 +531,35 @@ class Daemon:
         self.scheduler.add_job(
             self._heartbeat, "interval", seconds=HEARTBEAT_SECONDS, id="heartbeat"
         )
-        self.scheduler.add_job(self._render_ahead, "interval", hours=1, id="render-ahead",
-                               next_run_time=datetime.now(self.tz))  # fmt: skip
+        self.scheduler.add_job(
+            self._render_ahead,
+            "interval",
+            hours=1,
+            id="render-ahead",
+            next_run_time=datetime.now(self.tz),
+        )
         district = self.project.district
         if district.url and district.every_minutes > 0:
-            self.scheduler.add_job(self._sync, "interval", minutes=district.every_minutes,
-                                   id="district-sync", next_run_time=datetime.now(self.tz))  # fmt: skip
+            self.scheduler.add_job(
+                self._sync,
+                "interval",
+                minutes=district.every_minutes,
+                id="district-sync",
+                next_run_time=datetime.now(self.tz),
+            )
         self.worker = threading.Thread(target=self._worker, name="air-worker", daemon=True)
         self.worker.start()
-        self.writer = threading.Thread(target=self.recorder.run, args=(self.stopping,),
-                                       name="evidence-writer", daemon=True)  # fmt: skip
+        self.writer = threading.Thread(
+            target=self.recorder.run, args=(self.stopping,), name="evidence-writer", daemon=True
+        )
         self.writer.start()
         self.watcher = threading.Thread(target=self._watch, name="watch", daemon=True)
         self.watcher.start()
-        log.info("%s bắt đầu phát theo lịch (%d chương trình).", self.timetable.station.name,
-                 len(self.timetable.programs))  # fmt: skip
+        log.info(
+            "%s bắt đầu phát theo lịch (%d chương trình).",
+            self.timetable.station.name,
+            len(self.timetable.programs),
+        )
 
     def _sync(self) -> None:
         """Send the district what it lacks; a failure is logged and retried at the next turn,
@@ -542,8 +593,10 @@ class Daemon:
             if thread is not None:
                 thread.join(10)
         if not self.recorder.write(wait=False):  # the rest waits in the journal for next start
-            log.warning("Nhật ký còn %d bản ghi trong sổ tạm, sẽ ghi khi chạy lại.",
-                        len(self.recorder.pending))  # fmt: skip
+            log.warning(
+                "Nhật ký còn %d bản ghi trong sổ tạm, sẽ ghi khi chạy lại.",
+                len(self.recorder.pending),
+            )
         self._heartbeat()
         if self._changes is not None:
             self._changes.close()

@@ -40,8 +40,10 @@ class DatabaseError(UserError):
     def __init__(self, exc: Exception):
         text = str(getattr(exc, "orig", exc)).lower()
         reason = next((vi for word, vi in _REASONS if word in text), "lỗi cơ sở dữ liệu")
-        super().__init__(f"không ghi được vào cơ sở dữ liệu: {reason}",
-                         hint="giải phóng ổ đĩa hoặc dừng tiến trình đang giữ cơ sở dữ liệu, rồi thử lại")  # fmt: skip
+        super().__init__(
+            f"không ghi được vào cơ sở dữ liệu: {reason}",
+            hint="giải phóng ổ đĩa hoặc dừng tiến trình đang giữ cơ sở dữ liệu, rồi thử lại",
+        )
         self.reason = reason
 
 
@@ -82,16 +84,23 @@ def now() -> datetime:
 @cache
 def engine_for(url: str) -> Engine:
     sqlite = url.startswith("sqlite")
-    args = {"timeout": BUSY_TIMEOUT_MS / 1000, "isolation_level": None,
-            "check_same_thread": False} if sqlite else {}  # fmt: skip
+    args = (
+        {"timeout": BUSY_TIMEOUT_MS / 1000, "isolation_level": None, "check_same_thread": False}
+        if sqlite
+        else {}
+    )
     engine = create_engine(url, connect_args=args, pool_pre_ping=not sqlite)
     if sqlite:
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection, _record):
             cur = dbapi_connection.cursor()
-            for pragma in ("journal_mode=WAL", "synchronous=NORMAL",
-                           f"busy_timeout={BUSY_TIMEOUT_MS}", "foreign_keys=ON"):  # fmt: skip
+            for pragma in (
+                "journal_mode=WAL",
+                "synchronous=NORMAL",
+                f"busy_timeout={BUSY_TIMEOUT_MS}",
+                "foreign_keys=ON",
+            ):
                 cur.execute(f"PRAGMA {pragma}")
             cur.close()
 

@@ -68,15 +68,24 @@ def run_demo(source: Project, echo=print) -> Path:
         else:
             durations[sid] = result.duration_s
             echo(
-                f"   {sid}: {show_duration(result.duration_s)}, {show_number(float(result.meta['loudness_lufs']))} LUFS"
+                f"   {sid}: {show_duration(result.duration_s)}, "
+                f"{show_number(float(result.meta['loudness_lufs']))} LUFS"
             )
 
     catalogue = Catalogue(project)
     # the shortest approved item, between the chimes: the demo stays under a minute on loudspeakers
-    short = min((s for s in catalogue.scripts.values() if s.approved and s.id in durations),
-                key=lambda s: durations[s.id])  # fmt: skip
-    airing = Airing("chay-thu", "Chương trình chạy thử", datetime.now(project.station.tz), "normal",
-                    [short.id], trigger="manual")  # fmt: skip
+    short = min(
+        (s for s in catalogue.scripts.values() if s.approved and s.id in durations),
+        key=lambda s: durations[s.id],
+    )
+    airing = Airing(
+        "chay-thu",
+        "Chương trình chạy thử",
+        datetime.now(project.station.tz),
+        "normal",
+        [short.id],
+        trigger="manual",
+    )
     st = project.station
     if device_available(st.device):
         player, where = Player(st.device, st.sample_rate), "trên thiết bị âm thanh mặc định"
@@ -96,7 +105,8 @@ def run_demo(source: Project, echo=print) -> Path:
     for row in evidence.query(project):
         d = evidence.as_dict(row, st.tz)
         echo(
-            f"   #{d['id']} {show_instant(d['started_at'], st.tz, seconds=True)} {d['status_label']}: "
+            f"   #{d['id']} {show_instant(d['started_at'], st.tz, seconds=True)} "
+            f"{d['status_label']}: "
             f"{d['title']} ({d['engine_label']}, {d['device']})"
         )
     v = evidence.verify(project)
@@ -108,6 +118,7 @@ def run_demo(source: Project, echo=print) -> Path:
     )  # the demo airs a ward notice, outside the CCHC campaign
     echo(f"6. Báo cáo mẫu {span.label}: {path}")
     echo(
-        f"Xong sau {show_duration(time.monotonic() - began)}. Mọi tệp của lần chạy thử nằm trong {folder}"
+        f"Xong sau {show_duration(time.monotonic() - began)}. Mọi tệp của lần chạy thử nằm "
+        f"trong {folder}"
     )
     return folder

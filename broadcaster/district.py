@@ -59,18 +59,24 @@ def district_url(url: str) -> str:
     try:
         parsed = make_url(url)
     except Exception:
-        raise UserError(f"địa chỉ cơ sở dữ liệu quận không hợp lệ: {url}",
-                        hint="ví dụ: --url postgresql+psycopg://quan@localhost/truyen_thanh") from None  # fmt: skip
+        raise UserError(
+            f"địa chỉ cơ sở dữ liệu quận không hợp lệ: {url}",
+            hint="ví dụ: --url postgresql+psycopg://quan@localhost/truyen_thanh",
+        ) from None
     if not parsed.drivername.startswith("postgresql"):
-        raise UserError(f"cơ sở dữ liệu quận phải là PostgreSQL, không phải {parsed.drivername}",
-                        hint="ví dụ: --url postgresql+psycopg://quan@localhost/truyen_thanh")  # fmt: skip
+        raise UserError(
+            f"cơ sở dữ liệu quận phải là PostgreSQL, không phải {parsed.drivername}",
+            hint="ví dụ: --url postgresql+psycopg://quan@localhost/truyen_thanh",
+        )
     return url_with_password(url, os.environ.get(PASSWORD_VARIABLE))
 
 
 def schema_of(station_id: str) -> str:
     if not STATION_ID.fullmatch(station_id):
-        raise UserError(f"mã phường không hợp lệ: {station_id!r}",
-                        hint="chữ thường không dấu, số và gạch, ví dụ phu-huu")  # fmt: skip
+        raise UserError(
+            f"mã phường không hợp lệ: {station_id!r}",
+            hint="chữ thường không dấu, số và gạch, ví dụ phu-huu",
+        )
     return "ward_" + station_id.replace("-", "_")
 
 
@@ -88,13 +94,19 @@ def unreachable(exc: Exception) -> UserError:
     privilege."""
     detail = str(getattr(exc, "orig", exc)).lower()
     if "password" in detail or "authentication" in detail:
-        return UserError("cơ sở dữ liệu quận từ chối: sai tên hoặc mật khẩu",
-                         hint=f"kiểm tra --url và biến {PASSWORD_VARIABLE}")  # fmt: skip
+        return UserError(
+            "cơ sở dữ liệu quận từ chối: sai tên hoặc mật khẩu",
+            hint=f"kiểm tra --url và biến {PASSWORD_VARIABLE}",
+        )
     if "permission denied" in detail or "must be owner" in detail:
-        return UserError("tài khoản cơ sở dữ liệu quận thiếu quyền",
-                         hint="dùng tài khoản sở hữu cơ sở dữ liệu của quận (xem README, phần quận)")  # fmt: skip
-    return UserError("không kết nối được cơ sở dữ liệu quận (mạng hoặc máy chủ không trả lời)",
-                     hint="kiểm tra máy chủ PostgreSQL và --url")  # fmt: skip
+        return UserError(
+            "tài khoản cơ sở dữ liệu quận thiếu quyền",
+            hint="dùng tài khoản sở hữu cơ sở dữ liệu của quận (xem README, phần quận)",
+        )
+    return UserError(
+        "không kết nối được cơ sở dữ liệu quận (mạng hoặc máy chủ không trả lời)",
+        hint="kiểm tra máy chủ PostgreSQL và --url",
+    )
 
 
 def district_engine(url: str, migrate: bool = False) -> Engine:
@@ -151,8 +163,13 @@ def protect(conn, schema: str, tables: tuple[str, ...]) -> None:
     conn.execute(text(_GUARD))
     for table in tables:
         conn.execute(text(f'DROP TRIGGER IF EXISTS append_only ON "{schema}"."{table}"'))
-        conn.execute(text(f'CREATE TRIGGER append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON "{schema}"."{table}" '
-                          "FOR EACH STATEMENT EXECUTE FUNCTION public.broadcaster_append_only()"))  # fmt: skip
+        conn.execute(
+            text(
+                "CREATE TRIGGER append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON "
+                f'"{schema}"."{table}" '
+                "FOR EACH STATEMENT EXECUTE FUNCTION public.broadcaster_append_only()"
+            )
+        )
 
 
 def init(url: str) -> None:
@@ -165,8 +182,9 @@ def init(url: str) -> None:
             text("SELECT station_id, public_key FROM public.district_ward")
         ).all()
         for station_id, key in registry:
-            if not conn.execute(text("SELECT 1 FROM public.district_key WHERE station_id = :id"),
-                                {"id": station_id}).first():  # fmt: skip
+            if not conn.execute(
+                text("SELECT 1 FROM public.district_key WHERE station_id = :id"), {"id": station_id}
+            ).first():
                 _add_key(conn, station_id, key)
     for station_id, _key in registry:
         _migrate_ward(url, station_id)
@@ -191,8 +209,12 @@ class Ward:
     keys: list[tuple[str, datetime, datetime | None]] = field(default_factory=list)
 
 
-_WARD_COLUMNS = ("station_id", "public_key", "name", "settings", "last_sync_at", "rows", "head_seq",
-                 "head_hash", "plan_synced_at", "last_checkpoint_at", "removed_at", "timezone")  # fmt: skip
+_WARD_COLUMNS = tuple(
+    """
+    station_id public_key name settings last_sync_at rows head_seq head_hash plan_synced_at
+    last_checkpoint_at removed_at timezone
+    """.split()
+)
 
 
 def _utc(value):
@@ -203,43 +225,72 @@ def _utc(value):
 
 
 def _ward(conn, station_id: str, lock: bool = False) -> Ward | None:
-    row = conn.execute(text(f"SELECT {', '.join(_WARD_COLUMNS)} FROM public.district_ward "
-                            f"WHERE station_id = :id{' FOR UPDATE' if lock else ''}"),
-                       {"id": station_id}).first()  # fmt: skip
+    row = conn.execute(
+        text(
+            f"SELECT {', '.join(_WARD_COLUMNS)} FROM public.district_ward "
+            f"WHERE station_id = :id{' FOR UPDATE' if lock else ''}"
+        ),
+        {"id": station_id},
+    ).first()
     if row is None:
         return None
     values = dict(zip(_WARD_COLUMNS, row, strict=True))
     values["settings"] = json.loads(values["settings"] or "{}")
     ward = Ward(**{k: _utc(v) for k, v in values.items()})
-    ward.flags = [(_utc(r[0]), r[1], r[2]) for r in conn.execute(text(
-        "SELECT raised_at, kind, message FROM public.district_flag WHERE station_id = :id ORDER BY id"),
-        {"id": station_id})]  # fmt: skip
-    ward.keys = [(r[0], _utc(r[1]), _utc(r[2])) for r in conn.execute(text(
-        "SELECT public_key, added_at, retired_at FROM public.district_key WHERE station_id = :id ORDER BY id"),
-        {"id": station_id})]  # fmt: skip
+    ward.flags = [
+        (_utc(r[0]), r[1], r[2])
+        for r in conn.execute(
+            text(
+                "SELECT raised_at, kind, message FROM public.district_flag WHERE station_id = "
+                ":id ORDER BY id"
+            ),
+            {"id": station_id},
+        )
+    ]
+    ward.keys = [
+        (r[0], _utc(r[1]), _utc(r[2]))
+        for r in conn.execute(
+            text(
+                "SELECT public_key, added_at, retired_at FROM public.district_key WHERE "
+                "station_id = :id ORDER BY id"
+            ),
+            {"id": station_id},
+        )
+    ]
     return ward
 
 
 def _public_key(key: str) -> str:
     key = key.strip()
     if not re.fullmatch(r"[A-Za-z0-9+/]{43}=", key):
-        raise UserError("tệp khóa không phải khóa công khai của một đài",
-                        hint="dùng tệp keys/station.pub trong thư mục đài của phường")  # fmt: skip
+        raise UserError(
+            "tệp khóa không phải khóa công khai của một đài",
+            hint="dùng tệp keys/station.pub trong thư mục đài của phường",
+        )
     return key
 
 
 def _add_key(conn, station_id: str, key: str) -> None:
-    owner = conn.execute(text("SELECT station_id FROM public.district_key WHERE public_key = :k"),
-                         {"k": key}).scalar()  # fmt: skip
+    owner = conn.execute(
+        text("SELECT station_id FROM public.district_key WHERE public_key = :k"), {"k": key}
+    ).scalar()
     if owner:
-        raise UserError(f"khóa này đã đăng ký cho phường `{owner}`",
-                        hint="mỗi phường một khóa riêng: dùng keys/station.pub của đúng phường")  # fmt: skip
-    conn.execute(text("INSERT INTO public.district_key (station_id, public_key, added_at) "
-                      "VALUES (:id, :k, :at)"), {"id": station_id, "k": key, "at": now()})  # fmt: skip
+        raise UserError(
+            f"khóa này đã đăng ký cho phường `{owner}`",
+            hint="mỗi phường một khóa riêng: dùng keys/station.pub của đúng phường",
+        )
+    conn.execute(
+        text(
+            "INSERT INTO public.district_key (station_id, public_key, added_at) "
+            "VALUES (:id, :k, :at)"
+        ),
+        {"id": station_id, "k": key, "at": now()},
+    )
 
 
-def register(url: str, station_id: str, public_key: str, name: str = "",
-             timezone: str = "Asia/Ho_Chi_Minh") -> None:  # fmt: skip
+def register(
+    url: str, station_id: str, public_key: str, name: str = "", timezone: str = "Asia/Ho_Chi_Minh"
+) -> None:
     """`district add-ward`: the ward's id, its public key (keys/station.pub of its station), the
     district's name for it and its time zone. The ward's schema is made and guarded here."""
     schema = schema_of(station_id)
@@ -250,9 +301,14 @@ def register(url: str, station_id: str, public_key: str, name: str = "",
             raise UserError(
                 f"phường `{station_id}` đã được đăng ký", hint="xem `broadcaster district status`"
             )
-        conn.execute(text("INSERT INTO public.district_ward (station_id, public_key, name, registered_at, timezone) "
-                          "VALUES (:id, :key, :name, :at, :tz)"),
-                     {"id": station_id, "key": key, "name": name, "at": now(), "tz": timezone})  # fmt: skip
+        conn.execute(
+            text(
+                "INSERT INTO public.district_ward (station_id, public_key, name, "
+                "registered_at, timezone) "
+                "VALUES (:id, :key, :name, :at, :tz)"
+            ),
+            {"id": station_id, "key": key, "name": name, "at": now(), "tz": timezone},
+        )
         _add_key(conn, station_id, key)
         conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
     _migrate_ward(url, station_id)
@@ -265,26 +321,35 @@ def rotate_key(url: str, station_id: str, public_key: str) -> None:
     with district_engine(url).begin() as conn:
         ward = _existing(conn, station_id, lock=True)
         _add_key(conn, station_id, key)
-        conn.execute(text("UPDATE public.district_key SET retired_at = :at WHERE station_id = :id "
-                          "AND retired_at IS NULL AND public_key <> :k"),
-                     {"at": now(), "id": ward.station_id, "k": key})  # fmt: skip
-        conn.execute(text("UPDATE public.district_ward SET public_key = :k WHERE station_id = :id"),
-                     {"k": key, "id": station_id})  # fmt: skip
+        conn.execute(
+            text(
+                "UPDATE public.district_key SET retired_at = :at WHERE station_id = :id "
+                "AND retired_at IS NULL AND public_key <> :k"
+            ),
+            {"at": now(), "id": ward.station_id, "k": key},
+        )
+        conn.execute(
+            text("UPDATE public.district_ward SET public_key = :k WHERE station_id = :id"),
+            {"k": key, "id": station_id},
+        )
 
 
 def remove_ward(url: str, station_id: str) -> None:
     """`district remove-ward`: the ward sends no more; what it sent is kept for the record."""
     with district_engine(url).begin() as conn:
         _existing(conn, station_id, lock=True)
-        conn.execute(text("UPDATE public.district_ward SET removed_at = :at WHERE station_id = :id"),
-                     {"at": now(), "id": station_id})  # fmt: skip
+        conn.execute(
+            text("UPDATE public.district_ward SET removed_at = :at WHERE station_id = :id"),
+            {"at": now(), "id": station_id},
+        )
 
 
 def _existing(conn, station_id: str, lock: bool = False) -> Ward:
     ward = _ward(conn, station_id, lock)
     if ward is None:
-        raise UserError(f"quận chưa đăng ký phường `{station_id}`",
-                        hint="xem `broadcaster district status`")  # fmt: skip
+        raise UserError(
+            f"quận chưa đăng ký phường `{station_id}`", hint="xem `broadcaster district status`"
+        )
     return ward
 
 
@@ -300,9 +365,13 @@ def wards(url: str) -> list[Ward]:
 
 
 def flag(conn, station_id: str, kind: str, message: str) -> None:
-    conn.execute(text("INSERT INTO public.district_flag (station_id, raised_at, kind, message) "
-                      "VALUES (:id, :at, :kind, :message)"),
-                 {"id": station_id, "at": now(), "kind": kind, "message": message})  # fmt: skip
+    conn.execute(
+        text(
+            "INSERT INTO public.district_flag (station_id, raised_at, kind, message) "
+            "VALUES (:id, :at, :kind, :message)"
+        ),
+        {"id": station_id, "at": now(), "kind": kind, "message": message},
+    )
 
 
 class Refused(UserError):
@@ -337,29 +406,55 @@ def plan_days(project, before: date) -> list[dict]:
     """The ward's plan of record, one object a day, for the days before ``before`` (a day is
     sent once it is over, and never changes after)."""
     with Session(project_engine(project)) as s:
-        days = list(s.scalars(select(plan.PlanDay).where(plan.PlanDay.day < before.isoformat())
-                              .order_by(plan.PlanDay.day)))  # fmt: skip
+        days = list(
+            s.scalars(
+                select(plan.PlanDay)
+                .where(plan.PlanDay.day < before.isoformat())
+                .order_by(plan.PlanDay.day)
+            )
+        )
         shas = {d.timetable_sha256 for d in days}
-        entries = list(s.scalars(select(plan.PlannedAiring).where(
-            plan.PlannedAiring.day < before.isoformat())))  # fmt: skip
+        entries = list(
+            s.scalars(select(plan.PlannedAiring).where(plan.PlannedAiring.day < before.isoformat()))
+        )
         shas |= {e.timetable_sha256 for e in entries}
-        versions = {v.sha256: v for v in s.scalars(select(plan.TimetableVersion)
-                                                   .where(plan.TimetableVersion.sha256.in_(shas)))}  # fmt: skip
+        versions = {
+            v.sha256: v
+            for v in s.scalars(
+                select(plan.TimetableVersion).where(plan.TimetableVersion.sha256.in_(shas))
+            )
+        }
     by_day: dict[str, list] = {}
     for e in entries:
         by_day.setdefault(e.day, []).append(_entry(e))
     out = []
     for d in days:
         used = {d.timetable_sha256} | {e["timetable_sha256"] for e in by_day.get(d.day, [])}
-        out.append({"day": d.day, "timetable_sha256": d.timetable_sha256, "written_at": plain(d.written_at),
-                    "entries": sorted(by_day.get(d.day, []), key=lambda e: e["key"]),
-                    "timetables": {sha: {"text": versions[sha].text, "first_used_at": plain(versions[sha].first_used_at)}
-                                   for sha in sorted(used) if sha in versions}})  # fmt: skip
+        out.append(
+            {
+                "day": d.day,
+                "timetable_sha256": d.timetable_sha256,
+                "written_at": plain(d.written_at),
+                "entries": sorted(by_day.get(d.day, []), key=lambda e: e["key"]),
+                "timetables": {
+                    sha: {
+                        "text": versions[sha].text,
+                        "first_used_at": plain(versions[sha].first_used_at),
+                    }
+                    for sha in sorted(used)
+                    if sha in versions
+                },
+            }
+        )
     return out
 
 
-_ENTRY = ("key", "day", "program_id", "program_name", "start", "priority", "scripts", "items",
-          "cancelled", "reason", "timetable_sha256", "written_at")  # fmt: skip
+_ENTRY = tuple(
+    """
+    key day program_id program_name start priority scripts items cancelled reason
+    timetable_sha256 written_at
+    """.split()
+)
 
 
 def _entry(e: plan.PlannedAiring) -> dict:
@@ -368,8 +463,10 @@ def _entry(e: plan.PlannedAiring) -> dict:
 
 def _day_digest(day: dict) -> str:
     """What a day of the plan says: its timetable and every entry, not when it was written."""
-    body = [day["timetable_sha256"]] + [[e[k] for k in _ENTRY if k != "written_at"]
-                                        for e in sorted(day["entries"], key=lambda e: e["key"])]  # fmt: skip
+    body = [day["timetable_sha256"]] + [
+        [e[k] for k in _ENTRY if k != "written_at"]
+        for e in sorted(day["entries"], key=lambda e: e["key"])
+    ]
     return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -406,14 +503,22 @@ def head(url: str, station_id: str) -> dict:
         for r in conn.execute(q):
             entry = dict(zip(_ENTRY, (plain(_utc(v)) for v in r), strict=True))
             entries.setdefault(entry["day"], []).append(entry)
-        signatures = list(conn.execute(text(
-            "SELECT signature FROM public.district_checkpoint WHERE station_id = :id"), {"id": station_id}).scalars())  # fmt: skip
+        signatures = list(
+            conn.execute(
+                text("SELECT signature FROM public.district_checkpoint WHERE station_id = :id"),
+                {"id": station_id},
+            ).scalars()
+        )
     days = {
         day: _day_digest({"timetable_sha256": s, "entries": entries.get(day, [])})
         for day, s in sha.items()
     }
-    return {"seq": last[0] if last else 0, "hash": last[1] if last else GENESIS, "days": days,
-            "checkpoints": signatures}  # fmt: skip
+    return {
+        "seq": last[0] if last else 0,
+        "hash": last[1] if last else GENESIS,
+        "days": days,
+        "checkpoints": signatures,
+    }
 
 
 def receive_rows(url: str, station_id: str, body: dict) -> int:
@@ -432,11 +537,16 @@ def receive_rows(url: str, station_id: str, body: dict) -> int:
         ).first()
         head_seq, head_hash = last if last else (0, GENESIS)
         if own_seq < head_seq:
-            raise Refused(f"nhật ký đã bị xóa bớt sau khi gửi quận (phường còn đến dòng {own_seq}, "
-                          f"quận đã nhận đến dòng {head_seq}); quận giữ bản đã nhận")  # fmt: skip
+            raise Refused(
+                f"nhật ký đã bị xóa bớt sau khi gửi quận (phường còn đến dòng {own_seq}, "
+                f"quận đã nhận đến dòng {head_seq}); quận giữ bản đã nhận"
+            )
         seqs = [r.seq for r in rows] + ([own_seq] if own_seq <= head_seq else [])
-        held = dict(conn.execute(text("SELECT seq, row_hash FROM airing WHERE seq = ANY(:s)"),
-                                 {"s": seqs}).all())  # fmt: skip
+        held = dict(
+            conn.execute(
+                text("SELECT seq, row_hash FROM airing WHERE seq = ANY(:s)"), {"s": seqs}
+            ).all()
+        )
         if own_seq in held and held[own_seq] != own_hash:
             raise Refused(f"dòng thứ tự {own_seq} đã gửi quận nay bị ghi lại; quận giữ bản đã nhận")
         for row in rows:
@@ -455,9 +565,13 @@ def receive_rows(url: str, station_id: str, body: dict) -> int:
                 raise Refused(problem)
             conn.execute(insert(AiringRow), [row_dict_db(r) for r in new])
             head_seq, head_hash = new[-1].seq, new[-1].row_hash
-        conn.execute(text("UPDATE public.district_ward SET rows = rows + :n, head_seq = :seq, "
-                          "head_hash = :hash, last_sync_at = :at WHERE station_id = :id"),
-                     {"n": len(new), "seq": head_seq, "hash": head_hash, "at": now(), "id": station_id})  # fmt: skip
+        conn.execute(
+            text(
+                "UPDATE public.district_ward SET rows = rows + :n, head_seq = :seq, "
+                "head_hash = :hash, last_sync_at = :at WHERE station_id = :id"
+            ),
+            {"n": len(new), "seq": head_seq, "hash": head_hash, "at": now(), "id": station_id},
+        )
     return len(new)
 
 
@@ -491,17 +605,42 @@ def receive_plan(url: str, station_id: str, days: list[dict], today: date) -> in
                 if not conn.execute(
                     text("SELECT 1 FROM timetable_version WHERE sha256 = :s"), {"s": sha}
                 ).first():
-                    conn.execute(insert(plan.TimetableVersion),
-                                 {"sha256": sha, "text": version["text"], "first_used_at": _instant(version["first_used_at"])})  # fmt: skip
-            conn.execute(insert(plan.PlanDay), {"day": name, "timetable_sha256": day["timetable_sha256"],
-                                                           "written_at": _instant(day["written_at"])})  # fmt: skip
+                    conn.execute(
+                        insert(plan.TimetableVersion),
+                        {
+                            "sha256": sha,
+                            "text": version["text"],
+                            "first_used_at": _instant(version["first_used_at"]),
+                        },
+                    )
+            conn.execute(
+                insert(plan.PlanDay),
+                {
+                    "day": name,
+                    "timetable_sha256": day["timetable_sha256"],
+                    "written_at": _instant(day["written_at"]),
+                },
+            )
             if day["entries"]:
-                conn.execute(insert(plan.PlannedAiring),
-                             [{**e, "start": _instant(e["start"]), "written_at": _instant(e["written_at"])}
-                              for e in day["entries"]])  # fmt: skip
+                conn.execute(
+                    insert(plan.PlannedAiring),
+                    [
+                        {
+                            **e,
+                            "start": _instant(e["start"]),
+                            "written_at": _instant(e["written_at"]),
+                        }
+                        for e in day["entries"]
+                    ],
+                )
             taken += 1
-        conn.execute(text("UPDATE public.district_ward SET plan_synced_at = :at, last_sync_at = :at "
-                          "WHERE station_id = :id"), {"at": now(), "id": station_id})  # fmt: skip
+        conn.execute(
+            text(
+                "UPDATE public.district_ward SET plan_synced_at = :at, last_sync_at = :at "
+                "WHERE station_id = :id"
+            ),
+            {"at": now(), "id": station_id},
+        )
     return taken
 
 
@@ -534,8 +673,12 @@ def receive_checkpoints(url: str, station_id: str, checkpoints: list[dict]) -> i
     taken = 0
     with ward_connection(url, station_id) as conn:
         ward = _existing(conn, station_id, lock=True)
-        have = set(conn.execute(text("SELECT signature FROM public.district_checkpoint "
-                                     "WHERE station_id = :id"), {"id": station_id}).scalars())  # fmt: skip
+        have = set(
+            conn.execute(
+                text("SELECT signature FROM public.district_checkpoint WHERE station_id = :id"),
+                {"id": station_id},
+            ).scalars()
+        )
         for cp in checkpoints:
             if (
                 not isinstance(cp, dict)
@@ -548,19 +691,47 @@ def receive_checkpoints(url: str, station_id: str, checkpoints: list[dict]) -> i
             problem = _key_for(ward, cp)
             if problem:
                 raise Refused(problem)
-            conn.execute(text("INSERT INTO public.district_checkpoint (signature, station_id, body, received_at) "
-                              "VALUES (:s, :id, :b, :at)"),
-                         {"s": cp["signature"], "id": station_id, "at": now(),
-                          "b": json.dumps(cp, ensure_ascii=False, sort_keys=True)})  # fmt: skip
-            conn.execute(insert(evidence.Checkpoint),
-                         {**{k: cp[k] for k in ("seq", "head", "plan_count", "plan_digest", "reason",
-                                               "public_key", "signature")},
-                          "made_at": datetime.fromisoformat(cp["made_at"])})  # fmt: skip
+            conn.execute(
+                text(
+                    "INSERT INTO public.district_checkpoint (signature, station_id, body, "
+                    "received_at) "
+                    "VALUES (:s, :id, :b, :at)"
+                ),
+                {
+                    "s": cp["signature"],
+                    "id": station_id,
+                    "at": now(),
+                    "b": json.dumps(cp, ensure_ascii=False, sort_keys=True),
+                },
+            )
+            conn.execute(
+                insert(evidence.Checkpoint),
+                {
+                    **{
+                        k: cp[k]
+                        for k in (
+                            "seq",
+                            "head",
+                            "plan_count",
+                            "plan_digest",
+                            "reason",
+                            "public_key",
+                            "signature",
+                        )
+                    },
+                    "made_at": datetime.fromisoformat(cp["made_at"]),
+                },
+            )
             have.add(cp["signature"])
             taken += 1
         if taken:
-            conn.execute(text("UPDATE public.district_ward SET last_checkpoint_at = :at, last_sync_at = :at "
-                              "WHERE station_id = :id"), {"at": now(), "id": station_id})  # fmt: skip
+            conn.execute(
+                text(
+                    "UPDATE public.district_ward SET last_checkpoint_at = :at, last_sync_at = :at "
+                    "WHERE station_id = :id"
+                ),
+                {"at": now(), "id": station_id},
+            )
     return taken
 
 
@@ -575,8 +746,10 @@ def receive_settings(url: str, station_id: str, settings: dict) -> None:
     kept = {k: settings[k] for k in SETTINGS if k in settings}
     with district_engine(url).begin() as conn:
         _existing(conn, station_id, lock=True)
-        conn.execute(text("UPDATE public.district_ward SET settings = :s WHERE station_id = :id"),
-                     {"s": json.dumps(kept, ensure_ascii=False), "id": station_id})  # fmt: skip
+        conn.execute(
+            text("UPDATE public.district_ward SET settings = :s WHERE station_id = :id"),
+            {"s": json.dumps(kept, ensure_ascii=False), "id": station_id},
+        )
 
 
 # -- checked again from scratch ------------------------------------------------------------------
@@ -609,9 +782,18 @@ def verify_ward(url: str, ward: Ward, view: WardView | None = None) -> WardCheck
         held = (last.seq, last.row_hash) if last else (0, "")
         if held != (ward.head_seq, ward.head_hash or ""):
             findings.append("cuối chuỗi trong sổ đăng ký khác với nhật ký quận giữ")
-        bodies = [json.loads(b) for b in s.connection().execute(text(
-            "SELECT body FROM public.district_checkpoint WHERE station_id = :id ORDER BY received_at"),
-            {"id": ward.station_id}).scalars()]  # fmt: skip
+        bodies = [
+            json.loads(b)
+            for b in s.connection()
+            .execute(
+                text(
+                    "SELECT body FROM public.district_checkpoint WHERE station_id = :id ORDER "
+                    "BY received_at"
+                ),
+                {"id": ward.station_id},
+            )
+            .scalars()
+        ]
     for cp in bodies:
         problem = _key_for(ward, cp)
         if problem:
@@ -641,12 +823,16 @@ def gaps(view, rows: list[AiringRow]) -> list[str]:
     if not known:
         return []
     first, last = min(known), max(known)
-    missing = [first + timedelta(days=i) for i in range((last - first).days + 1)
-               if first + timedelta(days=i) not in known]  # fmt: skip
+    missing = [
+        first + timedelta(days=i)
+        for i in range((last - first).days + 1)
+        if first + timedelta(days=i) not in known
+    ]
     if not missing:
         return []
     return [
-        f"{len(missing)} ngày không có kế hoạch lẫn nhật ký (từ {missing[0]:%d/%m/%Y} đến {missing[-1]:%d/%m/%Y})"
+        f"{len(missing)} ngày không có kế hoạch lẫn nhật ký (từ {missing[0]:%d/%m/%Y} đến "
+        f"{missing[-1]:%d/%m/%Y})"
     ]
 
 
@@ -662,17 +848,25 @@ class WardView(Project):
         self._database_url = _in_schema(url, schema_of(ward.station_id))
         settings = ward.settings
         # the name the ward signs its checkpoints with; the district's own name is ward.name
-        station = Station(name=settings.get("name", ward.name or ward.station_id),
-                          ward=settings.get("ward", ""), timezone=ward.timezone,
-                          topics=settings.get("topics", {}))  # fmt: skip
+        station = Station(
+            name=settings.get("name", ward.name or ward.station_id),
+            ward=settings.get("ward", ""),
+            timezone=ward.timezone,
+            topics=settings.get("topics", {}),
+        )
         blank = station_file_from_text("", self.schedules_path)
         report = Report(campaigns=settings.get("campaigns", {}))
         self.pin(replace(blank, station=station, report=report))
         (self.root / signing.KEY_DIR).mkdir()
         (self.root / signing.KEY_DIR / signing.PUBLIC).write_text(ward.public_key + "\n", "utf-8")
         with district_engine(url).connect() as conn:  # each checkpoint as the ward signed it
-            bodies = conn.execute(text("SELECT body FROM public.district_checkpoint WHERE station_id = :id "
-                                       "ORDER BY received_at"), {"id": ward.station_id}).scalars()  # fmt: skip
+            bodies = conn.execute(
+                text(
+                    "SELECT body FROM public.district_checkpoint WHERE station_id = :id "
+                    "ORDER BY received_at"
+                ),
+                {"id": ward.station_id},
+            ).scalars()
             (self.root / evidence.CHECKPOINTS_FILE).write_text(
                 "".join(b + "\n" for b in bodies), "utf-8"
             )

@@ -34,8 +34,9 @@ class UserError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None,
-                 hint: str = ""):  # fmt: skip
+    def __init__(
+        self, message: str, path: Path | str | None = None, line: int | None = None, hint: str = ""
+    ):
         super().__init__(message)
         self.message, self.path, self.line, self.hint = message, path, line, hint
 

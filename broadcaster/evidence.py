@@ -62,11 +62,14 @@ class AiringRow(Base):
 # What a row's hash covers, by row format. A format is never changed once released: a new
 # field makes a new format, and old rows keep verifying under theirs.
 CONTENT: dict[int, tuple[str, ...]] = {
-    1: ("id", "station", "program_id", "program_name", "airing_key", "trigger", "priority",
-        "scheduled_at", "started_at", "ended_at", "script_id", "title", "topic", "campaign",
-        "text", "text_sha256", "audio_sha256", "engine", "voice", "device", "status", "error",
-        "seq"),
-}  # fmt: skip
+    1: tuple(
+        """
+        id station program_id program_name airing_key trigger priority scheduled_at started_at
+        ended_at script_id title topic campaign text text_sha256 audio_sha256 engine voice
+        device status error seq
+        """.split()
+    ),
+}
 CONTENT[2] = (*CONTENT[1], "format", "written_at")
 TIMES = {"scheduled_at", "started_at", "ended_at", "written_at"}
 
@@ -91,8 +94,9 @@ def chain_hash(prev_hash: str, values: list) -> str:
 
 def _seal(session, row: AiringRow) -> None:
     """Give a completed row its place in the chain (inside the caller's write transaction)."""
-    last = session.scalars(select(AiringRow).where(AiringRow.seq.is_not(None))
-                           .order_by(AiringRow.seq.desc()).limit(1)).first()  # fmt: skip
+    last = session.scalars(
+        select(AiringRow).where(AiringRow.seq.is_not(None)).order_by(AiringRow.seq.desc()).limit(1)
+    ).first()
     row.seq = (last.seq + 1) if last else 1
     row.prev_hash = last.row_hash if last else GENESIS
     row.format, row.written_at = FORMAT, now()
@@ -153,8 +157,9 @@ def open_row(project, **fields) -> int:
     return durably(project, lambda s: _open(s, project, fields).id)
 
 
-def close_row(project, row_id: int, status: str, error: str = "",
-              ended_at: datetime | None = None) -> None:  # fmt: skip
+def close_row(
+    project, row_id: int, status: str, error: str = "", ended_at: datetime | None = None
+) -> None:
     ended_at = ended_at or now()
     durably(project, lambda s: _close(s, s.get(AiringRow, row_id), status, error, ended_at))
 
@@ -204,12 +209,21 @@ def apply(project, seq: int, record: dict, wait: bool = True) -> None:
         if op == "open":
             _open(s, project, _times(record["fields"]))
         elif op == "close":
-            row = s.scalars(select(AiringRow).where(
-                AiringRow.airing_key == record["airing_key"], AiringRow.status == "playing",
-                AiringRow.script_id == record["script_id"],
-                AiringRow.started_at == datetime.fromisoformat(record["started_at"]))).first()  # fmt: skip
-            _close(s, row, record["status"], record["error"],
-                   datetime.fromisoformat(record["ended_at"]))  # fmt: skip
+            row = s.scalars(
+                select(AiringRow).where(
+                    AiringRow.airing_key == record["airing_key"],
+                    AiringRow.status == "playing",
+                    AiringRow.script_id == record["script_id"],
+                    AiringRow.started_at == datetime.fromisoformat(record["started_at"]),
+                )
+            ).first()
+            _close(
+                s,
+                row,
+                record["status"],
+                record["error"],
+                datetime.fromisoformat(record["ended_at"]),
+            )
         elif op == "record":
             _record_many(s, project, [_times(r) for r in record["rows"]], record["finish"])
         elif op == "finish":
@@ -225,8 +239,10 @@ def jsonable(fields: dict) -> dict:
 
 
 def _times(fields: dict) -> dict:
-    return {k: datetime.fromisoformat(v) if k in TIMES and isinstance(v, str) else v
-            for k, v in fields.items()}  # fmt: skip
+    return {
+        k: datetime.fromisoformat(v) if k in TIMES and isinstance(v, str) else v
+        for k, v in fields.items()
+    }
 
 
 def open_airings(project) -> list[OpenAiring]:
@@ -251,8 +267,9 @@ def close_open_rows(project) -> int:
     reports it."""
 
     def work(s):
-        q = select(AiringRow).where(AiringRow.status == "playing",
-                                    AiringRow.airing_key.in_(select(OpenAiring.key)))  # fmt: skip
+        q = select(AiringRow).where(
+            AiringRow.status == "playing", AiringRow.airing_key.in_(select(OpenAiring.key))
+        )
         rows = list(s.scalars(q.order_by(AiringRow.id)))
         for row in rows:
             row.status = "interrupted"
@@ -281,8 +298,14 @@ def _within(q, start: datetime | None, end: datetime | None, status: str | None)
     return q.where(AiringRow.status == status) if status else q
 
 
-def query(project, start: datetime | None = None, end: datetime | None = None,
-          status: str | None = None, limit: int | None = None, newest_first: bool = False):  # fmt: skip
+def query(
+    project,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    status: str | None = None,
+    limit: int | None = None,
+    newest_first: bool = False,
+):
     when = func.coalesce(AiringRow.started_at, AiringRow.scheduled_at)
     q = _within(select(AiringRow), start, end, status)
     q = q.order_by(when.desc() if newest_first else when, AiringRow.id)
@@ -290,8 +313,9 @@ def query(project, start: datetime | None = None, end: datetime | None = None,
         return list(s.scalars(q.limit(limit) if limit else q))
 
 
-def count(project, start: datetime | None = None, end: datetime | None = None,
-          status: str | None = None) -> int:  # fmt: skip
+def count(
+    project, start: datetime | None = None, end: datetime | None = None, status: str | None = None
+) -> int:
     with reading(project) as s:
         return s.scalar(_within(select(func.count()).select_from(AiringRow), start, end, status))
 
@@ -301,16 +325,27 @@ def as_dict(row: AiringRow, tz) -> dict:
         return v.astimezone(tz) if v else None
 
     return {
-        "id": row.id, "program": row.program_id, "program_name": row.program_name,
+        "id": row.id,
+        "program": row.program_id,
+        "program_name": row.program_name,
         "program_label": program_label(row.program_id),
-        "trigger": row.trigger, "priority": row.priority, "scheduled_at": local(row.scheduled_at),
-        "started_at": local(row.started_at), "ended_at": local(row.ended_at),
-        "script_id": row.script_id, "title": row.title, "status": row.status,
-        "status_label": label(AIRING_STATUS, row.status), "engine": row.engine,
+        "trigger": row.trigger,
+        "priority": row.priority,
+        "scheduled_at": local(row.scheduled_at),
+        "started_at": local(row.started_at),
+        "ended_at": local(row.ended_at),
+        "script_id": row.script_id,
+        "title": row.title,
+        "status": row.status,
+        "status_label": label(AIRING_STATUS, row.status),
+        "engine": row.engine,
         "engine_label": label(ENGINE, row.engine),
-        "voice": row.voice, "device": row.device, "audio_sha256": row.audio_sha256,
-        "text_sha256": row.text_sha256, "error": row.error,
-    }  # fmt: skip
+        "voice": row.voice,
+        "device": row.device,
+        "audio_sha256": row.audio_sha256,
+        "text_sha256": row.text_sha256,
+        "error": row.error,
+    }
 
 
 class Checkpoint(Base):
@@ -328,15 +363,22 @@ class Checkpoint(Base):
     signature: Mapped[str] = mapped_column(String(200))
 
 
-CHECKPOINT_FIELDS = ("station", "seq", "head", "plan_count", "plan_digest", "made_at", "reason",
-                     "public_key")  # fmt: skip
+CHECKPOINT_FIELDS = tuple(
+    """
+    station seq head plan_count plan_digest made_at reason public_key
+    """.split()
+)
 CHECKPOINTS_FILE = "checkpoints.jsonl"  # a copy outside the database, one JSON a line
 
 
 def signed_message(cp: dict) -> bytes:
     """The bytes a checkpoint's signature covers."""
-    return json.dumps({k: cp[k] for k in CHECKPOINT_FIELDS}, sort_keys=True,
-                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")  # fmt: skip
+    return json.dumps(
+        {k: cp[k] for k in CHECKPOINT_FIELDS},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode("utf-8")
 
 
 def make_checkpoint(project, reason: str) -> dict:
@@ -346,12 +388,23 @@ def make_checkpoint(project, reason: str) -> dict:
 
     made_at = now()
     with reading(project) as s:
-        last = s.execute(select(AiringRow.seq, AiringRow.row_hash).where(AiringRow.seq.is_not(None))
-                         .order_by(AiringRow.seq.desc()).limit(1)).first()  # fmt: skip
+        last = s.execute(
+            select(AiringRow.seq, AiringRow.row_hash)
+            .where(AiringRow.seq.is_not(None))
+            .order_by(AiringRow.seq.desc())
+            .limit(1)
+        ).first()
     count, digest = plan.digest(project, made_at)
-    cp = {"station": project.station.name, "seq": last[0] if last else 0,
-          "head": last[1] if last else GENESIS, "plan_count": count, "plan_digest": digest,
-          "made_at": made_at.isoformat(), "reason": reason, "public_key": signing.public_key(project)}  # fmt: skip
+    cp = {
+        "station": project.station.name,
+        "seq": last[0] if last else 0,
+        "head": last[1] if last else GENESIS,
+        "plan_count": count,
+        "plan_digest": digest,
+        "made_at": made_at.isoformat(),
+        "reason": reason,
+        "public_key": signing.public_key(project),
+    }
     cp["signature"] = signing.sign(project, signed_message(cp))
     fields = {k: cp[k] for k in CHECKPOINT_FIELDS if k not in ("station", "made_at")}
     durably(
@@ -374,10 +427,17 @@ def stored_checkpoints(project) -> list[dict]:
     found: dict[str, dict] = {}
     with reading(project) as s:
         for c in s.scalars(select(Checkpoint).order_by(Checkpoint.id)):
-            found[c.signature] = {"station": project.station.name, "seq": c.seq, "head": c.head,
-                                  "plan_count": c.plan_count, "plan_digest": c.plan_digest,
-                                  "made_at": c.made_at.isoformat(), "reason": c.reason,
-                                  "public_key": c.public_key, "signature": c.signature}  # fmt: skip
+            found[c.signature] = {
+                "station": project.station.name,
+                "seq": c.seq,
+                "head": c.head,
+                "plan_count": c.plan_count,
+                "plan_digest": c.plan_digest,
+                "made_at": c.made_at.isoformat(),
+                "reason": c.reason,
+                "public_key": c.public_key,
+                "signature": c.signature,
+            }
     path = project.root / CHECKPOINTS_FILE
     if path.is_file():
         for line in path.read_text("utf-8").splitlines():
@@ -415,21 +475,26 @@ def check_checkpoint(project, cp: dict) -> list[str]:
             ).first()
             if row is None:
                 findings.append(
-                    f"điểm kiểm tra ngày {when} ghi nhận {seq} dòng nhưng nhật ký không còn dòng thứ {seq}: nhật ký đã bị xóa bớt"
+                    f"điểm kiểm tra ngày {when} ghi nhận {seq} dòng nhưng nhật ký không còn "
+                    f"dòng thứ {seq}: nhật ký đã bị xóa bớt"
                 )
             elif row[1] != head:
                 findings.append(
-                    f"dòng #{row[0]} (thứ tự {seq}) khác với điểm kiểm tra ngày {when}: nhật ký đã bị ghi lại"
+                    f"dòng #{row[0]} (thứ tự {seq}) khác với điểm kiểm tra ngày {when}: nhật "
+                    "ký đã bị ghi lại"
                 )
-        later = s.scalars(select(AiringRow.id).where(AiringRow.seq > seq, AiringRow.written_at < made)
-                          .order_by(AiringRow.id)).all()  # fmt: skip
+        later = s.scalars(
+            select(AiringRow.id)
+            .where(AiringRow.seq > seq, AiringRow.written_at < made)
+            .order_by(AiringRow.id)
+        ).all()
     findings += [
         f"dòng #{rid}: ghi trước điểm kiểm tra ngày {when} nhưng nằm sau nó trong chuỗi: bị chèn"
         for rid in later
     ]
     if plan.digest(project, made) != (cp["plan_count"], cp["plan_digest"]):
         findings.append(f"kế hoạch phát đã lưu đến ngày {when} đã bị sửa, xóa hoặc thêm")
-    return findings  # fmt: skip
+    return findings
 
 
 @dataclass
@@ -453,8 +518,10 @@ def unanchored(project) -> str | None:
         first = s.scalar(select(func.min(AiringRow.written_at)).where(AiringRow.seq.is_not(None)))
     if first is None or now() - first < UNANCHORED_AFTER or stored_checkpoints(project):
         return None
-    return (f"nhật ký có từ {show_instant(first, project.station.tz)} mà không có điểm kiểm tra nào: "
-            "lịch sử có thể đã bị xóa rồi viết lại (đài ký một điểm kiểm tra mỗi ngày)")  # fmt: skip
+    return (
+        f"nhật ký có từ {show_instant(first, project.station.tz)} mà không có điểm kiểm tra nào: "
+        "lịch sử có thể đã bị xóa rồi viết lại (đài ký một điểm kiểm tra mỗi ngày)"
+    )
 
 
 def _unplanned(project, s, timetabled: list[tuple[str, int]]) -> list[str]:
@@ -474,8 +541,10 @@ def _unplanned(project, s, timetabled: list[tuple[str, int]]) -> list[str]:
             continue
         if day in days and key not in planned and key not in seen:
             seen.add(key)
-            out.append(f"dòng #{row_id}: buổi {key} có trong nhật ký mà kế hoạch phát đã lưu của ngày "
-                       f"{day} không có: kế hoạch đã bị sửa bớt hoặc dòng bị chèn")  # fmt: skip
+            out.append(
+                f"dòng #{row_id}: buổi {key} có trong nhật ký mà kế hoạch phát đã lưu của ngày "
+                f"{day} không có: kế hoạch đã bị sửa bớt hoặc dòng bị chèn"
+            )
     return out
 
 
@@ -485,8 +554,9 @@ TRUST_FIELDS = ("seq", "head", "checked_at", "public_key")
 
 
 def _trust_message(mark: dict) -> bytes:
-    return json.dumps({k: mark[k] for k in TRUST_FIELDS}, sort_keys=True,
-                      separators=(",", ":")).encode("utf-8")  # fmt: skip
+    return json.dumps(
+        {k: mark[k] for k in TRUST_FIELDS}, sort_keys=True, separators=(",", ":")
+    ).encode("utf-8")
 
 
 def _leave_trust(project, seq: int, head: str) -> None:
@@ -499,8 +569,12 @@ def _leave_trust(project, seq: int, head: str) -> None:
 
     if not seq or not signing.has_private_key(project):
         return
-    mark = {"seq": seq, "head": head, "checked_at": now().isoformat(),
-            "public_key": signing.public_key(project)}  # fmt: skip
+    mark = {
+        "seq": seq,
+        "head": head,
+        "checked_at": now().isoformat(),
+        "public_key": signing.public_key(project),
+    }
     mark["signature"] = signing.sign(project, _trust_message(mark))
     # never waited for: locked or full, the next walk is a full one too
     with contextlib.suppress(DatabaseError), writing(project, wait=False) as s:
@@ -521,7 +595,8 @@ def _trusted(project, s) -> dict | None:
         seq, head = int(mark["seq"]), str(mark["head"])
         age = now() - datetime.fromisoformat(mark["checked_at"])
         signed = mark["public_key"] in signing.known_keys(project) and signing.valid(
-            mark["public_key"], _trust_message(mark), mark["signature"])  # fmt: skip
+            mark["public_key"], _trust_message(mark), mark["signature"]
+        )
     except (TypeError, ValueError, KeyError):
         return None
     if not signed or not timedelta(0) <= age < TRUST_FOR:
@@ -547,22 +622,31 @@ def verify(project, against: dict | None = None, trust: bool = False) -> Verific
     prev, expected, count, last_written = GENESIS, 1, 0, None
     outcomes: dict[tuple, tuple[int, str]] = {}
     timetabled: list[tuple[str, int]] = []  # (airing key, row id) of timetable airings
-    columns = {f: [type_coerce(getattr(AiringRow, k), String) if k in TIMES else getattr(AiringRow, k)
-                   for k in CONTENT[f]] for f in CONTENT}  # fmt: skip
+    columns = {
+        f: [
+            type_coerce(getattr(AiringRow, k), String) if k in TIMES else getattr(AiringRow, k)
+            for k in CONTENT[f]
+        ]
+        for f in CONTENT
+    }
     with reading(project) as s:
         mark = _trusted(project, s) if trust else None
         after = mark["seq"] if mark else 0
         if mark:
             prev, expected, count = mark["head"], after + 1, after
-            last_written = _canonical(s.scalar(select(type_coerce(AiringRow.written_at, String))
-                                               .where(AiringRow.seq == after)))  # fmt: skip
+            last_written = _canonical(
+                s.scalar(
+                    select(type_coerce(AiringRow.written_at, String)).where(AiringRow.seq == after)
+                )
+            )
         conn = s.connection()
         q = select(AiringRow.format).where(AiringRow.seq.is_not(None)).distinct()
         formats = set(conn.execute(q).scalars())
         for f in sorted(formats):
             if f not in CONTENT:
                 findings.append(
-                    f"nhật ký có dòng định dạng {f}, phần mềm này chỉ biết {sorted(CONTENT)}: cập nhật broadcaster"
+                    f"nhật ký có dòng định dạng {f}, phần mềm này chỉ biết {sorted(CONTENT)}: "
+                    "cập nhật broadcaster"
                 )
         rows = []
         for f in sorted(formats & set(CONTENT)):
@@ -580,8 +664,11 @@ def verify(project, against: dict | None = None, trust: bool = False) -> Verific
         if after:  # outcomes already walked, of the airings the new rows belong to
             keys = {r[CONTENT[f].index("airing_key")] for f, r in rows}
             seen = select(AiringRow.airing_key, AiringRow.script_id, AiringRow.id, AiringRow.status)
-            for key, script, rid, status in conn.execute(seen.where(
-                    AiringRow.seq <= after, AiringRow.airing_key.in_(keys)).order_by(AiringRow.seq)):  # fmt: skip
+            for key, script, rid, status in conn.execute(
+                seen.where(AiringRow.seq <= after, AiringRow.airing_key.in_(keys)).order_by(
+                    AiringRow.seq
+                )
+            ):
                 outcomes.setdefault((key, script), (rid, status))
         times = {f: [i for i, k in enumerate(CONTENT[f]) if k in TIMES] for f in CONTENT}
         for f, r in rows:
@@ -596,7 +683,8 @@ def verify(project, against: dict | None = None, trust: bool = False) -> Verific
             count += 1
             if seq != expected:
                 findings.append(
-                    f"thiếu {seq - expected} dòng trước dòng #{row_id} (thứ tự {expected}…{seq - 1}): đã bị xóa"
+                    f"thiếu {seq - expected} dòng trước dòng #{row_id} (thứ tự "
+                    f"{expected}…{seq - 1}): đã bị xóa"
                 )
             if prev_hash != prev:
                 findings.append(
@@ -617,7 +705,8 @@ def verify(project, against: dict | None = None, trust: bool = False) -> Verific
                     > LATE_WRITE
                 ):
                     findings.append(
-                        f"dòng #{row_id}: ghi 'đã phát' sau khi phát hơn một ngày: có thể bị ghi lùi ngày"
+                        f"dòng #{row_id}: ghi 'đã phát' sau khi phát hơn một ngày: có thể bị "
+                        "ghi lùi ngày"
                     )
             if key and not key.startswith(("thu-cong@", "queue-")):
                 timetabled.append((key, row_id))
@@ -625,7 +714,8 @@ def verify(project, against: dict | None = None, trust: bool = False) -> Verific
                 first = outcomes.setdefault((key, script), (row_id, status))
                 if first[1] != status:
                     findings.append(
-                        f"dòng #{row_id}: buổi {key}, bài {script or '(trống)'} đã có kết quả khác ở dòng #{first[0]}"
+                        f"dòng #{row_id}: buổi {key}, bài {script or '(trống)'} đã có kết quả "
+                        f"khác ở dòng #{first[0]}"
                     )
             prev, expected = row_hash, seq + 1
         strays = s.scalars(
@@ -640,8 +730,11 @@ def verify(project, against: dict | None = None, trust: bool = False) -> Verific
         findings += plan.against_versions(s, from_day)
         playing = s.scalars(select(AiringRow.id).where(AiringRow.status == "playing")).all()
     if playing and not project.station_running():
-        findings += [f"dòng #{rid}: ghi 'đang phát' nhưng đài không chạy (chưa khởi động lại sau sự cố, hoặc bị chèn)"
-                     for rid in playing]  # fmt: skip
+        findings += [
+            f"dòng #{rid}: ghi 'đang phát' nhưng đài không chạy (chưa khởi động lại sau sự cố, "
+            "hoặc bị chèn)"
+            for rid in playing
+        ]
     since = datetime.fromisoformat(mark["checked_at"]) if mark else None
     stored = stored_checkpoints(project)
     newest = max(stored, key=_made, default=None)  # its plan digest covers every day before it
@@ -652,7 +745,7 @@ def verify(project, against: dict | None = None, trust: bool = False) -> Verific
     if not findings and not mark:
         _leave_trust(project, count, prev)
     warning = unanchored(project)
-    return Verification(not findings, count, prev, findings, [warning] if warning else [])  # fmt: skip
+    return Verification(not findings, count, prev, findings, [warning] if warning else [])
 
 
 def _made(cp: dict) -> datetime:

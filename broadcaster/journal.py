@@ -4,7 +4,8 @@ the disk is full.
 
 Each record is a frame `length, crc32, seq` + JSON, written at the end of what the file holds
 and flushed to the disk (fdatasync) before `append` returns. Reading stops at the first frame
-that is torn, corrupt or numbered below the one before, so a crash mid-write loses nothing already returned.
+that is torn, corrupt or numbered below the one before, so a crash mid-write loses nothing
+already returned.
 Once everything is safe elsewhere, `rewind` starts writing at the beginning again: the
 frames left further on are never read, since their numbers are lower.
 """

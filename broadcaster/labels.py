@@ -4,15 +4,30 @@
 from .when import fold
 
 AIRING_STATUS = {
-    "aired": "đã phát", "failed": "lỗi", "skipped": "bỏ qua", "missed": "bị lỡ",
-    "interrupted": "bị ngắt", "cancelled": "tạm ngừng", "playing": "đang phát",
-}  # fmt: skip
-SCRIPT_STATUS = {"draft": "nháp", "pending": "chờ duyệt", "approved": "đã duyệt",
-                 "retired": "ngừng dùng"}  # fmt: skip
+    "aired": "đã phát",
+    "failed": "lỗi",
+    "skipped": "bỏ qua",
+    "missed": "bị lỡ",
+    "interrupted": "bị ngắt",
+    "cancelled": "tạm ngừng",
+    "playing": "đang phát",
+}
+SCRIPT_STATUS = {
+    "draft": "nháp",
+    "pending": "chờ duyệt",
+    "approved": "đã duyệt",
+    "retired": "ngừng dùng",
+}
 STALE = "cần duyệt lại"  # approved, then edited: the approval no longer holds
 READING_STYLES = {"formal": "chuẩn", "southern": "miền Nam"}  # nghìn, linh / ngàn, lẻ
-ENGINE = {"espeak": "giọng máy espeak", "gtts": "giọng Google", "recorded": "ghi âm",
-          "piper": "giọng đọc cài sẵn", "fpt": "giọng FPT.AI", "auto": "tự chọn"}  # fmt: skip
+ENGINE = {
+    "espeak": "giọng máy espeak",
+    "gtts": "giọng Google",
+    "recorded": "ghi âm",
+    "piper": "giọng đọc cài sẵn",
+    "fpt": "giọng FPT.AI",
+    "auto": "tự chọn",
+}
 PRIORITY = {"normal": "thông thường", "priority": "ưu tiên", "emergency": "khẩn cấp"}
 
 

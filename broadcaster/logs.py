@@ -10,24 +10,40 @@ from datetime import datetime, tzinfo
 
 from .when import show_instant
 
-LEVELS = {"DEBUG": "gỡ lỗi", "INFO": "thông tin", "WARNING": "cảnh báo", "ERROR": "lỗi",
-          "CRITICAL": "nghiêm trọng"}  # fmt: skip
+LEVELS = {
+    "DEBUG": "gỡ lỗi",
+    "INFO": "thông tin",
+    "WARNING": "cảnh báo",
+    "ERROR": "lỗi",
+    "CRITICAL": "nghiêm trọng",
+}
 # APScheduler 3.x's warnings and errors (schedulers/base.py, executors/base.py); {0} is the
 # job said in words (JOBS), {1} the rest
 SCHEDULER_MESSAGES = [
-    (r'Run time of job "(.*)" was missed by (.*)',
-     "bộ hẹn giờ: việc {0} chạy trễ {1} (máy bận hoặc vừa bị treo)"),
-    (r'Execution of job "(.*)" skipped: maximum number of running instances reached',
-     "bộ hẹn giờ: bỏ một lượt {0} vì lượt trước chưa xong (thường do cơ sở dữ liệu bận; việc phát "
-     "không bị ảnh hưởng)"),
+    (
+        r'Run time of job "(.*)" was missed by (.*)',
+        "bộ hẹn giờ: việc {0} chạy trễ {1} (máy bận hoặc vừa bị treo)",
+    ),
+    (
+        r'Execution of job "(.*)" skipped: maximum number of running instances reached',
+        "bộ hẹn giờ: bỏ một lượt {0} vì lượt trước chưa xong (thường do cơ sở dữ liệu bận; "
+        "việc phát "
+        "không bị ảnh hưởng)",
+    ),
     (r'Job "(.*)" raised an exception', "bộ hẹn giờ: việc {0} bị lỗi"),
     (r"Error running job", "bộ hẹn giờ: một việc định kỳ bị lỗi"),
-    (r"Error (?:getting due jobs|submitting job|notifying listener)",
-     "bộ hẹn giờ: lỗi nội bộ khi lấy hoặc giao việc"),
-]  # fmt: skip
-JOBS = {"_heartbeat": "ghi nhịp tim và ký điểm kiểm tra hằng ngày", "tick": "xét lịch phát",
-        "_render_ahead": "dựng trước âm thanh", "_sync": "gửi nhật ký lên quận",
-        "_plan": "ghi kế hoạch phát"}  # fmt: skip
+    (
+        r"Error (?:getting due jobs|submitting job|notifying listener)",
+        "bộ hẹn giờ: lỗi nội bộ khi lấy hoặc giao việc",
+    ),
+]
+JOBS = {
+    "_heartbeat": "ghi nhịp tim và ký điểm kiểm tra hằng ngày",
+    "tick": "xét lịch phát",
+    "_render_ahead": "dựng trước âm thanh",
+    "_sync": "gửi nhật ký lên quận",
+    "_plan": "ghi kế hoạch phát",
+}
 
 
 def _job(text: str) -> str:

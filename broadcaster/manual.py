@@ -30,5 +30,7 @@ def play_now(
             evidence.open_airing(project, airing.key, None, airing.payload())
             return Airer(project, player).air(airing, catalogue, Timetable.load(project))
     except Timeout:
-        raise UserError("đài đang chạy (`broadcaster run`): không phát thủ công cùng lúc",
-                        hint=f"xếp bài vào hàng đợi: broadcaster queue add {script_id} --now") from None  # fmt: skip
+        raise UserError(
+            "đài đang chạy (`broadcaster run`): không phát thủ công cùng lúc",
+            hint=f"xếp bài vào hàng đợi: broadcaster queue add {script_id} --now",
+        ) from None

@@ -14,8 +14,9 @@ OVERDUE = timedelta(seconds=30)  # a queued item this late and still pending has
 VOICE_LOOKAHEAD = timedelta(days=2)
 
 
-def espeak_ahead(project: Project, current: datetime, queue: list[dict],
-                 soon: list | None = None) -> list[dict]:  # fmt: skip
+def espeak_ahead(
+    project: Project, current: datetime, queue: list[dict], soon: list | None = None
+) -> list[dict]:
     """The scripts that air in the next two days (timetable and queue; ``soon``: those
     airings when the caller has them) and would go out in the espeak voice, which listeners
     hardly understand: each with its first airing."""
@@ -41,8 +42,9 @@ def espeak_ahead(project: Project, current: datetime, queue: list[dict],
         except Exception:  # a broken recording or voice: `script check` says why
             espeak = False
         if espeak and script is not None:
-            out.append({"script_id": sid, "title": script.title,
-                        "at": at.astimezone(project.station.tz)})  # fmt: skip
+            out.append(
+                {"script_id": sid, "title": script.title, "at": at.astimezone(project.station.tz)}
+            )
     return out
 
 
@@ -65,8 +67,9 @@ def status(project: Project) -> dict:
         if running and state.get("playing") and state["playing"].value
         else None
     )
-    queue = [{**item, "overdue": item["at"] < current - OVERDUE}
-             for item in airqueue.rows(project, tz)]  # fmt: skip
+    queue = [
+        {**item, "overdue": item["at"] < current - OVERDUE} for item in airqueue.rows(project, tz)
+    ]
     return {
         "queue": queue,
         "running": running,
@@ -75,11 +78,24 @@ def status(project: Project) -> dict:
         else None,
         "pid": int(state["pid"].value) if running and "pid" in state else None,
         "heartbeat": state["heartbeat"].value if "heartbeat" in state else None,
-        "playing": {"program": playing[0], "script_id": playing[1], "title": playing[2]} if playing else None,
-        "next": [{"program": a.program_id, "name": a.name, "start": a.start.astimezone(tz),
-                  "priority": a.priority, "scripts": a.scripts, "cancelled": a.cancelled}
-                 for a in upcoming if not a.cancelled][:5],
-        "last": [evidence.as_dict(r, tz) for r in evidence.query(project, limit=5, newest_first=True)],
+        "playing": {"program": playing[0], "script_id": playing[1], "title": playing[2]}
+        if playing
+        else None,
+        "next": [
+            {
+                "program": a.program_id,
+                "name": a.name,
+                "start": a.start.astimezone(tz),
+                "priority": a.priority,
+                "scripts": a.scripts,
+                "cancelled": a.cancelled,
+            }
+            for a in upcoming
+            if not a.cancelled
+        ][:5],
+        "last": [
+            evidence.as_dict(r, tz) for r in evidence.query(project, limit=5, newest_first=True)
+        ],
         "espeak": espeak_ahead(project, current, queue, upcoming),
         "unanchored": evidence.unanchored(project),
-    }  # fmt: skip
+    }

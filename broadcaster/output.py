@@ -75,16 +75,18 @@ def _fit(widths: list[int], room: int, cuttable: list[bool]) -> list[int]:
     ``room``; dates, numbers and ids are never cut."""
     widths = list(widths)
     while sum(widths) + 2 * (len(widths) - 1) > room:
-        widest = max((i for i in range(len(widths)) if cuttable[i]), default=None,
-                     key=lambda i: widths[i])  # fmt: skip
+        widest = max(
+            (i for i in range(len(widths)) if cuttable[i]), default=None, key=lambda i: widths[i]
+        )
         if widest is None or widths[widest] <= MIN_COLUMN:
             break
         widths[widest] -= 1
     return widths
 
 
-def render(rows: list[dict], fmt: str, columns: dict[str, str] | None = None,
-           width: int | None = None) -> str:  # fmt: skip
+def render(
+    rows: list[dict], fmt: str, columns: dict[str, str] | None = None, width: int | None = None
+) -> str:
     """``columns`` maps row keys to the Vietnamese headers of the table and CSV forms; the
     table is cut to ``width`` (the terminal's by default), long texts ending in "…"."""
     if fmt == "json":
@@ -104,7 +106,8 @@ def render(rows: list[dict], fmt: str, columns: dict[str, str] | None = None,
     widths = [max(_width(row[i]) for row in cells) for i in range(len(columns))]
     cuttable = [k in TEXT_COLUMNS for k in columns]
     widths = _fit(widths, width or shutil.get_terminal_size((100, 24)).columns, cuttable)
-    lines = ["  ".join(_cut(c, w) for c, w in zip(row, widths, strict=True)).rstrip()
-             for row in cells]  # fmt: skip
+    lines = [
+        "  ".join(_cut(c, w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)

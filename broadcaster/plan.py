@@ -61,8 +61,9 @@ def end_of_tomorrow(current: datetime, tz) -> datetime:
     return datetime.combine(current.astimezone(tz).date() + timedelta(days=2), time(), tz)
 
 
-def freeze(project, timetable, catalogue, start: datetime, end: datetime,
-           current: datetime | None = None) -> int:  # fmt: skip
+def freeze(
+    project, timetable, catalogue, start: datetime, end: datetime, current: datetime | None = None
+) -> int:
     """Plan [start, end) from this timetable: airings still to come are (re)planned, days
     already passed get the entries they lack; nothing already due is rewritten. Returns the
     number of entries written."""
@@ -89,18 +90,33 @@ def freeze(project, timetable, catalogue, start: datetime, end: datetime,
         s.execute(
             delete(PlannedAiring).where(PlannedAiring.start >= future, PlannedAiring.start < end)
         )
-        have = set(s.scalars(select(PlannedAiring.key).where(PlannedAiring.start >= start,
-                                                             PlannedAiring.start < end)))  # fmt: skip
+        have = set(
+            s.scalars(
+                select(PlannedAiring.key).where(
+                    PlannedAiring.start >= start, PlannedAiring.start < end
+                )
+            )
+        )
         written = 0
         for a in airings:
             if a.key in have:
                 continue
-            s.add(PlannedAiring(key=a.key, day=a.start.astimezone(timetable.tz).date().isoformat(),
-                                program_id=a.program_id, program_name=a.name, start=a.start,
-                                priority=a.priority, scripts=json.dumps(a.scripts),
-                                items=json.dumps(_items(catalogue, a.scripts), ensure_ascii=False),
-                                cancelled=a.cancelled, reason=a.reason, timetable_sha256=sha,
-                                written_at=current))  # fmt: skip
+            s.add(
+                PlannedAiring(
+                    key=a.key,
+                    day=a.start.astimezone(timetable.tz).date().isoformat(),
+                    program_id=a.program_id,
+                    program_name=a.name,
+                    start=a.start,
+                    priority=a.priority,
+                    scripts=json.dumps(a.scripts),
+                    items=json.dumps(_items(catalogue, a.scripts), ensure_ascii=False),
+                    cancelled=a.cancelled,
+                    reason=a.reason,
+                    timetable_sha256=sha,
+                    written_at=current,
+                )
+            )
             written += 1
         return written
 
@@ -109,8 +125,10 @@ def freeze(project, timetable, catalogue, start: datetime, end: datetime,
 
 def _items(catalogue, script_ids: list[str]) -> list[list[str]]:
     scripts = catalogue.scripts if catalogue is not None else {}
-    return [[sid, scripts[sid].topic, scripts[sid].campaign] if sid in scripts else [sid, "", ""]
-            for sid in script_ids]  # fmt: skip
+    return [
+        [sid, scripts[sid].topic, scripts[sid].campaign] if sid in scripts else [sid, "", ""]
+        for sid in script_ids
+    ]
 
 
 def entries(project, start: datetime, end: datetime) -> list[PlannedAiring]:
@@ -140,9 +158,13 @@ def digest(project, made_at: datetime) -> tuple[int, str]:
     h = hashlib.sha256()
     count = 0
     with reading(project) as s:
-        q = select(PlannedAiring.key, PlannedAiring.scripts, PlannedAiring.cancelled,
-                   PlannedAiring.reason, PlannedAiring.timetable_sha256).where(
-            PlannedAiring.start < made_at, PlannedAiring.written_at <= made_at)  # fmt: skip
+        q = select(
+            PlannedAiring.key,
+            PlannedAiring.scripts,
+            PlannedAiring.cancelled,
+            PlannedAiring.reason,
+            PlannedAiring.timetable_sha256,
+        ).where(PlannedAiring.start < made_at, PlannedAiring.written_at <= made_at)
         for row in s.connection().execute(q.order_by(PlannedAiring.key)):
             h.update(("\x1f".join(map(str, row)) + "\n").encode("utf-8"))
             count += 1
@@ -175,12 +197,18 @@ def against_versions(s, first_day: date | None = None) -> list[str]:
     from collections import defaultdict
 
     since = first_day.isoformat() if first_day else ""
-    rows = s.execute(select(PlanDay.day, PlanDay.timetable_sha256, PlanDay.written_at)
-                     .where(PlanDay.day >= since)).all()  # fmt: skip
+    rows = s.execute(
+        select(PlanDay.day, PlanDay.timetable_sha256, PlanDay.written_at).where(
+            PlanDay.day >= since
+        )
+    ).all()
     days = {day: sha for day, sha, _ in rows}
     first_planned = {day: written for day, _, written in rows}
-    planned = s.execute(select(PlannedAiring.day, PlannedAiring.key,
-                               PlannedAiring.timetable_sha256).where(PlannedAiring.day >= since)).all()  # fmt: skip
+    planned = s.execute(
+        select(PlannedAiring.day, PlannedAiring.key, PlannedAiring.timetable_sha256).where(
+            PlannedAiring.day >= since
+        )
+    ).all()
     texts = dict(s.execute(select(TimetableVersion.sha256, TimetableVersion.text)).all())
     keys: dict[str, dict[str, str]] = defaultdict(dict)  # day -> key -> version
     for day, key, sha in planned:
@@ -214,9 +242,13 @@ def against_versions(s, first_day: date | None = None) -> list[str]:
         starts = expected[(next(iter(shas)), day)]
         missing = sorted(k for k in every - set(keys[day]) if starts[k] >= first_planned[day])
         if missing:
-            findings.append(f"kế hoạch phát đã lưu của ngày {shown} thiếu {len(missing)} buổi mà lịch phát "
-                            f"dùng cho ngày đó có ({', '.join(missing[:3])}): kế hoạch đã bị sửa bớt")  # fmt: skip
+            findings.append(
+                f"kế hoạch phát đã lưu của ngày {shown} thiếu {len(missing)} buổi mà lịch phát "
+                f"dùng cho ngày đó có ({', '.join(missing[:3])}): kế hoạch đã bị sửa bớt"
+            )
         if extra:
-            findings.append(f"kế hoạch phát đã lưu của ngày {shown} có {len(extra)} buổi mà lịch phát dùng "
-                            f"cho ngày đó không có ({', '.join(sorted(extra)[:3])}): bị thêm vào")  # fmt: skip
+            findings.append(
+                f"kế hoạch phát đã lưu của ngày {shown} có {len(extra)} buổi mà lịch phát dùng "
+                f"cho ngày đó không có ({', '.join(sorted(extra)[:3])}): bị thêm vào"
+            )
     return findings

@@ -50,12 +50,17 @@ def why(exc: BaseException) -> str:
     """An audio library's or the system's error in Vietnamese: it goes into signed evidence
     rows and onto the officer's screen, where English has no place."""
     text = str(exc).lower()
-    for words, reason in (("init device", "không khởi động được thiết bị"),
-                          ("no backend", "máy không có hệ thống âm thanh nào chạy"),
-                          ("device not found", "không có thiết bị này"), ("busy", "thiết bị đang bận"),
-                          ("permission", "không có quyền dùng thiết bị"),
-                          ("no such file", "không có tệp"), ("not a wav", "không phải tệp WAV"),
-                          ("eof", "tệp bị cắt cụt"), ("access", "không có quyền đọc")):  # fmt: skip
+    for words, reason in (
+        ("init device", "không khởi động được thiết bị"),
+        ("no backend", "máy không có hệ thống âm thanh nào chạy"),
+        ("device not found", "không có thiết bị này"),
+        ("busy", "thiết bị đang bận"),
+        ("permission", "không có quyền dùng thiết bị"),
+        ("no such file", "không có tệp"),
+        ("not a wav", "không phải tệp WAV"),
+        ("eof", "tệp bị cắt cụt"),
+        ("access", "không có quyền đọc"),
+    ):
         if words in text:
             return reason
     return "lỗi của thư viện âm thanh"
@@ -132,9 +137,13 @@ class Output(Protocol):
 
     def available(self) -> bool: ...
 
-    def play(self, clips: list[Clip], stop: threading.Event | None = None,
-             on_start: Callable[[object, datetime], None] | None = None,
-             on_end: Callable[[object, datetime, bool], None] | None = None) -> Result: ...  # fmt: skip
+    def play(
+        self,
+        clips: list[Clip],
+        stop: threading.Event | None = None,
+        on_start: Callable[[object, datetime], None] | None = None,
+        on_end: Callable[[object, datetime, bool], None] | None = None,
+    ) -> Result: ...
 
 
 class Player:
@@ -165,9 +174,13 @@ class Player:
         """Whether the device can be opened now (a lost one may come back)."""
         return device_available(self.device)
 
-    def play(self, clips: list[Clip], stop: threading.Event | None = None,
-             on_start: Callable[[object, datetime], None] | None = None,
-             on_end: Callable[[object, datetime, bool], None] | None = None) -> Result:  # fmt: skip
+    def play(
+        self,
+        clips: list[Clip],
+        stop: threading.Event | None = None,
+        on_start: Callable[[object, datetime], None] | None = None,
+        on_end: Callable[[object, datetime, bool], None] | None = None,
+    ) -> Result:
         """Play the clips back to back. ``on_start`` is called (before the clip is heard) and
         ``on_end`` after it, for labelled clips only, in the caller's thread."""
         import miniaudio
@@ -197,9 +210,14 @@ class Player:
                 frames = yield chunk.tobytes()
 
         try:
-            device = miniaudio.PlaybackDevice(output_format=miniaudio.SampleFormat.SIGNED16, nchannels=1,
-                                              sample_rate=self.sample_rate, buffersize_msec=self.buffer_ms,
-                                              device_id=self._device_id(), app_name="broadcaster")  # fmt: skip
+            device = miniaudio.PlaybackDevice(
+                output_format=miniaudio.SampleFormat.SIGNED16,
+                nchannels=1,
+                sample_rate=self.sample_rate,
+                buffersize_msec=self.buffer_ms,
+                device_id=self._device_id(),
+                app_name="broadcaster",
+            )
         except miniaudio.MiniaudioError as exc:
             raise PlayerError(
                 f"không mở được thiết bị âm thanh ({self.device_label}): {why(exc)}"

@@ -78,9 +78,13 @@ def create_receiver(url: str) -> Starlette:
         headers = {k.lower(): v for k, v in request.headers.items()}
         _lookup.error = None
         try:
-            [result] = verifier.verify(Message(request.method, str(request.url), headers),
-                                       max_age=MAX_AGE, expect_tag=TAG, require_components=COVERED,
-                                       body=body)  # fmt: skip
+            [result] = verifier.verify(
+                Message(request.method, str(request.url), headers),
+                max_age=MAX_AGE,
+                expect_tag=TAG,
+                require_components=COVERED,
+                body=body,
+            )
         except (HTTPMessageSignaturesException, ValueError) as exc:
             if _lookup.error is not None:
                 raise _lookup.error from None
@@ -92,8 +96,13 @@ def create_receiver(url: str) -> Starlette:
             raise Forbidden("yêu cầu thiếu số dùng một lần (nonce)")
         try:
             with dist.district_engine(url).begin() as conn:
-                conn.execute(text("INSERT INTO public.district_nonce (nonce, station_id, seen_at) "
-                                  "VALUES (:n, :id, :at)"), {"n": result.nonce, "id": station_id, "at": now()})  # fmt: skip
+                conn.execute(
+                    text(
+                        "INSERT INTO public.district_nonce (nonce, station_id, seen_at) "
+                        "VALUES (:n, :id, :at)"
+                    ),
+                    {"n": result.nonce, "id": station_id, "at": now()},
+                )
         except IntegrityError:
             raise Forbidden("yêu cầu này đã được gửi một lần: không nhận lại") from None
         return station_id
@@ -163,8 +172,10 @@ def create_receiver(url: str) -> Starlette:
         log.exception("Máy nhận của quận lỗi")
         return _answer(500, "máy nhận của quận gặp lỗi; gửi lại sau")
 
-    routes = [Route(f"{API}/dau", held, methods=["POST"]),
-              Route(f"{API}/{{kind}}", post, methods=["POST"])]  # fmt: skip
+    routes = [
+        Route(f"{API}/dau", held, methods=["POST"]),
+        Route(f"{API}/{{kind}}", post, methods=["POST"]),
+    ]
     return Starlette(
         routes=routes, exception_handlers={404: missing, 405: missing, Exception: crashed}
     )
@@ -183,8 +194,15 @@ class Forbidden(Exception):
 def serve(url: str, host: str, port: int, cert: str, key: str) -> None:
     import uvicorn
 
-    uvicorn.run(create_receiver(url), host=host, port=port, ssl_certfile=cert, ssl_keyfile=key,
-                log_level="warning", access_log=False)  # fmt: skip
+    uvicorn.run(
+        create_receiver(url),
+        host=host,
+        port=port,
+        ssl_certfile=cert,
+        ssl_keyfile=key,
+        log_level="warning",
+        access_log=False,
+    )
 
 
 def make_certificate(host: str, folder, days: int = 3650) -> tuple[str, str, str]:
@@ -208,16 +226,27 @@ def make_certificate(host: str, folder, days: int = 3650) -> tuple[str, str, str
     except ValueError:
         alt = x509.DNSName(host)
     start = datetime.now().astimezone() - timedelta(days=1)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(start)
-            .not_valid_after(start + timedelta(days=days))
-            .add_extension(x509.SubjectAlternativeName([alt]), critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))  # fmt: skip
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + timedelta(days=days))
+        .add_extension(x509.SubjectAlternativeName([alt]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
     cert_path, key_path = folder / "chung-chi.pem", folder / "khoa-chung-chi.pem"
     key_path.touch(mode=0o600)
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))  # fmt: skip
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     return str(cert_path), str(key_path), fingerprint(cert.public_bytes(serialization.Encoding.DER))
 

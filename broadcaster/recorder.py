@@ -70,8 +70,9 @@ class Journaled:
         self.project = project
         self.journal = journal or Journal(project.root / JOURNAL_FILE)
         state = get_state(project)
-        applied = int(state[evidence.JOURNAL_APPLIED].value) if (
-            evidence.JOURNAL_APPLIED in state) else 0  # fmt: skip
+        applied = (
+            int(state[evidence.JOURNAL_APPLIED].value) if (evidence.JOURNAL_APPLIED in state) else 0
+        )
         self.journal.start_after(applied)
         self.pending = [(seq, r) for seq, r in self.journal.records if seq > applied]
         self.cond = threading.Condition()
@@ -91,21 +92,42 @@ class Journaled:
         self.write(wait=False)
 
     def open_airing(self, key, queue_id, payload) -> None:
-        self._add({"op": "open_airing", "key": key, "queue_id": queue_id,
-                   "payload": evidence.jsonable(payload)})  # fmt: skip
+        self._add(
+            {
+                "op": "open_airing",
+                "key": key,
+                "queue_id": queue_id,
+                "payload": evidence.jsonable(payload),
+            }
+        )
 
     def open_row(self, **fields) -> dict:
         self._add({"op": "open", "fields": evidence.jsonable(fields)})
-        return {"airing_key": fields["airing_key"], "script_id": fields["script_id"],
-                "started_at": fields["started_at"].isoformat()}  # fmt: skip
+        return {
+            "airing_key": fields["airing_key"],
+            "script_id": fields["script_id"],
+            "started_at": fields["started_at"].isoformat(),
+        }
 
     def close_row(self, handle, status, error, ended_at) -> None:
-        self._add({"op": "close", **handle, "status": status, "error": error,
-                   "ended_at": ended_at.isoformat()})  # fmt: skip
+        self._add(
+            {
+                "op": "close",
+                **handle,
+                "status": status,
+                "error": error,
+                "ended_at": ended_at.isoformat(),
+            }
+        )
 
     def record_many(self, rows, finish=None) -> None:
-        self._add({"op": "record", "rows": [evidence.jsonable(r) for r in rows],
-                   "finish": list(finish) if finish else None})  # fmt: skip
+        self._add(
+            {
+                "op": "record",
+                "rows": [evidence.jsonable(r) for r in rows],
+                "finish": list(finish) if finish else None,
+            }
+        )
 
     def finish_airing(self, key, queue_id, queue_status="done") -> None:
         self._add({"op": "finish", "key": key, "queue_id": queue_id, "queue_status": queue_status})
@@ -145,8 +167,11 @@ class Journaled:
                 except DatabaseError as exc:
                     if self.blocked is None:
                         self.blocked = (time.monotonic(), exc.reason)
-                        log.error("Chưa ghi được nhật ký vào cơ sở dữ liệu (%s): đã giữ trong sổ "
-                                  "tạm, sẽ ghi bù khi được; việc phát vẫn tiếp tục.", exc.reason)  # fmt: skip
+                        log.error(
+                            "Chưa ghi được nhật ký vào cơ sở dữ liệu (%s): đã giữ trong sổ "
+                            "tạm, sẽ ghi bù khi được; việc phát vẫn tiếp tục.",
+                            exc.reason,
+                        )
                     return False
                 except Exception:  # one the database can never take: kept aside, said, go on
                     self._reject(seq, record)
@@ -155,8 +180,11 @@ class Journaled:
             if self.blocked is not None:
                 since, reason = self.blocked
                 self.blocked = None
-                log.warning("Đã ghi bù nhật ký sau %.0f giây không ghi được (%s).",
-                            time.monotonic() - since, reason)  # fmt: skip
+                log.warning(
+                    "Đã ghi bù nhật ký sau %.0f giây không ghi được (%s).",
+                    time.monotonic() - since,
+                    reason,
+                )
             with self.cond:  # nothing pending: everything journaled is in the database
                 written = self.journal.next_seq if not self.pending else None
             if wait and written and self.journal.crowded and settle(self.project):
@@ -170,8 +198,11 @@ class Journaled:
         bug, a damaged database): kept in a file of its own before it leaves the journal."""
         import json
 
-        log.exception("Bản ghi sổ tạm số %d không ghi được vào cơ sở dữ liệu; đã giữ lại trong %s",
-                      seq, REJECTED_FILE)  # fmt: skip
+        log.exception(
+            "Bản ghi sổ tạm số %d không ghi được vào cơ sở dữ liệu; đã giữ lại trong %s",
+            seq,
+            REJECTED_FILE,
+        )
         try:
             with open(self.project.root / REJECTED_FILE, "a", encoding="utf-8") as f:
                 f.write(json.dumps({"seq": seq, "record": record}, ensure_ascii=False) + "\n")

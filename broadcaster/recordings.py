@@ -16,9 +16,18 @@ from .scripts import AUDIO_EXTENSIONS, Catalogue, Script, rewrite_meta
 
 MAX_BYTES = 40 * 1024 * 1024  # about 40 minutes of a phone's recording
 FOLDER = Path("audio") / "recorded"
-_TYPES = {"audio/webm": ".webm", "audio/ogg": ".ogg", "audio/mpeg": ".mp3", "audio/mp4": ".m4a",
-          "audio/x-m4a": ".m4a", "audio/wav": ".wav", "audio/x-wav": ".wav", "audio/aac": ".aac",
-          "audio/flac": ".flac", "video/webm": ".webm"}  # fmt: skip
+_TYPES = {
+    "audio/webm": ".webm",
+    "audio/ogg": ".ogg",
+    "audio/mpeg": ".mp3",
+    "audio/mp4": ".m4a",
+    "audio/x-m4a": ".m4a",
+    "audio/wav": ".wav",
+    "audio/x-wav": ".wav",
+    "audio/aac": ".aac",
+    "audio/flac": ".flac",
+    "video/webm": ".webm",
+}
 
 
 def extension(filename: str, content_type: str = "") -> str:
@@ -29,8 +38,10 @@ def extension(filename: str, content_type: str = "") -> str:
     kind = (content_type or "").split(";")[0].strip().lower()
     if kind in _TYPES:
         return _TYPES[kind]
-    raise UserError(f"tệp “{filename or 'ghi âm'}” không phải âm thanh dùng được",
-                    hint=f"dùng một tệp {', '.join(AUDIO_EXTENSIONS)}")  # fmt: skip
+    raise UserError(
+        f"tệp “{filename or 'ghi âm'}” không phải âm thanh dùng được",
+        hint=f"dùng một tệp {', '.join(AUDIO_EXTENSIONS)}",
+    )
 
 
 def attach(project: Project, script_id: str, data: bytes, ext: str) -> Script:
@@ -41,8 +52,10 @@ def attach(project: Project, script_id: str, data: bytes, ext: str) -> Script:
 
     script = Catalogue(project).get(script_id)
     if len(data) > MAX_BYTES:
-        raise UserError(f"tệp ghi âm quá lớn ({show_number(len(data) / 1e6, 0)} MB)",
-                        hint=f"gửi tệp dưới {MAX_BYTES // 1_000_000} MB")  # fmt: skip
+        raise UserError(
+            f"tệp ghi âm quá lớn ({show_number(len(data) / 1e6, 0)} MB)",
+            hint=f"gửi tệp dưới {MAX_BYTES // 1_000_000} MB",
+        )
     if not data:
         raise UserError("tệp ghi âm trống", hint="ghi lại hoặc chọn tệp khác")
     folder = project.root / FOLDER
@@ -58,8 +71,10 @@ def attach(project: Project, script_id: str, data: bytes, ext: str) -> Script:
         try:
             load_recording(Path(tmp), project.station.sample_rate)
         except EngineError as exc:
-            raise UserError(str(exc).replace(Path(tmp).name, "ghi âm"),
-                            hint="ghi lại, hoặc chọn tệp khác (mp3, m4a, ogg…)") from None  # fmt: skip
+            raise UserError(
+                str(exc).replace(Path(tmp).name, "ghi âm"),
+                hint="ghi lại, hoặc chọn tệp khác (mp3, m4a, ogg…)",
+            ) from None
         os.chmod(tmp, 0o644)
         os.replace(tmp, final)
     finally:

@@ -46,8 +46,12 @@ class Processing:
     highpass_hz: float = 180.0
 
     def key(self) -> dict:
-        return {"rate": self.sample_rate, "lufs": self.loudness_lufs, "hp": self.highpass_hz,
-                "limiter": "v1"}  # fmt: skip
+        return {
+            "rate": self.sample_rate,
+            "lufs": self.loudness_lufs,
+            "hp": self.highpass_hz,
+            "limiter": "v1",
+        }
 
 
 def file_sha256(path: Path) -> str:
@@ -113,8 +117,9 @@ def _engine(project: Project, name: str, voice: str = ""):
     elif name == "fpt":
         from .tts.fpt_engine import api_key
 
-        options = {"api_key": api_key(os.environ, project.station.fpt_key_file or None,
-                                      project.root)}  # fmt: skip
+        options = {
+            "api_key": api_key(os.environ, project.station.fpt_key_file or None, project.root)
+        }
         if os.environ.get("BROADCASTER_FPT_ENDPOINT"):  # a proxy, or the tests' stand-in
             options["endpoint"] = os.environ["BROADCASTER_FPT_ENDPOINT"]
     return get_engine(name, **options)
@@ -131,10 +136,16 @@ def cache_key(project: Project, script: Script, engine: str, voice: str, rate: i
     if script.audio:
         return _key({"recorded": file_sha256(project.root / script.audio), "proc": proc})
     reading = spoken_reading(project, script)
-    return _key({
-        "text": [(s.text, s.pause_ms) for s in reading.sentences], "engine": engine,
-        "version": _engine(project, engine, voice).version, "voice": voice, "rate": rate, "proc": proc,
-    })  # fmt: skip
+    return _key(
+        {
+            "text": [(s.text, s.pause_ms) for s in reading.sentences],
+            "engine": engine,
+            "version": _engine(project, engine, voice).version,
+            "voice": voice,
+            "rate": rate,
+            "proc": proc,
+        }
+    )
 
 
 def _load(project: Project, key: str, script_id: str) -> Rendered | None:
@@ -222,8 +233,9 @@ def _synthesise(project: Project, script: Script, name: str, voice: str, rate: i
     return out, reading.text
 
 
-def render_script(project: Project, script: Script, engine: str | None = None,
-                  force: bool = False) -> Rendered:  # fmt: skip
+def render_script(
+    project: Project, script: Script, engine: str | None = None, force: bool = False
+) -> Rendered:
     """Render one script (or return the cached render). Raises EngineError on failure."""
     from .tts import EngineError
 
@@ -251,14 +263,22 @@ def render_script(project: Project, script: Script, engine: str | None = None,
         sha = write_wav(processed, path)
         m = measure(processed)
         meta = {
-            "script_id": script.id, "engine": name,
-            "voice": voice if name != "recorded" else f"{script.audio} sha256:{script.audio_sha256}",
-            "rate_wpm": rate, "engine_version": "" if name == "recorded" else _engine(project, name, voice).version,
-            "text": text or script.body.strip(), "text_sha256": script.hash,
-            "duration_s": round(m.duration_s, 3), "loudness_lufs": m.loudness_lufs,
-            "peak_dbfs": m.peak_dbfs, "sha256": sha, "sample_rate": processed.frame_rate,
+            "script_id": script.id,
+            "engine": name,
+            "voice": voice
+            if name != "recorded"
+            else f"{script.audio} sha256:{script.audio_sha256}",
+            "rate_wpm": rate,
+            "engine_version": "" if name == "recorded" else _engine(project, name, voice).version,
+            "text": text or script.body.strip(),
+            "text_sha256": script.hash,
+            "duration_s": round(m.duration_s, 3),
+            "loudness_lufs": m.loudness_lufs,
+            "peak_dbfs": m.peak_dbfs,
+            "sha256": sha,
+            "sample_rate": processed.frame_rate,
             "rendered_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        }  # fmt: skip
+        }
         write_atomically(path.with_suffix(".json"), json.dumps(meta, ensure_ascii=False, indent=2))
         return Rendered(script.id, path, meta, False)
     raise last_error or EngineError("không có giọng đọc nào dùng được")
@@ -272,8 +292,9 @@ def to_render(project: Project, ids: Iterable[str] = ()) -> list[Script]:
     return [s for s in catalogue.scripts.values() if s.status != "retired"]
 
 
-def render_many(project: Project, ids: Iterable[str] = (), engine: str | None = None,
-                force: bool = False) -> Iterator[tuple[str, Rendered | Exception]]:  # fmt: skip
+def render_many(
+    project: Project, ids: Iterable[str] = (), engine: str | None = None, force: bool = False
+) -> Iterator[tuple[str, Rendered | Exception]]:
     """Render the named scripts (all non-retired ones when none); one failure never stops
     the batch: it is yielded in place of the result."""
     from .tts import EngineError

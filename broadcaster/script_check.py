@@ -81,8 +81,14 @@ def _recording_problems(project: Project, script: Script) -> list[Problem]:
     try:
         render_script(project, script)
     except EngineError as exc:
-        return [Problem(project.relative(script.path), script.line_of("audio"), str(exc),
-                        "thu lại hoặc chép lại tệp ghi âm vào audio/recorded/")]  # fmt: skip
+        return [
+            Problem(
+                project.relative(script.path),
+                script.line_of("audio"),
+                str(exc),
+                "thu lại hoặc chép lại tệp ghi âm vào audio/recorded/",
+            )
+        ]
     return []
 
 
@@ -96,15 +102,26 @@ def script_rows(project: Project, status: str | None = None, topic: str | None =
         ):
             continue
         seconds, measured = length(project, s)
-        rows.append({
-            "id": s.id, "title": s.title, "topic": s.topic, "campaign": s.campaign,
-            "status": "stale" if s.stale else s.status,
-            "status_label": STALE if s.stale else SCRIPT_STATUS.get(s.status, s.status),
-            "approved": s.approved, "stale": s.stale,
-            "valid_from": s.valid_from, "valid_until": s.valid_until,
-            "duration_s": timedelta(seconds=round(seconds, 1)), "estimated": not measured,
-            "duration_label": show_duration(seconds, not measured),
-        })  # fmt: skip
-    broken = [p for p in catalogue.problems if p.is_error and any(
-        str(p.path) == project.relative(b) for b in catalogue.broken)]  # fmt: skip
+        rows.append(
+            {
+                "id": s.id,
+                "title": s.title,
+                "topic": s.topic,
+                "campaign": s.campaign,
+                "status": "stale" if s.stale else s.status,
+                "status_label": STALE if s.stale else SCRIPT_STATUS.get(s.status, s.status),
+                "approved": s.approved,
+                "stale": s.stale,
+                "valid_from": s.valid_from,
+                "valid_until": s.valid_until,
+                "duration_s": timedelta(seconds=round(seconds, 1)),
+                "estimated": not measured,
+                "duration_label": show_duration(seconds, not measured),
+            }
+        )
+    broken = [
+        p
+        for p in catalogue.problems
+        if p.is_error and any(str(p.path) == project.relative(b) for b in catalogue.broken)
+    ]
     return rows, broken

@@ -25,11 +25,12 @@ from .when import WhenError, parse_date, show_date, show_duration, show_instant
 
 FENCE = "+++"
 STATUSES = ("draft", "pending", "approved", "retired")  # pending: sent to the leader
-FIELDS = {
-    "id", "title", "topic", "campaign", "author", "status", "valid_from", "valid_until", "voice",
-    "audio", "approved_by", "approved_at", "approved_hash", "approved_via", "review_note", "notes",
-    "edited_by", "edited_at",
-}  # fmt: skip
+FIELDS = set(
+    """
+    id title topic campaign author status valid_from valid_until voice audio approved_by
+    approved_at approved_hash approved_via review_note notes edited_by edited_at
+    """.split()
+)
 VIA_CLI = "dòng lệnh"  # approved_via of `script approve --by` (the web records "web")
 SLUG_LENGTH = 24  # a default script id: the first words of the title, short enough to type
 SYLLABLES_PER_RATE = 1.49  # see estimate_seconds
@@ -107,13 +108,17 @@ class Script:
         if not self.approved:
             return "bài chưa được duyệt", f"trình lãnh đạo duyệt: `{approve}`"
         if self.audio and not self.audio_sha256:
-            return ("tệp ghi âm không dùng được (không có hoặc nằm ngoài thư mục đài)",
-                    f"chép tệp ghi âm vào audio/recorded/ rồi sửa dòng audio trong {self.path.name}")  # fmt: skip
+            return (
+                "tệp ghi âm không dùng được (không có hoặc nằm ngoài thư mục đài)",
+                f"chép tệp ghi âm vào audio/recorded/ rồi sửa dòng audio trong {self.path.name}",
+            )
         if not self.valid_on(day):
             until = f"đến {show_date(self.valid_until)}" if self.valid_until else ""
             since = f"từ {show_date(self.valid_from)}" if self.valid_from else ""
-            return (f"bài ngoài thời hạn sử dụng ({' '.join(filter(None, (since, until)))})",
-                    f"sửa valid_from/valid_until trong scripts_vi/{self.path.name}")  # fmt: skip
+            return (
+                f"bài ngoài thời hạn sử dụng ({' '.join(filter(None, (since, until)))})",
+                f"sửa valid_from/valid_until trong scripts_vi/{self.path.name}",
+            )
         return None
 
     def line_of(self, key: str) -> int:
@@ -130,8 +135,9 @@ def _as_date(value, key: str, path: Path, line: int, problems: list[Problem]) ->
         return None
 
 
-def parse_script(text: str, path: Path, topics: dict | None = None,
-                 project_root: Path | None = None) -> tuple[Script | None, list[Problem]]:  # fmt: skip
+def parse_script(
+    text: str, path: Path, topics: dict | None = None, project_root: Path | None = None
+) -> tuple[Script | None, list[Problem]]:
     """Parse one script file. Never raises for bad content: returns the problems instead."""
     problems: list[Problem] = []
 
@@ -140,8 +146,11 @@ def parse_script(text: str, path: Path, topics: dict | None = None,
 
     lines = text.splitlines()
     if not lines or lines[0].strip() != FENCE:
-        error(1, f"thiếu phần đầu: dòng đầu tiên phải là {FENCE}",
-              f"bắt đầu tệp bằng {FENCE}, các trường TOML, rồi {FENCE}")  # fmt: skip
+        error(
+            1,
+            f"thiếu phần đầu: dòng đầu tiên phải là {FENCE}",
+            f"bắt đầu tệp bằng {FENCE}, các trường TOML, rồi {FENCE}",
+        )
         return None, problems
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == FENCE)
@@ -159,8 +168,11 @@ def parse_script(text: str, path: Path, topics: dict | None = None,
     loc = Locator(meta_text, 2)
     for key in meta:
         if key not in FIELDS:
-            error(loc.line(None, key), f"trường không hợp lệ `{key}`",
-                  f"các trường được dùng: {', '.join(sorted(FIELDS))}")  # fmt: skip
+            error(
+                loc.line(None, key),
+                f"trường không hợp lệ `{key}`",
+                f"các trường được dùng: {', '.join(sorted(FIELDS))}",
+            )
 
     def text_field(key: str, required: bool = False) -> str:
         value = meta.get(key, "")
@@ -168,8 +180,11 @@ def parse_script(text: str, path: Path, topics: dict | None = None,
             error(loc.line(None, key), f"`{key}` phải là chuỗi trong ngoặc kép", f'{key} = "…"')
             return ""
         if required and not value.strip():
-            error(loc.line(None, key) if key in meta else 1, f"thiếu `{key}`",
-                  f'thêm dòng {key} = "…" vào phần đầu')  # fmt: skip
+            error(
+                loc.line(None, key) if key in meta else 1,
+                f"thiếu `{key}`",
+                f'thêm dòng {key} = "…" vào phần đầu',
+            )
         return value.strip()
 
     script_id = text_field("id", required=True)
@@ -178,14 +193,23 @@ def parse_script(text: str, path: Path, topics: dict | None = None,
     written = text_field("status") or "draft"
     status = code_of(SCRIPT_STATUS, written) or written  # "nháp", "đã duyệt"… or the codes
     if script_id and script_id != path.stem:
-        error(loc.line(None, "id"), f"id `{script_id}` khác tên tệp `{path.stem}`",
-              f'đặt id = "{path.stem}" hoặc đổi tên tệp thành {script_id}.md')  # fmt: skip
+        error(
+            loc.line(None, "id"),
+            f"id `{script_id}` khác tên tệp `{path.stem}`",
+            f'đặt id = "{path.stem}" hoặc đổi tên tệp thành {script_id}.md',
+        )
     if topic and topics is not None and topic not in topics:
-        error(loc.line(None, "topic"), f"chủ đề không có trong schedules.toml: `{topic}`",
-              f"chọn một trong: {', '.join(topics)}")  # fmt: skip
+        error(
+            loc.line(None, "topic"),
+            f"chủ đề không có trong schedules.toml: `{topic}`",
+            f"chọn một trong: {', '.join(topics)}",
+        )
     if status not in STATUSES:
-        error(loc.line(None, "status"), f"trạng thái không hợp lệ: `{written}`",
-              f"dùng {', '.join(f'“{SCRIPT_STATUS[c]}”' for c in STATUSES)}")  # fmt: skip
+        error(
+            loc.line(None, "status"),
+            f"trạng thái không hợp lệ: `{written}`",
+            f"dùng {', '.join(f'“{SCRIPT_STATUS[c]}”' for c in STATUSES)}",
+        )
     valid_from = _as_date(
         meta.get("valid_from"), "valid_from", path, loc.line(None, "valid_from"), problems
     )
@@ -193,15 +217,21 @@ def parse_script(text: str, path: Path, topics: dict | None = None,
         meta.get("valid_until"), "valid_until", path, loc.line(None, "valid_until"), problems
     )
     if valid_from and valid_until and valid_until < valid_from:
-        error(loc.line(None, "valid_until"), "`valid_until` trước `valid_from`",
-              "sửa lại hai ngày hiệu lực")  # fmt: skip
+        error(
+            loc.line(None, "valid_until"),
+            "`valid_until` trước `valid_from`",
+            "sửa lại hai ngày hiệu lực",
+        )
     voice = meta.get("voice", {})
     if isinstance(voice, str):
         engine, _, name = voice.partition(":")
         voice = {"engine": engine, **({"voice": name} if name else {})}
     if not isinstance(voice, dict) or set(voice) - {"engine", "voice", "rate_wpm"}:
-        error(loc.line(None, "voice"), "`voice` không hợp lệ",
-              'viết voice = "espeak:vi-VN-x-south" hoặc voice = { engine = "gtts" }')  # fmt: skip
+        error(
+            loc.line(None, "voice"),
+            "`voice` không hợp lệ",
+            'viết voice = "espeak:vi-VN-x-south" hoặc voice = { engine = "gtts" }',
+        )
         voice = {}
     audio = text_field("audio")
     audio_sha256 = ""
@@ -209,14 +239,23 @@ def parse_script(text: str, path: Path, topics: dict | None = None,
         root = (project_root or path.parent.parent).resolve()
         target = (root / audio).resolve()
         if not target.is_relative_to(root):
-            error(loc.line(None, "audio"), f"tệp ghi âm nằm ngoài thư mục đài: {audio}",
-                  "chép tệp vào audio/recorded/ và ghi đường dẫn tương đối")  # fmt: skip
+            error(
+                loc.line(None, "audio"),
+                f"tệp ghi âm nằm ngoài thư mục đài: {audio}",
+                "chép tệp vào audio/recorded/ và ghi đường dẫn tương đối",
+            )
         elif not target.is_file():
-            error(loc.line(None, "audio"), f"không tìm thấy tệp ghi âm: {audio}",
-                  "kiểm tra tên tệp trong audio/recorded/")  # fmt: skip
+            error(
+                loc.line(None, "audio"),
+                f"không tìm thấy tệp ghi âm: {audio}",
+                "kiểm tra tên tệp trong audio/recorded/",
+            )
         elif target.suffix.lower() not in AUDIO_EXTENSIONS:
-            error(loc.line(None, "audio"), f"định dạng ghi âm không hỗ trợ: {target.suffix}",
-                  f"dùng {', '.join(AUDIO_EXTENSIONS)}")  # fmt: skip
+            error(
+                loc.line(None, "audio"),
+                f"định dạng ghi âm không hỗ trợ: {target.suffix}",
+                f"dùng {', '.join(AUDIO_EXTENSIONS)}",
+            )
         else:
             audio_sha256 = file_digest(target)
     body = "\n".join(lines[end + 1 :])
@@ -224,29 +263,56 @@ def parse_script(text: str, path: Path, topics: dict | None = None,
     if not body.strip():
         error(body_line, "nội dung bài trống", "viết nội dung sau dòng +++ thứ hai")
     elif PLACEHOLDER in body:  # `script new`'s template, never written over
-        error(body_line + body[: body.index(PLACEHOLDER)].count("\n"),
-              f"bài còn câu mẫu \"{PLACEHOLDER}…\"", "thay câu mẫu bằng nội dung thật của bài")  # fmt: skip
+        error(
+            body_line + body[: body.index(PLACEHOLDER)].count("\n"),
+            f'bài còn câu mẫu "{PLACEHOLDER}…"',
+            "thay câu mẫu bằng nội dung thật của bài",
+        )
     approved_at = meta.get("approved_at")
     if approved_at is not None and not isinstance(approved_at, datetime):
-        error(loc.line(None, "approved_at"), "`approved_at` phải là ngày giờ",
-              "chạy lại `broadcaster script approve`")  # fmt: skip
+        error(
+            loc.line(None, "approved_at"),
+            "`approved_at` phải là ngày giờ",
+            "chạy lại `broadcaster script approve`",
+        )
         approved_at = None
     script = Script(
-        id=script_id or path.stem, path=path, title=title, topic=topic, body=body,
-        body_line=body_line, campaign=text_field("campaign"), author=text_field("author"),
-        status=status, valid_from=valid_from, valid_until=valid_until, voice=voice, audio=audio,
-        audio_sha256=audio_sha256, approved_by=text_field("approved_by"), approved_at=approved_at,
-        approved_hash=text_field("approved_hash"), approved_via=text_field("approved_via"),
-        review_note=text_field("review_note"), meta_text=meta_text, edited_by=text_field("edited_by"),
+        id=script_id or path.stem,
+        path=path,
+        title=title,
+        topic=topic,
+        body=body,
+        body_line=body_line,
+        campaign=text_field("campaign"),
+        author=text_field("author"),
+        status=status,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        voice=voice,
+        audio=audio,
+        audio_sha256=audio_sha256,
+        approved_by=text_field("approved_by"),
+        approved_at=approved_at,
+        approved_hash=text_field("approved_hash"),
+        approved_via=text_field("approved_via"),
+        review_note=text_field("review_note"),
+        meta_text=meta_text,
+        edited_by=text_field("edited_by"),
         edited_at=meta.get("edited_at") if isinstance(meta.get("edited_at"), datetime) else None,
         version=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-    )  # fmt: skip
+    )
     if script.stale:
-        error(loc.line(None, "approved_hash"), "bài đã sửa sau khi duyệt: bản duyệt không còn hiệu lực",
-              f"trình duyệt lại: broadcaster script approve {script.id} --by \"…\"")  # fmt: skip
+        error(
+            loc.line(None, "approved_hash"),
+            "bài đã sửa sau khi duyệt: bản duyệt không còn hiệu lực",
+            f'trình duyệt lại: broadcaster script approve {script.id} --by "…"',
+        )
     elif status == "approved" and not script.approved_hash:
-        error(loc.line(None, "status"), "bài ghi “đã duyệt” nhưng chưa có chữ ký duyệt",
-              f"duyệt bằng: broadcaster script approve {script.id} --by \"…\"")  # fmt: skip
+        error(
+            loc.line(None, "status"),
+            "bài ghi “đã duyệt” nhưng chưa có chữ ký duyệt",
+            f'duyệt bằng: broadcaster script approve {script.id} --by "…"',
+        )
     return script, problems
 
 
@@ -297,8 +363,14 @@ class Catalogue:
             try:
                 script, problems = _parsed(project, path, topics)
             except (OSError, UnicodeDecodeError) as exc:
-                self.problems.append(Problem(project.relative(path), None, f"không đọc được tệp: {in_words(exc)}",
-                                             "lưu lại tệp với bảng mã UTF-8"))  # fmt: skip
+                self.problems.append(
+                    Problem(
+                        project.relative(path),
+                        None,
+                        f"không đọc được tệp: {in_words(exc)}",
+                        "lưu lại tệp với bảng mã UTF-8",
+                    )
+                )
                 self.broken.append(path)
                 continue
             self.problems += problems
@@ -312,16 +384,24 @@ class Catalogue:
         for script in sorted(parsed, key=lambda s: s.id != s.path.stem):
             if script.id in self.scripts:
                 other = project.relative(self.scripts[script.id].path)
-                self.problems.append(Problem(project.relative(script.path), script.line_of("id"),
-                                             f"trùng id `{script.id}` với {other}", "mỗi bài một id riêng"))  # fmt: skip
+                self.problems.append(
+                    Problem(
+                        project.relative(script.path),
+                        script.line_of("id"),
+                        f"trùng id `{script.id}` với {other}",
+                        "mỗi bài một id riêng",
+                    )
+                )
                 self.broken.append(script.path)
             else:
                 self.scripts[script.id] = script
 
     def get(self, script_id: str) -> Script:
         if script_id not in self.scripts:
-            raise UserError(f"không có bài `{script_id}` trong scripts_vi/",
-                            hint="xem danh sách bằng `broadcaster script list`")  # fmt: skip
+            raise UserError(
+                f"không có bài `{script_id}` trong scripts_vi/",
+                hint="xem danh sách bằng `broadcaster script list`",
+            )
         return self.scripts[script_id]
 
     def problems_of(self, path: Path) -> list[Problem]:
@@ -356,8 +436,11 @@ def check_script(project: Project, script: Script, seconds: float) -> list[Probl
 
     raw = script.path.read_text(encoding="utf-8")
     if unicodedata.normalize("NFC", raw) != raw:
-        line = next(i + 1 for i, text in enumerate(raw.splitlines())
-                    if unicodedata.normalize("NFC", text) != text)  # fmt: skip
+        line = next(
+            i + 1
+            for i, text in enumerate(raw.splitlines())
+            if unicodedata.normalize("NFC", text) != text
+        )
         warn(
             line,
             "văn bản chưa ở dạng Unicode NFC (dấu tổ hợp)",
@@ -371,12 +454,18 @@ def check_script(project: Project, script: Script, seconds: float) -> list[Probl
         count = len(sentence.text.split())
         if count > MAX_SENTENCE_SYLLABLES:
             line = script.body_line + script.body.count("\n", 0, sentence.offset)
-            warn(line, f"câu dài {count} tiếng khi đọc (quá {MAX_SENTENCE_SYLLABLES})",
-                 "tách thành câu ngắn cho người nghe dễ theo dõi")  # fmt: skip
+            warn(
+                line,
+                f"câu dài {count} tiếng khi đọc (quá {MAX_SENTENCE_SYLLABLES})",
+                "tách thành câu ngắn cho người nghe dễ theo dõi",
+            )
     limit = project.station.session_limit_minutes * 60
     if seconds > limit:
-        warn(1, f"bài dài {show_duration(seconds)}, quá giới hạn {limit / 60:.0f} phút của một buổi",
-             "rút gọn hoặc tách thành hai bài")  # fmt: skip
+        warn(
+            1,
+            f"bài dài {show_duration(seconds)}, quá giới hạn {limit / 60:.0f} phút của một buổi",
+            "rút gọn hoặc tách thành hai bài",
+        )
     return warnings
 
 
@@ -413,12 +502,21 @@ def check_version(project: Project, script: Script, seen: str | None) -> None:
     at = script.edited_at or datetime.fromtimestamp(script.path.stat().st_mtime, project.station.tz)
 
     by = f" bởi {script.edited_by}" if script.edited_by else ""
-    raise UserError(f"Bài đã được sửa lúc {show_instant(at, project.station.tz)}{by} sau khi bạn mở trang",
-                    hint="mở lại bài để xem bản mới rồi làm lại")  # fmt: skip
+    raise UserError(
+        f"Bài đã được sửa lúc {show_instant(at, project.station.tz)}{by} sau khi bạn mở trang",
+        hint="mở lại bài để xem bản mới rồi làm lại",
+    )
 
 
-def approve(project: Project, script_id: str, by: str, now: datetime | None = None,
-            via: str = VIA_CLI, seen: str | None = None, replace: bool = True) -> Script:  # fmt: skip
+def approve(
+    project: Project,
+    script_id: str,
+    by: str,
+    now: datetime | None = None,
+    via: str = VIA_CLI,
+    seen: str | None = None,
+    replace: bool = True,
+) -> Script:
     """Approve the script as it stands. Not ``replace``: refused when another person's approval
     of this very text stands (it would be replaced without a word)."""
     catalogue = Catalogue(project)
@@ -426,18 +524,30 @@ def approve(project: Project, script_id: str, by: str, now: datetime | None = No
     check_version(project, script, seen)
     if not replace and script.approved and script.approved_by.strip() != by.strip():
         when = show_instant(script.approved_at, project.station.tz) if script.approved_at else ""
-        raise UserError(f"bài `{script_id}` đã được {script.approved_by} duyệt {when}".rstrip(),
-                        hint="muốn thay người duyệt, thêm --thay")  # fmt: skip
-    errors = [p for p in catalogue.problems_of(script.path)
-              if p.is_error and "duyệt" not in p.message]  # fmt: skip
+        raise UserError(
+            f"bài `{script_id}` đã được {script.approved_by} duyệt {when}".rstrip(),
+            hint="muốn thay người duyệt, thêm --thay",
+        )
+    errors = [
+        p for p in catalogue.problems_of(script.path) if p.is_error and "duyệt" not in p.message
+    ]
     if errors:
-        raise UserError(f"bài `{script_id}` còn lỗi, chưa duyệt được: {errors[0]}",
-                        hint=f"sửa lỗi rồi chạy `broadcaster script check {script_id}`")  # fmt: skip
+        raise UserError(
+            f"bài `{script_id}` còn lỗi, chưa duyệt được: {errors[0]}",
+            hint=f"sửa lỗi rồi chạy `broadcaster script check {script_id}`",
+        )
     if not by.strip():
         raise UserError("thiếu người duyệt", hint='ghi --by "Họ tên, chức vụ"')
     now = now or datetime.now(project.station.tz).replace(microsecond=0)
-    rewrite_meta(script, status="approved", approved_by=by.strip(), approved_at=now,
-                  approved_hash=script.hash, approved_via=via, review_note="")  # fmt: skip
+    rewrite_meta(
+        script,
+        status="approved",
+        approved_by=by.strip(),
+        approved_at=now,
+        approved_hash=script.hash,
+        approved_via=via,
+        review_note="",
+    )
     return Catalogue(project).get(script_id)
 
 
@@ -461,9 +571,18 @@ def send_back(project: Project, script_id: str, note: str, seen: str | None = No
     return Catalogue(project).get(script_id)
 
 
-def save_script(project: Project, script_id: str | None, title: str, topic: str, body: str,
-                campaign: str = "", author: str = "", valid_from: date | None = None,
-                valid_until: date | None = None, seen: str | None = None) -> Script:  # fmt: skip
+def save_script(
+    project: Project,
+    script_id: str | None,
+    title: str,
+    topic: str,
+    body: str,
+    campaign: str = "",
+    author: str = "",
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+    seen: str | None = None,
+) -> Script:
     """Writes a script from a form: a new one (``script_id`` None) or an edit of its fields
     and body. The file stays the source of truth; an edit after approval voids the approval
     as any edit does (its hash no longer matches)."""
@@ -481,8 +600,11 @@ def save_script(project: Project, script_id: str | None, title: str, topic: str,
             "edited_by": author,
             "edited_at": datetime.now(project.station.tz).replace(microsecond=0),
         }
-    changes |= {key: value for key, value in (("valid_from", valid_from), ("valid_until", valid_until))
-                if value is not None}  # fmt: skip
+    changes |= {
+        key: value
+        for key, value in (("valid_from", valid_from), ("valid_until", valid_until))
+        if value is not None
+    }
     rewrite_meta(script, **changes)
     raw = script.path.read_text("utf-8").splitlines()
     end = next(i for i in range(1, len(raw)) if raw[i].strip() == FENCE)
@@ -531,13 +653,21 @@ def _title_and_topic(project: Project, title: str, topic: str, title_hint: str) 
     if not title:
         raise UserError("thiếu tiêu đề", hint=title_hint)
     if topic not in project.station.topics:
-        raise UserError(f"chủ đề không có trong schedules.toml: `{topic}`",
-                        hint=f"chọn một trong: {', '.join(project.station.topics)}")  # fmt: skip
+        raise UserError(
+            f"chủ đề không có trong schedules.toml: `{topic}`",
+            hint=f"chọn một trong: {', '.join(project.station.topics)}",
+        )
     return title
 
 
-def new_script(project: Project, title: str, topic: str, campaign: str = "", author: str = "",
-               script_id: str = "") -> Path:  # fmt: skip
+def new_script(
+    project: Project,
+    title: str,
+    topic: str,
+    campaign: str = "",
+    author: str = "",
+    script_id: str = "",
+) -> Path:
     """A script file from the template; its id is ``script_id``, or the title's first words."""
     from slugify import slugify
 
@@ -545,8 +675,11 @@ def new_script(project: Project, title: str, topic: str, campaign: str = "", aut
     if script_id:
         slug = script_id.strip()
         if slugify(slug) != slug:
-            raise UserError(f"mã bài không hợp lệ: `{slug}`",
-                            hint=f"chỉ chữ thường không dấu, số và dấu gạch ngang, ví dụ `{slugify(slug) or 'tiem-chung'}`")  # fmt: skip
+            raise UserError(
+                f"mã bài không hợp lệ: `{slug}`",
+                hint="chỉ chữ thường không dấu, số và dấu gạch ngang, ví dụ "
+                f"`{slugify(slug) or 'tiem-chung'}`",
+            )
         if (project.scripts_dir / f"{slug}.md").exists():
             raise UserError(f"đã có bài mã `{slug}`", hint="chọn mã khác cho --id")
     else:
@@ -563,7 +696,15 @@ def new_script(project: Project, title: str, topic: str, campaign: str = "", aut
     path = project.scripts_dir / f"{slug}.md"
     project.scripts_dir.mkdir(parents=True, exist_ok=True)
     quote = lambda s: s.replace("\\", "\\\\").replace('"', '\\"')  # noqa: E731
-    write_atomically(path, TEMPLATE.format(id=slug, title=quote(title), topic=topic,
-                                           campaign=quote(campaign), author=quote(author),
-                                           placeholder=PLACEHOLDER))  # fmt: skip
+    write_atomically(
+        path,
+        TEMPLATE.format(
+            id=slug,
+            title=quote(title),
+            topic=topic,
+            campaign=quote(campaign),
+            author=quote(author),
+            placeholder=PLACEHOLDER,
+        ),
+    )
     return path

@@ -36,8 +36,11 @@ def start(project, user_name: str, address: str = "") -> str:
     """A new session; returns the token the cookie carries."""
     token, at = secrets.token_urlsafe(32), now()
     with writing(project) as s:
-        s.add(WebSession(id=_id(token), user_name=user_name, address=address[:64], created_at=at,
-                         seen_at=at))  # fmt: skip
+        s.add(
+            WebSession(
+                id=_id(token), user_name=user_name, address=address[:64], created_at=at, seen_at=at
+            )
+        )
     return token
 
 
@@ -62,13 +65,19 @@ def holder(project, token: str, at: datetime | None = None) -> str | None:
 
 def end(project, token: str, at: datetime | None = None) -> None:
     with writing(project) as s:
-        s.execute(update(WebSession).where(WebSession.id == _id(token), WebSession.ended_at.is_(None))
-                  .values(ended_at=at or now()))  # fmt: skip
+        s.execute(
+            update(WebSession)
+            .where(WebSession.id == _id(token), WebSession.ended_at.is_(None))
+            .values(ended_at=at or now())
+        )
 
 
 def end_all(project, user_name: str) -> int:
     """End every session of a person (a new password, a disabled account, "everywhere")."""
     with writing(project) as s:
-        result = s.execute(update(WebSession).where(WebSession.user_name == user_name,
-                                                    WebSession.ended_at.is_(None)).values(ended_at=now()))  # fmt: skip
+        result = s.execute(
+            update(WebSession)
+            .where(WebSession.user_name == user_name, WebSession.ended_at.is_(None))
+            .values(ended_at=now())
+        )
         return result.rowcount

@@ -19,8 +19,9 @@ def init_project(directory: Path) -> Path:
     chime and an empty audio/recorded/."""
     directory = Path(directory)
     if (directory / "schedules.toml").exists():
-        raise UserError("thư mục này đã là một đài (đã có schedules.toml)", directory,
-                        hint="chọn thư mục khác")  # fmt: skip
+        raise UserError(
+            "thư mục này đã là một đài (đã có schedules.toml)", directory, hint="chọn thư mục khác"
+        )
     templates = resources.files(__package__).joinpath("templates")
     (directory / "scripts_vi").mkdir(parents=True, exist_ok=True)
     (directory / "audio" / "recorded").mkdir(parents=True, exist_ok=True)

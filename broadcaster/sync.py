@@ -43,8 +43,10 @@ class SyncResult:
     def __str__(self) -> str:
         if not (self.rows or self.plan or self.checkpoints):
             return "Quận đã có đủ, không có gì mới để gửi."
-        return (f"Đã gửi quận {self.rows} dòng nhật ký, {self.plan} ngày kế hoạch, "
-                f"{self.checkpoints} điểm kiểm tra.")  # fmt: skip
+        return (
+            f"Đã gửi quận {self.rows} dòng nhật ký, {self.plan} ngày kế hoạch, "
+            f"{self.checkpoints} điểm kiểm tra."
+        )
 
 
 class Receiver:
@@ -53,8 +55,10 @@ class Receiver:
     def __init__(self, url: str, station_id: str, pin: str, private_key):
         parts = urlsplit(url)
         if parts.scheme != "https" or not parts.hostname:
-            raise UserError(f"địa chỉ máy nhận của quận phải là https://…: {url}",
-                            hint='ví dụ [district] url = "https://may-chu-quan:8443"')  # fmt: skip
+            raise UserError(
+                f"địa chỉ máy nhận của quận phải là https://…: {url}",
+                hint='ví dụ [district] url = "https://may-chu-quan:8443"',
+            )
         self.host, self.port = parts.hostname, parts.port or 443
         self.base = parts.path.rstrip("/")
         self.station_id, self.key = station_id, private_key
@@ -78,8 +82,14 @@ class Receiver:
         path = f"{self.base}{API}/{what}"
         headers = {"content-type": "application/json", "host": f"{self.host}:{self.port}"}
         message = Message("POST", f"https://{self.host}:{self.port}{path}", headers)
-        self.signer.sign(message, key_id=self.station_id, nonce=secrets.token_urlsafe(24), tag=TAG,
-                    covered_component_ids=COVERED, body=body)  # fmt: skip
+        self.signer.sign(
+            message,
+            key_id=self.station_id,
+            nonce=secrets.token_urlsafe(24),
+            tag=TAG,
+            covered_component_ids=COVERED,
+            body=body,
+        )
         return self._send(path, body, message.headers)
 
     def _connection(self) -> http.client.HTTPSConnection:
@@ -92,8 +102,11 @@ class Receiver:
             seen = hashlib.sha256(der).hexdigest().upper()
             if seen != self.pin:
                 conn.close()
-                raise UserError("máy chủ trả lời không phải máy nhận của quận (chứng chỉ khác dấu vân tay đã cho)",
-                                hint="hỏi quận dấu vân tay chứng chỉ và sửa [district] fingerprint")  # fmt: skip
+                raise UserError(
+                    "máy chủ trả lời không phải máy nhận của quận (chứng chỉ khác dấu vân tay "
+                    "đã cho)",
+                    hint="hỏi quận dấu vân tay chứng chỉ và sửa [district] fingerprint",
+                )
             self.conn = conn
         return self.conn
 
@@ -110,26 +123,34 @@ class Receiver:
             raw = reply.read()
         except (TimeoutError, OSError, http.client.HTTPException, ssl.SSLError) as exc:
             self.close()
-            raise UserError("không kết nối được máy nhận của quận (mạng hoặc máy chủ không trả lời)",
-                            hint="kiểm tra mạng và [district] url; lần đồng bộ sau gửi tiếp phần còn thiếu") from exc  # fmt: skip
+            raise UserError(
+                "không kết nối được máy nhận của quận (mạng hoặc máy chủ không trả lời)",
+                hint="kiểm tra mạng và [district] url; lần đồng bộ sau gửi tiếp phần còn thiếu",
+            ) from exc
         try:
             answer = json.loads(raw)
         except ValueError:
             answer = {}
         if reply.status != 200:
-            raise UserError(answer.get("loi") or f"máy nhận của quận trả lời lỗi {reply.status}",
-                            hint="giữ nguyên nhật ký; báo kỹ thuật viên và quận" if reply.status == 409 else "")  # fmt: skip
+            raise UserError(
+                answer.get("loi") or f"máy nhận của quận trả lời lỗi {reply.status}",
+                hint="giữ nguyên nhật ký; báo kỹ thuật viên và quận" if reply.status == 409 else "",
+            )
         return answer
 
 
 def receiver_of(project) -> Receiver:
     d = project.district
     if not d.url:
-        raise UserError("chưa cấu hình quận",
-                        hint='thêm [district] url = "https://…", station_id và fingerprint vào schedules.toml')  # fmt: skip
+        raise UserError(
+            "chưa cấu hình quận",
+            hint='thêm [district] url = "https://…", station_id và fingerprint vào schedules.toml',
+        )
     if not d.fingerprint:
-        raise UserError("thiếu dấu vân tay chứng chỉ của máy nhận quận",
-                        hint='thêm [district] fingerprint = "SHA256:…" (quận cho khi đăng ký phường)')  # fmt: skip
+        raise UserError(
+            "thiếu dấu vân tay chứng chỉ của máy nhận quận",
+            hint='thêm [district] fingerprint = "SHA256:…" (quận cho khi đăng ký phường)',
+        )
     return Receiver(d.url, d.station_id, d.fingerprint, signing.private_key(project))
 
 
@@ -145,31 +166,45 @@ def sync(project, batch: int | None = None, after_batch=None) -> SyncResult:
 def _sync(project, receiver: Receiver, batch: int, after_batch) -> SyncResult:
     local = evidence.verify(project, trust=True)
     if not local.ok:
-        raise UserError(f"nhật ký của phường không toàn vẹn, không gửi: {local.findings[0]}",
-                        hint="chạy `broadcaster log verify`; báo kỹ thuật viên và quận")  # fmt: skip
+        raise UserError(
+            f"nhật ký của phường không toàn vẹn, không gửi: {local.findings[0]}",
+            hint="chạy `broadcaster log verify`; báo kỹ thuật viên và quận",
+        )
     held = receiver.post("dau", {})
     result = SyncResult()
     result.rows = _send_rows(project, receiver, held["seq"], batch, after_batch)
     today = datetime.now(project.station.tz).date()
-    days = [d for d in dist.plan_days(project, today)
-            if held["days"].get(d["day"]) != dist._day_digest(d)]  # fmt: skip
+    days = [
+        d
+        for d in dist.plan_days(project, today)
+        if held["days"].get(d["day"]) != dist._day_digest(d)
+    ]
     per = max(1, batch // 10)  # days of plan a request (a day is a few dozen entries)
     for i in range(0, len(days), per):
         result.plan += receiver.post("ke-hoach", days[i : i + per])["nhan"]
-    new = [cp for cp in evidence.stored_checkpoints(project)
-           if cp["signature"] not in set(held["checkpoints"])]  # fmt: skip
+    new = [
+        cp
+        for cp in evidence.stored_checkpoints(project)
+        if cp["signature"] not in set(held["checkpoints"])
+    ]
     if new:
         result.checkpoints = receiver.post("diem-kiem-tra", new)["nhan"]
     st, rp = project.station, project.report
-    receiver.post("thong-tin", {"name": st.name, "ward": st.ward, "topics": st.topics,
-                                "campaigns": rp.campaigns})  # fmt: skip
+    receiver.post(
+        "thong-tin",
+        {"name": st.name, "ward": st.ward, "topics": st.topics, "campaigns": rp.campaigns},
+    )
     return result
 
 
 def _send_rows(project, receiver: Receiver, after: int, batch: int, after_batch) -> int:
     with Session(database(project)) as s:
-        last = s.scalars(select(AiringRow).where(AiringRow.seq.is_not(None))
-                         .order_by(AiringRow.seq.desc()).limit(1)).first()  # fmt: skip
+        last = s.scalars(
+            select(AiringRow)
+            .where(AiringRow.seq.is_not(None))
+            .order_by(AiringRow.seq.desc())
+            .limit(1)
+        ).first()
         own = (
             {"seq": last.seq, "hash": last.row_hash}
             if last
@@ -178,8 +213,14 @@ def _send_rows(project, receiver: Receiver, after: int, batch: int, after_batch)
     sent = 0
     while True:
         with Session(database(project)) as s:
-            rows = list(s.scalars(select(AiringRow).where(AiringRow.seq > after)
-                                  .order_by(AiringRow.seq).limit(batch)))  # fmt: skip
+            rows = list(
+                s.scalars(
+                    select(AiringRow)
+                    .where(AiringRow.seq > after)
+                    .order_by(AiringRow.seq)
+                    .limit(batch)
+                )
+            )
             items = [dist.row_dict(r) for r in rows]
         taken = receiver.post("nhat-ky", {"rows": items, "head": own})["nhan"]
         if not rows:

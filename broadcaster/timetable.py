@@ -32,16 +32,24 @@ PRIORITIES = ("emergency", "priority", "normal")
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_ALIASES = {
     **{name: {i} for i, name in enumerate(DAY_NAMES)},
-    **{f"t{i + 2}": {i} for i in range(6)}, "cn": {6},
-    **{f"thứ {i + 2}": {i} for i in range(6)}, "chủ nhật": {6},
-    "daily": set(range(7)), "hằng ngày": set(range(7)), "hàng ngày": set(range(7)),
-    "weekdays": set(range(5)), "ngày thường": set(range(5)),
-    "weekend": {5, 6}, "cuối tuần": {5, 6},
-}  # fmt: skip
-PROGRAM_KEYS = {
-    "id", "name", "days", "at", "from", "until", "scripts", "campaign", "topic", "per_airing",
-    "priority", "chime_in", "chime_out", "volume_db", "gap_s",
-}  # fmt: skip
+    **{f"t{i + 2}": {i} for i in range(6)},
+    "cn": {6},
+    **{f"thứ {i + 2}": {i} for i in range(6)},
+    "chủ nhật": {6},
+    "daily": set(range(7)),
+    "hằng ngày": set(range(7)),
+    "hàng ngày": set(range(7)),
+    "weekdays": set(range(5)),
+    "ngày thường": set(range(5)),
+    "weekend": {5, 6},
+    "cuối tuần": {5, 6},
+}
+PROGRAM_KEYS = set(
+    """
+    id name days at from until scripts campaign topic per_airing priority chime_in chime_out
+    volume_db gap_s
+    """.split()
+)
 BLACKOUT_KEYS = {"date", "from", "until", "reason"}
 
 
@@ -86,8 +94,11 @@ class Program:
     index: int = 0
 
     def active_on(self, day: date) -> bool:
-        return day.weekday() in self.days and (self.start is None or self.start <= day) and (
-            self.end is None or day <= self.end)  # fmt: skip
+        return (
+            day.weekday() in self.days
+            and (self.start is None or self.start <= day)
+            and (self.end is None or day <= self.end)
+        )
 
     @property
     def rotates(self) -> bool:
@@ -137,14 +148,27 @@ class Airing:
 
     def payload(self) -> dict:
         """What recovery needs to finish this airing after a crash (see evidence.OpenAiring)."""
-        return {"program_id": self.program_id, "name": self.name, "start": self.start.isoformat(),
-                "priority": self.priority, "scripts": self.scripts, "trigger": self.trigger}  # fmt: skip
+        return {
+            "program_id": self.program_id,
+            "name": self.name,
+            "start": self.start.isoformat(),
+            "priority": self.priority,
+            "scripts": self.scripts,
+            "trigger": self.trigger,
+        }
 
     @classmethod
     def from_payload(cls, data: dict, queue_id: int | None, program: Program | None) -> Airing:
-        return cls(data["program_id"], data["name"], datetime.fromisoformat(data["start"]),
-                   data["priority"], list(data["scripts"]), trigger=data["trigger"],
-                   queue_id=queue_id, program=program)  # fmt: skip
+        return cls(
+            data["program_id"],
+            data["name"],
+            datetime.fromisoformat(data["start"]),
+            data["priority"],
+            list(data["scripts"]),
+            trigger=data["trigger"],
+            queue_id=queue_id,
+            program=program,
+        )
 
     @property
     def sort_key(self) -> tuple:
@@ -267,8 +291,12 @@ class Timetable:
                 )
                 continue
             if self.station.in_quiet_hours(clock):
-                bad("at", f"giờ phát {show_clock(clock)} nằm trong giờ yên tĩnh {self.station.quiet_hours}",
-                    "chọn giờ khác, hoặc sửa quiet_hours trong [station]")  # fmt: skip
+                bad(
+                    "at",
+                    f"giờ phát {show_clock(clock)} nằm trong giờ yên tĩnh "
+                    f"{self.station.quiet_hours}",
+                    "chọn giờ khác, hoặc sửa quiet_hours trong [station]",
+                )
             times.append(clock)
         start = end = None
         try:
@@ -301,8 +329,11 @@ class Timetable:
             value = t.get(key)
             if value is None:
                 continue
-            complaint = (out_of_range(value, low, high) if isinstance(value, int | float)
-                         and not isinstance(value, bool) else "phải là số")  # fmt: skip
+            complaint = (
+                out_of_range(value, low, high)
+                if isinstance(value, int | float) and not isinstance(value, bool)
+                else "phải là số"
+            )
             if complaint:
                 bad(key, f"`{key}` {complaint}", f"ví dụ {key} = {low if key == 'gap_s' else 0}")
         if not scripts and not (t.get("campaign") or t.get("topic")):
@@ -320,12 +351,24 @@ class Timetable:
         if not ok:
             return None
         return Program(
-            id=pid, name=str(t.get("name", pid)), days=days, times=tuple(sorted(set(times))),
-            start=start, end=end, scripts=tuple(scripts), campaign=str(t.get("campaign", "")),
-            topic=str(t.get("topic", "")), per_airing=per, priority=priority,
-            chime_in=t.get("chime_in"), chime_out=t.get("chime_out"),
-            volume_db=float(t.get("volume_db", 0.0)), gap_s=t.get("gap_s"), line=line, index=index,
-        )  # fmt: skip
+            id=pid,
+            name=str(t.get("name", pid)),
+            days=days,
+            times=tuple(sorted(set(times))),
+            start=start,
+            end=end,
+            scripts=tuple(scripts),
+            campaign=str(t.get("campaign", "")),
+            topic=str(t.get("topic", "")),
+            per_airing=per,
+            priority=priority,
+            chime_in=t.get("chime_in"),
+            chime_out=t.get("chime_out"),
+            volume_db=float(t.get("volume_db", 0.0)),
+            gap_s=t.get("gap_s"),
+            line=line,
+            index=index,
+        )
 
     def _read_blackout(self, t: dict, index: int) -> Blackout | None:
         loc = self.file.locator
@@ -368,8 +411,14 @@ class Timetable:
             airing.cancelled, airing.reason = True, blackout.reason
         return airing
 
-    def resolve(self, program: Program, when: datetime, pools: dict | None = None,
-                catalogue=None, clock: time | None = None) -> list[str]:  # fmt: skip
+    def resolve(
+        self,
+        program: Program,
+        when: datetime,
+        pools: dict | None = None,
+        catalogue=None,
+        clock: time | None = None,
+    ) -> list[str]:
         """The script ids of one airing of ``program`` at ``when`` (its time of day ``clock``
         as written, which a spring-forward gap moves), in play order."""
         local = when.astimezone(self.tz)
@@ -397,11 +446,15 @@ class Timetable:
         if cache is not None and key in cache:
             return cache[key]
         pool = sorted(
-            (s for s in catalogue.scripts.values() if s.approved
-             and (not program.campaign or s.campaign == program.campaign)
-             and (not program.topic or s.topic == program.topic)),
+            (
+                s
+                for s in catalogue.scripts.values()
+                if s.approved
+                and (not program.campaign or s.campaign == program.campaign)
+                and (not program.topic or s.topic == program.topic)
+            ),
             key=lambda s: s.id,
-        )  # fmt: skip
+        )
         if cache is not None:
             cache[key] = pool
         return pool
@@ -427,10 +480,22 @@ class Timetable:
         out.sort(key=lambda a: a.sort_key)
         return out
 
-    def airing(self, program: Program, when: datetime, catalogue=None, pools=None,
-               clock: time | None = None) -> Airing:  # fmt: skip
-        airing = Airing(program.id, program.name, when, program.priority,
-                        self.resolve(program, when, pools, catalogue, clock), program=program)  # fmt: skip
+    def airing(
+        self,
+        program: Program,
+        when: datetime,
+        catalogue=None,
+        pools=None,
+        clock: time | None = None,
+    ) -> Airing:
+        airing = Airing(
+            program.id,
+            program.name,
+            when,
+            program.priority,
+            self.resolve(program, when, pools, catalogue, clock),
+            program=program,
+        )
         blackout = self.blackout_at(when)
         if blackout:
             airing.cancelled, airing.reason = True, blackout.reason
@@ -441,8 +506,10 @@ def chime_paths(timetable: Timetable, program: Program | None) -> tuple[str, str
     d = timetable.defaults
     if program is None:
         return d.chime_in, d.chime_out
-    return (d.chime_in if program.chime_in is None else program.chime_in,
-            d.chime_out if program.chime_out is None else program.chime_out)  # fmt: skip
+    return (
+        d.chime_in if program.chime_in is None else program.chime_in,
+        d.chime_out if program.chime_out is None else program.chime_out,
+    )
 
 
 def air_rank(airing: Airing) -> tuple:
@@ -491,8 +558,11 @@ def air_order(airings: list[Airing], seconds, day_of=None) -> list[Slot]:
             slot.notes.append("phần còn lại sau tin khẩn cấp")
         first = bisect.bisect_right(emergency_starts, begins)  # the next emergency to arrive
         cut = emergencies[first] if first < len(emergencies) else None
-        if (cut is not None and airing.priority != "emergency"
-                and cut.start < begins + timedelta(seconds=length)):  # fmt: skip  # the emergency cuts this airing; its rest waits its turn
+        if (
+            cut is not None
+            and airing.priority != "emergency"
+            and cut.start < begins + timedelta(seconds=length)
+        ):  # the emergency cuts this airing; its rest waits its turn
             played = (cut.start - begins).total_seconds()
             slot.seconds = played
             slot.notes.append(

@@ -12,12 +12,23 @@ _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 _RIGHT_FORMS = 'khóa = "chữ", số = 10, ngày = 2020-05-01, giờ = "06:00", danh sách = ["a", "b"]'
 # tomllib's messages (the start of each), what they mean, and the right form to write
 _TOML_ERRORS = [
-    ("Expected newline or end of document", "còn chữ thừa sau giá trị trên cùng dòng",
-     "mỗi dòng một khóa = giá trị; chữ trong ngoặc kép, ngày viết 2020-05-01 (không 01/05/2020)"),
+    (
+        "Expected newline or end of document",
+        "còn chữ thừa sau giá trị trên cùng dòng",
+        "mỗi dòng một khóa = giá trị; chữ trong ngoặc kép, ngày viết 2020-05-01 (không 01/05/2020)",
+    ),
     ("Unterminated string", "chuỗi chữ thiếu dấu ngoặc kép đóng", 'viết title = "Thông báo"'),
     ("Invalid value", "giá trị không hợp lệ", f"viết đúng dạng: {_RIGHT_FORMS}"),
-    ("Unclosed array", "danh sách thiếu dấu ] đóng, hoặc có giá trị viết sai (giờ trong ngoặc kép)", 'viết at = ["06:00", "17:00"]'),
-    ("Unclosed inline table", "bảng trên một dòng thiếu dấu } đóng", 'viết voice = { engine = "espeak" }'),
+    (
+        "Unclosed array",
+        "danh sách thiếu dấu ] đóng, hoặc có giá trị viết sai (giờ trong ngoặc kép)",
+        'viết at = ["06:00", "17:00"]',
+    ),
+    (
+        "Unclosed inline table",
+        "bảng trên một dòng thiếu dấu } đóng",
+        'viết voice = { engine = "espeak" }',
+    ),
     ("Expected ']' at the end of a table", "tên bảng thiếu dấu ] đóng", "viết [station]"),
     ("Expected ']]' at the end of an array", "tên bảng lặp thiếu dấu ]] đóng", "viết [[program]]"),
     ("Cannot overwrite a value", "một khóa được khai báo hai lần", "xóa một trong hai dòng"),
@@ -26,19 +37,39 @@ _TOML_ERRORS = [
     ("Cannot redefine", "bảng hoặc khóa bị khai báo lại", "gộp các dòng trùng tên làm một"),
     ("Duplicate inline table key", "trùng khóa trong một bảng", "xóa khóa trùng"),
     ("Expected '='", "thiếu dấu = sau tên khóa", 'viết khóa = giá trị, ví dụ name = "Buổi sáng"'),
-    ("Invalid initial character", "dòng không bắt đầu bằng tên khóa hay [bảng]",
-     'viết khóa = giá trị, hoặc đặt # ở đầu dòng ghi chú'),
-    ("Invalid statement", "dòng không phải khóa = giá trị hay [bảng]",
-     'viết khóa = giá trị, hoặc đặt # ở đầu dòng ghi chú'),
-    ("Illegal character '\\n'", "chuỗi chữ thiếu dấu ngoặc kép đóng ở cuối dòng",
-     'viết title = "Thông báo"; chuỗi nhiều dòng viết trong ba dấu ngoặc kép """…"""'),
-    ("Illegal character", "chuỗi một dòng có ký tự không được phép (xuống dòng, tab…)",
-     'chuỗi nhiều dòng viết trong ba dấu ngoặc kép """…"""'),
-    ("Unescaped", "dấu \\ trong chuỗi phải viết hai lần", 'viết "a\\\\b", hoặc dùng ngoặc đơn \'a\\b\''),
-    ("Invalid date or datetime", "ngày giờ không hợp lệ", "viết 2020-05-01 hoặc 2020-05-01 06:30:00"),
+    (
+        "Invalid initial character",
+        "dòng không bắt đầu bằng tên khóa hay [bảng]",
+        "viết khóa = giá trị, hoặc đặt # ở đầu dòng ghi chú",
+    ),
+    (
+        "Invalid statement",
+        "dòng không phải khóa = giá trị hay [bảng]",
+        "viết khóa = giá trị, hoặc đặt # ở đầu dòng ghi chú",
+    ),
+    (
+        "Illegal character '\\n'",
+        "chuỗi chữ thiếu dấu ngoặc kép đóng ở cuối dòng",
+        'viết title = "Thông báo"; chuỗi nhiều dòng viết trong ba dấu ngoặc kép """…"""',
+    ),
+    (
+        "Illegal character",
+        "chuỗi một dòng có ký tự không được phép (xuống dòng, tab…)",
+        'chuỗi nhiều dòng viết trong ba dấu ngoặc kép """…"""',
+    ),
+    (
+        "Unescaped",
+        "dấu \\ trong chuỗi phải viết hai lần",
+        "viết \"a\\\\b\", hoặc dùng ngoặc đơn 'a\\b'",
+    ),
+    (
+        "Invalid date or datetime",
+        "ngày giờ không hợp lệ",
+        "viết 2020-05-01 hoặc 2020-05-01 06:30:00",
+    ),
     ("Invalid hex value", "mã \\u trong chuỗi không hợp lệ", "viết chữ tiếng Việt trực tiếp"),
     ("Escaped character", "mã \\u trong chuỗi không hợp lệ", "viết chữ tiếng Việt trực tiếp"),
-]  # fmt: skip
+]
 
 
 def _explain(reason: str) -> tuple[str, str]:
@@ -87,8 +118,9 @@ class Locator:
         position = index or 0
         return found[position] if position < len(found) else 0
 
-    def line(self, table: str | None = None, key: str | None = None,
-             index: int | None = None) -> int:  # fmt: skip
+    def line(
+        self, table: str | None = None, key: str | None = None, index: int | None = None
+    ) -> int:
         start = self._table_start(table, index)
         if key is not None:
             pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
@@ -108,5 +140,6 @@ def read_text(path: Path) -> str:
             "không tìm thấy tệp", path, hint="kiểm tra đường dẫn hoặc --project"
         ) from None
     except UnicodeDecodeError as exc:
-        raise UserError(f"tệp không phải UTF-8 (byte {exc.start})", path,
-                        hint="lưu lại tệp với bảng mã UTF-8") from None  # fmt: skip
+        raise UserError(
+            f"tệp không phải UTF-8 (byte {exc.start})", path, hint="lưu lại tệp với bảng mã UTF-8"
+        ) from None

@@ -21,8 +21,11 @@ from .errors import UserError
 
 ROLES = {"soan-thao": "soạn thảo", "duyet": "duyệt bài", "ky-thuat": "kỹ thuật"}
 # what each role may do; a role includes what the roles before it may do
-RIGHTS = {"soan-thao": {"write", "queue"}, "duyet": {"write", "queue", "approve"},
-          "ky-thuat": {"write", "queue", "approve", "timetable", "users"}}  # fmt: skip
+RIGHTS = {
+    "soan-thao": {"write", "queue"},
+    "duyet": {"write", "queue", "approve"},
+    "ky-thuat": {"write", "queue", "approve", "timetable", "users"},
+}
 MIN_PASSWORD = 8
 FREE_FAILURES = 3  # then each failure locks the name for LOCK_STEP times the failures past it
 LOCK_STEP = timedelta(seconds=2)
@@ -52,24 +55,33 @@ class WebUser(Base):
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise UserError(f"mật khẩu quá ngắn (ít nhất {MIN_PASSWORD} ký tự)",
-                        hint="chọn mật khẩu dài hơn")  # fmt: skip
+        raise UserError(
+            f"mật khẩu quá ngắn (ít nhất {MIN_PASSWORD} ký tự)", hint="chọn mật khẩu dài hơn"
+        )
 
 
 def add(
     project, name: str, role: str, password: str, full_name: str = "", title: str = ""
 ) -> WebUser:
     if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{1,63}", name):
-        raise UserError(f"tên đăng nhập không hợp lệ: {name}",
-                        hint="dùng chữ thường không dấu, số, dấu chấm hoặc gạch: minh.nv")  # fmt: skip
+        raise UserError(
+            f"tên đăng nhập không hợp lệ: {name}",
+            hint="dùng chữ thường không dấu, số, dấu chấm hoặc gạch: minh.nv",
+        )
     if role not in ROLES:
         raise UserError(f"vai trò không hợp lệ: {role}", hint=f"chọn {', '.join(ROLES)}")
     _check_password(password)
     with writing(project) as s:
         if s.get(WebUser, name) is not None:
             raise UserError(f"đã có người dùng `{name}`", hint="chọn tên khác, hoặc `user passwd`")
-        user = WebUser(name=name, role=role, password_hash=_hasher.hash(password),
-                       full_name=full_name.strip(), title=title.strip(), created_at=now())  # fmt: skip
+        user = WebUser(
+            name=name,
+            role=role,
+            password_hash=_hasher.hash(password),
+            full_name=full_name.strip(),
+            title=title.strip(),
+            created_at=now(),
+        )
         s.add(user)
     return user
 
@@ -105,8 +117,9 @@ def _change(project, name: str, **fields) -> WebUser:
 def set_password(project, name: str, password: str) -> WebUser:
     """A new password; every session of the person ends (an old cookie no longer works)."""
     _check_password(password)
-    user = _change(project, name, password_hash=_hasher.hash(password), failed_logins=0,
-                   locked_until=None)  # fmt: skip
+    user = _change(
+        project, name, password_hash=_hasher.hash(password), failed_logins=0, locked_until=None
+    )
     sessions.end_all(project, name)
     return user
 

@@ -40,8 +40,10 @@ INSTANT_EXAMPLES = '17:30, "ngày mai 6:30" hoặc 05/05/2020 17:30'
 CLOCK_EXAMPLES = "17:30, 6:30 hoặc 17h30"
 DATE_EXAMPLES = "05/05/2020 hoặc 2020-05-05"
 DAY_EXAMPLES = '05/05/2020, 1/7, "hôm nay", "ngày mai", "hôm qua" hoặc "thứ hai"'
-PERIOD_EXAMPLES = ('2020-Q2, "quý II/2020", "6 tháng đầu năm 2020", "năm 2020", "tháng 5/2020" '
-                   'hoặc "01/04/2020 - 30/06/2020"')  # fmt: skip
+PERIOD_EXAMPLES = (
+    '2020-Q2, "quý II/2020", "6 tháng đầu năm 2020", "năm 2020", "tháng 5/2020" '
+    'hoặc "01/04/2020 - 30/06/2020"'
+)
 DURATION_EXAMPLES = '90 (giây), 30s, 5 phút, 1:30 hoặc "1 giờ 30 phút"'
 
 WEEKDAYS = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")  # date.weekday(): Monday is 0
@@ -108,9 +110,13 @@ def parse_clock(text: str) -> time:
 
 
 # -- dates --------------------------------------------------------------------------------------
-_WEEKDAY_WORDS = {"cn": 6, "chu nhat": 6, **{f"t{n}": n - 2 for n in range(2, 8)},
-                  **{f"thu {n}": n - 2 for n in range(2, 8)},
-                  **{f"thu {w}": i for i, w in enumerate(("hai", "ba", "tu", "nam", "sau", "bay"))}}  # fmt: skip
+_WEEKDAY_WORDS = {
+    "cn": 6,
+    "chu nhat": 6,
+    **{f"t{n}": n - 2 for n in range(2, 8)},
+    **{f"thu {n}": n - 2 for n in range(2, 8)},
+    **{f"thu {w}": i for i, w in enumerate(("hai", "ba", "tu", "nam", "sau", "bay"))},
+}
 _WEEKDAY = "|".join(sorted(_WEEKDAY_WORDS, key=len, reverse=True))
 _DATE_FORMS = (  # (regex, order of the day, month and year groups)
     (r"(\d{4})-(\d{1,2})-(\d{1,2})", (3, 2, 1)),  # 2020-05-01
@@ -132,12 +138,15 @@ def _find_date(folded: str, text: str, year: int | None = None) -> date | None:
             try:
                 day = date(int(given), int(found[mo]), int(found[d]))
             except ValueError:
-                raise WhenError(f'không có ngày "{text.strip()}" trên lịch',
-                                f"viết {DATE_EXAMPLES}") from None  # fmt: skip
+                raise WhenError(
+                    f'không có ngày "{text.strip()}" trên lịch', f"viết {DATE_EXAMPLES}"
+                ) from None
             if weekday and _WEEKDAY_WORDS[weekday] != day.weekday():
                 said, real = WEEKDAYS[_WEEKDAY_WORDS[weekday]], WEEKDAYS[day.weekday()]
-                raise WhenError(f'"{text.strip()}" sai thứ: ngày {day:%d/%m/%Y} là {real}, '
-                                f"không phải {said}", "sửa thứ hoặc ngày")  # fmt: skip
+                raise WhenError(
+                    f'"{text.strip()}" sai thứ: ngày {day:%d/%m/%Y} là {real}, không phải {said}',
+                    "sửa thứ hoặc ngày",
+                )
             return day
     return None
 
@@ -174,8 +183,16 @@ def parse_day(text: str, today: date, past: bool = False) -> date:
 
 
 # -- instants -----------------------------------------------------------------------------------
-_RELATIVE_DAYS = {"hom nay": 0, "nay": 0, "ngay mai": 1, "mai": 1, "ngay kia": 2, "ngay mot": 2,
-                  "mot": 2, "hom qua": -1}  # fmt: skip
+_RELATIVE_DAYS = {
+    "hom nay": 0,
+    "nay": 0,
+    "ngay mai": 1,
+    "mai": 1,
+    "ngay kia": 2,
+    "ngay mot": 2,
+    "mot": 2,
+    "hom qua": -1,
+}
 _RELATIVE_WORDS = {-1: "hôm qua", 0: "hôm nay", 1: "ngày mai", 2: "ngày kia"}
 
 
@@ -338,8 +355,10 @@ def _part_of_year(year: int, months: int, end: str | None) -> Span:
 def between(first: date, last: date) -> Span:
     """The days from ``first`` to ``last``, both included."""
     if last < first:
-        raise WhenError(f"ngày cuối {last:%d/%m/%Y} trước ngày đầu {first:%d/%m/%Y}",
-                        "viết ngày đầu trước, ví dụ 01/04/2020 - 30/06/2020")  # fmt: skip
+        raise WhenError(
+            f"ngày cuối {last:%d/%m/%Y} trước ngày đầu {first:%d/%m/%Y}",
+            "viết ngày đầu trước, ví dụ 01/04/2020 - 30/06/2020",
+        )
     if first == last:
         return Span(first, last + timedelta(days=1), f"ngày {first:%d/%m/%Y}", f"{first}")
     label = f"từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y}"
@@ -354,16 +373,20 @@ _Q = r"([1-4]|i{1,3}|iv)"
 _PERIOD_FORMS = (  # (regex on the folded text, builder of its groups and ``this_year``)
     (r"(?:nam )?(\d{4})", lambda m, y: _year(int(m[1]))),
     (rf"(\d{{4}})-q{_Q}", lambda m, y: _quarter(int(m[1]), _quarter_number(m[2]))),
-    (rf"(?:quy|q) ?{_Q}(?:(?: ?[/-] ?| nam | )(\d{{4}}))?",
-     lambda m, y: _quarter(int(m[2] or y), _quarter_number(m[1]))),
+    (
+        rf"(?:quy|q) ?{_Q}(?:(?: ?[/-] ?| nam | )(\d{{4}}))?",
+        lambda m, y: _quarter(int(m[2] or y), _quarter_number(m[1])),
+    ),
     (r"(\d{4})-h([12])", lambda m, y: _part_of_year(int(m[1]), 6, "cuoi" if m[2] == "2" else None)),
     (r"(\d{4})-9m", lambda m, y: _part_of_year(int(m[1]), 9, None)),
-    (r"([69]) thang(?: (dau|cuoi))?(?: nam)?(?: (\d{4}))?",
-     lambda m, y: _part_of_year(int(m[3] or y), int(m[1]), m[2])),
+    (
+        r"([69]) thang(?: (dau|cuoi))?(?: nam)?(?: (\d{4}))?",
+        lambda m, y: _part_of_year(int(m[3] or y), int(m[1]), m[2]),
+    ),
     (r"(\d{4})-(\d{1,2})", lambda m, y: _month(int(m[1]), int(m[2]))),
     (r"(?:thang )?(\d{1,2}) ?[/-] ?(\d{4})", lambda m, y: _month(int(m[2]), int(m[1]))),
     (r"thang (\d{1,2})(?: nam (\d{4}))?", lambda m, y: _month(int(m[2] or y), int(m[1]))),
-)  # fmt: skip
+)
 
 
 def _relative_period(folded: str, today: date) -> Span | None:
@@ -389,8 +412,9 @@ def _range(folded: str, text: str) -> Span | None:
 def parse_period(text: str, today: date) -> Span:
     """A period: a year, quarter, month, 6 or 9 months, or two dates (see PERIOD_EXAMPLES).
     "năm nay", "quý này", "tháng trước" and forms without a year are read from ``today``."""
-    folded = re.sub(r"\bnam (nay|ngoai|truoc)\b",
-                    lambda m: f"nam {today.year - (m[1] != 'nay')}", fold(text))  # fmt: skip
+    folded = re.sub(
+        r"\bnam (nay|ngoai|truoc)\b", lambda m: f"nam {today.year - (m[1] != 'nay')}", fold(text)
+    )
     found = _relative_period(folded, today) or _range(folded, text)
     if found:
         return found
@@ -408,8 +432,19 @@ def parse_period(text: str, today: date) -> Span:
 
 
 # -- durations ----------------------------------------------------------------------------------
-_UNITS = {"ms": 0.001, "s": 1, "giay": 1, "m": 60, "p": 60, "phut": 60, "h": 3600, "g": 3600,
-          "gio": 3600, "tieng": 3600, "ngay": 86400}  # fmt: skip
+_UNITS = {
+    "ms": 0.001,
+    "s": 1,
+    "giay": 1,
+    "m": 60,
+    "p": 60,
+    "phut": 60,
+    "h": 3600,
+    "g": 3600,
+    "gio": 3600,
+    "tieng": 3600,
+    "ngay": 86400,
+}
 _SMALLER: dict[float, float] = {
     86400: 3600,
     3600: 60,

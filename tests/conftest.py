@@ -67,8 +67,11 @@ def set_programs(root: Path, programs: str) -> None:
 
 
 def program(pid: str, at: datetime, scripts: list[str], priority: str = "normal") -> str:
-    return (f'\n[[program]]\nid = "{pid}"\nname = "Chương trình {pid}"\ndays = "daily"\n'
-            f'at = ["{at.astimezone(TZ):%H:%M:%S}"]\nscripts = {json.dumps(scripts)}\npriority = "{priority}"\n')  # fmt: skip
+    return (
+        f'\n[[program]]\nid = "{pid}"\nname = "Chương trình {pid}"\ndays = "daily"\n'
+        f'at = ["{at.astimezone(TZ):%H:%M:%S}"]\nscripts = {json.dumps(scripts)}\npriority = '
+        f'"{priority}"\n'
+    )
 
 
 def edit_station(root: Path, **station) -> None:
@@ -127,8 +130,12 @@ class Cli:
 
         prefix = ["--project", str(self.root)] if self.root else []
         result = CliRunner(mix_stderr=False).invoke(main, [*prefix, *args], catch_exceptions=False)
-        out = SimpleNamespace(stdout=result.stdout, stderr=result.stderr,
-                              output=result.stdout + result.stderr, exit_code=result.exit_code)  # fmt: skip
+        out = SimpleNamespace(
+            stdout=result.stdout,
+            stderr=result.stderr,
+            output=result.stdout + result.stderr,
+            exit_code=result.exit_code,
+        )
         if code is not None:
             assert result.exit_code == code, out.output
         return out
@@ -142,8 +149,13 @@ def cli(station) -> Cli:
 def run_cli(root: Path, *args: str, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
     """The installed command in a real process (for the daemon, signals and start time)."""
     exe = Path(sys.executable).parent / "broadcaster"
-    return subprocess.run([str(exe), "--project", str(root), *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, **kw)  # fmt: skip
+    return subprocess.run(
+        [str(exe), "--project", str(root), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        **kw,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -173,8 +185,7 @@ def local_only(monkeypatch):
     """Nothing leaves 127.0.0.1: no proxy, and every other host name fails to resolve."""
     import socket
 
-    for var in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY",
-                "ALL_PROXY"):  # fmt: skip
+    for var in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
         monkeypatch.delenv(var, raising=False)
     real = socket.getaddrinfo
 

@@ -23,8 +23,11 @@ class Daemon:
             self.log.read_text("utf-8").count("bắt đầu phát theo lịch") if self.log.exists() else 0
         )
         with open(self.log, "a") as stderr:
-            self.proc = subprocess.Popen([str(exe), "--project", str(self.root), "run"], stderr=stderr,
-                                         env={**os.environ, **self.sound.env})  # fmt: skip
+            self.proc = subprocess.Popen(
+                [str(exe), "--project", str(self.root), "run"],
+                stderr=stderr,
+                env={**os.environ, **self.sound.env},
+            )
         wait_for(lambda: self.log.read_text("utf-8").count("bắt đầu phát theo lịch") > started, 20)
         return self
 

@@ -25,8 +25,15 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-VOICES = {"banmai": "vi", "thuminh": "vi", "leminh": "vi", "myan": "vi-VN-x-central",
-          "giahuy": "vi-VN-x-central", "lannhi": "vi-VN-x-south", "linhsan": "vi-VN-x-south"}  # fmt: skip
+VOICES = {
+    "banmai": "vi",
+    "thuminh": "vi",
+    "leminh": "vi",
+    "myan": "vi-VN-x-central",
+    "giahuy": "vi-VN-x-central",
+    "lannhi": "vi-VN-x-south",
+    "linhsan": "vi-VN-x-south",
+}
 PATH = "/hmi/tts/v5"
 MP3_RATE = 22050  # not the engine's 24000: the decode must resample
 
@@ -35,10 +42,33 @@ def encode_mp3(pcm: bytes, sample_rate: int) -> bytes:
     from broadcaster.audio import ffmpeg
 
     proc = subprocess.run(
-        [ffmpeg(), "-v", "error", "-nostdin", "-f", "s16le", "-ar", str(sample_rate), "-ac", "1",
-         "-i", "-", "-ar", str(MP3_RATE), "-c:a", "libmp3lame", "-b:a", "48k", "-f", "mp3", "-"],
-        input=pcm, capture_output=True, check=True,
-    )  # fmt: skip
+        [
+            ffmpeg(),
+            "-v",
+            "error",
+            "-nostdin",
+            "-f",
+            "s16le",
+            "-ar",
+            str(sample_rate),
+            "-ac",
+            "1",
+            "-i",
+            "-",
+            "-ar",
+            str(MP3_RATE),
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            "48k",
+            "-f",
+            "mp3",
+            "-",
+        ],
+        input=pcm,
+        capture_output=True,
+        check=True,
+    )
     return proc.stdout
 
 
@@ -50,8 +80,13 @@ def speech_mp3(text: str, voice: str, speed: int) -> bytes:
 
 
 class FptStandIn:
-    def __init__(self, api_key: str = "khoa-thu-fpt-0123456789", mode: str = "ok",
-                 not_ready_polls: int = 2, fail_times: int = 1):  # fmt: skip
+    def __init__(
+        self,
+        api_key: str = "khoa-thu-fpt-0123456789",
+        mode: str = "ok",
+        not_ready_polls: int = 2,
+        fail_times: int = 1,
+    ):
         self.api_key, self.mode = api_key, mode
         self.not_ready_polls, self.fail_times = not_ready_polls, fail_times
         self.posts: list[dict] = []  # each POST: its headers (lower-case names) and text
@@ -91,8 +126,13 @@ class FptStandIn:
 
     # -- answers ------------------------------------------------------------------------------
     @staticmethod
-    def _send(h: BaseHTTPRequestHandler, status: int, body: bytes = b"",
-              ctype: str = "application/json", headers: dict | None = None):  # fmt: skip
+    def _send(
+        h: BaseHTTPRequestHandler,
+        status: int,
+        body: bytes = b"",
+        ctype: str = "application/json",
+        headers: dict | None = None,
+    ):
         h.send_response(status)
         h.send_header("Content-Type", ctype)
         h.send_header("Content-Length", str(len(body)))
@@ -122,13 +162,21 @@ class FptStandIn:
         if self.mode == "401" or key != self.api_key:
             return self._json(h, 401, {"message": "Invalid authentication credentials"})
         if self.mode == "429" or (self.mode == "429-then-ok" and count <= self.fail_times):
-            return self._json(h, 429, {"message": "API rate limit exceeded"},
-                              headers={"Retry-After": "0"})  # fmt: skip
+            return self._json(
+                h, 429, {"message": "API rate limit exceeded"}, headers={"Retry-After": "0"}
+            )
         if self.mode == "500":
             return self._json(h, 500, {"message": "An unexpected error occurred"})
         if self.mode == "quota":
-            return self._json(h, 200, {"error": 3, "message": "Your character quota is exceeded",
-                                       "request_id": secrets.token_hex(8)})  # fmt: skip
+            return self._json(
+                h,
+                200,
+                {
+                    "error": 3,
+                    "message": "Your character quota is exceeded",
+                    "request_id": secrets.token_hex(8),
+                },
+            )
         voice = h.headers.get("voice") or "banmai"
         speed_text = h.headers.get("speed") or "0"
         fmt = h.headers.get("format") or "mp3"
@@ -156,12 +204,16 @@ class FptStandIn:
         with self._lock:
             self.audio[rid] = mp3
         day = time.strftime("%Y-%m-%d")
-        self._json(h, 200, {
-            "async": f"{self.base}/text2speech-v5/short/{day}/{rid}.mp3",
-            "error": 0,
-            "message": "The content will be returned after a few seconds under the async link.",
-            "request_id": rid,
-        })  # fmt: skip
+        self._json(
+            h,
+            200,
+            {
+                "async": f"{self.base}/text2speech-v5/short/{day}/{rid}.mp3",
+                "error": 0,
+                "message": "The content will be returned after a few seconds under the async link.",
+                "request_id": rid,
+            },
+        )
 
     def _get(self, h: BaseHTTPRequestHandler) -> None:
         rid = h.path.rsplit("/", 1)[-1].removesuffix(".mp3")

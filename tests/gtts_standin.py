@@ -62,8 +62,14 @@ class StandIn:
             return
         request = self._read_head(tls)
         header, _, body = request.partition(b"\r\n\r\n")
-        length = next((int(line.split(b":")[1]) for line in header.split(b"\r\n")
-                       if line.lower().startswith(b"content-length:")), 0)  # fmt: skip
+        length = next(
+            (
+                int(line.split(b":")[1])
+                for line in header.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            ),
+            0,
+        )
         while len(body) < length:
             body += tls.recv(4096)
         form = urllib.parse.parse_qs(body.decode())
@@ -81,8 +87,11 @@ class StandIn:
         reply = (
             ")]}'\n\n" + '[["wrb.fr","jQ1olc","[\\"' + b64 + '\\"]",null,null,null,"generic"]]\n'
         ).encode()
-        tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\n"
-                    + f"Content-Length: {len(reply)}\r\nConnection: close\r\n\r\n".encode() + reply)  # fmt: skip
+        tls.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\n"
+            + f"Content-Length: {len(reply)}\r\nConnection: close\r\n\r\n".encode()
+            + reply
+        )
         tls.close()
 
     def close(self) -> None:

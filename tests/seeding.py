@@ -28,17 +28,36 @@ def seed(project: Project, first: date = date(2020, 1, 1), days: int = 366) -> i
             began = airing.start + timedelta(seconds=95 * i)
             missed, skipped = n % 50 == 0, s is None
             row = AiringRow(
-                id=n, seq=n, station=project.station.name, program_id=airing.program_id, program_name=airing.name,
-                airing_key=airing.key, trigger="timetable", priority="normal", scheduled_at=airing.start,
+                id=n,
+                seq=n,
+                station=project.station.name,
+                program_id=airing.program_id,
+                program_name=airing.name,
+                airing_key=airing.key,
+                trigger="timetable",
+                priority="normal",
+                scheduled_at=airing.start,
                 started_at=None if missed or skipped else began,
                 ended_at=None if missed or skipped else began + timedelta(seconds=90),
-                script_id=sid, title=s.title if s else "", topic=s.topic if s else "",
-                campaign=s.campaign if s else "", text="", text_sha256=s.hash if s else "",
-                audio_sha256="", engine="espeak", voice="vi", device="mặc định",
+                script_id=sid,
+                title=s.title if s else "",
+                topic=s.topic if s else "",
+                campaign=s.campaign if s else "",
+                text="",
+                text_sha256=s.hash if s else "",
+                audio_sha256="",
+                engine="espeak",
+                voice="vi",
+                device="mặc định",
                 status="skipped" if skipped else "missed" if missed else "aired",
-                error="không có bài nào đã duyệt để phát" if skipped else "máy tắt" if missed else "",
-                format=FORMAT, written_at=began + timedelta(seconds=91),
-            )  # fmt: skip
+                error="không có bài nào đã duyệt để phát"
+                if skipped
+                else "máy tắt"
+                if missed
+                else "",
+                format=FORMAT,
+                written_at=began + timedelta(seconds=91),
+            )
             row.prev_hash = prev
             row.row_hash = prev = row.content_hash(prev)
             rows.append(row)

@@ -7,8 +7,22 @@ from pathlib import Path
 
 from conftest import TZ, Cli, run_cli
 
-GROUPS = ["script", "say", "render", "preview", "schedule", "queue", "run", "play", "status",
-          "devices", "log", "report", "init", "demo"]  # fmt: skip
+GROUPS = [
+    "script",
+    "say",
+    "render",
+    "preview",
+    "schedule",
+    "queue",
+    "run",
+    "play",
+    "status",
+    "devices",
+    "log",
+    "report",
+    "init",
+    "demo",
+]
 
 
 def test_help_lists_every_group_in_vietnamese():
@@ -57,8 +71,12 @@ def test_bad_option_exits_2_in_vietnamese(station):
 
 
 def test_project_from_environment(station):
-    result = subprocess.run([str(Path(sys.executable).parent / "broadcaster"), "script", "list", "--format", "json"],
-                            capture_output=True, text=True, env={"BROADCASTER_PROJECT": str(station), "PATH": "/usr/bin:/bin"})  # fmt: skip
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "broadcaster"), "script", "list", "--format", "json"],
+        capture_output=True,
+        text=True,
+        env={"BROADCASTER_PROJECT": str(station), "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)) == 10
 
@@ -123,8 +141,14 @@ def test_a_table_fits_the_terminal_cutting_only_free_text():
     from broadcaster.output import render
 
     at = datetime(2020, 5, 5, 17, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-    rows = [{"id": "chi-so-hai-long", "at": at, "title": "Chỉ số hài lòng " * 10,
-             "duration_s": timedelta(seconds=82.4)}]  # fmt: skip
+    rows = [
+        {
+            "id": "chi-so-hai-long",
+            "at": at,
+            "title": "Chỉ số hài lòng " * 10,
+            "duration_s": timedelta(seconds=82.4),
+        }
+    ]
     columns = {"id": "Mã bài", "at": "Lúc", "title": "Tiêu đề", "duration_s": "Thời lượng"}
     table = render(rows, "table", columns, width=80).splitlines()
     assert all(len(line) <= 80 for line in table)
@@ -138,8 +162,16 @@ def test_a_table_fits_the_terminal_cutting_only_free_text():
 def test_the_officers_small_stumbles(station, cli):
     """`script new --id`, the template's placeholder refused, `say --lines` on a script file,
     `queue cancel "#N"` as the queue prints it, a CSV report given to `log verify --against`."""
-    made = cli("script", "new", "--title", "Tiêm chủng đợt 3", "--topic", "thong-bao",
-               "--id", "tiem-chung-dot-3")  # fmt: skip
+    made = cli(
+        "script",
+        "new",
+        "--title",
+        "Tiêm chủng đợt 3",
+        "--topic",
+        "thong-bao",
+        "--id",
+        "tiem-chung-dot-3",
+    )
     path = station / "scripts_vi" / "tiem-chung-dot-3.md"
     assert "tiem-chung-dot-3" in made.stdout and path.is_file()
     again = cli(
@@ -209,8 +241,10 @@ def test_what_people_write_takes_vietnamese_values(station, cli):
     text = (station / "schedules.toml").read_text("utf-8")
     (station / "schedules.toml").write_text(
         re.sub(r'reading_style = "\w+"', 'reading_style = "miền Nam"', text)
-        if "reading_style" in text else text.replace("[station]\n", '[station]\nreading_style = "miền Nam"\n', 1),
-        "utf-8")  # fmt: skip
+        if "reading_style" in text
+        else text.replace("[station]\n", '[station]\nreading_style = "miền Nam"\n', 1),
+        "utf-8",
+    )
     cli("schedule", "check", code=None)
     assert "ngàn" in cli("say", "1000 người").stdout
     cli("script", "new", "--title", "Thông báo", "--topic", "thong-bao", "--id", "tb")

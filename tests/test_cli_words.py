@@ -19,9 +19,13 @@ from broadcaster.speech.letters import is_syllable
 
 ROOT = Path(__file__).resolve().parent.parent
 # Words that are not English prose: the program's and tools' names, file types, units.
-NAMES = {"broadcaster", "systemctl", "json", "csv", "docx", "xlsx", "mp3", "wav", "m4a", "ogg",
-         "lufs", "toml", "utf", "nfc", "pid", "mb", "iso", "espeak", "ng", "zalo", "pulseaudio",
-         "alsa", "ubnd", "cchc", "md", "vi", "db", "sha", "unicode", "google", "python", "internet", "cn", "wi", "fi", "piper", "onnx", "fpt", "https", "http", "tls", "postgresql"}  # fmt: skip
+NAMES = set(
+    """
+    broadcaster systemctl json csv docx xlsx mp3 wav m4a ogg lufs toml utf nfc pid mb iso espeak
+    ng zalo pulseaudio alsa ubnd cchc md vi db sha unicode google python internet cn wi fi piper
+    onnx fpt https http tls postgresql
+    """.split()
+)
 
 
 def _commands(group: click.Group, prefix: str = ""):
@@ -44,13 +48,23 @@ def english_words(text: str) -> list[str]:
     text = re.sub(r"\S*(?:[/\\@_]|\w\.\w)\S*", " ", text)
     text = re.sub(r"\b\w+(?:-\w+)+\b", " ", text)
     words = re.findall(r"\b[A-Za-z]{2,}\b", text)
-    return [w for w in words if w.lower() not in NAMES and not is_syllable(w)
-            and not re.fullmatch("[IVXLCDM]+", w)]  # quý IV  # fmt: skip
+    return [
+        w
+        for w in words
+        if w.lower() not in NAMES and not is_syllable(w) and not re.fullmatch("[IVXLCDM]+", w)
+    ]  # quý IV
 
 
 def test_the_detector_finds_click_and_status_words():
-    for leak in ("Usage: broadcaster [OPTIONS]", "Error: Missing argument", "[default: table]",
-                 "status aired", "TEXT", "is not one of 'aired', 'failed'", "Traceback"):  # fmt: skip
+    for leak in (
+        "Usage: broadcaster [OPTIONS]",
+        "Error: Missing argument",
+        "[default: table]",
+        "status aired",
+        "TEXT",
+        "is not one of 'aired', 'failed'",
+        "Traceback",
+    ):
         assert english_words(leak), leak
     assert not english_words("Đã xếp #1: chi-so-hai-long, khẩn cấp, phát hôm nay 17:30")
 
@@ -61,10 +75,16 @@ def test_the_catalogue_covers_every_string_click_prints():
     for path in source.glob("*.py"):
         text = path.read_text("utf-8")
         found |= set(re.findall(r'(?<![\w.])_\(\s*"((?:[^"\\]|\\.)*)"\s*\)', text))
-        for singular, plural in re.findall(r'ngettext\(\s*"((?:[^"\\]|\\.)*)",\s*"((?:[^"\\]|\\.)*)"', text):  # fmt: skip
+        for singular, plural in re.findall(
+            r'ngettext\(\s*"((?:[^"\\]|\\.)*)",\s*"((?:[^"\\]|\\.)*)"', text
+        ):
             found.add((singular, plural))
-    found = {tuple(x.encode().decode("unicode_escape") for x in f) if isinstance(f, tuple)
-             else f.encode().decode("unicode_escape") for f in found}  # fmt: skip
+    found = {
+        tuple(x.encode().decode("unicode_escape") for x in f)
+        if isinstance(f, tuple)
+        else f.encode().decode("unicode_escape")
+        for f in found
+    }
     missing = {f for f in found if f not in clickvi.CATALOGUE}
     assert len(found) > 40 and not missing, missing
 
@@ -95,23 +115,43 @@ def day(station, sound):
 
 def test_the_officers_day_is_all_in_vietnamese(day, tmp_path, sound):
     station, run, said = day
-    sid = run("script", "new", "--title", "Thông báo tiêm chủng đợt 3 cho trẻ em",
-              "--topic", "mot-cua").stdout.split()[3].rstrip(":")  # fmt: skip
+    sid = (
+        run(
+            "script",
+            "new",
+            "--title",
+            "Thông báo tiêm chủng đợt 3 cho trẻ em",
+            "--topic",
+            "mot-cua",
+        )
+        .stdout.split()[3]
+        .rstrip(":")
+    )
     assert len(sid) <= 24
     path = station / "scripts_vi" / f"{sid}.md"
-    body = ("UBND P. Phú Hữu thông báo: lịch tiêm 5/7 tại KP 3, mang theo 50.000đ/người. "
-            "Liên hệ BQLDA, hotline 0912345678.")  # fmt: skip
+    body = (
+        "UBND P. Phú Hữu thông báo: lịch tiêm 5/7 tại KP 3, mang theo 50.000đ/người. "
+        "Liên hệ BQLDA, hotline 0912345678."
+    )
     text = path.read_text("utf-8")
     path.write_text(text[: text.index("+++", 3) + 4] + "\n" + body + "\n", "utf-8")
     run("say", body)
     warned = run("script", "check", sid).stderr
     assert f"{sid}.md:" in warned and "BQLDA" in warned and "5/7" in warned
     assert 'status = "nháp"' in path.read_text("utf-8")  # the file speaks Vietnamese
-    path.write_text(path.read_text("utf-8").replace('status = "nháp"', 'status = "nháp"\n'
-                    'valid_until = "31/13/2026"'), "utf-8")  # fmt: skip
+    path.write_text(
+        path.read_text("utf-8").replace(
+            'status = "nháp"', 'status = "nháp"\nvalid_until = "31/13/2026"'
+        ),
+        "utf-8",
+    )
     assert "không có ngày" in run("script", "check", sid, code=1).stderr
-    path.write_text(path.read_text("utf-8").replace('valid_until = "31/13/2026"\n', "")
-                    .replace("lịch tiêm 5/7", "lịch tiêm ngày 5/7"), "utf-8")  # fmt: skip
+    path.write_text(
+        path.read_text("utf-8")
+        .replace('valid_until = "31/13/2026"\n', "")
+        .replace("lịch tiêm 5/7", "lịch tiêm ngày 5/7"),
+        "utf-8",
+    )
     run("script", "approve", sid, "--by", "Nguyễn Văn Minh, Phó Chủ tịch UBND phường")
     path.write_text(path.read_text("utf-8").replace("BQLDA", "Ban quản lý dự án"), "utf-8")
     assert "duyệt lại" in run("script", "list", "--status", "cần duyệt lại").stdout
@@ -143,8 +183,10 @@ def test_the_officers_day_is_all_in_vietnamese(day, tmp_path, sound):
         "log", "--status", "đã phát", "--from", datetime.now(TZ).strftime("%d/%m/%Y")
     ).stdout
     assert sid in aired and "đã phát" in aired and "đột xuất #" in aired  # not "queue-2"
-    assert run("log", "--status", "aired", "--format", "json").stdout == run(
-        "log", "--status", "da phat", "--format", "json").stdout  # fmt: skip
+    assert (
+        run("log", "--status", "aired", "--format", "json").stdout
+        == run("log", "--status", "da phat", "--format", "json").stdout
+    )
     today = datetime.now(TZ).date()
     period = f"quý {(today.month - 1) // 3 + 1}/{today.year}"
     out = tmp_path / "bao-cao.json"
@@ -177,9 +219,24 @@ def test_an_instant_is_said_back_and_a_clock_time_past_means_tomorrow(cli):
     assert parse_when("ngày mai 6:30", None, False, TZ, now).phrase == "ngày mai 06:30"
 
 
-DAY_FORMS = ["hôm nay", "ngày mai", "hôm qua", "ngay mai", "thứ hai", "Thứ Hai", "thu hai", "T2",
-             "chủ nhật", "CN", "1/7", "01/07/2026", "2026-07-01", "1.7.2026", "T4 01/07/2026",
-             "ngày 01 tháng 7 năm 2026"]  # fmt: skip
+DAY_FORMS = [
+    "hôm nay",
+    "ngày mai",
+    "hôm qua",
+    "ngay mai",
+    "thứ hai",
+    "Thứ Hai",
+    "thu hai",
+    "T2",
+    "chủ nhật",
+    "CN",
+    "1/7",
+    "01/07/2026",
+    "2026-07-01",
+    "1.7.2026",
+    "T4 01/07/2026",
+    "ngày 01 tháng 7 năm 2026",
+]
 
 
 def test_every_option_that_takes_a_day_reads_the_same_forms(station, cli):

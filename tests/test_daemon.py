@@ -121,8 +121,11 @@ def test_stopped_across_two_airings_logs_them_missed(air, sound):
     edit(air, "defaults", late_grace_minutes=0.05)  # 3 seconds
     Daemon(air, sound).start().stop()  # leaves its heartbeat
     now = datetime.now(TZ)
-    set_programs(air, program("mot", now + timedelta(seconds=2), ["tin-mot"])
-                 + program("hai", now + timedelta(seconds=4), ["tin-hai"]))  # fmt: skip
+    set_programs(
+        air,
+        program("mot", now + timedelta(seconds=2), ["tin-mot"])
+        + program("hai", now + timedelta(seconds=4), ["tin-hai"]),
+    )
     time.sleep(9)
     daemon = Daemon(air, sound).start()
     daemon.stop()
@@ -223,8 +226,13 @@ def test_one_daemon_per_station(air, sound):
 
 
 def test_play_and_devices(air, sound):
-    edit(air, "station", pre_roll="echo bat-am-ly >> hooks.txt", pre_roll_wait_s=0.2,
-         post_roll="echo tat-am-ly >> hooks.txt")  # fmt: skip
+    edit(
+        air,
+        "station",
+        pre_roll="echo bat-am-ly >> hooks.txt",
+        pre_roll_wait_s=0.2,
+        post_roll="echo tat-am-ly >> hooks.txt",
+    )
     result = run_cli(air, "play", "tin-mot", env=sound.env)
     assert result.returncode == 0, result.stderr
     assert (air / "hooks.txt").read_text().split() == ["bat-am-ly", "tat-am-ly"]

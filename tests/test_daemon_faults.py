@@ -50,10 +50,23 @@ def tiny(short_station, sound):
 
     edit(short_station, "defaults", gap_s=0, late_grace_minutes=10)
     tone = short_station / "audio" / "recorded" / "a.wav"
-    subprocess.run([ffmpeg(), "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=1000:duration=1",
-                    str(tone)], check=True)  # fmt: skip
+    subprocess.run(
+        [
+            ffmpeg(),
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=1000:duration=1",
+            str(tone),
+        ],
+        check=True,
+    )
     (short_station / "scripts_vi" / "a.md").write_text(
-        '+++\nid = "a"\ntitle = "Âm thử"\ntopic = "thong-bao"\naudio = "audio/recorded/a.wav"\n+++\nÂm thử.\n',
+        '+++\nid = "a"\ntitle = "Âm thử"\ntopic = "thong-bao"\naudio = '
+        '"audio/recorded/a.wav"\n+++\nÂm thử.\n',
         "utf-8",
     )
     project = Project(short_station)
@@ -90,8 +103,12 @@ def test_kill_9_at_random_moments_loses_no_airing(tiny, sound):
     rng = random.Random(11)
     project = Project(tiny)
     first = datetime.now(TZ) + timedelta(seconds=4)
-    set_programs(tiny, "".join(program(f"p{i}", first + timedelta(seconds=7 * i), ["a", "tin-mot"])
-                               for i in range(8)))  # fmt: skip
+    set_programs(
+        tiny,
+        "".join(
+            program(f"p{i}", first + timedelta(seconds=7 * i), ["a", "tin-mot"]) for i in range(8)
+        ),
+    )
     queued = []
     daemon = Daemon(tiny, sound)
     kills = 0

@@ -117,8 +117,12 @@ def test_airings_due_together_follow_the_order_rules(rig):
 def test_every_airing_of_a_day_has_exactly_one_row_per_item(rig):
     root, clock, make = rig
     t = clock.now()
-    set_programs(root, "".join(program(f"p{i}", t + timedelta(minutes=i), ["tin-mot", "tin-hai"])
-                               for i in range(1, 6)))  # fmt: skip
+    set_programs(
+        root,
+        "".join(
+            program(f"p{i}", t + timedelta(minutes=i), ["tin-mot", "tin-hai"]) for i in range(1, 6)
+        ),
+    )
     d = make()
     step(d, clock, 6 * 60)
     keys = [(r.airing_key, r.script_id) for r in rows(root)]
@@ -129,8 +133,11 @@ def test_every_airing_of_a_day_has_exactly_one_row_per_item(rig):
 def test_downtime_gives_missed_rows_and_a_late_start_within_the_grace(rig):
     root, clock, make = rig
     t = clock.now()
-    set_programs(root, program("som", t + timedelta(minutes=5), ["tin-mot"])
-                 + program("muon", t + timedelta(minutes=9, seconds=30), ["tin-hai"]))  # fmt: skip
+    set_programs(
+        root,
+        program("som", t + timedelta(minutes=5), ["tin-mot"])
+        + program("muon", t + timedelta(minutes=9, seconds=30), ["tin-hai"]),
+    )
     d = make()
     d.tick()
     d._heartbeat()  # the last sign of life of this run
@@ -178,7 +185,10 @@ def test_a_crash_mid_program_gives_the_rest_its_rows(rig):
     clock.advance(600)
     make()  # recovery only
     assert sorted((s, st) for _, s, st in outcome(root)) == [
-        ("tin-dai", "interrupted"), ("tin-hai", "interrupted"), ("tin-mot", "aired")]  # fmt: skip
+        ("tin-dai", "interrupted"),
+        ("tin-hai", "interrupted"),
+        ("tin-mot", "aired"),
+    ]
     assert evidence.verify(project).ok and evidence.open_airings(project) == []
 
 
@@ -210,8 +220,11 @@ def test_a_program_added_by_reload_a_moment_ahead_airs(rig):
     step(d, clock, 1)
     # the officer saves a program due 1 s later; the daemon notices 2 s after the save
     saved = clock.now()
-    set_programs(root, program("vua-them", saved + timedelta(seconds=1), ["tin-mot"])
-                 + program("da-qua", saved - timedelta(seconds=30), ["tin-hai"]))  # fmt: skip
+    set_programs(
+        root,
+        program("vua-them", saved + timedelta(seconds=1), ["tin-mot"])
+        + program("da-qua", saved - timedelta(seconds=30), ["tin-hai"]),
+    )
     stamp = saved.timestamp()
     os.utime(root / "schedules.toml", (stamp, stamp))
     clock.advance(2)
@@ -301,7 +314,8 @@ def test_a_rotating_program_with_nothing_to_air_is_logged_skipped(rig):
     at = clock.now() + timedelta(seconds=2)
     set_programs(
         root,
-        f'\n[[program]]\nid = "rong"\ndays = "daily"\nat = ["{at.astimezone(TZ):%H:%M:%S}"]\ncampaign = "khong-co"\n',
+        '\n[[program]]\nid = "rong"\ndays = "daily"\nat = '
+        f'["{at.astimezone(TZ):%H:%M:%S}"]\ncampaign = "khong-co"\n',
     )
     d = make()
     step(d, clock, 5)
@@ -378,9 +392,12 @@ def test_schedule_show_airs_in_the_daemons_order(rig):
 
     root, clock, make = rig
     t = clock.now()
-    set_programs(root, program("dai", t + timedelta(seconds=10), ["tin-dai"])
-                 + program("thuong", t + timedelta(seconds=20), ["tin-mot"])
-                 + program("uu-tien", t + timedelta(seconds=25), ["tin-hai"], "priority"))  # fmt: skip
+    set_programs(
+        root,
+        program("dai", t + timedelta(seconds=10), ["tin-dai"])
+        + program("thuong", t + timedelta(seconds=20), ["tin-mot"])
+        + program("uu-tien", t + timedelta(seconds=25), ["tin-hai"], "priority"),
+    )
     _, slots = plan_view(Project(root), t, t + timedelta(minutes=5))
     d = make()
     step(d, clock, 300)
@@ -502,8 +519,12 @@ def test_a_refusal_never_names_a_process_that_has_ended(rig):
 
     root, _clock, make = rig
     project = Project(root)
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     project.pid_path.write_text(f"{dead} 2026-01-01T00:00:00+00:00\n")
     with FileLock(str(project.lock_path), timeout=0):
         d = make()
@@ -525,8 +546,11 @@ def test_the_daemon_says_when_an_item_ends_and_when_a_blackout_stops_a_program(r
     )
     begins = (at + timedelta(seconds=15)).astimezone(TZ).strftime("%Y-%m-%dT%H:%M:%S")
     text = (root / "schedules.toml").read_text("utf-8")
-    (root / "schedules.toml").write_text(text + f'\n[[blackout]]\nfrom = "{begins}"\n'
-        f'until = "{today + timedelta(days=2)}"\nreason = "Quốc tang"\n', "utf-8")  # fmt: skip
+    (root / "schedules.toml").write_text(
+        text + f'\n[[blackout]]\nfrom = "{begins}"\n'
+        f'until = "{today + timedelta(days=2)}"\nreason = "Quốc tang"\n',
+        "utf-8",
+    )
     d = make()
     with caplog.at_level(logging.INFO, logger="broadcaster"):
         step(d, clock, 60)

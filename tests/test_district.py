@@ -55,8 +55,14 @@ class Server:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
-        config = uvicorn.Config(create_receiver(url), host="127.0.0.1", port=self.port,
-                                ssl_certfile=cert, ssl_keyfile=key, log_level="warning")  # fmt: skip
+        config = uvicorn.Config(
+            create_receiver(url),
+            host="127.0.0.1",
+            port=self.port,
+            ssl_certfile=cert,
+            ssl_keyfile=key,
+            log_level="warning",
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
@@ -75,8 +81,9 @@ def receiver(durl, tmp_path):
     server.stop()
 
 
-def make_ward(tmp_path, server: Server, station_id: str, days: int = 30, first=date(2020, 5, 2),
-              extra=None) -> Project:  # fmt: skip
+def make_ward(
+    tmp_path, server: Server, station_id: str, days: int = 30, first=date(2020, 5, 2), extra=None
+) -> Project:
     root = tmp_path / station_id
     root.mkdir()
     shutil.copy2(ROOT / "schedules.toml", root)
@@ -95,8 +102,12 @@ def make_ward(tmp_path, server: Server, station_id: str, days: int = 30, first=d
 
 
 def register(durl: str, ward: Project, name: str = "") -> None:
-    district.register(durl, ward.district.station_id, signing.public_key(ward),
-                      name or f"Phường {ward.district.station_id}")  # fmt: skip
+    district.register(
+        durl,
+        ward.district.station_id,
+        signing.public_key(ward),
+        name or f"Phường {ward.district.station_id}",
+    )
 
 
 def held(durl: str, station_id: str) -> list[tuple[int, str]]:
@@ -155,13 +166,25 @@ def reseal(ward: Project, seq: int) -> None:
             prev = row.row_hash
 
 
-FIGURES = ("planned", "held", "missed", "cancelled", "minutes_aired", "items_aired", "by_topic",
-           "by_campaign", "days_without_plan", "notes")  # fmt: skip
+FIGURES = tuple(
+    """
+    planned held missed cancelled minutes_aired items_aired by_topic by_campaign
+    days_without_plan notes
+    """.split()
+)
 
 
 def test_wards_sync_and_the_district_figures_equal_their_own(tmp_path, durl, receiver):
-    wards = [make_ward(tmp_path, receiver, f"phuong-{n}", days=20 + 10 * n,
-                       extra=blackout_and_an_unlogged_airing if n == 1 else None) for n in range(3)]  # fmt: skip
+    wards = [
+        make_ward(
+            tmp_path,
+            receiver,
+            f"phuong-{n}",
+            days=20 + 10 * n,
+            extra=blackout_and_an_unlogged_airing if n == 1 else None,
+        )
+        for n in range(3)
+    ]
     for w in wards:
         register(durl, w)
         result = sync(w)
@@ -171,8 +194,18 @@ def test_wards_sync_and_the_district_figures_equal_their_own(tmp_path, durl, rec
     assert held(durl, "phuong-0") == local(wards[0])  # a second sync changes nothing
     env = {"BROADCASTER_DISTRICT_URL": durl}
     out = tmp_path / "quan.json"
-    r = run_cli(ROOT, "district", "report", "--period", "quý 2/2020", "--format", "json",
-                "--out", str(out), env=env)  # fmt: skip
+    r = run_cli(
+        ROOT,
+        "district",
+        "report",
+        "--period",
+        "quý 2/2020",
+        "--format",
+        "json",
+        "--out",
+        str(out),
+        env=env,
+    )
     assert r.returncode == 0, r.stderr
     report = json.loads(out.read_text("utf-8"))
     assert report["not_reported"] == [] and report["flagged"] == []
@@ -193,8 +226,18 @@ def test_wards_sync_and_the_district_figures_equal_their_own(tmp_path, durl, rec
     assert second["cancelled"] == 2 and second["missed"] >= 1 and second["days_without_plan"]
     for fmt in ("docx", "xlsx", "csv"):
         path = tmp_path / f"quan.{fmt}"
-        r = run_cli(ROOT, "district", "report", "--period", "quý 2/2020", "--format", fmt,
-                    "--out", str(path), env=env)  # fmt: skip
+        r = run_cli(
+            ROOT,
+            "district",
+            "report",
+            "--period",
+            "quý 2/2020",
+            "--format",
+            fmt,
+            "--out",
+            str(path),
+            env=env,
+        )
         assert r.returncode == 0 and path.stat().st_size > 400, r.stderr
     rows = (tmp_path / "quan.csv").read_text("utf-8-sig").splitlines()
     assert rows[0].startswith("Mã phường,Phường,Kế hoạch,Đã phát") and len(rows) == 4
@@ -286,16 +329,23 @@ def test_received_rows_cannot_be_changed_even_at_the_database(tmp_path, durl, re
     register(durl, ward)
     sync(ward)
     with district._ward_engine(durl, "chi-them").connect() as conn:  # a connection of its own
-        for sql in ("UPDATE airing SET status = 'aired' WHERE seq = 3", "DELETE FROM airing WHERE seq = 3",
-                    "UPDATE planned_airing SET cancelled = true", "DELETE FROM checkpoint",
-                    "DELETE FROM public.district_flag"):  # fmt: skip
+        for sql in (
+            "UPDATE airing SET status = 'aired' WHERE seq = 3",
+            "DELETE FROM airing WHERE seq = 3",
+            "UPDATE planned_airing SET cancelled = true",
+            "DELETE FROM checkpoint",
+            "DELETE FROM public.district_flag",
+        ):
             with pytest.raises(Exception, match="chỉ được thêm dòng"):
                 conn.exec_driver_sql(sql)
             conn.rollback()
     # someone with the superuser's power skips the triggers: `district verify` still finds it
     schema = district.schema_of("chi-them")
-    pg.admin(f"SET session_replication_role = replica; UPDATE {schema}.airing SET title = 'sửa lén' "
-             "WHERE seq = 3", database=durl.rsplit("/", 1)[1])  # fmt: skip
+    pg.admin(
+        f"SET session_replication_role = replica; UPDATE {schema}.airing SET title = 'sửa lén' "
+        "WHERE seq = 3",
+        database=durl.rsplit("/", 1)[1],
+    )
     r = run_cli(ROOT, "district", "verify", env={"BROADCASTER_DISTRICT_URL": durl})
     assert r.returncode == 1 and "KHÔNG toàn vẹn" in r.stdout and "dòng thứ tự 3" in r.stdout
     assert "dòng thứ tự 3" in flags(durl, "chi-them")[-1]
@@ -347,8 +397,12 @@ def test_replays_other_wards_and_the_registry_are_out_of_a_wards_reach(tmp_path,
     district.remove_ward(durl, "phuong-b")
     with pytest.raises(UserError, match="không có chữ ký hợp lệ"):
         sync(b)
-    assert "đã ngừng nhận" in run_cli(ROOT, "district", "status", env={"BROADCASTER_DISTRICT_URL": durl,
-                                                                      "COLUMNS": "400"}).stdout  # fmt: skip
+    assert (
+        "đã ngừng nhận"
+        in run_cli(
+            ROOT, "district", "status", env={"BROADCASTER_DISTRICT_URL": durl, "COLUMNS": "400"}
+        ).stdout
+    )
 
 
 def sync_at_once(wards: list[Project]) -> tuple[list[threading.Thread], list[Exception]]:
@@ -412,21 +466,44 @@ def test_errors_are_one_vietnamese_line(tmp_path, durl, receiver, pg):
     edit(ward.root, "district", url="postgresql+psycopg://phuong@may-chu-quan/quan")
     r = run_cli(ward.root, "schedule", "check")
     assert "quận không còn nhận nhật ký thẳng vào cơ sở dữ liệu" in r.stderr
-    for args, password in ((["--url", "mysql://quan@localhost/quan"], PASSWORD),
-                           (["--url", durl.replace(f":{PASSWORD}@", "@")], "sai")):  # fmt: skip
+    for args, password in (
+        (["--url", "mysql://quan@localhost/quan"], PASSWORD),
+        (["--url", durl.replace(f":{PASSWORD}@", "@")], "sai"),
+    ):
         r = run_cli(ROOT, "district", "status", *args, env={district.PASSWORD_VARIABLE: password})
         assert r.returncode == 1 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr, (
             r.stderr
         )
     (tmp_path / "mot-tep").write_text("không phải thư mục", "utf-8")
-    r = run_cli(ROOT, "district", "report", "--period", "quý 2/2020", "--out", str(tmp_path / "mot-tep" / "x.docx"),
-                env={"BROADCASTER_DISTRICT_URL": durl})  # fmt: skip
+    r = run_cli(
+        ROOT,
+        "district",
+        "report",
+        "--period",
+        "quý 2/2020",
+        "--out",
+        str(tmp_path / "mot-tep" / "x.docx"),
+        env={"BROADCASTER_DISTRICT_URL": durl},
+    )
     assert r.returncode == 1 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr, r.stderr
-    pg.admin("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'khach') THEN "
-             f"CREATE ROLE khach LOGIN PASSWORD '{PASSWORD}'; END IF; END $$")  # fmt: skip
+    pg.admin(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'khach') THEN "
+        f"CREATE ROLE khach LOGIN PASSWORD '{PASSWORD}'; END IF; END $$"
+    )
     guest = durl.replace("quan:", "khach:").replace("//quan@", "//khach@")
-    r = run_cli(ROOT, "district", "report", "--period", "quý 2/2020", "--url", guest,
-                "--out", str(tmp_path / "x.json"), "--format", "json")  # fmt: skip
+    r = run_cli(
+        ROOT,
+        "district",
+        "report",
+        "--period",
+        "quý 2/2020",
+        "--url",
+        guest,
+        "--out",
+        str(tmp_path / "x.json"),
+        "--format",
+        "json",
+    )
     assert r.returncode == 1 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr, r.stderr
 
 
@@ -434,8 +511,14 @@ def test_the_daemon_keeps_airing_when_the_district_is_unreachable(short_station,
     from conftest import TZ
     from daemonproc import Daemon, log_rows
 
-    edit(short_station, "district", url="https://127.0.0.1:1", station_id="khong-toi",
-         fingerprint="SHA256:" + ":".join(["AB"] * 32), every_minutes=0.02)  # fmt: skip
+    edit(
+        short_station,
+        "district",
+        url="https://127.0.0.1:1",
+        station_id="khong-toi",
+        fingerprint="SHA256:" + ":".join(["AB"] * 32),
+        every_minutes=0.02,
+    )
     daemon = Daemon(short_station, sound).start()
     try:
         at = datetime.now(TZ) + timedelta(seconds=2)

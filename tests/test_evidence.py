@@ -32,8 +32,12 @@ def logged(station):
         plan.freeze(project, tt, catalogue, MAY, MAY + timedelta(days=7), MAY)
         for n, airing in enumerate(tt.expand(MAY, MAY + timedelta(days=7), catalogue)):
             for sid in airing.scripts:
-                fields = dict(program_id=airing.program_id, airing_key=airing.key, script_id=sid,
-                              scheduled_at=airing.start)  # fmt: skip
+                fields = dict(
+                    program_id=airing.program_id,
+                    airing_key=airing.key,
+                    script_id=sid,
+                    scheduled_at=airing.start,
+                )
                 clock[0] = airing.start + timedelta(seconds=90)
                 if n < 2:
                     evidence.record(project, "missed", error="máy tắt", **fields)
@@ -101,9 +105,16 @@ def test_a_row_edited_and_the_whole_chain_recomputed(logged, tmp_path):
 def test_backdated_aired_rows_appended_with_our_own_function(logged):
     missed = [r for r in evidence.query(logged) if r.status == "missed"]
     for r in missed:  # "missed 2 -> 0": the forger logs them aired, after the fact
-        evidence.record(logged, "aired", program_id=r.program_id, airing_key=r.airing_key,
-                        script_id=r.script_id, scheduled_at=r.scheduled_at,
-                        started_at=r.scheduled_at, ended_at=r.scheduled_at + timedelta(seconds=90))  # fmt: skip
+        evidence.record(
+            logged,
+            "aired",
+            program_id=r.program_id,
+            airing_key=r.airing_key,
+            script_id=r.script_id,
+            scheduled_at=r.scheduled_at,
+            started_at=r.scheduled_at,
+            ended_at=r.scheduled_at + timedelta(seconds=90),
+        )
     got = findings(logged)
     assert sum("đã có kết quả khác" in f for f in got) == len(missed)
     assert sum("sau khi phát hơn một ngày" in f for f in got) == len(missed)
@@ -112,8 +123,15 @@ def test_backdated_aired_rows_appended_with_our_own_function(logged):
 def test_backdated_rows_with_a_backdated_write_time_break_the_order(logged):
     first = evidence.query(logged)[0]
     with patch("broadcaster.evidence.now", lambda: MAY):
-        evidence.record(logged, "aired", airing_key="gia@1", script_id="gia", scheduled_at=first.scheduled_at,
-                        started_at=first.scheduled_at, ended_at=first.scheduled_at + timedelta(seconds=60))  # fmt: skip
+        evidence.record(
+            logged,
+            "aired",
+            airing_key="gia@1",
+            script_id="gia",
+            scheduled_at=first.scheduled_at,
+            started_at=first.scheduled_at,
+            ended_at=first.scheduled_at + timedelta(seconds=60),
+        )
     assert any("ghi trước dòng đứng trước nó" in f for f in findings(logged))
 
 
@@ -202,17 +220,38 @@ def test_a_log_of_the_first_format_migrates_and_still_verifies(tmp_path):
     prev = evidence.GENESIS
     with old.begin() as conn:
         for i in range(1, 4):
-            values = dict(id=i, station="Đài", program_id="sang", program_name="Sáng", airing_key=f"sang@{i}",
-                          trigger="timetable", priority="normal", scheduled_at=f"2020-05-0{i} 23:00:00.000000",
-                          started_at=f"2020-05-0{i} 23:00:01.000000", ended_at=f"2020-05-0{i} 23:01:31.000000",
-                          script_id="bai", title="Bài", topic="mot-cua", campaign="cchc", text="…",
-                          text_sha256="a", audio_sha256="b", engine="espeak", voice="vi", device="loa",
-                          status="aired", error="", seq=i)  # fmt: skip
+            values = dict(
+                id=i,
+                station="Đài",
+                program_id="sang",
+                program_name="Sáng",
+                airing_key=f"sang@{i}",
+                trigger="timetable",
+                priority="normal",
+                scheduled_at=f"2020-05-0{i} 23:00:00.000000",
+                started_at=f"2020-05-0{i} 23:00:01.000000",
+                ended_at=f"2020-05-0{i} 23:01:31.000000",
+                script_id="bai",
+                title="Bài",
+                topic="mot-cua",
+                campaign="cchc",
+                text="…",
+                text_sha256="a",
+                audio_sha256="b",
+                engine="espeak",
+                voice="vi",
+                device="loa",
+                status="aired",
+                error="",
+                seq=i,
+            )
             row_hash = chain_hash(prev, [values[k] for k in evidence.CONTENT[1]])
             cols = ", ".join([*values, "prev_hash", "row_hash"])
             marks = ", ".join(f":{k}" for k in [*values, "prev_hash", "row_hash"])
-            conn.exec_driver_sql(f"INSERT INTO airing ({cols}) VALUES ({marks})",
-                                 {**values, "prev_hash": prev, "row_hash": row_hash})  # fmt: skip
+            conn.exec_driver_sql(
+                f"INSERT INTO airing ({cols}) VALUES ({marks})",
+                {**values, "prev_hash": prev, "row_hash": row_hash},
+            )
             prev = row_hash
     old.dispose()
     project = Project(root)
@@ -236,8 +275,15 @@ def walked(project, **kw) -> tuple[evidence.Verification, int]:
 
 def append_row(project) -> None:
     at = datetime.now(TZ)
-    evidence.record(project, "missed", error="máy tắt", program_id="queue-9",
-                    airing_key=f"queue-9@{at.isoformat()}", script_id="a", scheduled_at=at)  # fmt: skip
+    evidence.record(
+        project,
+        "missed",
+        error="máy tắt",
+        program_id="queue-9",
+        airing_key=f"queue-9@{at.isoformat()}",
+        script_id="a",
+        scheduled_at=at,
+    )
 
 
 def test_a_trusted_walk_starts_where_the_last_full_walk_ended(logged):

@@ -12,8 +12,18 @@ from broadcaster.tts import EngineError
 from broadcaster.tts.fpt_engine import KEY_VARIABLE, FptEngine, api_key, speed_for, voice_for
 
 SENTENCE = "Thông báo của Ủy ban nhân dân phường: sáng mai tiêm phòng cho trẻ em tại trạm y tế."
-ENGLISH = ("Invalid", "authentication", "rate limit", "unexpected", "quota", "Error", "timed out",
-           "refused", "urlopen", "HTTP Error")  # fmt: skip
+ENGLISH = (
+    "Invalid",
+    "authentication",
+    "rate limit",
+    "unexpected",
+    "quota",
+    "Error",
+    "timed out",
+    "refused",
+    "urlopen",
+    "HTTP Error",
+)
 
 
 pytestmark = pytest.mark.usefixtures("local_only")  # nothing reaches a hub or a service
@@ -60,7 +70,18 @@ def test_voice_and_speed_are_passed(standin):
 
 def test_rate_and_voice_mapping():
     assert [speed_for(w) for w in (60, 90, 100, 125, 140, 150, 165, 175, 200, 225, 400)] == [
-        -3, -2, -2, -1, 0, 0, 1, 1, 2, 3, 3]  # fmt: skip
+        -3,
+        -2,
+        -2,
+        -1,
+        0,
+        0,
+        1,
+        1,
+        2,
+        3,
+        3,
+    ]
     assert voice_for("vi") == voice_for("") == voice_for(None) == "banmai"
     assert voice_for("vi-VN-x-south") == "lannhi" and voice_for("LeMinh") == "leminh"
 

@@ -97,8 +97,9 @@ def test_a_model_is_loaded_once_for_all_threads(tmp_path, monkeypatch):
 
     monkeypatch.setattr(PiperVoice, "load", staticmethod(load))
     with ThreadPoolExecutor(4) as pool:
-        sounds = list(pool.map(lambda _: PiperEngine(onnx).speak(SENTENCE, "vi", 150).raw_data,
-                               range(8)))  # fmt: skip
+        sounds = list(
+            pool.map(lambda _: PiperEngine(onnx).speak(SENTENCE, "vi", 150).raw_data, range(8))
+        )
     assert len(calls) == 1 and len(set(sounds)) == 1 and len(sounds[0]) > 10000
 
 
@@ -213,13 +214,21 @@ REFUSALS = {  # case: (model bytes or None for the tiny model, new config text, 
     "missing json": (None, "", "thiếu tệp cấu hình vi_VN-tiny-x_low.onnx.json"),
     "json not json": (None, lambda: '{ "audio": ', "không phải JSON hợp lệ"),
     "json is a list": (None, lambda: "[1, 2]", "không phải một đối tượng JSON"),
-    "no sample rate": (None, lambda: _without("sample_rate"), "thiếu tần số lấy mẫu audio.sample_rate"),
+    "no sample rate": (
+        None,
+        lambda: _without("sample_rate"),
+        "thiếu tần số lấy mẫu audio.sample_rate",
+    ),
     "no phoneme map": (None, lambda: _without("phoneme_id_map"), "thiếu bảng âm vị phoneme_id_map"),
     "no num_symbols": (None, lambda: _without("num_symbols"), "thiếu khóa 'num_symbols'"),
     "corrupt onnx": (lambda: b"\x08\x07garbage" * 200, None, "tệp mô hình hỏng, không nạp được"),
     "empty onnx": (lambda: b"", None, "tệp mô hình hỏng"),
-    "not piper": (tiny_piper.other_model_bytes, None, "không phải mô hình giọng đọc Piper: thiếu đầu vào `input`"),
-}  # fmt: skip
+    "not piper": (
+        tiny_piper.other_model_bytes,
+        None,
+        "không phải mô hình giọng đọc Piper: thiếu đầu vào `input`",
+    ),
+}
 
 
 @pytest.mark.parametrize("case", REFUSALS)
@@ -287,17 +296,27 @@ class Catalogue:
         self.requests: list[tuple[str, str | None]] = []
         voice = {
             NAME: {
-                "key": NAME, "name": "tiny",
-                "language": {"code": "vi_VN", "family": "vi", "region": "VN",
-                             "name_native": "Tiếng Việt", "name_english": "Vietnamese",
-                             "country_english": "Vietnam"},
-                "quality": "x_low", "num_speakers": 1, "speaker_id_map": {},
-                "files": {rel: {"size_bytes": len(data), "md5_digest": hashlib.md5(data).hexdigest()}
-                          for rel, data in files.items()},
+                "key": NAME,
+                "name": "tiny",
+                "language": {
+                    "code": "vi_VN",
+                    "family": "vi",
+                    "region": "VN",
+                    "name_native": "Tiếng Việt",
+                    "name_english": "Vietnamese",
+                    "country_english": "Vietnam",
+                },
+                "quality": "x_low",
+                "num_speakers": 1,
+                "speaker_id_map": {},
+                "files": {
+                    rel: {"size_bytes": len(data), "md5_digest": hashlib.md5(data).hexdigest()}
+                    for rel, data in files.items()
+                },
                 "aliases": [],
             },
             "en_US-lessac-medium": {"key": "en_US-lessac-medium", "files": {}, "aliases": []},
-        }  # fmt: skip
+        }
         self.catalogue = voice
         outer = self
 
@@ -361,8 +380,13 @@ MODEL = tiny_piper.model_bytes(pad=300_000)  # several blocks of the download lo
 @pytest.fixture
 def catalogue():
     conf = json.dumps(tiny_piper.config(), ensure_ascii=False, indent=2).encode()
-    c = Catalogue({f"{REL}.onnx": MODEL, f"{REL}.onnx.json": conf,
-                   f"{REL.rsplit('/', 1)[0]}/MODEL_CARD": b"tiny"})  # fmt: skip
+    c = Catalogue(
+        {
+            f"{REL}.onnx": MODEL,
+            f"{REL}.onnx.json": conf,
+            f"{REL.rsplit('/', 1)[0]}/MODEL_CARD": b"tiny",
+        }
+    )
     yield c
     c.close()
 

@@ -61,8 +61,12 @@ def test_a_broken_or_short_upload_is_refused_and_nothing_is_written(station, rea
     before = Catalogue(project).get(SID)
     whole = encoded(reading, ".mp3", tmp_path).read_bytes()
     short = encoded(reading, ".ogg", tmp_path, "-t", "0.5", "-c:a", "libvorbis").read_bytes()
-    for data, ext, why in ((whole[:300], ".mp3", "hỏng"), (short, ".ogg", "0,5 giây"),
-                           (b"", ".mp3", "trống"), (b"MZ" * 500, ".mp3", "hỏng")):  # fmt: skip
+    for data, ext, why in (
+        (whole[:300], ".mp3", "hỏng"),
+        (short, ".ogg", "0,5 giây"),
+        (b"", ".mp3", "trống"),
+        (b"MZ" * 500, ".mp3", "hỏng"),
+    ):
         with pytest.raises(UserError) as refused:
             attach(project, SID, data, ext)
         assert why in str(refused.value) or why.replace(",", ".") in str(refused.value)
@@ -94,8 +98,11 @@ def test_uploads_over_http_need_a_session_and_say_why_they_fail(client, people, 
     assert reply.status_code == 303 and reply.headers["location"].startswith("/dang-nhap")
     token = sign_in(client, "lan")
     assert client.post(f"/bai/{SID}/ghi-am", files=files).status_code == 403  # no CSRF token
-    reply = client.post(f"/bai/{SID}/ghi-am", data={"csrf": token},
-                        files={"audio": ("ban-ghi.mp3", data[:400], "audio/mpeg")})  # fmt: skip
+    reply = client.post(
+        f"/bai/{SID}/ghi-am",
+        data={"csrf": token},
+        files={"audio": ("ban-ghi.mp3", data[:400], "audio/mpeg")},
+    )
     assert reply.status_code == 400 and "hỏng" in reply.text and "Traceback" not in reply.text
     reply = client.post(f"/bai/{SID}/ghi-am", data={"csrf": token}, files=files)
     assert reply.status_code == 303 and reply.headers["location"] == f"/bai/{SID}?da-ghi-am=1"
@@ -112,9 +119,15 @@ def mic_browser(reading, tmp_path):
 
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=vi",
-                "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                f"--use-file-for-fake-audio-capture={reading}"):  # fmt: skip
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--lang=vi",
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={reading}",
+    ):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     yield driver
@@ -152,8 +165,12 @@ def test_recorded_in_the_browser_approved_aired_and_logged(people, server, mic_b
     daemon = Daemon(people, sound).start()
     try:
         airqueue.add(project, SID, datetime.now(project.station.tz), force=True)
-        row = wait_for(lambda: [r for r in log_rows(people) if r["script_id"] == SID
-                                and r["status"] == "aired"], 60)[0]  # fmt: skip
+        row = wait_for(
+            lambda: [
+                r for r in log_rows(people) if r["script_id"] == SID and r["status"] == "aired"
+            ],
+            60,
+        )[0]
     finally:
         assert daemon.stop() == 0
     assert row["engine"] == "recorded"
@@ -191,15 +208,26 @@ def test_the_console_over_https_is_a_secure_page_with_a_microphone(people, tmp_p
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(Project(people), secure=True), host="127.0.0.1",
-                                           port=port, ssl_certfile=str(cert), ssl_keyfile=str(key),
-                                           log_level="warning"))  # fmt: skip
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(Project(people), secure=True),
+            host="127.0.0.1",
+            port=port,
+            ssl_certfile=str(cert),
+            ssl_keyfile=str(key),
+            log_level="warning",
+        )
+    )
     threading.Thread(target=server.run, daemon=True).start()
     wait_for(lambda: server.started, 10, 0.05)
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                f"--ignore-certificate-errors-spki-list={base64.b64encode(digest.finalize()).decode()}"):  # fmt: skip
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        f"--ignore-certificate-errors-spki-list={base64.b64encode(digest.finalize()).decode()}",
+    ):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     try:

@@ -16,8 +16,22 @@ from broadcaster.tts import EngineError
 
 def ebur128(path) -> tuple[float, float]:
     """Integrated loudness and sample peak by ffmpeg's own meter, independent of ours."""
-    out = subprocess.run([ffmpeg(), "-nostats", "-hide_banner", "-i", str(path), "-filter_complex",
-                          "ebur128=peak=sample", "-f", "null", "-"], capture_output=True, text=True).stderr  # fmt: skip
+    out = subprocess.run(
+        [
+            ffmpeg(),
+            "-nostats",
+            "-hide_banner",
+            "-i",
+            str(path),
+            "-filter_complex",
+            "ebur128=peak=sample",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+    ).stderr
     summary = out[out.rindex("Summary:") :]
     lufs = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary)[1])
     peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)[1])
@@ -26,8 +40,21 @@ def ebur128(path) -> tuple[float, float]:
 
 def make_tone(path, seconds=1.5, freqs=(440,), extra=()):
     sources = "+".join(f"sin(2*PI*{f}*t)" for f in freqs)
-    subprocess.run([ffmpeg(), "-v", "error", "-y", "-f", "lavfi", "-i",
-                    f"aevalsrc=0.3*({sources})/{len(freqs)}:s=44100:d={seconds}", *extra, str(path)], check=True)  # fmt: skip
+    subprocess.run(
+        [
+            ffmpeg(),
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"aevalsrc=0.3*({sources})/{len(freqs)}:s=44100:d={seconds}",
+            *extra,
+            str(path),
+        ],
+        check=True,
+    )
 
 
 def test_every_sample_script_renders_offline_at_the_station_level(rendered_station):
@@ -98,7 +125,8 @@ def test_recording_script_and_loudspeaker_filter(station):
     make_tone(rec, 3.0, (60, 1000), ["-c:a", "libvorbis"])
     script = station / "scripts_vi" / "hum.md"
     script.write_text(
-        '+++\nid = "hum"\ntitle = "Thử"\ntopic = "thong-bao"\naudio = "audio/recorded/hum.ogg"\n+++\nBản ghi thử.\n',
+        '+++\nid = "hum"\ntitle = "Thử"\ntopic = "thong-bao"\naudio = '
+        '"audio/recorded/hum.ogg"\n+++\nBản ghi thử.\n',
         "utf-8",
     )
     project = Project(station)
@@ -216,8 +244,9 @@ def test_length_estimates_are_within_ten_percent_of_the_rendered_length(rendered
         if script.audio:
             continue
         reading = spoken_reading(project, script)
-        estimate = estimate_seconds(reading.words, sum(s.pause_ms for s in reading.sentences),
-                                    project.station.rate_wpm)  # fmt: skip
+        estimate = estimate_seconds(
+            reading.words, sum(s.pause_ms for s in reading.sentences), project.station.rate_wpm
+        )
         real = cached(project, script).meta["duration_s"]
         assert abs(estimate - real) / real < 0.10, (script.id, estimate, real)
 

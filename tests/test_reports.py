@@ -38,16 +38,32 @@ def _seed(project: Project, clock: list) -> dict:
     tt = Timetable.load(project)
     catalogue = Catalogue(project)
     plan.freeze(project, tt, catalogue, *Q2, Q2[0])  # the plan of record, written ahead
-    expected = {"aired_items": 0, "seconds": 0.0, "missed_airings": 0, "failed_items": 0, "skipped_items": 0,
-                "planned": 0, "cancelled": 0, "aired_airings": 0, "partial_airings": 0, "rows": 0,
-                "topics": {}}  # fmt: skip
+    expected = {
+        "aired_items": 0,
+        "seconds": 0.0,
+        "missed_airings": 0,
+        "failed_items": 0,
+        "skipped_items": 0,
+        "planned": 0,
+        "cancelled": 0,
+        "aired_airings": 0,
+        "partial_airings": 0,
+        "rows": 0,
+        "topics": {},
+    }
     for n, airing in enumerate(tt.expand(*Q2, catalogue)):
         if airing.cancelled:
             expected["cancelled"] += 1
             continue
         expected["planned"] += 1
-        fields = {"program_id": airing.program_id, "program_name": airing.name, "airing_key": airing.key,
-                  "trigger": "timetable", "priority": airing.priority, "scheduled_at": airing.start}  # fmt: skip
+        fields = {
+            "program_id": airing.program_id,
+            "program_name": airing.name,
+            "airing_key": airing.key,
+            "trigger": "timetable",
+            "priority": airing.priority,
+            "scheduled_at": airing.start,
+        }
         aired_any, all_aired = False, True
         for i, sid in enumerate(airing.scripts):
             s = catalogue.scripts[sid]
@@ -81,8 +97,14 @@ def _seed(project: Project, clock: list) -> dict:
         elif aired_any:  # the first item failed, the others aired
             expected["partial_airings"] += 1
     clock[0] = Q2[1]
-    evidence.record(project, "skipped", error="bài chưa được duyệt", script_id="ho-tich-truc-tuyen",
-                    trigger="manual", scheduled_at=datetime(2020, 5, 5, 9, tzinfo=TZ))  # fmt: skip
+    evidence.record(
+        project,
+        "skipped",
+        error="bài chưa được duyệt",
+        script_id="ho-tich-truc-tuyen",
+        trigger="manual",
+        scheduled_at=datetime(2020, 5, 5, 9, tzinfo=TZ),
+    )
     expected["rows"] += 1
     expected["skipped_items"] += 1
     evidence.make_checkpoint(project, "hằng ngày")  # as the daemon signs each day
@@ -171,7 +193,11 @@ def test_json_figures_for_machines(seeded, tmp_path):
     )
     f = json.loads(path.read_text("utf-8"))
     assert (f["planned"], f["missed"], f["cancelled"], f["to_come"]) == (
-        exp["planned"], exp["missed_airings"], exp["cancelled"], 0)  # fmt: skip
+        exp["planned"],
+        exp["missed_airings"],
+        exp["cancelled"],
+        0,
+    )
     assert f["period"] == {
         "label": "quý II năm 2020",
         "start": "2020-04-01",
@@ -277,8 +303,13 @@ def test_report_command(seeded, tmp_path):
 def chained(station):
     project = Project(station)
     for i in range(6):
-        evidence.record(project, "aired", script_id=f"bai-{i}", title=f"Bài {i}",
-                        scheduled_at=datetime(2020, 5, 1 + i, 6, tzinfo=TZ))  # fmt: skip
+        evidence.record(
+            project,
+            "aired",
+            script_id=f"bai-{i}",
+            title=f"Bài {i}",
+            scheduled_at=datetime(2020, 5, 1 + i, 6, tzinfo=TZ),
+        )
     assert evidence.verify(project).ok
     return project, sqlite3.connect(station / "broadcaster.db")
 
@@ -301,17 +332,23 @@ def test_verify_catches_a_deleted_row(chained, cli):
 
 def test_verify_catches_an_inserted_row(chained, cli):
     project, db = chained
-    db.execute("INSERT INTO airing (station, status, script_id, seq, prev_hash, row_hash, trigger, priority, program_id,"
-               " program_name, airing_key, title, topic, campaign, text, text_sha256, audio_sha256, engine, voice,"
-               " device, error) VALUES ('x', 'aired', 'gia', NULL, '', '', 'manual', 'normal', '', '', '', '', '', '',"
-               " '', '', '', '', '', '', '')")  # fmt: skip
+    db.execute(
+        "INSERT INTO airing (station, status, script_id, seq, prev_hash, row_hash, trigger, "
+        "priority, program_id,"
+        " program_name, airing_key, title, topic, campaign, text, text_sha256, audio_sha256, "
+        "engine, voice,"
+        " device, error) VALUES ('x', 'aired', 'gia', NULL, '', '', 'manual', 'normal', '', "
+        "'', '', '', '', '',"
+        " '', '', '', '', '', '', '')"
+    )
     db.commit()
     assert any("được chèn ngoài chuỗi" in f for f in evidence.verify(project).findings)
     # a forger who slots the row into the chain breaks the link of the row after it
     db.execute("UPDATE airing SET seq = -seq WHERE seq >= 3")
     db.execute("UPDATE airing SET seq = 1 - seq WHERE seq < 0")
     db.execute(
-        "UPDATE airing SET seq = 3, prev_hash = (SELECT row_hash FROM airing WHERE seq = 2) WHERE script_id = 'gia'"
+        "UPDATE airing SET seq = 3, prev_hash = (SELECT row_hash FROM airing WHERE seq = 2) "
+        "WHERE script_id = 'gia'"
     )
     db.commit()
     findings = evidence.verify(project).findings
@@ -326,8 +363,12 @@ def test_log_json_fields(chained, cli):
         cli("log", "--from", "2020-05-02", "--to", "2020-05-03", "--format", "json").stdout
     )
     assert [r["script_id"] for r in rows] == ["bai-1", "bai-2"]
-    assert {"id", "program", "trigger", "priority", "scheduled_at", "started_at", "ended_at", "script_id",
-            "title", "status", "engine", "audio_sha256", "error"} <= set(rows[0])  # fmt: skip
+    assert set(
+        """
+        id program trigger priority scheduled_at started_at ended_at script_id title status
+        engine audio_sha256 error
+        """.split()
+    ) <= set(rows[0])
     assert rows[0]["scheduled_at"] == "2020-05-02T06:00:00+07:00" and rows[0]["started_at"] is None
 
 
@@ -348,7 +389,11 @@ def test_editing_the_timetable_after_the_fact_leaves_past_reports_unchanged(seed
         path.write_text(original, "utf-8")
         project.reload()
     assert (after.planned, after.planned_outcomes, after.cancelled, after.compliance) == (
-        before.planned, before.planned_outcomes, before.cancelled, before.compliance)  # fmt: skip
+        before.planned,
+        before.planned_outcomes,
+        before.cancelled,
+        before.compliance,
+    )
     assert before.planned == exp["planned"] and before.missed == exp["missed_airings"]
 
 
@@ -379,13 +424,24 @@ def test_a_report_made_mid_quarter_shows_the_days_to_come(station, tmp_path):
 def set_daily_program(root) -> None:
     text = (root / "schedules.toml").read_text("utf-8")
     cut = text.find("[[program]]")
-    (root / "schedules.toml").write_text(text[:cut] + '[[program]]\nid = "sang"\ndays = "hằng ngày"\n'
-                                         'at = ["06:00"]\nscripts = ["co-che-mot-cua"]\n', "utf-8")  # fmt: skip
+    (root / "schedules.toml").write_text(
+        text[:cut] + '[[program]]\nid = "sang"\ndays = "hằng ngày"\n'
+        'at = ["06:00"]\nscripts = ["co-che-mot-cua"]\n',
+        "utf-8",
+    )
 
 
 def test_an_empty_period_says_so(station, cli):
-    out = cli("report", "--period", "2019-Q1", "--format", "docx", "--out", str(station / "r.docx"),
-              code=1).output  # fmt: skip
+    out = cli(
+        "report",
+        "--period",
+        "2019-Q1",
+        "--format",
+        "docx",
+        "--out",
+        str(station / "r.docx"),
+        code=1,
+    ).output
     assert "không có buổi phát nào và không có kế hoạch phát được lưu" in out
     assert not (station / "r.docx").exists()
 
@@ -399,8 +455,10 @@ def test_statement_and_table_agree_on_misses(seeded, tmp_path):
     )
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "không có buổi phát nào bị lỡ" not in text
-    assert (f"(trong đó {exp['missed_airings']} buổi bị lỡ, {exp['partial_airings']} buổi chỉ phát "
-            "được một phần)") in text  # fmt: skip
+    assert (
+        f"(trong đó {exp['missed_airings']} buổi bị lỡ, {exp['partial_airings']} buổi chỉ phát "
+        "được một phần)"
+    ) in text
     assert "Trong kỳ, mọi buổi phát theo kế hoạch đã đến giờ đều được thực hiện" not in text
     programs = next(t for t in doc.tables if t.rows[0].cells[0].text == "Chương trình")
     column = [c.text for c in programs.rows[0].cells].index("Bị lỡ")
@@ -482,14 +540,24 @@ def test_a_planned_airing_with_nothing_to_air_counts_as_skipped_not_missed(stati
 
     project = Project(station)
     text = (station / "schedules.toml").read_text("utf-8")
-    (station / "schedules.toml").write_text(text[: text.find("[[program]]")] + '[[program]]\nid = "rong"\n'
-                                            'days = "hằng ngày"\nat = ["06:00"]\ncampaign = "khong-co"\n', "utf-8")  # fmt: skip
+    (station / "schedules.toml").write_text(
+        text[: text.find("[[program]]")] + '[[program]]\nid = "rong"\n'
+        'days = "hằng ngày"\nat = ["06:00"]\ncampaign = "khong-co"\n',
+        "utf-8",
+    )
     day = datetime(2020, 5, 4, tzinfo=TZ)
     tt = Timetable.load(project)
     plan.freeze(project, tt, Catalogue(project), day, day + timedelta(days=1), day)
     [airing] = tt.expand(day, day + timedelta(days=1), Catalogue(project))
-    evidence.record(project, "skipped", error="không có bài nào đã duyệt để phát", program_id="rong",
-                    airing_key=airing.key, script_id="", scheduled_at=airing.start)  # fmt: skip
+    evidence.record(
+        project,
+        "skipped",
+        error="không có bài nào đã duyệt để phát",
+        program_id="rong",
+        airing_key=airing.key,
+        script_id="",
+        scheduled_at=airing.start,
+    )
     d = collect(project, parse_period(None, "2020-05-04", "2020-05-04"))
     assert (d.planned, d.missed, d.planned_outcomes["skipped"]) == (1, 0, 1)
     assert [(g.name, g.planned, g.other) for g in d.by_program] == [("rong", 1, 1)]
@@ -602,29 +670,62 @@ def test_held_means_every_item_aired_and_the_queue_has_its_own_lines(station, tm
 
     project = Project(station)
     text = (station / "schedules.toml").read_text("utf-8")
-    (station / "schedules.toml").write_text(text[: text.find("[[program]]")] + '[[program]]\nid = "hai"\n'
-        'days = "hằng ngày"\nat = ["06:00"]\nscripts = ["co-che-mot-cua", "ho-tich-truc-tuyen"]\n', "utf-8")  # fmt: skip
+    (station / "schedules.toml").write_text(
+        text[: text.find("[[program]]")] + '[[program]]\nid = "hai"\n'
+        'days = "hằng ngày"\nat = ["06:00"]\nscripts = ["co-che-mot-cua", "ho-tich-truc-tuyen"]\n',
+        "utf-8",
+    )
     day = datetime(2020, 5, 4, tzinfo=TZ)
     tt, catalogue = Timetable.load(project), Catalogue(project)
     plan.freeze(project, tt, catalogue, day, day + timedelta(days=2), day)
     first, _ = tt.expand(day, day + timedelta(days=2), catalogue)
-    base = {"program_id": "hai", "program_name": first.name, "airing_key": first.key,
-            "trigger": "timetable", "scheduled_at": first.start}  # fmt: skip
+    base = {
+        "program_id": "hai",
+        "program_name": first.name,
+        "airing_key": first.key,
+        "trigger": "timetable",
+        "scheduled_at": first.start,
+    }
     from unittest.mock import patch
 
     with patch("broadcaster.evidence.now", lambda: day + timedelta(hours=12)):  # written then
         one = catalogue.scripts["co-che-mot-cua"]
-        row = evidence.open_row(project, started_at=first.start, script_id=one.id, title=one.title,
-                                topic=one.topic, campaign=one.campaign, **base)  # fmt: skip
+        row = evidence.open_row(
+            project,
+            started_at=first.start,
+            script_id=one.id,
+            title=one.title,
+            topic=one.topic,
+            campaign=one.campaign,
+            **base,
+        )
         evidence.close_row(project, row, "aired", ended_at=first.start + timedelta(seconds=75))
         two = catalogue.scripts["ho-tich-truc-tuyen"]
-        evidence.record(project, "missed", error="máy tắt", script_id=two.id, title=two.title,
-                        topic=two.topic, campaign=two.campaign, **base)  # fmt: skip
+        evidence.record(
+            project,
+            "missed",
+            error="máy tắt",
+            script_id=two.id,
+            title=two.title,
+            topic=two.topic,
+            campaign=two.campaign,
+            **base,
+        )
         at = day + timedelta(hours=9)
-        row = evidence.open_row(project, started_at=at, program_id="queue-7", program_name="Hàng đợi",
-                                airing_key=f"queue-7@{at.isoformat()}", trigger="queue",
-                                priority="emergency", scheduled_at=at, script_id=two.id,
-                                title=two.title, topic=two.topic, campaign=two.campaign)  # fmt: skip
+        row = evidence.open_row(
+            project,
+            started_at=at,
+            program_id="queue-7",
+            program_name="Hàng đợi",
+            airing_key=f"queue-7@{at.isoformat()}",
+            trigger="queue",
+            priority="emergency",
+            scheduled_at=at,
+            script_id=two.id,
+            title=two.title,
+            topic=two.topic,
+            campaign=two.campaign,
+        )
         evidence.close_row(project, row, "aired", ended_at=at + timedelta(seconds=45))
     evidence.make_checkpoint(project, "hằng ngày")  # as the daemon signs each day
     d = collect(project, parse_period(None, "2020-05-04", "2020-05-05"))
@@ -662,8 +763,15 @@ def test_held_means_every_item_aired_and_the_queue_has_its_own_lines(station, tm
     heads = [c.text for c in doc.tables[1].rows[0].cells]
     assert heads[-2:] == ["Đột xuất", "Phút"]
 
-    rows = list(csv.reader(make_report(project, parse_period(None, "2020-05-04", "2020-05-05"), "csv",
-                                       tmp_path / "r.csv").read_text("utf-8-sig").splitlines()))  # fmt: skip
+    rows = list(
+        csv.reader(
+            make_report(
+                project, parse_period(None, "2020-05-04", "2020-05-05"), "csv", tmp_path / "r.csv"
+            )
+            .read_text("utf-8-sig")
+            .splitlines()
+        )
+    )
     assert {r[7] for r in rows[1:]} == {"Tuyên truyền cải cách hành chính năm 2020"}
 
     book = make_report(
@@ -693,12 +801,18 @@ def test_the_plan_of_record_is_recomputed_from_its_timetable_versions(station, c
     assert evidence.verify(project).ok
     db = sqlite3.connect(station / "broadcaster.db")
     removed = db.execute("DELETE FROM planned_airing WHERE day = '2020-05-05'").rowcount
-    db.execute("DELETE FROM airing WHERE airing_key IN (SELECT airing_key FROM airing "
-               "WHERE scheduled_at >= '2020-05-04 17:00' AND scheduled_at < '2020-05-05 17:00')")  # fmt: skip
-    columns = ("day, program_id, program_name, start, priority, scripts, items, cancelled, reason, "
-               "timetable_sha256, written_at")  # fmt: skip
-    db.execute(f"INSERT INTO planned_airing (key, {columns}) SELECT 'them@2020-05-06T09:00:00+07:00', "
-               f"{columns} FROM planned_airing WHERE day = '2020-05-06' LIMIT 1")  # fmt: skip
+    db.execute(
+        "DELETE FROM airing WHERE airing_key IN (SELECT airing_key FROM airing "
+        "WHERE scheduled_at >= '2020-05-04 17:00' AND scheduled_at < '2020-05-05 17:00')"
+    )
+    columns = (
+        "day, program_id, program_name, start, priority, scripts, items, cancelled, reason, "
+        "timetable_sha256, written_at"
+    )
+    db.execute(
+        f"INSERT INTO planned_airing (key, {columns}) SELECT 'them@2020-05-06T09:00:00+07:00', "
+        f"{columns} FROM planned_airing WHERE day = '2020-05-06' LIMIT 1"
+    )
     db.commit()
     findings = evidence.verify(project).findings
     assert any(f"ngày 05/05/2020 thiếu {removed} buổi" in f and "sửa bớt" in f for f in findings)

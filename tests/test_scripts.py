@@ -49,20 +49,54 @@ def replace(text: str, old: str, new: str) -> str:
 
 
 BROKEN = {
-    "toml-syntax": (replace(GOOD, 'title = "Tiêu đề"', 'title = "Tiêu đề'), 3, "chuỗi chữ thiếu dấu ngoặc kép đóng ở cuối dòng"),
-    "unknown-field": (replace(GOOD, 'status = "draft"', 'status = "draft"\ncolour = "red"'), 7, "trường không hợp lệ `colour`"),
+    "toml-syntax": (
+        replace(GOOD, 'title = "Tiêu đề"', 'title = "Tiêu đề'),
+        3,
+        "chuỗi chữ thiếu dấu ngoặc kép đóng ở cuối dòng",
+    ),
+    "unknown-field": (
+        replace(GOOD, 'status = "draft"', 'status = "draft"\ncolour = "red"'),
+        7,
+        "trường không hợp lệ `colour`",
+    ),
     "missing-title": (replace(GOOD, 'title = "Tiêu đề"\n', ""), 1, "thiếu `title`"),
     "missing-topic": (replace(GOOD, 'topic = "mot-cua"\n', ""), 1, "thiếu `topic`"),
-    "unknown-topic": (replace(GOOD, 'topic = "mot-cua"', 'topic = "bong-da"'), 4, "chủ đề không có"),
+    "unknown-topic": (
+        replace(GOOD, 'topic = "mot-cua"', 'topic = "bong-da"'),
+        4,
+        "chủ đề không có",
+    ),
     "id-differs": (GOOD, 2, "khác tên tệp"),
-    "bad-date": (replace(GOOD, 'status = "draft"', 'status = "draft"\nvalid_from = "2020-13-45"'), 7, 'không có ngày "2020-13-45" trên lịch'),
-    "until-before-from": (replace(GOOD, 'status = "draft"', 'status = "draft"\nvalid_from = 2020-05-01\nvalid_until = 2020-04-01'), 8, "`valid_until` trước `valid_from`"),
-    "recording-missing": (replace(GOOD, 'status = "draft"', 'status = "draft"\naudio = "audio/recorded/khong-co.mp3"'), 7, "không tìm thấy tệp ghi âm"),
-    "recording-outside": (replace(GOOD, 'status = "draft"', 'status = "draft"\naudio = "../../etc/passwd"'), 7, "nằm ngoài thư mục đài"),
+    "bad-date": (
+        replace(GOOD, 'status = "draft"', 'status = "draft"\nvalid_from = "2020-13-45"'),
+        7,
+        'không có ngày "2020-13-45" trên lịch',
+    ),
+    "until-before-from": (
+        replace(
+            GOOD,
+            'status = "draft"',
+            'status = "draft"\nvalid_from = 2020-05-01\nvalid_until = 2020-04-01',
+        ),
+        8,
+        "`valid_until` trước `valid_from`",
+    ),
+    "recording-missing": (
+        replace(
+            GOOD, 'status = "draft"', 'status = "draft"\naudio = "audio/recorded/khong-co.mp3"'
+        ),
+        7,
+        "không tìm thấy tệp ghi âm",
+    ),
+    "recording-outside": (
+        replace(GOOD, 'status = "draft"', 'status = "draft"\naudio = "../../etc/passwd"'),
+        7,
+        "nằm ngoài thư mục đài",
+    ),
     "empty-body": (GOOD.replace("Kính thưa bà con.\n", "\n\n"), 8, "nội dung bài trống"),
     "no-front-matter": ("Kính thưa bà con.\n", 1, "thiếu phần đầu"),
-    "unclosed-front-matter": ("+++\nid = \"x\"\n", 1, "không có dòng +++ kết thúc"),
-}  # fmt: skip
+    "unclosed-front-matter": ('+++\nid = "x"\n', 1, "không có dòng +++ kết thúc"),
+}
 
 
 @pytest.mark.parametrize("case", sorted(BROKEN))
@@ -177,8 +211,11 @@ def test_a_length_is_marked_estimated_until_the_audio_measures_it(cli):
     csv_lines = cli("script", "list", "--format", "csv").stdout.splitlines()
     assert "~" not in "\n".join(csv_lines)  # machines get seconds
     cli("render", "co-che-mot-cua")
-    rendered = next(r for r in json.loads(cli("script", "list", "--format", "json").stdout)
-                    if r["id"] == "co-che-mot-cua")  # fmt: skip
+    rendered = next(
+        r
+        for r in json.loads(cli("script", "list", "--format", "json").stdout)
+        if r["id"] == "co-che-mot-cua"
+    )
     assert not rendered["estimated"] and "~" not in shown()
     assert rendered["duration_label"] in shown()
 

@@ -117,8 +117,11 @@ def test_station_lexicon_wins(tmp_path):
     from broadcaster.speech import load_lexicon
 
     own = tmp_path / "lexicon.toml"
-    own.write_text('[abbreviations]\n"UBND" = "U Bê En Đê"\n"KP" = "khu phố"\n'
-                   '[units]\n"kg" = "cân"\n"lạng" = "lạng"\n"sào" = "sào"\n', "utf-8")  # fmt: skip
+    own.write_text(
+        '[abbreviations]\n"UBND" = "U Bê En Đê"\n"KP" = "khu phố"\n'
+        '[units]\n"kg" = "cân"\n"lạng" = "lạng"\n"sào" = "sào"\n',
+        "utf-8",
+    )
     reader = Reader(lexicon=load_lexicon(own))
     assert reader.say("UBND KP 3") == "U Bê En Đê khu phố ba."
     assert reader.say("5kg-6kg, 2 sào/hộ") == "từ năm cân đến sáu cân, hai sào mỗi hộ."

@@ -143,10 +143,14 @@ def test_autumn_dst_a_repeated_hour_airs_once(station):
     day = datetime(2026, 10, 25, tzinfo=tz)
     airings = tt.expand(day, day + timedelta(days=1))
     # 02:00 and 02:30 happen twice on 25/10/2026: each airs once, at the first (summer time)
-    assert [(a.start.astimezone(tz).strftime("%H:%M:%S"), a.start.utcoffset()) for a in airings] == [
-        ("01:59:59", timedelta(hours=2)), ("02:00:00", timedelta(hours=2)),
-        ("02:30:00", timedelta(hours=2)), ("03:00:00", timedelta(hours=1)),
-    ]  # fmt: skip
+    assert [
+        (a.start.astimezone(tz).strftime("%H:%M:%S"), a.start.utcoffset()) for a in airings
+    ] == [
+        ("01:59:59", timedelta(hours=2)),
+        ("02:00:00", timedelta(hours=2)),
+        ("02:30:00", timedelta(hours=2)),
+        ("03:00:00", timedelta(hours=1)),
+    ]
     assert len({a.key for a in airings}) == 4
     # one hour of real time lies between 02:30 summer time and 03:00 winter time
     elapsed = airings[3].start.astimezone(UTC) - airings[2].start.astimezone(UTC)
@@ -236,25 +240,86 @@ priority = "khan-cap"
     assert [a.program_id for a in airings] == ["c-emergency", "b-priority", "a-normal"]
 
 
-@pytest.mark.parametrize(("programs", "line", "message"), [
-    ('[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\ncolour = 1\n', 5, "khóa không hợp lệ `colour`"),
-    ('[[program]]\nid = "x"\nat = ["25:00"]\nscripts = ["van-hoa-cong-vu"]\n', 3, "giờ phát không hợp lệ"),
-    ('[[program]]\nid = "x"\ndays = ["T9"]\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\n', 3, "ngày phát không hợp lệ"),
-    ('[[program]]\nid = "x"\nat = ["23:00"]\nscripts = ["van-hoa-cong-vu"]\n', 3, "nằm trong giờ yên tĩnh"),
-    ('[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["khong-co"]\n', 4, "không có bài `khong-co`"),
-    ('[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\npriority = "gấp"\n', 5, "mức ưu tiên không hợp lệ"),
-    ('[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\nfrom = 2020-05-01\nuntil = 2020-04-01\n', 6, "`until` trước `from`"),
-    ('[[program]]\nid = "x"\nat = ["06:00"]\n', 1, "không có bài nào"),
-    ('[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\n\n[[program]]\nid = "x"\nat = ["07:00"]\nscripts = ["van-hoa-cong-vu"]\n', 7, "trùng id chương trình"),
-    ('[[program]]\nid = "x"\nat = ["06:00"\n', 3, "lỗi cú pháp: danh sách thiếu dấu ] đóng"),
-    ('[[blackout]]\ndate = "mai"\n', 1, "ngày tạm ngừng không hợp lệ"),
-    ('[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\ngap_s = 1e400\n', 5, "`gap_s` phải là số từ 0 đến 60"),
-    ('[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\ngap_s = nan\n', 5, "`gap_s` phải là số từ 0 đến 60"),
-    ('[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\ngap_s = -5\n', 5, "`gap_s` phải là số từ 0 đến 60"),
-    ('[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\nvolume_db = 40\n', 5, "`volume_db` phải là số từ -30 đến 12"),
-    ('[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["co-che-mot-cua", "dich-vu-cong-truc-tuyen"]\n\n'
-     '[[program]]\nid = "y"\nat = ["06:03"]\nscripts = ["van-hoa-cong-vu"]\n', 1, "chồng lên `y`"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("programs", "line", "message"),
+    [
+        (
+            '[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\ncolour = 1\n',
+            5,
+            "khóa không hợp lệ `colour`",
+        ),
+        (
+            '[[program]]\nid = "x"\nat = ["25:00"]\nscripts = ["van-hoa-cong-vu"]\n',
+            3,
+            "giờ phát không hợp lệ",
+        ),
+        (
+            '[[program]]\nid = "x"\ndays = ["T9"]\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\n',
+            3,
+            "ngày phát không hợp lệ",
+        ),
+        (
+            '[[program]]\nid = "x"\nat = ["23:00"]\nscripts = ["van-hoa-cong-vu"]\n',
+            3,
+            "nằm trong giờ yên tĩnh",
+        ),
+        (
+            '[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["khong-co"]\n',
+            4,
+            "không có bài `khong-co`",
+        ),
+        (
+            '[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\npriority = '
+            '"gấp"\n',
+            5,
+            "mức ưu tiên không hợp lệ",
+        ),
+        (
+            '[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\nfrom = '
+            "2020-05-01\nuntil = 2020-04-01\n",
+            6,
+            "`until` trước `from`",
+        ),
+        ('[[program]]\nid = "x"\nat = ["06:00"]\n', 1, "không có bài nào"),
+        (
+            '[[program]]\nid = "x"\nat = ["06:00"]\nscripts = '
+            '["van-hoa-cong-vu"]\n\n[[program]]\nid = "x"\nat = ["07:00"]\n'
+            'scripts = ["van-hoa-cong-vu"]\n',
+            7,
+            "trùng id chương trình",
+        ),
+        ('[[program]]\nid = "x"\nat = ["06:00"\n', 3, "lỗi cú pháp: danh sách thiếu dấu ] đóng"),
+        ('[[blackout]]\ndate = "mai"\n', 1, "ngày tạm ngừng không hợp lệ"),
+        (
+            '[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\ngap_s = 1e400\n',
+            5,
+            "`gap_s` phải là số từ 0 đến 60",
+        ),
+        (
+            '[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\ngap_s = nan\n',
+            5,
+            "`gap_s` phải là số từ 0 đến 60",
+        ),
+        (
+            '[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\ngap_s = -5\n',
+            5,
+            "`gap_s` phải là số từ 0 đến 60",
+        ),
+        (
+            '[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\nvolume_db = '
+            "40\n",
+            5,
+            "`volume_db` phải là số từ -30 đến 12",
+        ),
+        (
+            '[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["co-che-mot-cua", '
+            '"dich-vu-cong-truc-tuyen"]\n\n'
+            '[[program]]\nid = "y"\nat = ["06:03"]\nscripts = ["van-hoa-cong-vu"]\n',
+            1,
+            "chồng lên `y`",
+        ),
+    ],
+)
 def test_invalid_timetables_name_the_line(station, cli, programs, line, message):
     edit_station(station, quiet_hours="21:30-05:00")
     project = station_with(station, programs)
@@ -274,7 +339,8 @@ def test_warnings_do_not_fail_the_check(station, cli):
     edit_station(station, session_limit_minutes=2)
     station_with(
         station,
-        '[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["ho-tich-truc-tuyen", "chu-de-nam-2020", "co-che-mot-cua"]\n',
+        '[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["ho-tich-truc-tuyen", '
+        '"chu-de-nam-2020", "co-che-mot-cua"]\n',
     )
     out = cli("schedule", "check").output
     assert "bài `ho-tich-truc-tuyen` chưa được duyệt" in out
@@ -289,11 +355,18 @@ def test_station_settings_are_checked(station, cli):
     assert "`rate_wpm` phải là số nguyên" in out and "múi giờ không tồn tại: Mars/Olympus" in out
 
 
-@pytest.mark.parametrize(("table", "key", "value"), [
-    ("defaults", "gap_s", float("inf")), ("defaults", "gap_s", float("nan")), ("defaults", "gap_s", -5),
-    ("defaults", "late_grace_minutes", -1), ("station", "rate_wpm", 5000),
-    ("station", "session_limit_minutes", 0), ("station", "loudness_lufs", 3.0),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("table", "key", "value"),
+    [
+        ("defaults", "gap_s", float("inf")),
+        ("defaults", "gap_s", float("nan")),
+        ("defaults", "gap_s", -5),
+        ("defaults", "late_grace_minutes", -1),
+        ("station", "rate_wpm", 5000),
+        ("station", "session_limit_minutes", 0),
+        ("station", "loudness_lufs", 3.0),
+    ],
+)
 def test_every_number_in_the_settings_is_range_checked(station, cli, table, key, value):
     from conftest import edit
 
@@ -390,7 +463,9 @@ def test_queue_refuses_what_cannot_air(cli):
 
 
 def test_programs_due_at_the_same_second_are_ordered_not_refused(station):
-    set_programs(station, """
+    set_programs(
+        station,
+        """
 [[program]]
 id = "a"
 days = "daily"
@@ -403,7 +478,8 @@ days = "daily"
 at = ["23:59:59"]
 scripts = ["chi-so-hai-long"]
 priority = "ưu tiên"
-""")  # fmt: skip
+""",
+    )
     problems = check(Project(station), date(2020, 5, 4))
     same = [p for p in problems if "cùng giờ" in p.message]
     assert same and all(not p.is_error for p in same)
@@ -417,13 +493,18 @@ def test_schedule_show_is_what_is_still_to_come_as_it_will_air(short_station, cl
 
     long_draft = " ".join(["Kính thưa bà con nhân dân phường Phú Hữu."] * 12)
     (short_station / "scripts_vi" / "nhap.md").write_text(
-        f'+++\nid = "nhap"\ntitle = "Nháp"\ntopic = "thong-bao"\nstatus = "draft"\n+++\n{long_draft}\n',
+        '+++\nid = "nhap"\ntitle = "Nháp"\ntopic = "thong-bao"\nstatus = '
+        f'"draft"\n+++\n{long_draft}\n',
         "utf-8",
     )
     now = datetime.now(TZ)
     at = now + timedelta(hours=1)
-    set_programs(short_station, program("truoc", now - timedelta(minutes=30), ["tin-mot"])
-                 + program("mot", at, ["tin-mot", "nhap"]) + program("sau", at + timedelta(seconds=20), ["tin-hai"]))  # fmt: skip
+    set_programs(
+        short_station,
+        program("truoc", now - timedelta(minutes=30), ["tin-mot"])
+        + program("mot", at, ["tin-mot", "nhap"])
+        + program("sau", at + timedelta(seconds=20), ["tin-hai"]),
+    )
     rows = json.loads(cli("schedule", "show", "--format", "json").stdout)
     assert [r["program"] for r in rows[:2]] == ["mot", "sau"]  # nothing already past
     first, second = rows[:2]

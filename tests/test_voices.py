@@ -1,6 +1,7 @@
 """Which voice airs (issue 21): the recording, an installed neural voice, a cached render of the
 neural service or gTTS, then espeak; the warnings for airings soon going out in espeak; an
-installed Piper voice rendered and aired on the null sink; FPT.AI rendered ahead via its stand-in."""
+installed Piper voice rendered and aired on the null sink; FPT.AI rendered ahead via its
+stand-in."""
 
 from datetime import datetime
 from pathlib import Path

@@ -142,8 +142,13 @@ def test_the_script_list_explains_estimated_lengths(client, people):
 
 def test_ids_and_paths_cannot_reach_outside_the_station(client):
     sign_in(client, "lan")
-    for path in ("/bai/..%2F..%2Fschedules", "/bai/%2E%2E%2Fkeys%2Fstation", "/static/../keys/web-secret",
-                 "/static/%2e%2e/%2e%2e/schedules.toml", "/bai/..%2Fkeys%2Fweb-secret/am-thanh"):  # fmt: skip
+    for path in (
+        "/bai/..%2F..%2Fschedules",
+        "/bai/%2E%2E%2Fkeys%2Fstation",
+        "/static/../keys/web-secret",
+        "/static/%2e%2e/%2e%2e/schedules.toml",
+        "/bai/..%2Fkeys%2Fweb-secret/am-thanh",
+    ):
         r = client.get(path)
         assert r.status_code == 404, path
         assert "Không có" in r.text or "Không tìm thấy" in r.text or r.text == "Not Found", path
@@ -162,8 +167,16 @@ def test_repeated_failed_logins_are_slowed_down(client):
 
 def test_a_form_with_an_error_keeps_what_was_typed(client):
     token = sign_in(client, "lan")
-    r = client.post("/bai/moi", data={"csrf": token, "title": "", "topic": "mot-cua",
-                                      "valid_until": "31/02/2026", "body": "Nội dung đã gõ rất dài."})  # fmt: skip
+    r = client.post(
+        "/bai/moi",
+        data={
+            "csrf": token,
+            "title": "",
+            "topic": "mot-cua",
+            "valid_until": "31/02/2026",
+            "body": "Nội dung đã gõ rất dài.",
+        },
+    )
     assert r.status_code == 400
     assert "Nội dung đã gõ rất dài." in r.text and "Cần có tiêu đề." in r.text
     assert "không có ngày" in r.text and 'value="31/02/2026"' in r.text
@@ -190,12 +203,31 @@ def test_the_timetable_form_refuses_what_schedule_check_refuses(client, people):
     token = sign_in(client, "hung")
     before = (people / "schedules.toml").read_text("utf-8")
     seen = version_of(client.get("/lich").text)
-    r = client.post("/lich/sua", data={"csrf": token, "action": "them-chuong-trinh", "id": "trua", "phien-ban": seen,
-                                      "at": "25:00", "scripts": "chi-so-hai-long"})  # fmt: skip
+    r = client.post(
+        "/lich/sua",
+        data={
+            "csrf": token,
+            "action": "them-chuong-trinh",
+            "id": "trua",
+            "phien-ban": seen,
+            "at": "25:00",
+            "scripts": "chi-so-hai-long",
+        },
+    )
     assert r.status_code == 400 and "giờ phát không hợp lệ" in r.text
     assert (people / "schedules.toml").read_text("utf-8") == before
-    r = client.post("/lich/sua", data={"csrf": token, "action": "them-chuong-trinh", "id": "trua", "phien-ban": seen,
-                                      "name": "Buổi trưa", "at": "11:30", "scripts": "chi-so-hai-long"})  # fmt: skip
+    r = client.post(
+        "/lich/sua",
+        data={
+            "csrf": token,
+            "action": "them-chuong-trinh",
+            "id": "trua",
+            "phien-ban": seen,
+            "name": "Buổi trưa",
+            "at": "11:30",
+            "scripts": "chi-so-hai-long",
+        },
+    )
     assert r.status_code == 303
     assert 'id = "trua"' in (people / "schedules.toml").read_text("utf-8")
     assert "# " in (people / "schedules.toml").read_text("utf-8")  # the file's comments are kept
@@ -242,8 +274,10 @@ def browser(tmp_path):
 
 def size(driver, width_height) -> None:
     width, height = width_height
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500})  # fmt: skip
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500},
+    )
 
 
 def shoot(driver, name: str) -> None:
@@ -371,11 +405,32 @@ def test_the_whole_day_in_a_browser(people, server, browser, sound, tmp_path):
 def test_users_are_managed_from_the_command_line(station):
     from conftest import run_cli
 
-    r = run_cli(station, "user", "add", "lan", "--role", "soan-thao", "--full-name", "Trần Thị Lan",
-                "--password-stdin", input=PASSWORD + "\n")  # fmt: skip
+    r = run_cli(
+        station,
+        "user",
+        "add",
+        "lan",
+        "--role",
+        "soan-thao",
+        "--full-name",
+        "Trần Thị Lan",
+        "--password-stdin",
+        input=PASSWORD + "\n",
+    )
     assert r.returncode == 0 and "Đã thêm lan (soạn thảo)" in r.stdout
-    assert run_cli(station, "user", "add", "lan", "--role", "duyet", "--password-stdin",
-                   input=PASSWORD + "\n").returncode == 1  # fmt: skip
+    assert (
+        run_cli(
+            station,
+            "user",
+            "add",
+            "lan",
+            "--role",
+            "duyet",
+            "--password-stdin",
+            input=PASSWORD + "\n",
+        ).returncode
+        == 1
+    )
     short = run_cli(
         station, "user", "add", "an", "--role", "duyet", "--password-stdin", input="ngan\n"
     )

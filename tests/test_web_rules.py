@@ -42,8 +42,15 @@ def test_an_edit_from_an_older_page_is_refused_not_lost(client, people):
     token = sign_in(client, "lan")
     seen = version_of(client.get(f"/bai/{SID}").text)
     script = Catalogue(Project(people)).get(SID)
-    form = {"csrf": token, "title": script.title, "topic": script.topic, "campaign": script.campaign,
-            "valid_from": "", "valid_until": "", "body": "Bản thứ nhất."}  # fmt: skip
+    form = {
+        "csrf": token,
+        "title": script.title,
+        "topic": script.topic,
+        "campaign": script.campaign,
+        "valid_from": "",
+        "valid_until": "",
+        "body": "Bản thứ nhất.",
+    }
     assert client.post(f"/bai/{SID}", data={**form, "phien-ban": seen}).status_code == 303
     r = client.post(
         f"/bai/{SID}", data={**form, "body": "Bản thứ hai, từ trang cũ.", "phien-ban": seen}
@@ -148,8 +155,10 @@ def test_the_workflow_a_leader_expects(client, people):
     assert "nhờ một lãnh đạo khác duyệt" in page and "Duyệt bài này" not in page
     r = client.post(f"/bai/{SID}/duyet", data={"csrf": token, "phien-ban": version_of(page)})
     assert r.status_code == 403
-    (people / "schedules.toml").write_text((people / "schedules.toml").read_text("utf-8")
-                                           + "\n[web]\nallow_self_approval = true\n", "utf-8")  # fmt: skip
+    (people / "schedules.toml").write_text(
+        (people / "schedules.toml").read_text("utf-8") + "\n[web]\nallow_self_approval = true\n",
+        "utf-8",
+    )
     page = client.get(f"/bai/{SID}").text
     assert (
         client.post(
@@ -200,20 +209,39 @@ def test_a_queued_item_that_cannot_air_says_why_at_once(client, people):
 def test_the_technician_manages_people_and_others_cannot(client, people):
     token = sign_in(client, "lan")
     assert client.get("/nguoi-dung").status_code == 403
-    assert client.post("/nguoi-dung/them", data={"csrf": token, "name": "x", "role": "ky-thuat",
-                                                 "password": "mat-khau-dai-9"}).status_code == 403  # fmt: skip
+    assert (
+        client.post(
+            "/nguoi-dung/them",
+            data={"csrf": token, "name": "x", "role": "ky-thuat", "password": "mat-khau-dai-9"},
+        ).status_code
+        == 403
+    )
     client.cookies.clear()
     token = sign_in(client, "hung")
     assert "Người dùng" in client.get("/").text
-    r = client.post("/nguoi-dung/them", data={"csrf": token, "name": "thu", "role": "soan-thao",
-                                              "full_name": "Lê Thị Thu", "title": "Cộng tác viên",
-                                              "password": "mat-khau-dai-9"})  # fmt: skip
+    r = client.post(
+        "/nguoi-dung/them",
+        data={
+            "csrf": token,
+            "name": "thu",
+            "role": "soan-thao",
+            "full_name": "Lê Thị Thu",
+            "title": "Cộng tác viên",
+            "password": "mat-khau-dai-9",
+        },
+    )
     assert r.status_code == 303 and users.get(Project(people), "thu").role == "soan-thao"
-    r = client.post("/nguoi-dung/them", data={"csrf": token, "name": "thu2", "role": "vua",
-                                              "password": "mat-khau-dai-9"})  # fmt: skip
+    r = client.post(
+        "/nguoi-dung/them",
+        data={"csrf": token, "name": "thu2", "role": "vua", "password": "mat-khau-dai-9"},
+    )
     assert r.status_code == 400 and "vai trò" in r.text
-    assert client.post("/nguoi-dung/thu", data={"csrf": token, "action": "mat-khau",
-                                                "password": "ngan"}).status_code == 400  # fmt: skip
+    assert (
+        client.post(
+            "/nguoi-dung/thu", data={"csrf": token, "action": "mat-khau", "password": "ngan"}
+        ).status_code
+        == 400
+    )
     assert client.post("/nguoi-dung/thu", data={"csrf": token, "action": "khoa"}).status_code == 303
     assert users.get(Project(people), "thu").disabled
     assert (

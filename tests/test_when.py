@@ -107,20 +107,40 @@ def test_today_or_tomorrow(now, expected):
         # 2026-03-08 02:00 EST the clocks jump to 03:00 EDT: 02:30 never happens, the moment
         # of the change (03:00 EDT = 07:00 UTC) stands for it
         (local(2026, 3, 8, 1, 0, tz=NY), "02:30", datetime(2026, 3, 8, 7, 0, tzinfo=UTC)),
-        (local(2026, 3, 7, 12, 0, tz=NY), "08/03/2026 02:30", datetime(2026, 3, 8, 7, 0, tzinfo=UTC)),
-        (local(2026, 3, 7, 12, 0, tz=NY), "2026-03-08T02:30", datetime(2026, 3, 8, 7, 0, tzinfo=UTC)),
+        (
+            local(2026, 3, 7, 12, 0, tz=NY),
+            "08/03/2026 02:30",
+            datetime(2026, 3, 8, 7, 0, tzinfo=UTC),
+        ),
+        (
+            local(2026, 3, 7, 12, 0, tz=NY),
+            "2026-03-08T02:30",
+            datetime(2026, 3, 8, 7, 0, tzinfo=UTC),
+        ),
         (local(2026, 3, 7, 12, 0, tz=NY), "ngày mai 02:30", datetime(2026, 3, 8, 7, 0, tzinfo=UTC)),
         (local(2026, 3, 7, 12, 0, tz=NY), "ngày mai 03:00", datetime(2026, 3, 8, 7, 0, tzinfo=UTC)),
-        (local(2026, 3, 7, 12, 0, tz=NY), "ngày mai 01:59", datetime(2026, 3, 8, 6, 59, tzinfo=UTC)),
+        (
+            local(2026, 3, 7, 12, 0, tz=NY),
+            "ngày mai 01:59",
+            datetime(2026, 3, 8, 6, 59, tzinfo=UTC),
+        ),
         # 2026-11-01 02:00 EDT the clocks go back to 01:00 EST: 01:30 happens twice; a date
         # given means the first, "01:30" alone the next one still to come
-        (local(2026, 10, 31, 12, 0, tz=NY), "01/11/2026 01:30", datetime(2026, 11, 1, 5, 30, tzinfo=UTC)),
+        (
+            local(2026, 10, 31, 12, 0, tz=NY),
+            "01/11/2026 01:30",
+            datetime(2026, 11, 1, 5, 30, tzinfo=UTC),
+        ),
         (local(2026, 11, 1, 0, 0, tz=NY), "01:30", datetime(2026, 11, 1, 5, 30, tzinfo=UTC)),
         (local(2026, 11, 1, 1, 45, tz=NY), "01:30", datetime(2026, 11, 1, 6, 30, tzinfo=UTC)),
-        (datetime(2026, 11, 1, 1, 45, fold=1, tzinfo=NY), "01:30", datetime(2026, 11, 2, 6, 30, tzinfo=UTC)),
+        (
+            datetime(2026, 11, 1, 1, 45, fold=1, tzinfo=NY),
+            "01:30",
+            datetime(2026, 11, 2, 6, 30, tzinfo=UTC),
+        ),
         (local(2026, 11, 1, 0, 0, tz=NY), "02:30", datetime(2026, 11, 1, 7, 30, tzinfo=UTC)),
     ],
-)  # fmt: skip
+)
 def test_daylight_saving(now, text, utc):
     moment = parse_instant(text, now, NY)
     assert same_instant(moment.at, utc)
@@ -156,10 +176,13 @@ def test_local_instant(day, clock, tz, utc):
         ("17:60", 'không hiểu giờ "17:60"'),
         ("hôm kia nữa 17:30", 'không hiểu thời điểm "hôm kia nữa 17:30"'),
         ("31/02/2020 10:00", 'không có ngày "31/02/2020 10:00" trên lịch'),
-        ("T2 05/05/2020 17:30", '"T2 05/05/2020 17:30" sai thứ: ngày 05/05/2020 là T3, không phải T2'),
+        (
+            "T2 05/05/2020 17:30",
+            '"T2 05/05/2020 17:30" sai thứ: ngày 05/05/2020 là T3, không phải T2',
+        ),
         ("17:30 sáng", 'không hiểu giờ "17:30 sáng"'),  # 17:30 is no morning time
     ],
-)  # fmt: skip
+)
 def test_bad_instants(text, problem):
     with pytest.raises(WhenError) as caught:
         parse_instant(text, NOW, TZ)
@@ -174,10 +197,19 @@ def test_now_must_be_aware():
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("17:30", time(17, 30)), ("6:30", time(6, 30)), ("06:30:15", time(6, 30, 15)),
-     ("0:00", time(0, 0)), ("23:59:59", time(23, 59, 59)), ("17h30", time(17, 30)),
-     ("17h", time(17)), ("17 giờ", time(17)), ("17 giờ 5 phút", time(17, 5)), (" 7:05 ", time(7, 5))],
-)  # fmt: skip
+    [
+        ("17:30", time(17, 30)),
+        ("6:30", time(6, 30)),
+        ("06:30:15", time(6, 30, 15)),
+        ("0:00", time(0, 0)),
+        ("23:59:59", time(23, 59, 59)),
+        ("17h30", time(17, 30)),
+        ("17h", time(17)),
+        ("17 giờ", time(17)),
+        ("17 giờ 5 phút", time(17, 5)),
+        (" 7:05 ", time(7, 5)),
+    ],
+)
 def test_clock(text, expected):
     assert parse_clock(text) == expected
 
@@ -192,10 +224,22 @@ def test_bad_clock(text):
 # -- dates --------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "text",
-    ["2020-05-01", "2020-5-1", "01/05/2020", "1/5/2020", "01-05-2020", "01.05.2020", " 1/5/2020 ",
-     "T6 01/05/2020", "t6, 01/05/2020", "Thứ Sáu, ngày 01/05/2020", "thứ 6 01/05/2020",
-     "ngày 01 tháng 05 năm 2020", "ngay 1 thang 5 nam 2020"],
-)  # fmt: skip
+    [
+        "2020-05-01",
+        "2020-5-1",
+        "01/05/2020",
+        "1/5/2020",
+        "01-05-2020",
+        "01.05.2020",
+        " 1/5/2020 ",
+        "T6 01/05/2020",
+        "t6, 01/05/2020",
+        "Thứ Sáu, ngày 01/05/2020",
+        "thứ 6 01/05/2020",
+        "ngày 01 tháng 05 năm 2020",
+        "ngay 1 thang 5 nam 2020",
+    ],
+)
 def test_date_forms(text):
     assert parse_date(text) == date(2020, 5, 1)
 
@@ -249,12 +293,48 @@ TODAY = date(2026, 2, 10)
         ("quý 2", date(2026, 4, 1), date(2026, 7, 1), "quý II năm 2026", "2026-q2"),
         ("quý này", date(2026, 1, 1), date(2026, 4, 1), "quý I năm 2026", "2026-q1"),
         ("quý trước", date(2025, 10, 1), date(2026, 1, 1), "quý IV năm 2025", "2025-q4"),
-        ("6 tháng đầu năm 2020", date(2020, 1, 1), date(2020, 7, 1), "6 tháng đầu năm 2020", "2020-6-thang"),
-        ("6 tháng cuối năm 2020", date(2020, 7, 1), date(2021, 1, 1), "6 tháng cuối năm 2020", "2020-h2"),
-        ("6 thang cuoi nam 2020", date(2020, 7, 1), date(2021, 1, 1), "6 tháng cuối năm 2020", "2020-h2"),
-        ("9 tháng 2020", date(2020, 1, 1), date(2020, 10, 1), "9 tháng đầu năm 2020", "2020-9-thang"),
-        ("9 tháng đầu năm 2020", date(2020, 1, 1), date(2020, 10, 1), "9 tháng đầu năm 2020", "2020-9-thang"),
-        ("6 tháng đầu năm nay", date(2026, 1, 1), date(2026, 7, 1), "6 tháng đầu năm 2026", "2026-6-thang"),
+        (
+            "6 tháng đầu năm 2020",
+            date(2020, 1, 1),
+            date(2020, 7, 1),
+            "6 tháng đầu năm 2020",
+            "2020-6-thang",
+        ),
+        (
+            "6 tháng cuối năm 2020",
+            date(2020, 7, 1),
+            date(2021, 1, 1),
+            "6 tháng cuối năm 2020",
+            "2020-h2",
+        ),
+        (
+            "6 thang cuoi nam 2020",
+            date(2020, 7, 1),
+            date(2021, 1, 1),
+            "6 tháng cuối năm 2020",
+            "2020-h2",
+        ),
+        (
+            "9 tháng 2020",
+            date(2020, 1, 1),
+            date(2020, 10, 1),
+            "9 tháng đầu năm 2020",
+            "2020-9-thang",
+        ),
+        (
+            "9 tháng đầu năm 2020",
+            date(2020, 1, 1),
+            date(2020, 10, 1),
+            "9 tháng đầu năm 2020",
+            "2020-9-thang",
+        ),
+        (
+            "6 tháng đầu năm nay",
+            date(2026, 1, 1),
+            date(2026, 7, 1),
+            "6 tháng đầu năm 2026",
+            "2026-6-thang",
+        ),
         ("năm 2020", date(2020, 1, 1), date(2021, 1, 1), "năm 2020", "2020"),
         ("năm nay", date(2026, 1, 1), date(2027, 1, 1), "năm 2026", "2026"),
         ("năm ngoái", date(2025, 1, 1), date(2026, 1, 1), "năm 2025", "2025"),
@@ -265,33 +345,57 @@ TODAY = date(2026, 2, 10)
         ("tháng 12/2020", date(2020, 12, 1), date(2021, 1, 1), "tháng 12 năm 2020", "2020-12"),
         ("tháng này", date(2026, 2, 1), date(2026, 3, 1), "tháng 2 năm 2026", "2026-02"),
         ("tháng trước", date(2026, 1, 1), date(2026, 2, 1), "tháng 1 năm 2026", "2026-01"),
-        ("01/04/2020 - 30/06/2020", date(2020, 4, 1), date(2020, 7, 1),
-         "từ ngày 01/04/2020 đến ngày 30/06/2020", "2020-04-01_2020-06-30"),
-        ("2020-04-01..2020-06-30", date(2020, 4, 1), date(2020, 7, 1),
-         "từ ngày 01/04/2020 đến ngày 30/06/2020", "2020-04-01_2020-06-30"),
-        ("từ 1/4/2020 đến 30/6/2020", date(2020, 4, 1), date(2020, 7, 1),
-         "từ ngày 01/04/2020 đến ngày 30/06/2020", "2020-04-01_2020-06-30"),
+        (
+            "01/04/2020 - 30/06/2020",
+            date(2020, 4, 1),
+            date(2020, 7, 1),
+            "từ ngày 01/04/2020 đến ngày 30/06/2020",
+            "2020-04-01_2020-06-30",
+        ),
+        (
+            "2020-04-01..2020-06-30",
+            date(2020, 4, 1),
+            date(2020, 7, 1),
+            "từ ngày 01/04/2020 đến ngày 30/06/2020",
+            "2020-04-01_2020-06-30",
+        ),
+        (
+            "từ 1/4/2020 đến 30/6/2020",
+            date(2020, 4, 1),
+            date(2020, 7, 1),
+            "từ ngày 01/04/2020 đến ngày 30/06/2020",
+            "2020-04-01_2020-06-30",
+        ),
         ("01/05/2020", date(2020, 5, 1), date(2020, 5, 2), "ngày 01/05/2020", "2020-05-01"),
     ],
-)  # fmt: skip
+)
 def test_period_forms(text, start, end, label, slug):
     assert parse_period(text, TODAY) == Span(start, end, label, slug)
 
 
 @pytest.mark.parametrize(
     "q, start, last",
-    [(1, date(2020, 1, 1), date(2020, 3, 31)), (2, date(2020, 4, 1), date(2020, 6, 30)),
-     (3, date(2020, 7, 1), date(2020, 9, 30)), (4, date(2020, 10, 1), date(2020, 12, 31))],
-)  # fmt: skip
+    [
+        (1, date(2020, 1, 1), date(2020, 3, 31)),
+        (2, date(2020, 4, 1), date(2020, 6, 30)),
+        (3, date(2020, 7, 1), date(2020, 9, 30)),
+        (4, date(2020, 10, 1), date(2020, 12, 31)),
+    ],
+)
 def test_quarter_boundaries(q, start, last):
     span = parse_period(f"2020-Q{q}", TODAY)
     assert (span.start, span.last_day) == (start, last)
 
 
 @pytest.mark.parametrize(
-    "text, last", [("tháng 2/2020", date(2020, 2, 29)), ("tháng 2/2021", date(2021, 2, 28)),
-                   ("2000-02", date(2000, 2, 29)), ("1900-02", date(1900, 2, 28))],
-)  # fmt: skip
+    "text, last",
+    [
+        ("tháng 2/2020", date(2020, 2, 29)),
+        ("tháng 2/2021", date(2021, 2, 28)),
+        ("2000-02", date(2000, 2, 29)),
+        ("1900-02", date(1900, 2, 28)),
+    ],
+)
 def test_february(text, last):
     span = parse_period(text, TODAY)
     assert (span.start, span.last_day) == (date(last.year, 2, 1), last)
@@ -299,10 +403,15 @@ def test_february(text, last):
 
 @pytest.mark.parametrize(
     "today, text, start",
-    [(date(2026, 1, 1), "quý trước", date(2025, 10, 1)), (date(2026, 3, 31), "quý này", date(2026, 1, 1)),
-     (date(2026, 4, 1), "quý này", date(2026, 4, 1)), (date(2026, 12, 31), "quý này", date(2026, 10, 1)),
-     (date(2026, 1, 31), "tháng trước", date(2025, 12, 1)), (date(2026, 12, 1), "tháng này", date(2026, 12, 1))],
-)  # fmt: skip
+    [
+        (date(2026, 1, 1), "quý trước", date(2025, 10, 1)),
+        (date(2026, 3, 31), "quý này", date(2026, 1, 1)),
+        (date(2026, 4, 1), "quý này", date(2026, 4, 1)),
+        (date(2026, 12, 31), "quý này", date(2026, 10, 1)),
+        (date(2026, 1, 31), "tháng trước", date(2025, 12, 1)),
+        (date(2026, 12, 1), "tháng này", date(2026, 12, 1)),
+    ],
+)
 def test_relative_periods(today, text, start):
     assert parse_period(text, today).start == start
 
@@ -343,23 +452,64 @@ def test_bad_periods(text, problem):
 # -- durations ----------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "text, seconds",
-    [("90", 90), ("0", 0), ("90s", 90), ("90 s", 90), ("30 giây", 30), ("30 giay", 30),
-     ("5m", 300), ("5 phút", 300), ("5p", 300), ("2 phút", 120), ("30 phút", 1800),
-     ("2h", 7200), ("1 giờ", 3600), ("2 tiếng", 7200), ("1 ngày", 86400), ("500ms", 0.5),
-     ("1:30", 90), ("01:30", 90), ("90:00", 5400), ("1:02:03", 3723),
-     ("1 phút 30 giây", 90), ("1 phút 30", 90), ("1h30", 5400), ("1h30m", 5400),
-     ("1 giờ 5 phút", 3900), ("1 giờ 0 phút 5 giây", 3605), ("2m30s", 150), ("1s500ms", 1.5),
-     ("1,5 phút", 90), ("1.5 phút", 90), (" 2 PHÚT ", 120)],
-)  # fmt: skip
+    [
+        ("90", 90),
+        ("0", 0),
+        ("90s", 90),
+        ("90 s", 90),
+        ("30 giây", 30),
+        ("30 giay", 30),
+        ("5m", 300),
+        ("5 phút", 300),
+        ("5p", 300),
+        ("2 phút", 120),
+        ("30 phút", 1800),
+        ("2h", 7200),
+        ("1 giờ", 3600),
+        ("2 tiếng", 7200),
+        ("1 ngày", 86400),
+        ("500ms", 0.5),
+        ("1:30", 90),
+        ("01:30", 90),
+        ("90:00", 5400),
+        ("1:02:03", 3723),
+        ("1 phút 30 giây", 90),
+        ("1 phút 30", 90),
+        ("1h30", 5400),
+        ("1h30m", 5400),
+        ("1 giờ 5 phút", 3900),
+        ("1 giờ 0 phút 5 giây", 3605),
+        ("2m30s", 150),
+        ("1s500ms", 1.5),
+        ("1,5 phút", 90),
+        ("1.5 phút", 90),
+        (" 2 PHÚT ", 120),
+    ],
+)
 def test_duration_forms(text, seconds):
     assert parse_duration(text) == timedelta(seconds=seconds)
 
 
 @pytest.mark.parametrize(
     "text",
-    ["", "abc", "-5", "5x", "5 năm", "1:75", "1:02:75", "1:60:00", "30 phút 1 giờ", "1 phút 2 phút",
-     "1 2", "1 giây 30", "phút", "1..5s", "1:30 phút"],
-)  # fmt: skip
+    [
+        "",
+        "abc",
+        "-5",
+        "5x",
+        "5 năm",
+        "1:75",
+        "1:02:75",
+        "1:60:00",
+        "30 phút 1 giờ",
+        "1 phút 2 phút",
+        "1 2",
+        "1 giây 30",
+        "phút",
+        "1..5s",
+        "1:30 phút",
+    ],
+)
 def test_bad_durations(text):
     with pytest.raises(WhenError) as caught:
         parse_duration(text)
@@ -369,10 +519,21 @@ def test_bad_durations(text):
 # -- output -------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "value, text",
-    [(82, "1 phút 22 giây"), (45, "45 giây"), (3900, "1 giờ 5 phút"), (0, "0 giây"),
-     (0.4, "0 giây"), (0.5, "1 giây"), (2.5, "3 giây"), (59.6, "1 phút"), (3601, "1 giờ 1 giây"),
-     (90000, "25 giờ"), (timedelta(minutes=1, seconds=22.4), "1 phút 22 giây"), (-30, "-30 giây")],
-)  # fmt: skip
+    [
+        (82, "1 phút 22 giây"),
+        (45, "45 giây"),
+        (3900, "1 giờ 5 phút"),
+        (0, "0 giây"),
+        (0.4, "0 giây"),
+        (0.5, "1 giây"),
+        (2.5, "3 giây"),
+        (59.6, "1 phút"),
+        (3601, "1 giờ 1 giây"),
+        (90000, "25 giờ"),
+        (timedelta(minutes=1, seconds=22.4), "1 phút 22 giây"),
+        (-30, "-30 giây"),
+    ],
+)
 def test_show_duration(value, text):
     assert show_duration(value) == text
 
@@ -384,10 +545,14 @@ def test_an_estimated_length_says_so():
 
 @pytest.mark.parametrize(
     "day, text",
-    [(date(2020, 5, 4), "T2 04/05/2020"), (date(2020, 5, 5), "T3 05/05/2020"),
-     (date(2020, 5, 9), "T7 09/05/2020"), (date(2020, 5, 10), "CN 10/05/2020"),
-     (datetime(2020, 5, 10, 23, 0), "CN 10/05/2020")],
-)  # fmt: skip
+    [
+        (date(2020, 5, 4), "T2 04/05/2020"),
+        (date(2020, 5, 5), "T3 05/05/2020"),
+        (date(2020, 5, 9), "T7 09/05/2020"),
+        (date(2020, 5, 10), "CN 10/05/2020"),
+        (datetime(2020, 5, 10, 23, 0), "CN 10/05/2020"),
+    ],
+)
 def test_show_date(day, text):
     assert show_date(day) == text
 
@@ -405,9 +570,12 @@ def test_show_instant_and_iso():
 
 
 # -- messages -----------------------------------------------------------------------------------
-ENGLISH = {"invalid", "expected", "error", "format", "must", "use", "example", "date", "time",
-           "period", "duration", "not", "or", "and", "the", "of", "to", "got", "value", "missing",
-           "should", "please", "bad", "unknown", "write", "is", "day", "month", "year", "range"}  # fmt: skip
+ENGLISH = set(
+    """
+    invalid expected error format must use example date time period duration not or and the of
+    to got value missing should please bad unknown write is day month year range
+    """.split()
+)
 BAD = [
     (lambda t: parse_instant(t, NOW, TZ), "không giờ nào"),
     (lambda t: parse_instant(t, NOW, TZ), "invalid date"),
@@ -444,8 +612,14 @@ def test_examples_in_messages_parse():
     assert caught.value.hint == 'viết 17:30, "ngày mai 6:30" hoặc 05/05/2020 17:30'
     for text in ("17:30", "ngày mai 6:30", "05/05/2020 17:30"):
         parse_instant(text, NOW, TZ)
-    for text in ("2020-Q2", "quý II/2020", "6 tháng đầu năm 2020", "năm 2020", "tháng 5/2020",
-                 "01/04/2020 - 30/06/2020"):  # fmt: skip
+    for text in (
+        "2020-Q2",
+        "quý II/2020",
+        "6 tháng đầu năm 2020",
+        "năm 2020",
+        "tháng 5/2020",
+        "01/04/2020 - 30/06/2020",
+    ):
         parse_period(text, TODAY)
     for text in ("90", "30s", "5 phút", "1:30", "1 giờ 30 phút"):
         parse_duration(text)
@@ -466,9 +640,13 @@ def test_instant_round_trip(at):
 
 @pytest.mark.parametrize(
     "at",
-    [local(2026, 3, 7, 23, 0, tz=NY), local(2026, 3, 8, 3, 0, tz=NY),
-     local(2026, 11, 1, 0, 59, tz=NY), datetime(2026, 11, 1, 6, 30, tzinfo=UTC).astimezone(NY)],
-)  # fmt: skip
+    [
+        local(2026, 3, 7, 23, 0, tz=NY),
+        local(2026, 3, 8, 3, 0, tz=NY),
+        local(2026, 11, 1, 0, 59, tz=NY),
+        datetime(2026, 11, 1, 6, 30, tzinfo=UTC).astimezone(NY),
+    ],
+)
 def test_iso_round_trip_across_clock_changes(at):
     assert same_instant(parse_instant(iso(at), NOW, NY).at, at)
 
@@ -486,10 +664,16 @@ def test_duration_round_trip(seconds):
 
 @given(st.integers(min_value=1000, max_value=9998), st.integers(1, 4), st.integers(1, 12))
 def test_period_label_round_trip(year, q, month):
-    for span in (parse_period(f"{year}-Q{q}", TODAY), parse_period(f"{year}-{month:02d}", TODAY),
-                 parse_period(f"{year}-H1", TODAY), parse_period(f"{year}-H2", TODAY),
-                 parse_period(f"{year}-9M", TODAY), parse_period(str(year), TODAY),
-                 between(date(year, month, 1), date(year, 12, 31)), between(date(year, month, 1), date(year, month, 1))):  # fmt: skip
+    for span in (
+        parse_period(f"{year}-Q{q}", TODAY),
+        parse_period(f"{year}-{month:02d}", TODAY),
+        parse_period(f"{year}-H1", TODAY),
+        parse_period(f"{year}-H2", TODAY),
+        parse_period(f"{year}-9M", TODAY),
+        parse_period(str(year), TODAY),
+        between(date(year, month, 1), date(year, 12, 31)),
+        between(date(year, month, 1), date(year, month, 1)),
+    ):
         assert parse_period(span.label, TODAY) == span
         assert parse_period(span.title, TODAY) == span
 
@@ -506,10 +690,19 @@ def test_a_day_as_every_command_reads_it():
     assert parse_day("ngay mai", wednesday) == date(2026, 12, 3)
 
 
-@pytest.mark.parametrize("text, expected", [("5h chiều", time(17)), ("8 giờ tối", time(20)),
-                                            ("11 giờ đêm", time(23)), ("2 giờ đêm", time(2)),
-                                            ("1 giờ trưa", time(13)), ("12h trưa", time(12)),
-                                            ("6:30 sáng", time(6, 30)), ("17h chiều", time(17))])  # fmt: skip
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("5h chiều", time(17)),
+        ("8 giờ tối", time(20)),
+        ("11 giờ đêm", time(23)),
+        ("2 giờ đêm", time(2)),
+        ("1 giờ trưa", time(13)),
+        ("12h trưa", time(12)),
+        ("6:30 sáng", time(6, 30)),
+        ("17h chiều", time(17)),
+    ],
+)
 def test_the_part_of_the_day_after_a_clock(text, expected):
     assert parse_clock(text) == expected
 

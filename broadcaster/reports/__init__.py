@@ -12,8 +12,15 @@ from .data import Span, collect, doubts, notes, parse_period
 __all__ = ["Span", "collect", "make_report", "parse_period"]
 
 
-def make_report(project: Project, span: Span, fmt: str, out: Path | None = None,
-                warn=None, campaign: str | None = None, force: bool = False) -> Path:  # fmt: skip
+def make_report(
+    project: Project,
+    span: Span,
+    fmt: str,
+    out: Path | None = None,
+    warn=None,
+    campaign: str | None = None,
+    force: bool = False,
+) -> Path:
     """Write the report of ``span``; ``warn`` is told each note a reader must know first. A
     report is evidence: over a log that fails verification, that no checkpoint vouches for, or
     that is empty, it is refused, unless ``force``, and then it says so first and no checkpoint
@@ -28,9 +35,11 @@ def make_report(project: Project, span: Span, fmt: str, out: Path | None = None,
         doubted = doubts(data)
         if doubted and not force:
             broken = "không toàn vẹn" if not data.verified else "không được xác nhận"
-            raise UserError(f"nhật ký phát sóng {broken}, báo cáo không xác nhận được: {doubted[0]}",
-                            hint="chạy `broadcaster log verify` xem mọi vấn đề; muốn vẫn lập báo cáo "
-                                 "(ghi rõ cảnh báo ở trang đầu), thêm --force")  # fmt: skip
+            raise UserError(
+                f"nhật ký phát sóng {broken}, báo cáo không xác nhận được: {doubted[0]}",
+                hint="chạy `broadcaster log verify` xem mọi vấn đề; muốn vẫn lập báo cáo "
+                "(ghi rõ cảnh báo ở trang đầu), thêm --force",
+            )
         if not doubted:
             reason = f"báo cáo {span.label}"  # 32 characters at most (the district's column)
             data.checkpoint = make_checkpoint(

@@ -15,10 +15,16 @@ from .xlsx import CHECKPOINT_JSON, CHECKPOINT_SHEET
 def read_checkpoint(path) -> dict:
     """The checkpoint in an exported checkpoint (.json) or in a report (.json, .docx, .xlsx)."""
     path = Path(path)
-    hint = "dùng báo cáo .docx/.xlsx/.json do broadcaster xuất, hoặc tệp của `broadcaster log checkpoint`"
+    hint = (
+        "dùng báo cáo .docx/.xlsx/.json do broadcaster xuất, "
+        "hoặc tệp của `broadcaster log checkpoint`"
+    )
     if path.suffix.lower() == ".csv":
-        raise UserError(f"{path.name} là báo cáo CSV: loại này chỉ có danh sách lượt phát, không mang "
-                        "điểm kiểm tra", hint=hint)  # fmt: skip
+        raise UserError(
+            f"{path.name} là báo cáo CSV: loại này chỉ có danh sách lượt phát, không mang "
+            "điểm kiểm tra",
+            hint=hint,
+        )
     try:
         if path.suffix.lower() == ".docx":
             text = read_checkpoint_property(path)
@@ -26,8 +32,11 @@ def read_checkpoint(path) -> dict:
             from openpyxl import load_workbook
 
             wb = load_workbook(path, read_only=True)
-            text = next(str(r[1]) for r in wb[CHECKPOINT_SHEET].iter_rows(values_only=True)
-                        if r[0] in (CHECKPOINT_JSON, "json"))  # fmt: skip
+            text = next(
+                str(r[1])
+                for r in wb[CHECKPOINT_SHEET].iter_rows(values_only=True)
+                if r[0] in (CHECKPOINT_JSON, "json")
+            )
         else:
             text = path.read_text("utf-8")
         data = json.loads(text)
@@ -35,5 +44,8 @@ def read_checkpoint(path) -> dict:
     except OSError as exc:
         raise UserError(f"không đọc được tệp {path.name} ({in_words(exc)})", hint=hint) from None
     except (ValueError, KeyError, StopIteration, zipfile.BadZipFile):
-        raise UserError(f"không tìm thấy điểm kiểm tra trong {path.name}: tệp không phải báo cáo do "
-                        "broadcaster xuất, hoặc đã bị sửa", hint=hint) from None  # fmt: skip
+        raise UserError(
+            f"không tìm thấy điểm kiểm tra trong {path.name}: tệp không phải báo cáo do "
+            "broadcaster xuất, hoặc đã bị sửa",
+            hint=hint,
+        ) from None

@@ -17,5 +17,14 @@ def write_csv(d: ReportData, path: Path) -> None:
         w.writerow(ENTRY_COLUMNS)
         for e in d.entries:
             number, day, clock, *rest, seconds, status, note = entry_values(e, topics, campaigns)
-            w.writerow((number, day.isoformat() if day else "", clock.isoformat() if clock else "",
-                        *rest, round(seconds), status, note))  # fmt: skip
+            w.writerow(
+                (
+                    number,
+                    day.isoformat() if day else "",
+                    clock.isoformat() if clock else "",
+                    *rest,
+                    round(seconds),
+                    status,
+                    note,
+                )
+            )

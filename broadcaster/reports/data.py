@@ -15,20 +15,23 @@ from ..labels import AIRING_STATUS, OFF_PLAN
 from ..when import Span
 
 
-def parse_period(period: str | None, start: str | None = None, end: str | None = None,
-                 today: date | None = None) -> Span:  # fmt: skip
+def parse_period(
+    period: str | None, start: str | None = None, end: str | None = None, today: date | None = None
+) -> Span:
     """A report period as people write it (see when.parse_period), or --from/--to dates."""
     try:
         if period:
             return when.parse_period(period, today or date.today())
         if start and end:
             today = today or date.today()
-            return when.between(when.parse_day(start, today, past=True),
-                                when.parse_day(end, today, past=True))  # fmt: skip
+            return when.between(
+                when.parse_day(start, today, past=True), when.parse_day(end, today, past=True)
+            )
     except when.WhenError as exc:
         raise UserError(f"kỳ báo cáo: {exc.problem}", hint=exc.hint) from None
-    raise UserError("thiếu kỳ báo cáo",
-                    hint='dùng --period "quý 2/2020" (hoặc 2020-Q2), hoặc --from và --to')  # fmt: skip
+    raise UserError(
+        "thiếu kỳ báo cáo", hint='dùng --period "quý 2/2020" (hoặc 2020-Q2), hoặc --from và --to'
+    )
 
 
 @dataclass(slots=True)
@@ -222,9 +225,20 @@ def collect(
         type_coerce(c, String).label(c.key)
         for c in (AiringRow.scheduled_at, AiringRow.started_at, AiringRow.ended_at)
     ]
-    cols = (AiringRow.id, AiringRow.program_id, AiringRow.program_name, AiringRow.airing_key,
-            AiringRow.trigger, *raw, AiringRow.script_id, AiringRow.title, AiringRow.topic,
-            AiringRow.campaign, AiringRow.status, AiringRow.error)  # fmt: skip
+    cols = (
+        AiringRow.id,
+        AiringRow.program_id,
+        AiringRow.program_name,
+        AiringRow.airing_key,
+        AiringRow.trigger,
+        *raw,
+        AiringRow.script_id,
+        AiringRow.title,
+        AiringRow.topic,
+        AiringRow.campaign,
+        AiringRow.status,
+        AiringRow.error,
+    )
 
     def parse(value):  # SQLite gives the stored text, PostgreSQL (the district's copy) a datetime
         if not value:
@@ -273,9 +287,11 @@ def collect(
     status_counts = Counter(e.status for e in entries)
     aired = [e for e in entries if e.status == "aired"]
     topics = project.station.topics
-    groups: dict[str, dict[str, Group]] = {"topic": {k: Group(k, v) for k, v in topics.items()},
-                                           "campaign": {c: Group(c, c) for c in campaigns},
-                                           "program_id": {}}  # fmt: skip
+    groups: dict[str, dict[str, Group]] = {
+        "topic": {k: Group(k, v) for k, v in topics.items()},
+        "campaign": {c: Group(c, c) for c in campaigns},
+        "program_id": {},
+    }
 
     def group(kind: str, key: str, label: str = "") -> Group:
         return groups[kind].get(key) or groups[kind].setdefault(key, Group(key, label or key))
@@ -385,18 +401,34 @@ def collect(
 
     campaign_labels = project.report.campaigns
     return ReportData(
-        span=span, project=project, generated=datetime.now(tz), campaigns=campaigns,
-        entries=entries, status_counts=status_counts, airings_aired=len(keys_seen),
-        scripts_aired=len({e.script_id for e in aired}), seconds_aired=sum(e.seconds for e in aired),
+        span=span,
+        project=project,
+        generated=datetime.now(tz),
+        campaigns=campaigns,
+        entries=entries,
+        status_counts=status_counts,
+        airings_aired=len(keys_seen),
+        scripts_aired=len({e.script_id for e in aired}),
+        seconds_aired=sum(e.seconds for e in aired),
         by_topic=ranked("topic", True, lambda k: topics.get(k, k or "(không rõ)")),
-        by_campaign=ranked("campaign", bool(campaigns), lambda k: campaign_labels.get(k, k or "(không rõ)")),
+        by_campaign=ranked(
+            "campaign", bool(campaigns), lambda k: campaign_labels.get(k, k or "(không rõ)")
+        ),
         by_program=ranked("program_id", False, lambda k: names.get(k) or k),
-        planned=planned, planned_outcomes=planned_outcomes, cancelled=cancelled, to_come=to_come,
-        unplanned_days=unplanned, misses=misses, weekly=weekly,
+        planned=planned,
+        planned_outcomes=planned_outcomes,
+        cancelled=cancelled,
+        to_come=to_come,
+        unplanned_days=unplanned,
+        misses=misses,
+        weekly=weekly,
         problems=[e for e in entries if e.status in ("missed", "failed", "interrupted", "skipped")],
-        verified=v.ok, verified_rows=v.rows, chain_head=v.head, verify_findings=v.findings,
+        verified=v.ok,
+        verified_rows=v.rows,
+        chain_head=v.head,
+        verify_findings=v.findings,
         verify_warnings=v.warnings,
-    )  # fmt: skip
+    )
 
 
 def apportion(values: list[float], digits: int = 1) -> list[float]:
@@ -411,8 +443,9 @@ def apportion(values: list[float], digits: int = 1) -> list[float]:
     return [f / unit for f in floors]
 
 
-EMPTY = ("nhật ký trống hoặc đã mất: trong kỳ không có buổi phát nào và không có kế hoạch phát "
-         "được lưu")  # fmt: skip
+EMPTY = (
+    "nhật ký trống hoặc đã mất: trong kỳ không có buổi phát nào và không có kế hoạch phát được lưu"
+)
 
 
 def doubts(d: ReportData) -> list[str]:
@@ -433,16 +466,23 @@ def notes(d: ReportData) -> list[str]:
         shown = "; ".join(doubted[:5])
         more = f" và {len(doubted) - 5} vấn đề khác" if len(doubted) > 5 else ""
         state = "KHÔNG toàn vẹn" if not d.verified else "KHÔNG được xác nhận"
-        out.append(f"CẢNH BÁO: nhật ký phát sóng {state} ({shown}{more}). Các số liệu dưới đây "
-                   "không được xác nhận và không có điểm kiểm tra nào được ký cho báo cáo này.")  # fmt: skip
+        out.append(
+            f"CẢNH BÁO: nhật ký phát sóng {state} ({shown}{more}). Các số liệu dưới đây "
+            "không được xác nhận và không có điểm kiểm tra nào được ký cho báo cáo này."
+        )
     if d.ongoing:
-        out.append(f"Kỳ báo cáo chưa kết thúc: số liệu tính đến ngày {d.generated:%d/%m/%Y}; "
-                   f"{d.to_come} buổi theo kế hoạch chưa đến giờ phát.")  # fmt: skip
+        out.append(
+            f"Kỳ báo cáo chưa kết thúc: số liệu tính đến ngày {d.generated:%d/%m/%Y}; "
+            f"{d.to_come} buổi theo kế hoạch chưa đến giờ phát."
+        )
     if d.unplanned_days:
         days = ", ".join(f"{x:%d/%m/%Y}" for x in d.unplanned_days[:5])
         more = f" và {len(d.unplanned_days) - 5} ngày khác" if len(d.unplanned_days) > 5 else ""
-        out.append(f"Có {len(d.unplanned_days)} ngày trong kỳ không có kế hoạch phát được lưu ({days}{more}): "
-                   "các ngày này không được tính vào kế hoạch.")  # fmt: skip
+        out.append(
+            f"Có {len(d.unplanned_days)} ngày trong kỳ không có kế hoạch phát được lưu "
+            f"({days}{more}): "
+            "các ngày này không được tính vào kế hoạch."
+        )
     return out
 
 
@@ -476,15 +516,35 @@ def summary_rows(d: ReportData) -> list[tuple[str, float | int | str]]:
     ]
 
 
-ENTRY_COLUMNS = ("Dòng nhật ký", "Ngày", "Giờ", "Chương trình", "Mã bài", "Tên bài", "Chủ đề", "Chiến dịch",
-                 "Thời lượng (giây)", "Kết quả", "Ghi chú")  # fmt: skip
+ENTRY_COLUMNS = (
+    "Dòng nhật ký",
+    "Ngày",
+    "Giờ",
+    "Chương trình",
+    "Mã bài",
+    "Tên bài",
+    "Chủ đề",
+    "Chiến dịch",
+    "Thời lượng (giây)",
+    "Kết quả",
+    "Ghi chú",
+)
 
 
 def entry_values(e: Entry, topics: dict, campaigns: dict) -> tuple:
     """One airing as the CSV, XLSX and annex rows show it (date and time as Python values;
     topics and campaigns by their names)."""
     when = e.when
-    return (e.id, when.date() if when else None, when.time().replace(microsecond=0) if when else None,
-            e.program_name or e.program_id, e.script_id, e.title, topics.get(e.topic, e.topic),
-            campaigns.get(e.campaign, e.campaign), round(e.seconds, 1),
-            AIRING_STATUS.get(e.status, e.status), e.error)  # fmt: skip
+    return (
+        e.id,
+        when.date() if when else None,
+        when.time().replace(microsecond=0) if when else None,
+        e.program_name or e.program_id,
+        e.script_id,
+        e.title,
+        topics.get(e.topic, e.topic),
+        campaigns.get(e.campaign, e.campaign),
+        round(e.seconds, 1),
+        AIRING_STATUS.get(e.status, e.status),
+        e.error,
+    )

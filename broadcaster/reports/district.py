@@ -36,8 +36,15 @@ class WardFigures:
     @property
     def row(self) -> list:
         f = self.figures
-        return [self.ward.name or self.ward.station_id, f["planned"], f["held"], f["missed"],
-                f["cancelled"], f["minutes_aired"], f["compliance_percent"]]  # fmt: skip
+        return [
+            self.ward.name or self.ward.station_id,
+            f["planned"],
+            f["held"],
+            f["missed"],
+            f["cancelled"],
+            f["minutes_aired"],
+            f["compliance_percent"],
+        ]
 
 
 @dataclass
@@ -86,20 +93,39 @@ def _last_sync(w: WardFigures) -> str:
 
 
 def write_json(r: DistrictReport, path: Path) -> None:
-    keep = ("planned", "held", "missed", "failed", "interrupted", "skipped", "cancelled", "to_come",
-            "compliance_percent", "airings_aired", "items_aired", "minutes_aired", "by_topic",
-            "by_campaign", "integrity", "days_without_plan", "notes")  # fmt: skip
+    keep = tuple(
+        """
+        planned held missed failed interrupted skipped cancelled to_come compliance_percent
+        airings_aired items_aired minutes_aired by_topic by_campaign integrity days_without_plan
+        notes
+        """.split()
+    )
     out = {
-        "period": {"label": r.span.label, "start": r.span.start.isoformat(), "end": r.span.last_day.isoformat()},
+        "period": {
+            "label": r.span.label,
+            "start": r.span.start.isoformat(),
+            "end": r.span.last_day.isoformat(),
+        },
         "generated_at": r.generated.isoformat(timespec="seconds"),
-        "wards": [{"station_id": w.ward.station_id, "name": w.ward.name, "reported": w.reported,
-                   "clean": w.clean, "findings": w.findings,
-                   "last_sync_at": w.ward.last_sync_at.isoformat() if w.ward.last_sync_at else None,
-                   "flags": [{"at": at.isoformat(), "kind": kind, "message": m} for at, kind, m in w.ward.flags],
-                   **{k: w.figures[k] for k in keep}} for w in r.wards],
+        "wards": [
+            {
+                "station_id": w.ward.station_id,
+                "name": w.ward.name,
+                "reported": w.reported,
+                "clean": w.clean,
+                "findings": w.findings,
+                "last_sync_at": w.ward.last_sync_at.isoformat() if w.ward.last_sync_at else None,
+                "flags": [
+                    {"at": at.isoformat(), "kind": kind, "message": m}
+                    for at, kind, m in w.ward.flags
+                ],
+                **{k: w.figures[k] for k in keep},
+            }
+            for w in r.wards
+        ],
         "not_reported": [w.ward.station_id for w in r.silent],
         "flagged": [w.ward.station_id for w in r.flagged],
-    }  # fmt: skip
+    }
     path.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", "utf-8")
 
 
@@ -154,8 +180,13 @@ def write_docx(r: DistrictReport, path: Path, parent_body: str, place: str) -> N
     nd30_header(doc, parent_body, ISSUING_BODY, "BC-VHTT", place, r.generated)
     center, justify = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
     _para(doc, "BÁO CÁO", bold=True, size=14, align=center).paragraph_format.space_before = Pt(18)
-    _para(doc, f"Kết quả phát thanh trên hệ thống truyền thanh cơ sở của các phường, {r.span.label}",
-          bold=True, size=14, align=center)  # fmt: skip
+    _para(
+        doc,
+        f"Kết quả phát thanh trên hệ thống truyền thanh cơ sở của các phường, {r.span.label}",
+        bold=True,
+        size=14,
+        align=center,
+    )
     _para(doc, "―――――", size=9, align=center)
 
     def body(text: str, **kw):
@@ -165,13 +196,23 @@ def write_docx(r: DistrictReport, path: Path, parent_body: str, place: str) -> N
     minutes = sum(w.figures["minutes_aired"] for w in r.wards)
     if r.flagged:  # on page 1, before any figure: the report never vouches for a broken copy
         names = ", ".join(w.ward.name or w.ward.station_id for w in r.flagged)
-        body(f"Cảnh báo: nhật ký của {vn(len(r.flagged))} phường không toàn vẹn hoặc bị quận từ chối "
-             f"({names}); số liệu của các phường này không được xác nhận, xem mục 2.", bold=True)  # fmt: skip
+        body(
+            f"Cảnh báo: nhật ký của {vn(len(r.flagged))} phường không toàn vẹn hoặc bị quận từ "
+            "chối "
+            f"({names}); số liệu của các phường này không được xác nhận, xem mục 2.",
+            bold=True,
+        )
     checked = "đã kiểm tra chuỗi nhật ký và chữ ký số của từng phường"
-    body(f"{ISSUER} báo cáo kết quả {r.span.label} của {vn(len(r.wards))} phường, theo "
-         f"nhật ký phát sóng các phường đã gửi ({checked}):")  # fmt: skip
-    body(f"Theo kế hoạch đã lưu, các phường có {vn(total[0])} buổi phát đến giờ phát; đã phát {vn(total[1])} "
-         f"buổi, bị lỡ {vn(total[2])} buổi, tạm ngừng {vn(total[3])} buổi; tổng thời lượng {vn(round(minutes))} phút.")  # fmt: skip
+    body(
+        f"{ISSUER} báo cáo kết quả {r.span.label} của {vn(len(r.wards))} phường, theo "
+        f"nhật ký phát sóng các phường đã gửi ({checked}):"
+    )
+    body(
+        f"Theo kế hoạch đã lưu, các phường có {vn(total[0])} buổi phát đến giờ phát; đã phát "
+        f"{vn(total[1])} "
+        f"buổi, bị lỡ {vn(total[2])} buổi, tạm ngừng {vn(total[3])} buổi; tổng thời lượng "
+        f"{vn(round(minutes))} phút."
+    )
     body("1. Kết quả của từng phường", bold=True, keep=True)
     grid(doc, HEADS, [w.row for w in r.wards], [TEXT_WIDTH_CM - 1.8 * 6, *[1.8] * 6])
     body("2. Các phường không báo cáo hoặc bị cảnh báo", bold=True, keep=True)
@@ -194,8 +235,15 @@ def write_docx(r: DistrictReport, path: Path, parent_body: str, place: str) -> N
 WRITERS = {"json": write_json, "csv": write_csv, "xlsx": write_xlsx}
 
 
-def make_district_report(url: str, span: Span, fmt: str, out: Path, campaign: str | None = None,
-                         parent_body: str = "ỦY BAN NHÂN DÂN QUẬN", place: str = "") -> Path:  # fmt: skip
+def make_district_report(
+    url: str,
+    span: Span,
+    fmt: str,
+    out: Path,
+    campaign: str | None = None,
+    parent_body: str = "ỦY BAN NHÂN DÂN QUẬN",
+    place: str = "",
+) -> Path:
     r = collect_district(url, span, campaign)
     tmp = out.with_name(f".{out.name}.tmp")
     try:
@@ -206,6 +254,8 @@ def make_district_report(url: str, span: Span, fmt: str, out: Path, campaign: st
         tmp.replace(out)
     except OSError as exc:
         tmp.unlink(missing_ok=True) if tmp.parent.is_dir() else None
-        raise UserError(f"không ghi được tệp báo cáo {out} ({exc.strerror or exc})",
-                        hint="chọn --out trong một thư mục có sẵn và được ghi") from None  # fmt: skip
+        raise UserError(
+            f"không ghi được tệp báo cáo {out} ({exc.strerror or exc})",
+            hint="chọn --out trong một thư mục có sẵn và được ghi",
+        ) from None
     return out

@@ -71,7 +71,7 @@ ANNEX_COLUMNS = (
     ("Bài", 8.3),
     ("Kết quả", 2.1),
     ("Ghi chú", 6.2),
-)  # fmt: skip (25.7 cm: A4 across less the margins; a date needs 2.1 cm in 11 pt)
+)  # 25.7 cm: A4 across less the margins; a date needs 2.1 cm in 11 pt
 ANNEX_POINTS = 11
 TWIPS_PER_CM = 567
 
@@ -90,9 +90,11 @@ def _annex_xml(d: ReportData) -> str:
         cells = []
         for i, (v, w) in enumerate(zip(values, widths, strict=True)):
             jc = '<w:jc w:val="center"/>' if header or i in (0, 1, 2) else ""
-            tcpr = f'<w:tcPr><w:tcW w:w="{w}" w:type="dxa"/>{"<w:noWrap/>" if i in nowrap else ""}</w:tcPr>'
+            no_wrap = "<w:noWrap/>" if i in nowrap else ""
+            tcpr = f'<w:tcPr><w:tcW w:w="{w}" w:type="dxa"/>{no_wrap}</w:tcPr>'
             cells.append(
-                f'<w:tc>{tcpr}{para.format(jc=jc, rpr=rpr)}<w:t xml:space="preserve">{escape(v)}</w:t></w:r></w:p></w:tc>'
+                f"<w:tc>{tcpr}{para.format(jc=jc, rpr=rpr)}<w:t "
+                f'xml:space="preserve">{escape(v)}</w:t></w:r></w:p></w:tc>'
             )
         trpr = "<w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>"
         return f"<w:tr>{trpr}{''.join(cells)}</w:tr>"
@@ -100,13 +102,28 @@ def _annex_xml(d: ReportData) -> str:
     parts = [row([h for h, _ in ANNEX_COLUMNS], header=True)]
     for n, e in enumerate(d.entries, 1):
         day, clock = (f"{e.when:%d/%m/%Y}", f"{e.when:%H:%M}") if e.when else ("", "")
-        parts.append(row((str(n), day, clock, e.program_name or e.program_id, e.title or e.script_id,
-                          AIRING_STATUS.get(e.status, e.status), e.error)))  # fmt: skip
-    borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))  # fmt: skip
+        parts.append(
+            row(
+                (
+                    str(n),
+                    day,
+                    clock,
+                    e.program_name or e.program_id,
+                    e.title or e.script_id,
+                    AIRING_STATUS.get(e.status, e.status),
+                    e.error,
+                )
+            )
+        )
+    borders = "".join(
+        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    return (f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
-            f"<w:tblBorders>{borders}</w:tblBorders></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(parts)}</w:tbl>")  # fmt: skip
+    return (
+        f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+        f"<w:tblBorders>{borders}</w:tblBorders></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(parts)}</w:tbl>"
+    )
 
 
 CHECKPOINT_PROPERTY = "broadcaster-checkpoint"
@@ -122,10 +139,14 @@ def _custom_properties(checkpoint: dict | None) -> dict[str, bytes]:
     import json
 
     value = escape(json.dumps(checkpoint, ensure_ascii=False))
-    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties xmlns="{CUSTOM_PROPS}" '
-           'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-           f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="2" name="{CHECKPOINT_PROPERTY}">'
-           f"<vt:lpwstr>{value}</vt:lpwstr></property></Properties>")  # fmt: skip
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties '
+        f'xmlns="{CUSTOM_PROPS}" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="2" '
+        f'name="{CHECKPOINT_PROPERTY}">'
+        f"<vt:lpwstr>{value}</vt:lpwstr></property></Properties>"
+    )
     return {"docProps/custom.xml": xml.encode("utf-8")}
 
 
@@ -163,11 +184,16 @@ def _splice(
                 end = xml.index("</w:p>", at) + len("</w:p>")
                 data = (xml[:start] + annex + xml[end:]).encode("utf-8")
             elif extra and item.filename == "[Content_Types].xml":
-                override = ('<Override PartName="/docProps/custom.xml" ContentType="application/'
-                            'vnd.openxmlformats-officedocument.custom-properties+xml"/>')  # fmt: skip
+                override = (
+                    '<Override PartName="/docProps/custom.xml" ContentType="application/'
+                    'vnd.openxmlformats-officedocument.custom-properties+xml"/>'
+                )
                 data = data.replace(b"</Types>", override.encode() + b"</Types>")
             elif extra and item.filename == "_rels/.rels":
-                rel = f'<Relationship Id="rIdCustom1" Type="{CUSTOM_REL}" Target="docProps/custom.xml"/>'
+                rel = (
+                    f'<Relationship Id="rIdCustom1" Type="{CUSTOM_REL}" '
+                    'Target="docProps/custom.xml"/>'
+                )
                 data = data.replace(b"</Relationships>", rel.encode() + b"</Relationships>")
             out.writestr(item, data)
         for name, data in extra.items():
@@ -180,8 +206,17 @@ def vn_date(day) -> str:
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
-def _para(container, text="", bold=False, italic=False, size=None, align=None,
-          underline=False, indent=False, keep=False):  # fmt: skip
+def _para(
+    container,
+    text="",
+    bold=False,
+    italic=False,
+    size=None,
+    align=None,
+    underline=False,
+    indent=False,
+    keep=False,
+):
     from docx.shared import Cm, Pt
 
     p = container.add_paragraph() if hasattr(container, "add_paragraph") else container
@@ -255,8 +290,13 @@ def nd30_header(doc, parent_body: str, issuing_body: str, symbol: str, place: st
         _para(first, issuing_body.upper(), bold=True, size=13, align=center)
     _para(left, "―――――", size=9, align=center)  # the short rule under the issuing body
     _para(left, f"Số:      /{symbol}", size=13, align=center)
-    _para(right_cell.paragraphs[0], "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12,
-          align=center)  # fmt: skip
+    _para(
+        right_cell.paragraphs[0],
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        bold=True,
+        size=12,
+        align=center,
+    )
     _para(right_cell, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13, align=center)
     _para(right_cell, "―――――――――――――", size=9, align=center)
     _para(right_cell, f"{place}, {vn_date(when)}", italic=True, size=13, align=center)
@@ -278,8 +318,12 @@ def grid(doc, headers, rows, widths) -> None:
         cells = t.add_row().cells
         for c, v in zip(cells, values, strict=True):
             number = not isinstance(v, str)
-            _para(c.paragraphs[0], vn(v) if number else v, size=12,
-                  align=WD_ALIGN_PARAGRAPH.RIGHT if number else None)  # fmt: skip
+            _para(
+                c.paragraphs[0],
+                vn(v) if number else v,
+                size=12,
+                align=WD_ALIGN_PARAGRAPH.RIGHT if number else None,
+            )
     for i, tr in enumerate(t.rows):
         trpr = tr._tr.get_or_add_trPr()
         trpr.append(OxmlElement("w:cantSplit"))
@@ -304,8 +348,13 @@ def signature_block(doc, recipients, signer_title: str, signer_name: str) -> Non
     for r in recipients:
         _para(to, f"- {r}", size=11).paragraph_format.space_after = Pt(0)
     for i, line in enumerate(signer_title.split("\n")):
-        _para(signer.paragraphs[0] if i == 0 else signer, line.upper(), bold=True, size=13,
-              align=center)  # fmt: skip
+        _para(
+            signer.paragraphs[0] if i == 0 else signer,
+            line.upper(),
+            bold=True,
+            size=13,
+            align=center,
+        )
     for _ in range(3):
         _para(signer, "", align=center)
     _para(signer, signer_name, bold=True, size=13, align=center)
@@ -344,7 +393,11 @@ def _annex_section(doc) -> None:
     sec.page_width, sec.page_height = Mm(297), Mm(210)
     top, bottom, left, right = ANNEX_MARGINS_MM
     sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = (
-        Mm(top), Mm(bottom), Mm(left), Mm(right))  # fmt: skip
+        Mm(top),
+        Mm(bottom),
+        Mm(left),
+        Mm(right),
+    )
     sec.different_first_page_header_footer = False
 
 
@@ -373,8 +426,11 @@ def write_docx(d: ReportData, path: Path) -> None:
     body = lambda text, size=13, **kw: para(doc, text, align=justify, indent=True, size=size, **kw)  # noqa: E731
     for basis in rp.basis:
         body(f"Căn cứ {basis};", italic=False)
-    body(f"{we} báo cáo kết quả phát thanh trên hệ thống loa truyền thanh ({st.name}) {d.span.label} "
-         f"(từ {vn_date(d.span.start)} đến {vn_date(d.span.last_day)}) như sau:")  # fmt: skip
+    body(
+        f"{we} báo cáo kết quả phát thanh trên hệ thống loa truyền thanh ({st.name}) "
+        f"{d.span.label} "
+        f"(từ {vn_date(d.span.start)} đến {vn_date(d.span.last_day)}) như sau:"
+    )
     for note in notes(d):
         body(note, italic=not note.startswith("CẢNH BÁO"), bold=note.startswith("CẢNH BÁO"))
     body("I. KẾT QUẢ THỰC HIỆN", bold=True, keep=True)
@@ -385,24 +441,41 @@ def write_docx(d: ReportData, path: Path) -> None:
         f"đạt {vn(round(d.compliance, 1))} %" if d.planned else "không có buổi nào để tính tỉ lệ"
     )
     partial = d.planned_outcomes["partial"]
-    body(f"Theo kế hoạch phát đã lưu, trong kỳ có {vn(d.planned)} buổi phát đến giờ phát"
-         + (f" ({vn(d.cancelled)} buổi tạm ngừng vì ngày lễ, quốc tang không tính)" if d.cancelled else "")
-         + f"; đã phát trọn vẹn {vn(d.planned_outcomes['aired'])} buổi, {reached}"
-         + (f"; {vn(partial)} buổi chỉ phát được một phần" if partial else "")
-         + (f"; {vn(d.missed)} buổi bị lỡ" if d.missed else "") + ". "
-         f"Tổng cộng đài đã phát {vn(d.airings_aired)} buổi với {vn(d.status_counts['aired'])} lượt phát bài "
-         f"({vn(d.scripts_aired)} bài khác nhau), tổng thời lượng {vn(minutes_aired(d))} phút.")  # fmt: skip
+    body(
+        f"Theo kế hoạch phát đã lưu, trong kỳ có {vn(d.planned)} buổi phát đến giờ phát"
+        + (
+            f" ({vn(d.cancelled)} buổi tạm ngừng vì ngày lễ, quốc tang không tính)"
+            if d.cancelled
+            else ""
+        )
+        + f"; đã phát trọn vẹn {vn(d.planned_outcomes['aired'])} buổi, {reached}"
+        + (f"; {vn(partial)} buổi chỉ phát được một phần" if partial else "")
+        + (f"; {vn(d.missed)} buổi bị lỡ" if d.missed else "")
+        + ". "
+        f"Tổng cộng đài đã phát {vn(d.airings_aired)} buổi với {vn(d.status_counts['aired'])} "
+        "lượt phát bài "
+        f"({vn(d.scripts_aired)} bài khác nhau), tổng thời lượng {vn(minutes_aired(d))} phút."
+    )
 
     def table(headers, rows, widths):
         grid(doc, headers, rows, widths)
 
     # The columns a report needs: the last three only when some line has something in them.
-    counts = [("Kế hoạch", "planned"), ("Đã phát", "held"), ("Bị lỡ", "missed"),
-              ("Lỗi, dở dang", "other")]  # fmt: skip
-    counts += [(h, k) for h, k, shown in (("Tạm ngừng", "cancelled", d.cancelled),
-                                          ("Chưa đến", "to_come", d.to_come),
-                                          ("Đột xuất", "queued", any(g.queued for g in d.by_topic)))
-               if shown]  # fmt: skip
+    counts = [
+        ("Kế hoạch", "planned"),
+        ("Đã phát", "held"),
+        ("Bị lỡ", "missed"),
+        ("Lỗi, dở dang", "other"),
+    ]
+    counts += [
+        (h, k)
+        for h, k, shown in (
+            ("Tạm ngừng", "cancelled", d.cancelled),
+            ("Chưa đến", "to_come", d.to_come),
+            ("Đột xuất", "queued", any(g.queued for g in d.by_topic)),
+        )
+        if shown
+    ]
     heads = [h for h, _ in counts] + ["Phút"]
 
     def tally(g) -> list:
@@ -416,43 +489,72 @@ def write_docx(d: ReportData, path: Path) -> None:
     if len(d.by_campaign) > 1 or not d.campaigns:
         heading("Theo chiến dịch (số lượt phát bài)")
         table(["Chiến dịch", *heads], [(g.label, *tally(g)) for g in d.by_campaign], widths)
-    body("Cột \"Lỗi, dở dang\": lỗi, bị ngắt, bị bỏ qua, hoặc buổi chỉ phát được một phần"
-         + ("; cột \"Đột xuất\": các lượt phát từ hàng đợi (tin khẩn cấp, phát ngay), ngoài kế hoạch"
-            if "Đột xuất" in heads else "") + ".", size=11, italic=True)  # fmt: skip
+    body(
+        'Cột "Lỗi, dở dang": lỗi, bị ngắt, bị bỏ qua, hoặc buổi chỉ phát được một phần'
+        + (
+            '; cột "Đột xuất": các lượt phát từ hàng đợi (tin khẩn cấp, phát ngay), ngoài kế hoạch'
+            if "Đột xuất" in heads
+            else ""
+        )
+        + ".",
+        size=11,
+        italic=True,
+    )
     heading("Các buổi theo kế hoạch không thực hiện trọn vẹn")
     if not d.misses:
         body("Trong kỳ, mọi buổi phát theo kế hoạch đã đến giờ đều được thực hiện trọn vẹn.")
     else:
-        parts = [f"{vn(d.missed)} buổi bị lỡ" if d.missed else "",
-                 f"{vn(partial)} buổi chỉ phát được một phần" if partial else ""]  # fmt: skip
+        parts = [
+            f"{vn(d.missed)} buổi bị lỡ" if d.missed else "",
+            f"{vn(partial)} buổi chỉ phát được một phần" if partial else "",
+        ]
         said = ", ".join(x for x in parts if x)
-        body(f"Có {vn(len(d.misses))} buổi theo kế hoạch không thực hiện trọn vẹn"
-             + (f" (trong đó {said})" if said else "") + ":", keep=True)  # fmt: skip
+        body(
+            f"Có {vn(len(d.misses))} buổi theo kế hoạch không thực hiện trọn vẹn"
+            + (f" (trong đó {said})" if said else "")
+            + ":",
+            keep=True,
+        )
         shown = d.misses[:MISSES_SHOWN]
-        table(["Ngày, giờ", "Chương trình", "Bài", "Kết quả", "Lý do"],
-              [(f"{m.when:%d/%m/%Y %H:%M}", m.program, m.titles, m.outcome, m.reason) for m in shown],
-              [2.7, 3.4, 4.4, 1.8, 4.2])  # fmt: skip
+        table(
+            ["Ngày, giờ", "Chương trình", "Bài", "Kết quả", "Lý do"],
+            [(f"{m.when:%d/%m/%Y %H:%M}", m.program, m.titles, m.outcome, m.reason) for m in shown],
+            [2.7, 3.4, 4.4, 1.8, 4.2],
+        )
         if len(d.misses) > MISSES_SHOWN:
             body(
-                f'Còn {vn(len(d.misses) - MISSES_SHOWN)} buổi khác: xem bảng tính kèm theo (trang "Bị lỡ và lỗi").'
+                f"Còn {vn(len(d.misses) - MISSES_SHOWN)} buổi khác: xem bảng tính kèm theo "
+                '(trang "Bị lỡ và lỗi").'
             )
     heading("Số buổi phát theo tuần")
     doc.add_picture(_chart(d), width=Cm(15))
     doc.paragraphs[-1].alignment = center
     heading("Tính toàn vẹn của nhật ký phát sóng")
     if d.verified:
-        body(f"Nhật ký phát sóng của đài đã được kiểm tra toàn vẹn: {vn(d.verified_rows)} dòng, không dòng nào "
-             f"bị sửa, xóa hay chèn; trong kỳ có {vn(len(d.entries))} dòng.")  # fmt: skip
+        body(
+            f"Nhật ký phát sóng của đài đã được kiểm tra toàn vẹn: {vn(d.verified_rows)} dòng, "
+            "không dòng nào "
+            f"bị sửa, xóa hay chèn; trong kỳ có {vn(len(d.entries))} dòng."
+        )
     else:
-        body(f"Nhật ký phát sóng KHÔNG toàn vẹn: {vn(len(d.verify_findings))} vấn đề (nêu ở đầu báo cáo).",
-             bold=True)  # fmt: skip
+        body(
+            f"Nhật ký phát sóng KHÔNG toàn vẹn: {vn(len(d.verify_findings))} vấn đề (nêu ở đầu "
+            "báo cáo).",
+            bold=True,
+        )
     if d.checkpoint:
         cp = d.checkpoint
         made = datetime.fromisoformat(cp["made_at"]).astimezone(st.tz)
-        body(f"Điểm kiểm tra ký số (Ed25519) lúc {made:%H:%M} {vn_date(made)}: {vn(cp['seq'])} dòng nhật ký, "
-             f"mã cuối chuỗi {cp['head']}, {vn(cp['plan_count'])} buổi theo kế hoạch đã lưu; khóa công khai của đài "
-             f"{cp['public_key']}; chữ ký {cp['signature']}. Cơ quan nhận báo cáo đối chiếu được tệp báo cáo này "
-             "với nhật ký của đài bằng phần mềm phát thanh.", size=11).alignment = WD_ALIGN_PARAGRAPH.LEFT  # fmt: skip
+        body(
+            f"Điểm kiểm tra ký số (Ed25519) lúc {made:%H:%M} {vn_date(made)}: {vn(cp['seq'])} "
+            "dòng nhật ký, "
+            f"mã cuối chuỗi {cp['head']}, {vn(cp['plan_count'])} buổi theo kế hoạch đã lưu; "
+            "khóa công khai của đài "
+            f"{cp['public_key']}; chữ ký {cp['signature']}. Cơ quan nhận báo cáo đối chiếu "
+            "được tệp báo cáo này "
+            "với nhật ký của đài bằng phần mềm phát thanh.",
+            size=11,
+        ).alignment = WD_ALIGN_PARAGRAPH.LEFT
     body("II. ĐÁNH GIÁ CHUNG", bold=True, keep=True)
     body("(Cán bộ phụ trách bổ sung: ưu điểm, hạn chế, nguyên nhân.)", italic=True)
     body("III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", bold=True, keep=True)
@@ -464,12 +566,20 @@ def write_docx(d: ReportData, path: Path) -> None:
     _annex_section(doc)
     para(doc, "PHỤ LỤC", bold=True, size=13, align=center)
     para(doc, f"DANH SÁCH CÁC LƯỢT PHÁT {d.span.label.upper()}", bold=True, size=13, align=center)
-    para(doc, f"(Kèm theo Báo cáo số      /{rp.symbol} {vn_date(g)} của {we})",
-         italic=True, size=13, align=center)  # fmt: skip
+    para(
+        doc,
+        f"(Kèm theo Báo cáo số      /{rp.symbol} {vn_date(g)} của {we})",
+        italic=True,
+        size=13,
+        align=center,
+    )
     if len(d.entries) > ANNEX_MAX_ROWS:
         sheet = f" ({d.sheet_name})" if d.sheet_name else ""
-        body(f"Trong kỳ có {vn(len(d.entries))} lượt phát, quá nhiều để in: danh sách đầy đủ nằm ở trang "
-             f"\"Các lượt phát\" của bảng tính Excel cùng kỳ báo cáo{sheet}.")  # fmt: skip
+        body(
+            f"Trong kỳ có {vn(len(d.entries))} lượt phát, quá nhiều để in: danh sách đầy đủ "
+            "nằm ở trang "
+            f'"Các lượt phát" của bảng tính Excel cùng kỳ báo cáo{sheet}.'
+        )
         buf = io.BytesIO()
         doc.save(buf)
         _splice(buf.getvalue(), "", path, _custom_properties(d.checkpoint), mark=False)

@@ -12,31 +12,72 @@ from .data import ReportData, notes, summary_rows
 
 def figures(d: ReportData) -> dict:
     o = d.planned_outcomes
-    groups = lambda gs: [{"id": g.name, "label": g.label, "planned": g.planned, "held": g.held,  # noqa: E731
-                          "missed": g.missed, "failed_or_skipped": g.other, "cancelled": g.cancelled,
-                          "to_come": g.to_come, "items": g.items, "queued": g.queued,
-                          "scripts": len(g.scripts), "minutes": g.minutes} for g in gs]  # fmt: skip
+
+    def groups(gs) -> list[dict]:
+        return [
+            {
+                "id": g.name,
+                "label": g.label,
+                "planned": g.planned,
+                "held": g.held,
+                "missed": g.missed,
+                "failed_or_skipped": g.other,
+                "cancelled": g.cancelled,
+                "to_come": g.to_come,
+                "items": g.items,
+                "queued": g.queued,
+                "scripts": len(g.scripts),
+                "minutes": g.minutes,
+            }
+            for g in gs
+        ]
+
     return {
         "station": d.project.station.name,
-        "period": {"label": d.span.label, "start": d.span.start.isoformat(),
-                   "end": d.span.last_day.isoformat(), "ongoing": d.ongoing},
+        "period": {
+            "label": d.span.label,
+            "start": d.span.start.isoformat(),
+            "end": d.span.last_day.isoformat(),
+            "ongoing": d.ongoing,
+        },
         "generated_at": d.generated.isoformat(timespec="seconds"),
         "campaigns": [{"id": c, "label": d.campaign_label(c)} for c in d.campaigns],
-        "planned": d.planned, "held": o["aired"], "partial": o["partial"], "missed": d.missed,
+        "planned": d.planned,
+        "held": o["aired"],
+        "partial": o["partial"],
+        "missed": d.missed,
         "failed": o["failed"],
-        "interrupted": o["interrupted"], "skipped": o["skipped"], "cancelled": d.cancelled,
-        "to_come": d.to_come, "compliance_percent": round(d.compliance, 1),
-        "airings_aired": d.airings_aired, "items_aired": d.status_counts["aired"],
+        "interrupted": o["interrupted"],
+        "skipped": o["skipped"],
+        "cancelled": d.cancelled,
+        "to_come": d.to_come,
+        "compliance_percent": round(d.compliance, 1),
+        "airings_aired": d.airings_aired,
+        "items_aired": d.status_counts["aired"],
         "minutes_aired": dict(summary_rows(d))["Tổng thời lượng đã phát (phút)"],
-        "by_topic": groups(d.by_topic), "by_campaign": groups(d.by_campaign),
+        "by_topic": groups(d.by_topic),
+        "by_campaign": groups(d.by_campaign),
         "by_program": groups(d.by_program),
-        "days_without_plan": [x.isoformat() for x in d.unplanned_days], "notes": notes(d),
-        "misses": [{"at": m.when.isoformat(), "program": m.program, "scripts": m.titles,
-                    "outcome": m.outcome, "reason": m.reason} for m in d.misses],
-        "integrity": {"ok": d.verified, "rows": d.verified_rows, "head": d.chain_head,
-                      "findings": d.verify_findings},
+        "days_without_plan": [x.isoformat() for x in d.unplanned_days],
+        "notes": notes(d),
+        "misses": [
+            {
+                "at": m.when.isoformat(),
+                "program": m.program,
+                "scripts": m.titles,
+                "outcome": m.outcome,
+                "reason": m.reason,
+            }
+            for m in d.misses
+        ],
+        "integrity": {
+            "ok": d.verified,
+            "rows": d.verified_rows,
+            "head": d.chain_head,
+            "findings": d.verify_findings,
+        },
         "checkpoint": d.checkpoint,
-    }  # fmt: skip
+    }
 
 
 def write_json(d: ReportData, path: Path) -> None:

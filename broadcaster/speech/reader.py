@@ -147,11 +147,22 @@ class Reading:
                 else "nhờ kỹ thuật viên thêm vào từ điển của đài"
             )
 
-        out = [Finding(u.offset, f"`{u.token}` sẽ bị đọc từng chữ cái",
-                       "viết đầy đủ, hoặc " + add(f'"{u.token}" = "…"')) for u in self.unknown]  # fmt: skip
-        out += [Finding(w.offset, f"`{w.token}` không phải tiếng Việt, giọng đọc sẽ đọc sai",
-                        "viết bằng tiếng Việt, hoặc " + add(f'[words] "{w.token}" = "…"'))
-                for w in self.foreign]  # fmt: skip
+        out = [
+            Finding(
+                u.offset,
+                f"`{u.token}` sẽ bị đọc từng chữ cái",
+                "viết đầy đủ, hoặc " + add(f'"{u.token}" = "…"'),
+            )
+            for u in self.unknown
+        ]
+        out += [
+            Finding(
+                w.offset,
+                f"`{w.token}` không phải tiếng Việt, giọng đọc sẽ đọc sai",
+                "viết bằng tiếng Việt, hoặc " + add(f'[words] "{w.token}" = "…"'),
+            )
+            for w in self.foreign
+        ]
         return out + [Finding(a.offset, a.message, a.advice) for a in self.ambiguous]
 
     @property
@@ -178,14 +189,20 @@ class Context:
             phrases = "|".join(re.escape(normalize_text(w)) for w in entry.get(key, ()))
             return re.compile(pattern.format(phrases), re.IGNORECASE) if phrases else None
 
-        return cls(normalize_text(entry["reading"]), words("after", r"(?<!\w)(?:{})[\s.]*$"),
-                   words("before", r"^[\s.]*(?:{})(?!\w)"), entry.get("before_number", False))  # fmt: skip
+        return cls(
+            normalize_text(entry["reading"]),
+            words("after", r"(?<!\w)(?:{})[\s.]*$"),
+            words("before", r"^[\s.]*(?:{})(?!\w)"),
+            entry.get("before_number", False),
+        )
 
     def applies(self, m: re.Match) -> bool:
         text = m.string
-        return bool((self.after and self.after.search(text, max(0, m.start() - 40), m.start()))
-                    or (self.before and self.before.match(text[m.end() : m.end() + 40]))
-                    or (self.before_number and text[m.end() : m.end() + 2].strip()[:1].isdigit()))  # fmt: skip
+        return bool(
+            (self.after and self.after.search(text, max(0, m.start() - 40), m.start()))
+            or (self.before and self.before.match(text[m.end() : m.end() + 40]))
+            or (self.before_number and text[m.end() : m.end() + 2].strip()[:1].isdigit())
+        )
 
 
 def load_lexicon(project_lexicon: Path | None = None) -> dict[str, dict]:
@@ -286,10 +303,11 @@ _PATTERNS = [
 ]
 _LOWER_ROMAN = re.compile(_ROMAN.lower())
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
-_ROMAN_CONTEXT = {
-    "mục", "phần", "khóa", "quý", "chương", "kỷ", "kỉ", "hội", "loại", "cấp", "hạng", "đoạn", "kỳ",
-    "đợt", "tập", "số", "lục", "khoản", "điều", "tiết", "năm",
-}  # fmt: skip
+_ROMAN_CONTEXT = set(
+    """
+    mục phần khóa quý chương kỷ kỉ hội loại cấp hạng đoạn kỳ đợt tập số lục khoản điều tiết năm
+    """.split()
+)
 _ORDINAL_CONTEXT = {"thứ"}
 _PHONE_CONTEXT = {
     "đài",
@@ -309,80 +327,76 @@ _EMERGENCY_NUMBERS = {"111", "112", "113", "114", "115", "116", "117", "1022", "
 _CALL_WORDS = {"gọi", "cháy", "cứu", "nóng", "đài", "báo"}
 _RANGE_OPENERS = {"từ", "trong", "khoảng", "chừng", "tầm", "độ"}  # no "từ" added after these
 # "18-8", "10.9" are a date after these words ("Sáng 15-3", "thứ Sáu ngày 26.2")...
-_DAY_WORDS = {"ngày", "sáng", "trưa", "chiều", "tối", "đêm", "khuya", "hôm", "mùng", "mồng", "rạng",
-              "nhật", "cn"}  # fmt: skip
+_DAY_WORDS = set(
+    """
+    ngày sáng trưa chiều tối đêm khuya hôm mùng mồng rạng nhật cn
+    """.split()
+)
 _WEEKDAYS = {"hai", "ba", "tư", "năm", "sáu", "bảy", "2", "3", "4", "5", "6", "7"}
 # ...and after these when no counted noun follows ("từ 18-8 đến 3-9", not "từ 10-12 người")
-_DATE_OPENERS = {"từ", "đến", "hết", "trước", "sau", "vào", "tới", "và", "hoặc", "qua", "nay", "hạn",
-                 "chót", "cuối"}  # fmt: skip
-_NOT_AFTER_DATE = {
-    "người", "hộ", "tuổi", "ngày", "tháng", "năm", "tuần", "giờ", "phút", "giây", "lần", "buổi",
-    "lượt", "km", "m", "kg", "tấn", "triệu", "nghìn", "ngàn", "tỷ", "đồng", "cm", "ha", "con",
-    "cây", "ca", "điểm",
-}  # fmt: skip
-_COUNT_PER = {"lần", "buổi", "lượt", "ca", "suất", "chuyến", "đợt", "kỳ", "bữa", "liều", "mũi",
-              "tiếng"}  # fmt: skip
-_PER_TARGETS = {"ngày", "tuần", "tháng", "năm", "quý", "giờ", "người", "hộ", "khẩu", "xe", "lớp",
-                "đêm", "buổi", "kỳ"}  # fmt: skip
-_DATE_CONTEXT = {
-    "ngày",
-    "từ",
-    "lúc",
-    "hạn",
-    "chót",
-    "hôm",
-    "sáng",
-    "trưa",
-    "chiều",
-    "tối",
-    "đêm",
-    "mùng",
-    "mồng",
-    "trước",
-    "sau",
-    "đến",
-    "và",
-}
-_TIME_WORDS = {
-    "ngày", "tháng", "năm", "sáng", "trưa", "chiều", "tối", "đêm", "giờ", "hạn", "lúc", "từ",
-    "đến", "hôm", "mai", "tuần", "dịp", "vào", "mùng", "mồng", "thời", "hằng", "hàng", "lễ",
-    "niệm", "khánh", "tết", "trước", "sau",
-}  # fmt: skip
-_COUNTED = {"chỉ", "tiêu", "hộ", "hồ", "xã", "phường", "khu", "ấp", "người", "đơn", "thủ", "trường", "lượt",
-            "giờ", "ngày", "tuần", "điểm", "câu", "bài", "thành", "đội", "cơ", "tổ", "đồng", "lớp"}  # fmt: skip
+_DATE_OPENERS = set(
+    """
+    từ đến hết trước sau vào tới và hoặc qua nay hạn chót cuối
+    """.split()
+)
+_NOT_AFTER_DATE = set(
+    """
+    người hộ tuổi ngày tháng năm tuần giờ phút giây lần buổi lượt km m kg tấn triệu nghìn ngàn
+    tỷ đồng cm ha con cây ca điểm
+    """.split()
+)
+_COUNT_PER = set(
+    """
+    lần buổi lượt ca suất chuyến đợt kỳ bữa liều mũi tiếng
+    """.split()
+)
+_PER_TARGETS = set(
+    """
+    ngày tuần tháng năm quý giờ người hộ khẩu xe lớp đêm buổi kỳ
+    """.split()
+)
+_DATE_CONTEXT = set(
+    """
+    ngày từ lúc hạn chót hôm sáng trưa chiều tối đêm mùng mồng trước sau đến và
+    """.split()
+)
+_TIME_WORDS = set(
+    """
+    ngày tháng năm sáng trưa chiều tối đêm giờ hạn lúc từ đến hôm mai tuần dịp vào mùng mồng
+    thời hằng hàng lễ niệm khánh tết trước sau
+    """.split()
+)
+_COUNTED = set(
+    """
+    chỉ tiêu hộ hồ xã phường khu ấp người đơn thủ trường lượt giờ ngày tuần điểm câu bài thành
+    đội cơ tổ đồng lớp
+    """.split()
+)
 _COUNTING = {"đạt", "được", "thứ", "nhà", "hẻm", "ngõ", "kiệt", "ngách", "trực", "còn"}
 _STREET = {"đường", "phố", "hẻm", "ngõ", "kiệt", "ấp", "khu", "tổ"}  # "số 12/3 đường …": an address
-DOCUMENT_TYPES = {
-    "PA",
-    "BB",
-    "GM",
-    "CTr",
-    "ĐA",
-    "QĐi",
-    "KH",
-    "NQ",
-    "QĐ",
-    "NĐ",
-    "TT",
-    "CT",
-    "CV",
-    "TB",
-    "BC",
-    "HD",
-    "TTr",
-    "TTLT",
-    "NQLT",
-    "KL",
-    "QC",
-    "HĐ",
-    "QyĐ",
-}
+DOCUMENT_TYPES = set(
+    """
+    PA BB GM CTr ĐA QĐi KH NQ QĐ NĐ TT CT CV TB BC HD TTr TTLT NQLT KL QC HĐ QyĐ
+    """.split()
+)
 _YEAR_PAIRS = {"học", "khóa", "vụ"}  # "năm học 2020-2021": two years, not a range
-_SYMBOLS = {"%": "phần trăm", "&": "và", "+": "cộng", "=": "bằng", "@": "a còng", "~": "khoảng",
-            "#": "số", "°": "độ", "$": "đô la"}  # fmt: skip
+_SYMBOLS = {
+    "%": "phần trăm",
+    "&": "và",
+    "+": "cộng",
+    "=": "bằng",
+    "@": "a còng",
+    "~": "khoảng",
+    "#": "số",
+    "°": "độ",
+    "$": "đô la",
+}
 _AMPM = {"SA": "sáng", "AM": "sáng", "CH": "chiều", "PM": "chiều"}
-_QUANTITIES = {"number", "time", "hour", "clock", "dmy", "dm", "ddate", "my", "measure",
-               "shorthand", "weekday"}  # fmt: skip
+_QUANTITIES = set(
+    """
+    number time hour clock dmy dm ddate my measure shorthand weekday
+    """.split()
+)
 
 
 def _cut(digits: str, shapes: dict[int, tuple[int, ...]]) -> list[str]:
@@ -423,14 +437,17 @@ class Reader:
             """The keys, longest first, behind a look at the first letter: most words start
             with none of them, and the regex engine tries the alternatives one by one."""
             first = "".join(sorted({re.escape(k[0]) for k in keys}))
-            return rf"(?=[{first}])(?:{'|'.join(re.escape(k) for k in sorted(keys, key=len, reverse=True))})"
+            longest_first = sorted(keys, key=len, reverse=True)
+            return rf"(?=[{first}])(?:{'|'.join(re.escape(k) for k in longest_first)})"
 
         # "P." "Q." "TP.": an address word only before a name or a number ("Q.9", "P. Phú Hữu")
         ends = {True: r"(?=\s?[^\W_])", False: r"(?!\w)"}
         keys = sorted(self.abbreviations, key=len, reverse=True)
         first = "".join(sorted({re.escape(k[0]) for k in keys}))
-        lexicon = (rf"(?<![\w.])(?=[{first}])"
-                   rf"(?:{'|'.join(re.escape(k) + ends[k.endswith('.')] for k in keys)})")  # fmt: skip
+        lexicon = (
+            rf"(?<![\w.])(?=[{first}])"
+            rf"(?:{'|'.join(re.escape(k) + ends[k.endswith('.')] for k in keys)})"
+        )
         measure = (
             rf"(?<![\d.,])(?:(?P<m_cur>US\$|[$€])\s?(?P<m_pre>{_NUMBER})"
             rf"|(?P<m_num>{_NUMBER})\s?(?P<m_unit>{one_of(self.units)}))(?![^\W\d_]|[²³])"
@@ -599,8 +616,15 @@ class Reader:
         for m in doubts:
             day, month = m["dd_d"], m["dd_m"]
             spoken = f"{self._n(day)} đến {self._n(month)}"
-            reading.ambiguous.append(Ambiguity(m[0], offset + m.start(), spoken,
-                f"nếu là ngày, viết “ngày {day}/{month}”; nếu là khoảng, viết “{day} đến {month}”"))  # fmt: skip
+            reading.ambiguous.append(
+                Ambiguity(
+                    m[0],
+                    offset + m.start(),
+                    spoken,
+                    f"nếu là ngày, viết “ngày {day}/{month}”; nếu là khoảng, viết “{day} đến "
+                    f"{month}”",
+                )
+            )
         starts: list[int] = []  # index into `words` where each token's output began
         for i, (kind, m) in enumerate(tokens):
             starts.append(len(words))
@@ -619,9 +643,15 @@ class Reader:
                 said = None if roman else self._word(m[0], tokens, i, words)
                 if roman:
                     spoken = spell(m[0])
-                    reading.ambiguous.append(Ambiguity(m[0], offset + m.start(), spoken,
-                        f"nếu là số La Mã, đặt sau “mục”, “phần”, “thứ”…; hoặc viết số "
-                        f"{_roman_value(m[0])}"))  # fmt: skip
+                    reading.ambiguous.append(
+                        Ambiguity(
+                            m[0],
+                            offset + m.start(),
+                            spoken,
+                            f"nếu là số La Mã, đặt sau “mục”, “phần”, “thứ”…; hoặc viết số "
+                            f"{_roman_value(m[0])}",
+                        )
+                    )
                 elif said is None:
                     reading.unknown.append(Unknown(m[0], offset + m.start()))
                     spoken = spell(m[0])
@@ -637,9 +667,11 @@ class Reader:
                 words.append(self._unrepeated(spoken, words))
             elif kind != "space":
                 if kind == "docref":
-                    reading.unknown += [Unknown(code, offset + m.start("doc_codes"))
-                                        for code in re.split("[-/]", m["doc_codes"])
-                                        if code.rstrip("0123456789") not in self.abbreviations]  # fmt: skip
+                    reading.unknown += [
+                        Unknown(code, offset + m.start("doc_codes"))
+                        for code in re.split("[-/]", m["doc_codes"])
+                        if code.rstrip("0123456789") not in self.abbreviations
+                    ]
                 spoken = getattr(self, "_" + kind)(m, tokens, i, words)
                 if advice := self._advice(kind, m, tokens, i, words):
                     reading.ambiguous.append(Ambiguity(m[0], offset + m.start(), spoken, advice))
@@ -676,8 +708,13 @@ class Reader:
             if before == "number" and after == "hour" and a.isdigit() and int(a) <= 24:
                 words.append("giờ")  # "11-14h" "từ mười một giờ đến mười bốn giờ"
             return ["đến"]
-        if (before in ("url", "lexicon", "word") and prev == 0 and i == prev + 2
-                and tokens[prev][1][0].isupper() and tokens[i + 1][0] == "space"):  # fmt: skip
+        if (
+            before in ("url", "lexicon", "word")
+            and prev == 0
+            and i == prev + 2
+            and tokens[prev][1][0].isupper()
+            and tokens[i + 1][0] == "space"
+        ):
             return [","]  # a byline at the start: "VOH - Tối nay …"
         glued = nxt == i + 1 and after in ("number", "measure", "shorthand", "dm", "ratio")
         if glued and (i == 0 or tokens[i - 1][0] in ("space", "comma")):
@@ -834,8 +871,9 @@ class Reader:
     def _roman(self, m, tokens, i, words) -> str | None:
         """A number after a word that takes one ("Phụ lục II", "thế kỉ XXI"), or as a heading;
         None elsewhere (then the token is a word: "CD", "Vitamin C")."""
-        heading = not words and (self._next_kind(tokens, i, "stop", ".")
-                                 or self._next_kind(tokens, i, "comma", ")"))  # fmt: skip
+        heading = not words and (
+            self._next_kind(tokens, i, "stop", ".") or self._next_kind(tokens, i, "comma", ")")
+        )
         if heading:
             return self._n(_roman_value(m["rn"]))
         return self._roman_words(_roman_value(m["rn"]), words)
@@ -904,8 +942,12 @@ class Reader:
         after = self._word_after(tokens, i)
         if after == "số" and int(x) < int(y):
             return fraction, False
-        if (after in _COUNTED or tail in _COUNTING or (x, y) in (("24", "24"), ("24", "7"))
-                or (tail == "số" and after in _STREET)):  # fmt: skip
+        if (
+            after in _COUNTED
+            or tail in _COUNTING
+            or (x, y) in (("24", "24"), ("24", "7"))
+            or (tail == "số" and after in _STREET)
+        ):
             return f"{self._n(x)} trên {self._n(y)}", False
         if len(x) == len(y) == 4:
             return f"{self._n(x)}, {self._n(y)}", False
@@ -989,8 +1031,14 @@ class Reader:
         for part in re.split(r"([.@/_:-])", text):
             if not part:
                 continue
-            separator = {".": "chấm", "@": "a còng", "/": "gạch chéo", "_": "gạch dưới",
-                         "-": "gạch ngang", ":": ""}.get(part)  # fmt: skip
+            separator = {
+                ".": "chấm",
+                "@": "a còng",
+                "/": "gạch chéo",
+                "_": "gạch dưới",
+                "-": "gạch ngang",
+                ":": "",
+            }.get(part)
             if separator is not None:
                 out.append(separator)
             elif part.lower() in self.words:
@@ -1051,8 +1099,11 @@ class Reader:
     def _symbol(self, m, tokens, i, words) -> str:
         ch = m[0]
         per = self._tail(words) in _COUNT_PER and self._word_after(tokens, i) in _PER_TARGETS
-        if ch == "/" and words and (per or self._tail(words) in self._per
-                                    or words[-2:-1] == ["mỗi"]):  # fmt: skip
+        if (
+            ch == "/"
+            and words
+            and (per or self._tail(words) in self._per or words[-2:-1] == ["mỗi"])
+        ):
             unit = self._unit_after(tokens, i)  # "5cm/s": s is a unit here
             return "mỗi" + (f" {unit}" if unit else "")  # "đồng/người/tháng": "mỗi" each time
         return _SYMBOLS.get(ch) or self.units.get(ch, "")

@@ -31,8 +31,9 @@ class _Library:
         self.lib.espeak_Info.restype = ctypes.c_char_p
         self.lib.espeak_Info.argtypes = [ctypes.POINTER(ctypes.c_char_p)]
         data = espeakng_loader.get_data_path().encode()
-        self.sample_rate = self.lib.espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, data,
-                                                      ESPEAK_INITIALIZE_DONT_EXIT)  # fmt: skip
+        self.sample_rate = self.lib.espeak_Initialize(
+            AUDIO_OUTPUT_SYNCHRONOUS, 0, data, ESPEAK_INITIALIZE_DONT_EXIT
+        )
         if self.sample_rate <= 0:
             raise EngineError("không khởi động được giọng đọc espeak-ng")
         self.version = self.lib.espeak_Info(None).decode()
@@ -53,8 +54,16 @@ class _Library:
             self.lib.espeak_SetParameter(ESPEAK_RATE, int(rate_wpm), 0)
             self.chunks = []
             data = text.encode("utf-8")
-            status = self.lib.espeak_Synth(data, len(data) + 1, 0, POS_CHARACTER, 0,
-                                           ESPEAK_CHARS_UTF8 | ESPEAK_ENDPAUSE, None, None)  # fmt: skip
+            status = self.lib.espeak_Synth(
+                data,
+                len(data) + 1,
+                0,
+                POS_CHARACTER,
+                0,
+                ESPEAK_CHARS_UTF8 | ESPEAK_ENDPAUSE,
+                None,
+                None,
+            )
             self.lib.espeak_Synchronize()
             if status != 0:
                 raise EngineError(f"espeak-ng báo lỗi {status}")

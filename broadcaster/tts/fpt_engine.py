@@ -46,8 +46,12 @@ VOICES = {
 }
 DEFAULT_VOICE = "banmai"
 # the station's espeak voice names, read as "the same kind of voice" when the engine is fpt
-ESPEAK_ALIASES = {"": "banmai", "vi": "banmai", "vi-VN-x-central": "myan",
-                  "vi-VN-x-south": "lannhi"}  # fmt: skip
+ESPEAK_ALIASES = {
+    "": "banmai",
+    "vi": "banmai",
+    "vi-VN-x-central": "myan",
+    "vi-VN-x-south": "lannhi",
+}
 MIN_CHARS, MAX_CHARS = 3, 5000  # the service's limits per request
 SPEED_MIN, SPEED_MAX = -3, 3
 NORMAL_WPM, WPM_PER_STEP = 150, 25  # the station's usual rate is FPT's speed 0
@@ -59,10 +63,29 @@ NOT_READY = (403, 404)  # what the address of the audio answers until the file e
 _KEY_CHARS = re.compile(r"[!-~]+")  # printable ASCII, no spaces: what fits in a header
 
 _TOO_LONG_WORDS = ("too long", "length", "quá dài")
-_KEY_WORDS = ("api key", "api_key", "api-key", "apikey", "authent", "unauthor", "credential",
-              "forbidden", "permission", "invalid key", "khóa")  # fmt: skip
-_QUOTA_WORDS = ("quota", "limit", "exceed", "credit", "balance", "insufficient", "hạn mức",
-                "too many")  # fmt: skip
+_KEY_WORDS = (
+    "api key",
+    "api_key",
+    "api-key",
+    "apikey",
+    "authent",
+    "unauthor",
+    "credential",
+    "forbidden",
+    "permission",
+    "invalid key",
+    "khóa",
+)
+_QUOTA_WORDS = (
+    "quota",
+    "limit",
+    "exceed",
+    "credit",
+    "balance",
+    "insufficient",
+    "hạn mức",
+    "too many",
+)
 
 
 def speed_for(rate_wpm: int) -> int:
@@ -86,8 +109,10 @@ def _check_key(key: str, where: str) -> str:
     if not key:
         raise EngineError(f"khóa API FPT.AI trống ({where})")
     if not _KEY_CHARS.fullmatch(key):
-        raise EngineError(f"khóa API FPT.AI không hợp lệ ({where}): khóa chỉ gồm chữ và số "
-                          "không dấu, không có khoảng trắng; chép lại khóa từ console.fpt.ai")  # fmt: skip
+        raise EngineError(
+            f"khóa API FPT.AI không hợp lệ ({where}): khóa chỉ gồm chữ và số "
+            "không dấu, không có khoảng trắng; chép lại khóa từ console.fpt.ai"
+        )
     return key
 
 
@@ -101,20 +126,25 @@ def api_key(env: Mapping[str, str], key_file: str | None, station: Path | None =
     if key_file:
         path = Path(key_file).expanduser()
         if station is not None and path.resolve().is_relative_to(Path(station).resolve()):
-            raise EngineError(f"tệp khóa API FPT.AI {path} nằm trong thư mục đài: chuyển nó ra "
-                              "ngoài (thư mục đài được sao lưu và gửi đi, khóa thì không)")  # fmt: skip
+            raise EngineError(
+                f"tệp khóa API FPT.AI {path} nằm trong thư mục đài: chuyển nó ra "
+                "ngoài (thư mục đài được sao lưu và gửi đi, khóa thì không)"
+            )
         try:
             text = path.read_text("utf-8")
         except FileNotFoundError:
             raise EngineError(f"không tìm thấy tệp khóa API FPT.AI: {path}") from None
         except (OSError, UnicodeDecodeError):
-            raise EngineError(f"không đọc được tệp khóa API FPT.AI: {path} "
-                              "(kiểm tra quyền đọc của tệp)") from None  # fmt: skip
+            raise EngineError(
+                f"không đọc được tệp khóa API FPT.AI: {path} (kiểm tra quyền đọc của tệp)"
+            ) from None
         lines = text.strip().splitlines()
         return _check_key(lines[0] if lines else "", f"tệp {path}")
-    raise EngineError(f"chưa có khóa API FPT.AI: đặt biến môi trường {KEY_VARIABLE} hoặc ghi "
-                      "khóa vào một tệp ngoài thư mục đài và khai báo đường dẫn tệp đó; "
-                      "khóa lấy ở console.fpt.ai")  # fmt: skip
+    raise EngineError(
+        f"chưa có khóa API FPT.AI: đặt biến môi trường {KEY_VARIABLE} hoặc ghi "
+        "khóa vào một tệp ngoài thư mục đài và khai báo đường dẫn tệp đó; "
+        "khóa lấy ở console.fpt.ai"
+    )
 
 
 def _service_message(raw: bytes) -> str:
@@ -131,9 +161,16 @@ def _service_message(raw: bytes) -> str:
 class FptEngine(Engine):
     name = "fpt"
 
-    def __init__(self, api_key: str, endpoint: str = ENDPOINT, timeout: float = 15.0,
-                 poll_interval: float = 1.0, poll_timeout: float = 60.0, retries: int = 2,
-                 backoff: float = 0.5):  # fmt: skip
+    def __init__(
+        self,
+        api_key: str,
+        endpoint: str = ENDPOINT,
+        timeout: float = 15.0,
+        poll_interval: float = 1.0,
+        poll_timeout: float = 60.0,
+        retries: int = 2,
+        backoff: float = 0.5,
+    ):
         self.api_key = _check_key(api_key or "", "FptEngine")
         self.endpoint = endpoint
         self.timeout, self.retries, self.backoff = timeout, retries, backoff
@@ -160,25 +197,33 @@ class FptEngine(Engine):
             why = f"lỗi kết nối bảo mật (TLS) với {host}"
         else:
             why = f"mất kết nối tới {host}"
-        return EngineError(f"dịch vụ giọng đọc FPT.AI không trả lời (cần Internet): {why}; "
-                           "kiểm tra mạng của máy phát rồi thử lại, hoặc dùng giọng espeak")  # fmt: skip
+        return EngineError(
+            f"dịch vụ giọng đọc FPT.AI không trả lời (cần Internet): {why}; "
+            "kiểm tra mạng của máy phát rồi thử lại, hoặc dùng giọng espeak"
+        )
 
     def _key_refused(self, status: int | str) -> EngineError:
-        return EngineError(f"khóa API FPT.AI không hợp lệ, đã bị thu hồi hoặc không được dùng "
-                           f"dịch vụ đọc (mã {status}): kiểm tra biến {KEY_VARIABLE} hoặc tệp "
-                           "khóa, và tài khoản trên console.fpt.ai")  # fmt: skip
+        return EngineError(
+            f"khóa API FPT.AI không hợp lệ, đã bị thu hồi hoặc không được dùng "
+            f"dịch vụ đọc (mã {status}): kiểm tra biến {KEY_VARIABLE} hoặc tệp "
+            "khóa, và tài khoản trên console.fpt.ai"
+        )
 
     @staticmethod
     def _quota(status: int | str) -> EngineError:
-        return EngineError(f"FPT.AI từ chối vì vượt hạn mức của tài khoản (mã {status}): hết "
-                           "lượt ký tự hoặc gửi quá nhiều yêu cầu; chờ rồi thử lại, hoặc nạp "
-                           "thêm trên console.fpt.ai")  # fmt: skip
+        return EngineError(
+            f"FPT.AI từ chối vì vượt hạn mức của tài khoản (mã {status}): hết "
+            "lượt ký tự hoặc gửi quá nhiều yêu cầu; chờ rồi thử lại, hoặc nạp "
+            "thêm trên console.fpt.ai"
+        )
 
     @staticmethod
     def _too_long(chars: int | None) -> EngineError:
         size = f"dài {chars} ký tự, " if chars is not None else ""
-        return EngineError(f"câu {size}vượt giới hạn {MAX_CHARS} ký tự mỗi lần đọc của FPT.AI: "
-                           "tách thành những câu ngắn hơn")  # fmt: skip
+        return EngineError(
+            f"câu {size}vượt giới hạn {MAX_CHARS} ký tự mỗi lần đọc của FPT.AI: "
+            "tách thành những câu ngắn hơn"
+        )
 
     def _refused(self, status: int | str, message: str, chars: int) -> EngineError:
         """A refusal the service explained in English: sorted by its words, told in ours."""
@@ -189,8 +234,10 @@ class FptEngine(Engine):
             return self._quota(status)
         if any(w in text for w in _KEY_WORDS):
             return self._key_refused(status)
-        return EngineError(f"FPT.AI từ chối đọc câu này (mã lỗi {status}); kiểm tra giọng, tốc "
-                           "độ và nội dung câu, rồi thử lại")  # fmt: skip
+        return EngineError(
+            f"FPT.AI từ chối đọc câu này (mã lỗi {status}); kiểm tra giọng, tốc "
+            "độ và nội dung câu, rồi thử lại"
+        )
 
     def submit(self, text: str, voice: str, speed: int, opener=None) -> str:
         """Sends one sentence; returns the address where its MP3 will appear. Retries 5xx, 429
@@ -198,9 +245,15 @@ class FptEngine(Engine):
         may have been taken and counted, and the officer should not wait three times)."""
         opener = opener or urllib.request.build_opener()
         body = text.encode("utf-8")
-        headers = {"api-key": self.api_key, "api_key": self.api_key, "voice": voice,
-                   "speed": str(speed), "format": "mp3", "Cache-Control": "no-cache",
-                   "Content-Type": "text/plain; charset=utf-8"}  # fmt: skip
+        headers = {
+            "api-key": self.api_key,
+            "api_key": self.api_key,
+            "voice": voice,
+            "speed": str(speed),
+            "format": "mp3",
+            "Cache-Control": "no-cache",
+            "Content-Type": "text/plain; charset=utf-8",
+        }
         failure: EngineError | None = None
         cause: BaseException | None = None
         wait = 0.0
@@ -208,8 +261,9 @@ class FptEngine(Engine):
             if attempt:
                 time.sleep(max(wait, self.backoff * 2 ** (attempt - 1)))
             wait = 0.0
-            request = urllib.request.Request(self.endpoint, data=body, headers=headers,
-                                             method="POST")  # fmt: skip
+            request = urllib.request.Request(
+                self.endpoint, data=body, headers=headers, method="POST"
+            )
             try:
                 with opener.open(request, timeout=self.timeout) as rsp:
                     raw = rsp.read(MAX_REPLY_BYTES)
@@ -226,9 +280,18 @@ class FptEngine(Engine):
                 if status == 413:
                     raise self._too_long(len(text)) from exc
                 if status == 429 or status >= 500:
-                    failure, cause = (self._quota(status) if status == 429 else EngineError(
-                        f"dịch vụ FPT.AI đang lỗi (HTTP {status}), đã thử {attempt + 1} lần: "
-                        "thử lại sau ít phút, hoặc dùng giọng espeak")), exc  # fmt: skip
+                    failure, cause = (
+                        (
+                            self._quota(status)
+                            if status == 429
+                            else EngineError(
+                                f"dịch vụ FPT.AI đang lỗi (HTTP {status}), đã thử "
+                                f"{attempt + 1} lần: "
+                                "thử lại sau ít phút, hoặc dùng giọng espeak"
+                            )
+                        ),
+                        exc,
+                    )
                     wait = self._retry_after(exc.headers)
                     continue
                 raise self._refused(status, detail, len(text)) from exc
@@ -243,8 +306,10 @@ class FptEngine(Engine):
                 failure, cause = self._offline(exc, self.endpoint), exc
                 continue
             except ValueError as exc:  # an address or a header http.client refuses
-                raise EngineError("không gửi được yêu cầu tới FPT.AI: địa chỉ dịch vụ, giọng "
-                                  "hoặc khóa có ký tự lạ") from exc  # fmt: skip
+                raise EngineError(
+                    "không gửi được yêu cầu tới FPT.AI: địa chỉ dịch vụ, giọng "
+                    "hoặc khóa có ký tự lạ"
+                ) from exc
             return self._audio_address(raw, len(text))
         assert failure is not None
         raise failure from cause
@@ -269,8 +334,9 @@ class FptEngine(Engine):
         url = reply.get("async")
         parts = urllib.parse.urlsplit(url) if isinstance(url, str) else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-            raise EngineError("FPT.AI trả lời không đúng dạng (không có đường dẫn tệp âm thanh): "
-                              "thử lại sau")  # fmt: skip
+            raise EngineError(
+                "FPT.AI trả lời không đúng dạng (không có đường dẫn tệp âm thanh): thử lại sau"
+            )
         return str(url)
 
     def fetch(self, url: str, opener=None) -> bytes:
@@ -295,8 +361,9 @@ class FptEngine(Engine):
             except urllib.error.HTTPError as exc:
                 exc.close()
                 if exc.code not in NOT_READY and exc.code != 429 and exc.code < 500:
-                    raise EngineError(f"không tải được tệp âm thanh từ FPT.AI (HTTP {exc.code}): "
-                                      "thử lại sau") from exc  # fmt: skip
+                    raise EngineError(
+                        f"không tải được tệp âm thanh từ FPT.AI (HTTP {exc.code}): thử lại sau"
+                    ) from exc
                 network = None
             except (OSError, http.client.HTTPException) as exc:  # URLError, timeout, reset
                 network = exc
@@ -307,14 +374,18 @@ class FptEngine(Engine):
             time.sleep(min(self.poll_interval, remaining))
         if network is not None:
             raise self._offline(network, url) from network
-        raise EngineError(f"FPT.AI đã nhận câu nhưng sau {self.poll_timeout:g} giây tệp âm thanh "
-                          "vẫn chưa có: dịch vụ đang chậm, thử lại sau")  # fmt: skip
+        raise EngineError(
+            f"FPT.AI đã nhận câu nhưng sau {self.poll_timeout:g} giây tệp âm thanh "
+            "vẫn chưa có: dịch vụ đang chậm, thử lại sau"
+        )
 
     def mp3(self, text: str, voice: str, rate_wpm: int) -> bytes:
         sentence = text.strip()
         if len(sentence) < MIN_CHARS:
-            raise EngineError(f"câu “{sentence}” quá ngắn để FPT.AI đọc (cần ít nhất {MIN_CHARS} "
-                              "ký tự): viết đủ câu hoặc dùng giọng espeak cho câu này")  # fmt: skip
+            raise EngineError(
+                f"câu “{sentence}” quá ngắn để FPT.AI đọc (cần ít nhất {MIN_CHARS} "
+                "ký tự): viết đủ câu hoặc dùng giọng espeak cho câu này"
+            )
         if len(sentence) > MAX_CHARS:
             raise self._too_long(len(sentence))
         opener = urllib.request.build_opener()  # proxies as the environment says, now
@@ -328,8 +399,10 @@ class FptEngine(Engine):
         try:
             audio = decode_bytes(data, "mp3", SAMPLE_RATE)
         except DecodeError as exc:
-            raise EngineError("FPT.AI trả về âm thanh hỏng, không giải mã được: thử lại sau, "
-                              "hoặc dùng giọng espeak") from exc  # fmt: skip
+            raise EngineError(
+                "FPT.AI trả về âm thanh hỏng, không giải mã được: thử lại sau, "
+                "hoặc dùng giọng espeak"
+            ) from exc
         if len(audio) == 0:
             raise EngineError("FPT.AI trả về tệp âm thanh rỗng: thử lại sau")
         return audio

@@ -12,8 +12,9 @@ from .engine import Engine, EngineError
 class GttsEngine(Engine):
     name = "gtts"
 
-    def __init__(self, timeout: float = 10.0, retries: int = 2, backoff: float = 0.5,
-                 tld: str = "com"):  # fmt: skip
+    def __init__(
+        self, timeout: float = 10.0, retries: int = 2, backoff: float = 0.5, tld: str = "com"
+    ):
         self.timeout, self.retries, self.backoff, self.tld = timeout, retries, backoff, tld
 
     @property
@@ -31,8 +32,9 @@ class GttsEngine(Engine):
                 time.sleep(self.backoff * 2 ** (attempt - 1))
             buf = io.BytesIO()
             try:
-                gTTS(text, lang="vi", tld=self.tld, lang_check=False,
-                     timeout=self.timeout).write_to_fp(buf)  # fmt: skip
+                gTTS(
+                    text, lang="vi", tld=self.tld, lang_check=False, timeout=self.timeout
+                ).write_to_fp(buf)
                 return buf.getvalue()
             except (gTTSError, AssertionError) as exc:
                 last = exc

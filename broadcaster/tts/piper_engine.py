@@ -92,7 +92,8 @@ def check_signature(session: Any, model: Path) -> None:
     extra = set(inputs) - set(PIPER_INPUTS) - {"sid"}
     if extra:
         raise EngineError(
-            f"{model.name} không phải mô hình giọng đọc Piper: có đầu vào lạ {', '.join(sorted(extra))}"
+            f"{model.name} không phải mô hình giọng đọc Piper: có đầu vào lạ "
+            f"{', '.join(sorted(extra))}"
         )
     if not session.get_outputs():
         raise EngineError(

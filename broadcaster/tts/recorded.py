@@ -23,6 +23,7 @@ def load_recording(path: Path, sample_rate: int) -> AudioSegment:
         raise EngineError(f"tệp ghi âm hỏng hoặc không đọc được ({path.name}): {exc}") from exc
     if len(audio) < MIN_RECORDING_MS:  # a truncated or empty file decodes to (almost) nothing
         raise EngineError(
-            f"tệp ghi âm {path.name} chỉ dài {show_number(len(audio) / 1000)} giây: tệp hỏng hoặc bị cắt"
+            f"tệp ghi âm {path.name} chỉ dài {show_number(len(audio) / 1000)} giây: tệp hỏng "
+            "hoặc bị cắt"
         )
     return audio

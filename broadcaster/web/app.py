@@ -77,18 +77,41 @@ ROUTES = [
 def create_app(project: Project, secure: bool = False) -> Starlette:
     """The console; ``secure`` when served over TLS (its session cookie is then Secure)."""
     project = project.require()
-    middleware = [Middleware(BaseHTTPMiddleware, dispatch=security_headers),
-                  Middleware(SessionMiddleware, secret_key=_secret(project), session_cookie="phien",
-                             max_age=COOKIE_HOURS * 3600, same_site="strict", https_only=secure)]  # fmt: skip
-    app = Starlette(routes=ROUTES, middleware=middleware,
-                    exception_handlers={HTTPException: http_error, Denied: denied, Exception: crashed})  # fmt: skip
+    middleware = [
+        Middleware(BaseHTTPMiddleware, dispatch=security_headers),
+        Middleware(
+            SessionMiddleware,
+            secret_key=_secret(project),
+            session_cookie="phien",
+            max_age=COOKIE_HOURS * 3600,
+            same_site="strict",
+            https_only=secure,
+        ),
+    ]
+    app = Starlette(
+        routes=ROUTES,
+        middleware=middleware,
+        exception_handlers={HTTPException: http_error, Denied: denied, Exception: crashed},
+    )
     app.state.console = Console(project, secure)
     return app
 
 
-def serve(project: Project, host: str = "127.0.0.1", port: int = 8080, cert: str | None = None,
-          key: str | None = None) -> None:  # fmt: skip
+def serve(
+    project: Project,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    cert: str | None = None,
+    key: str | None = None,
+) -> None:
     import uvicorn
 
-    uvicorn.run(create_app(project, secure=bool(cert)), host=host, port=port, log_level="warning",
-                access_log=False, ssl_certfile=cert, ssl_keyfile=key)  # fmt: skip
+    uvicorn.run(
+        create_app(project, secure=bool(cert)),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        ssl_certfile=cert,
+        ssl_keyfile=key,
+    )

@@ -47,20 +47,33 @@ class Denied(Exception):
 class Console:
     def __init__(self, project: Project, secure: bool = False):
         self.project, self.secure = project, secure
-        self.env = Environment(loader=FileSystemLoader(HERE / "templates"),
-                               autoescape=select_autoescape(["html"]), trim_blocks=True,
-                               lstrip_blocks=True)  # fmt: skip
-        self.env.globals.update(label=label, AIRING_STATUS=AIRING_STATUS, SCRIPT_STATUS=SCRIPT_STATUS,
-                                PRIORITY=PRIORITY, ENGINE=ENGINE, STALE=STALE, ROLES=users.ROLES)  # fmt: skip
-        self.env.filters.update(instant=lambda v: when.show_instant(v, v.tzinfo) if v else "",
-                                day=lambda v: when.show_date(v) if v else "",
-                                duration=lambda v: when.show_duration(v) if v is not None else "",
-                                clock=lambda v: when.show_clock(v) if v else "")  # fmt: skip
+        self.env = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=select_autoescape(["html"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals.update(
+            label=label,
+            AIRING_STATUS=AIRING_STATUS,
+            SCRIPT_STATUS=SCRIPT_STATUS,
+            PRIORITY=PRIORITY,
+            ENGINE=ENGINE,
+            STALE=STALE,
+            ROLES=users.ROLES,
+        )
+        self.env.filters.update(
+            instant=lambda v: when.show_instant(v, v.tzinfo) if v else "",
+            day=lambda v: when.show_date(v) if v else "",
+            duration=lambda v: when.show_duration(v) if v is not None else "",
+            clock=lambda v: when.show_clock(v) if v else "",
+        )
 
     def page(self, request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
         user = getattr(request.state, "user", None)
-        html = self.env.get_template(name).render(request=request, user=user, csrf=csrf(request),
-                                                  station=self.project.station, **context)  # fmt: skip
+        html = self.env.get_template(name).render(
+            request=request, user=user, csrf=csrf(request), station=self.project.station, **context
+        )
         response = HTMLResponse(html, status_code)
         if user is not None:
             response.headers["cache-control"] = "no-store"
@@ -135,22 +148,35 @@ async def security_headers(request: Request, call_next):
 
 async def http_error(request: Request, exc: Exception):
     assert isinstance(exc, HTTPException)  # Starlette calls it for these only
-    messages = {404: "Không có trang này.", 403: "Bạn không có quyền làm việc này.",
-                405: "Thao tác không hợp lệ.", 413: "Nội dung gửi lên quá lớn."}  # fmt: skip
+    messages = {
+        404: "Không có trang này.",
+        403: "Bạn không có quyền làm việc này.",
+        405: "Thao tác không hợp lệ.",
+        413: "Nội dung gửi lên quá lớn.",
+    }
     detail = exc.detail if isinstance(exc.detail, str) and not exc.detail.isascii() else None
-    return request.app.state.console.page(request, "error.html", exc.status_code,
-                                          message=detail or messages.get(exc.status_code, "Có lỗi xảy ra."))  # fmt: skip
+    return request.app.state.console.page(
+        request,
+        "error.html",
+        exc.status_code,
+        message=detail or messages.get(exc.status_code, "Có lỗi xảy ra."),
+    )
 
 
 async def denied(request: Request, exc: Exception):
-    return request.app.state.console.page(request, "error.html", 403,
-                                          message="Vai trò của bạn không được làm việc này.")  # fmt: skip
+    return request.app.state.console.page(
+        request, "error.html", 403, message="Vai trò của bạn không được làm việc này."
+    )
 
 
 async def crashed(request: Request, exc: Exception):
     log.exception("Lỗi trang web %s", request.url.path)
-    return request.app.state.console.page(request, "error.html", 500,
-                                          message="Máy chủ gặp lỗi khi làm việc này; đã ghi vào nhật ký để kỹ thuật viên xem.")  # fmt: skip
+    return request.app.state.console.page(
+        request,
+        "error.html",
+        500,
+        message="Máy chủ gặp lỗi khi làm việc này; đã ghi vào nhật ký để kỹ thuật viên xem.",
+    )
 
 
 def titles(catalogue) -> dict[str, str]:

@@ -35,8 +35,11 @@ def log_page(console: Console, request: Request, form):
         first, last = datetime.now(tz).date() - timedelta(days=7), None
         span = (when.midnight(first, tz), None)
     status = p.get("ket-qua") if p.get("ket-qua") in AIRING_STATUS else None
-    narrowed = [(key, field) for key, field in (("chuong-trinh", "program_name"), ("bai", "title"))
-                if p.get(key)]  # fmt: skip
+    narrowed = [
+        (key, field)
+        for key, field in (("chuong-trinh", "program_name"), ("bai", "title"))
+        if p.get(key)
+    ]
     if narrowed:  # words to find in names: filtered here
         rows = [evidence.as_dict(r, tz) for r in evidence.query(project, *span, status)]
         for key, field in narrowed:
@@ -50,10 +53,23 @@ def log_page(console: Console, request: Request, form):
         rows = rows[-SHOWN_ROWS:]
     else:  # the newest rows straight from the database
         count = evidence.count(project, *span, status)
-        rows = [evidence.as_dict(r, tz) for r in reversed(evidence.query(
-            project, *span, status, limit=SHOWN_ROWS, newest_first=True))]  # fmt: skip
+        rows = [
+            evidence.as_dict(r, tz)
+            for r in reversed(
+                evidence.query(project, *span, status, limit=SHOWN_ROWS, newest_first=True)
+            )
+        ]
     from . import heavy
 
     verified = heavy.run(heavy.verify, project.root) if p.get("kiem-tra") else None
-    return console.page(request, "log.html", rows=rows, count=count, p=p, error=error, first=first,
-                        last=last, verified=verified)  # fmt: skip
+    return console.page(
+        request,
+        "log.html",
+        rows=rows,
+        count=count,
+        p=p,
+        error=error,
+        first=first,
+        last=last,
+        verified=verified,
+    )

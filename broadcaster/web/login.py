@@ -23,14 +23,22 @@ def _login(console: Console, request: Request, form):
     project = console.project
     project.refresh()
     if not csrf_ok(request, form.get("csrf", "")):
-        return console.page(request, "login.html", 403, error="Phiên đăng nhập đã cũ, hãy thử lại.",
-                            next="/")  # fmt: skip
+        return console.page(
+            request, "login.html", 403, error="Phiên đăng nhập đã cũ, hãy thử lại.", next="/"
+        )
     address = request.client.host if request.client else ""
-    user, why = users.authenticate(project, str(form.get("username", "")), str(form.get("password", "")),
-                                   address=address)  # fmt: skip
+    user, why = users.authenticate(
+        project, str(form.get("username", "")), str(form.get("password", "")), address=address
+    )
     if user is None:
-        return console.page(request, "login.html", 401, error=why, username=form.get("username", ""),
-                            next=form.get("next", "/"))  # fmt: skip
+        return console.page(
+            request,
+            "login.html",
+            401,
+            error=why,
+            username=form.get("username", ""),
+            next=form.get("next", "/"),
+        )
     request.session.clear()
     request.session.update(sid=sessions.start(project, user.name, address))
     csrf(request)

@@ -12,10 +12,18 @@ from ..errors import UserError
 from .console import Console, for_people, guarded
 
 
-def people_view(console: Console, request: Request, error: str = "", values: dict | None = None,
-                code: int = 200):  # fmt: skip
-    return console.page(request, "people.html", code, people=users.all_users(console.project),
-                        error=error, values=values or {}, done=request.query_params.get("xong", ""))  # fmt: skip
+def people_view(
+    console: Console, request: Request, error: str = "", values: dict | None = None, code: int = 200
+):
+    return console.page(
+        request,
+        "people.html",
+        code,
+        people=users.all_users(console.project),
+        error=error,
+        values=values or {},
+        done=request.query_params.get("xong", ""),
+    )
 
 
 @guarded("users")
@@ -29,8 +37,14 @@ def person_add(console: Console, request: Request, form):
     try:
         if values["role"] not in users.ROLES:
             raise UserError("chọn một vai trò trong danh sách")
-        users.add(console.project, values["name"], values["role"], str(form.get("password", "")),
-                  values["full_name"], values["title"])  # fmt: skip
+        users.add(
+            console.project,
+            values["name"],
+            values["role"],
+            str(form.get("password", "")),
+            values["full_name"],
+            values["title"],
+        )
     except UserError as exc:
         return people_view(console, request, for_people(exc), values, 400)
     return RedirectResponse("/nguoi-dung?xong=them", 303)

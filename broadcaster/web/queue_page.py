@@ -14,8 +14,9 @@ from ..errors import UserError
 from .console import Console, for_people, guarded, titles
 
 
-def queue_view(console: Console, request: Request, error: str = "", values: dict | None = None,
-               code: int = 200):  # fmt: skip
+def queue_view(
+    console: Console, request: Request, error: str = "", values: dict | None = None, code: int = 200
+):
     from ..scripts import Catalogue
 
     project = console.project
@@ -30,8 +31,17 @@ def queue_view(console: Console, request: Request, error: str = "", values: dict
         script = catalogue.scripts.get(q["script_id"])
         why = "không có bài này" if script is None else script.airable(q["at"].date())
         items.append({**q, "problem": why or ""})
-    return console.page(request, "queue.html", code, items=items, scripts=airable, titles=titles(catalogue),
-                        error=error, values=values or {}, running=project.station_running())  # fmt: skip
+    return console.page(
+        request,
+        "queue.html",
+        code,
+        items=items,
+        scripts=airable,
+        titles=titles(catalogue),
+        error=error,
+        values=values or {},
+        running=project.station_running(),
+    )
 
 
 @guarded()
@@ -52,8 +62,13 @@ def queue_add(console: Console, request: Request, form):
         moment = airqueue.parse_when(
             values["at"] or None, None, not values["at"], project.station.tz
         )
-        airqueue.add(project, values["script"], moment.at, values["priority"] or "normal",
-                     force=values["priority"] == "emergency")  # fmt: skip
+        airqueue.add(
+            project,
+            values["script"],
+            moment.at,
+            values["priority"] or "normal",
+            force=values["priority"] == "emergency",
+        )
     except UserError as exc:
         return queue_view(console, request, for_people(exc), values, 400)
     return RedirectResponse("/hang-doi?da-xep=1", 303)

@@ -36,8 +36,15 @@ def reports_page(console: Console, request: Request, form):
         span = parse_period(p["ky"], today=datetime.now(project.station.tz).date())
         typed = p.get("chien-dich", "").strip()
         campaign = "all" if typed.lower() in ("tất cả", "tat ca") else typed or None
-        path = heavy.run(heavy.report, project.root, p["ky"], datetime.now(project.station.tz).date(), fmt,
-                         folder / f"bao-cao-{span.slug}.{fmt}", campaign)  # fmt: skip
+        path = heavy.run(
+            heavy.report,
+            project.root,
+            p["ky"],
+            datetime.now(project.station.tz).date(),
+            fmt,
+            folder / f"bao-cao-{span.slug}.{fmt}",
+            campaign,
+        )
     except UserError as exc:
         shutil.rmtree(folder, ignore_errors=True)
         return console.page(request, "reports.html", 400, error=for_people(exc), suggested=p["ky"])

@@ -40,8 +40,9 @@ def script_list(console: Console, request: Request, form):
     if q:
         rows = [r for r in rows if q in r["title"].lower() or q in r["id"] or q in r["topic"]]
     rows.sort(key=lambda r: (r["status"] != "pending", r["id"]))
-    return console.page(request, "scripts.html", rows=rows, q=q, problems=problems,
-                        ESTIMATED=when.ESTIMATED)  # fmt: skip
+    return console.page(
+        request, "scripts.html", rows=rows, q=q, problems=problems, ESTIMATED=when.ESTIMATED
+    )
 
 
 def _save(console: Console, values: dict, script_id: str | None, author: str, seen: str | None):
@@ -67,16 +68,31 @@ def _save(console: Console, values: dict, script_id: str | None, author: str, se
     if errors:
         return None, errors
     try:
-        return save_script(project, script_id, values["title"], values["topic"], values["body"],
-                           values["campaign"], author, seen=seen, **dates), {}  # fmt: skip
+        return save_script(
+            project,
+            script_id,
+            values["title"],
+            values["topic"],
+            values["body"],
+            values["campaign"],
+            author,
+            seen=seen,
+            **dates,
+        ), {}
     except UserError as exc:
         return None, {"body": for_people(exc)}
 
 
 @guarded("write")
 def script_new(console: Console, request: Request, form):
-    values = {"title": "", "topic": next(iter(console.project.station.topics), ""), "campaign": "",
-              "valid_from": "", "valid_until": "", "body": "Kính thưa bà con nhân dân phường!\n\n"}  # fmt: skip
+    values = {
+        "title": "",
+        "topic": next(iter(console.project.station.topics), ""),
+        "campaign": "",
+        "valid_from": "",
+        "valid_until": "",
+        "body": "Kính thưa bà con nhân dân phường!\n\n",
+    }
     if form is not None:
         values = {k: str(form.get(k, "")) for k in FIELDS}
         script, errors = _save(console, values, None, request.state.user.signature, None)
@@ -95,25 +111,39 @@ def script_page(console: Console, request: Request, form):
 
     project = console.project
     script = _script(console, request.path_params["sid"])
-    values = {"title": script.title, "topic": script.topic, "campaign": script.campaign,
-              "valid_from": script.valid_from.isoformat() if script.valid_from else "",
-              "valid_until": script.valid_until.isoformat() if script.valid_until else "",
-              "body": script.body}  # fmt: skip
+    values = {
+        "title": script.title,
+        "topic": script.topic,
+        "campaign": script.campaign,
+        "valid_from": script.valid_from.isoformat() if script.valid_from else "",
+        "valid_until": script.valid_until.isoformat() if script.valid_until else "",
+        "body": script.body,
+    }
     errors, code = {}, 200
     if form is not None:
         if not request.state.user.may("write"):
             raise Denied()
         values = {k: str(form.get(k, "")) for k in FIELDS}
-        saved, errors = _save(console, values, script.id, request.state.user.signature,
-                              str(form.get("phien-ban", "")))  # fmt: skip
+        saved, errors = _save(
+            console, values, script.id, request.state.user.signature, str(form.get("phien-ban", ""))
+        )
         if saved is not None:
             return RedirectResponse(f"/bai/{script.id}?da-luu=1", 303)
         code = 409 if "sau khi bạn mở trang" in errors.get("body", "") else 400
     warnings = check_script(project, script, duration_of(project, script))
-    return console.page(request, "script_form.html", code, values=values, errors=errors, script=script,
-                        reading=spoken_reading(project, script).text, warnings=warnings,
-                        saved=request.query_params.get("da-luu"), recorded=request.query_params.get("da-ghi-am"),
-                        may_approve=_may_approve(console, request, script) is None)  # fmt: skip
+    return console.page(
+        request,
+        "script_form.html",
+        code,
+        values=values,
+        errors=errors,
+        script=script,
+        reading=spoken_reading(project, script).text,
+        warnings=warnings,
+        saved=request.query_params.get("da-luu"),
+        recorded=request.query_params.get("da-ghi-am"),
+        may_approve=_may_approve(console, request, script) is None,
+    )
 
 
 @guarded()

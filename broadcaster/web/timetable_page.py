@@ -40,12 +40,29 @@ def timetable_view(console: Console, request: Request, edit_error: str = "", cod
     days = []
     for n in range(7):
         day = first + timedelta(days=n)
-        days.append((day, table.blackout_at(when.local_instant(day, datetime.min.time().replace(hour=12), tz)),
-                     [s for s in slots if s.begins.astimezone(tz).date() == day]))  # fmt: skip
-    return console.page(request, "timetable.html", code, days=days, first=first, table=table,
-                        edit_error=edit_error, titles=titles(Catalogue(project)), version=_version(project),
-                        previous=first - timedelta(days=7), next=first + timedelta(days=7),
-                        problems=[p for p in table.problems if p.is_error])  # fmt: skip
+        days.append(
+            (
+                day,
+                table.blackout_at(
+                    when.local_instant(day, datetime.min.time().replace(hour=12), tz)
+                ),
+                [s for s in slots if s.begins.astimezone(tz).date() == day],
+            )
+        )
+    return console.page(
+        request,
+        "timetable.html",
+        code,
+        days=days,
+        first=first,
+        table=table,
+        edit_error=edit_error,
+        titles=titles(Catalogue(project)),
+        version=_version(project),
+        previous=first - timedelta(days=7),
+        next=first + timedelta(days=7),
+        problems=[p for p in table.problems if p.is_error],
+    )
 
 
 @guarded()
@@ -66,8 +83,13 @@ def timetable_edit(console: Console, request: Request, form):
                 hint="mở lại trang Lịch phát rồi làm lại",
             )
         if action == "them-chuong-trinh":
-            add_program(project, {k: str(form.get(k, ""))
-                                  for k in ("id", "name", "days", "at", "scripts", "campaign", "priority")})  # fmt: skip
+            add_program(
+                project,
+                {
+                    k: str(form.get(k, ""))
+                    for k in ("id", "name", "days", "at", "scripts", "campaign", "priority")
+                },
+            )
         elif action == "xoa-chuong-trinh":
             remove_program(project, str(form.get("id", "")))
         elif action == "tam-ngung":

@@ -15,23 +15,41 @@ def upgrade() -> None:
     op.create_table(
         "airing",
         sa.Column("id", sa.Integer, primary_key=True),
-        *(sa.Column(name, text(n), nullable=False) for name, n in (
-            ("station", 200), ("program_id", 200), ("program_name", 300), ("airing_key", 300),
-            ("trigger", 16), ("priority", 16))),
+        *(
+            sa.Column(name, text(n), nullable=False)
+            for name, n in (
+                ("station", 200),
+                ("program_id", 200),
+                ("program_name", 300),
+                ("airing_key", 300),
+                ("trigger", 16),
+                ("priority", 16),
+            )
+        ),
         sa.Column("scheduled_at", sa.DateTime, nullable=True),
         sa.Column("started_at", sa.DateTime, nullable=True),
         sa.Column("ended_at", sa.DateTime, nullable=True),
-        *(sa.Column(name, text(n), nullable=False) for name, n in (
-            ("script_id", 200), ("title", 500), ("topic", 200), ("campaign", 200))),
+        *(
+            sa.Column(name, text(n), nullable=False)
+            for name, n in (("script_id", 200), ("title", 500), ("topic", 200), ("campaign", 200))
+        ),
         sa.Column("text", sa.Text, nullable=False),
-        *(sa.Column(name, text(n), nullable=False) for name, n in (
-            ("text_sha256", 64), ("audio_sha256", 64), ("engine", 32), ("voice", 64),
-            ("device", 200), ("status", 16))),
+        *(
+            sa.Column(name, text(n), nullable=False)
+            for name, n in (
+                ("text_sha256", 64),
+                ("audio_sha256", 64),
+                ("engine", 32),
+                ("voice", 64),
+                ("device", 200),
+                ("status", 16),
+            )
+        ),
         sa.Column("error", sa.Text, nullable=False),
         sa.Column("seq", sa.Integer, nullable=True, unique=True),
         sa.Column("prev_hash", text(64), nullable=False),
         sa.Column("row_hash", text(64), nullable=False),
-    )  # fmt: skip
+    )
     op.create_index("ix_airing_airing_key", "airing", ["airing_key"])
     op.create_index("ix_airing_scheduled_at", "airing", ["scheduled_at"])
     op.create_index("ix_airing_status", "airing", ["status"])

@@ -38,8 +38,9 @@ def upgrade() -> None:
         table.add_column(sa.Column("items", sa.Text, nullable=False, server_default="[]"))
     with op.batch_alter_table("district_ward") as table:
         table.add_column(sa.Column("removed_at", sa.DateTime, nullable=True))
-        table.add_column(sa.Column("timezone", sa.String(64), nullable=False,
-                                   server_default="Asia/Ho_Chi_Minh"))  # fmt: skip
+        table.add_column(
+            sa.Column("timezone", sa.String(64), nullable=False, server_default="Asia/Ho_Chi_Minh")
+        )
 
 
 def downgrade() -> None:
