@@ -3,18 +3,17 @@
 
 from __future__ import annotations
 
-import math
 import os
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from datetime import time
 from functools import cached_property
 from pathlib import Path
-from typing import ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import Problem, UserError
-from .labels import READING_STYLES, code_of
+from .labels import READING_STYLES
+from .schema import Invalid, Place, choice, integer, number, setting, settings, text
 from .tomlfile import Locator, parse, read_text
 from .when import parse_clock
 
@@ -34,40 +33,58 @@ ENGINES = ("auto", "espeak", "piper", "fpt", "gtts")
 PIPER_CATALOGUE = "https://huggingface.co/rhasspy/piper-voices/resolve/main/voices.json"
 
 
+def _timezone(value) -> str:
+    zone = text(value)
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid(f"không tồn tại: {zone}", "ví dụ: Asia/Ho_Chi_Minh") from None
+    return zone
+
+
+def _quiet_hours(value) -> str:
+    hours = text(value)
+    try:
+        if hours:
+            start, end = hours.split("-")
+            parse_clock(start), parse_clock(end)
+    except ValueError:
+        raise Invalid(f"sai: {hours}", 'viết "21:30-05:00", hoặc "" khi không có') from None
+    return hours
+
+
 @dataclass(frozen=True)
 class Station:
-    name: str = "Đài truyền thanh phường"
-    ward: str = "Phường"
-    district: str = ""
-    province: str = ""
-    timezone: str = "Asia/Ho_Chi_Minh"
-    quiet_hours: str = "21:30-05:00"
-    session_limit_minutes: float = 45
-    loudness_lufs: float = -16.0
-    sample_rate: int = 48000
-    highpass_hz: float = 180
-    engine: str = "auto"
-    voice: str = "vi"
-    rate_wpm: int = 150
-    gtts_timeout_s: float = 10
-    fpt_key_file: str = ""  # FPT.AI's key, outside the station (or BROADCASTER_FPT_API_KEY)
-    voice_catalogue: str = PIPER_CATALOGUE  # where `voice download` finds Piper voices
-    reading_style: str = "formal"
-    device: str = ""
-    database: str = ""
-    pre_roll: str = ""
-    pre_roll_wait_s: float = 0
-    post_roll: str = ""
-    topics: dict = field(default_factory=lambda: dict(DEFAULT_TOPICS))
-
-    RANGES: ClassVar[dict] = {
-        "session_limit_minutes": (1, 600),
-        "loudness_lufs": (-40, -5),
-        "highpass_hz": (0, 1000),
-        "rate_wpm": (60, 400),
-        "gtts_timeout_s": (1, 120),
-        "pre_roll_wait_s": (0, 60),
-    }
+    name: str = setting("Đài truyền thanh phường", "tên đài")
+    ward: str = setting("Phường", "tên phường, xã")
+    district: str = setting("", "tên quận, huyện")
+    province: str = setting("", "tên tỉnh, thành phố")
+    timezone: str = setting("Asia/Ho_Chi_Minh", "múi giờ", _timezone)
+    quiet_hours: str = setting("21:30-05:00", "giờ yên tĩnh", _quiet_hours)
+    session_limit_minutes: float = setting(45, "giới hạn một buổi, phút", number(1, 600))
+    loudness_lufs: float = setting(-16.0, "độ to, LUFS", number(-40, -5))
+    sample_rate: int = setting(
+        48000, "tần số lấy mẫu", choice((16000, 22050, 24000, 32000, 44100, 48000), "dùng 48000")
+    )
+    highpass_hz: float = setting(180, "lọc âm trầm, Hz", number(0, 1000))
+    engine: str = setting("auto", "giọng đọc", choice(ENGINES))
+    voice: str = setting("vi", "tên giọng")
+    rate_wpm: int = setting(150, "tốc độ đọc, từ mỗi phút", integer(60, 400))
+    gtts_timeout_s: float = setting(10, "thời gian chờ gTTS, giây", number(1, 120))
+    # FPT.AI's key, outside the station (or BROADCASTER_FPT_API_KEY)
+    fpt_key_file: str = setting("", "tệp khóa FPT.AI")
+    voice_catalogue: str = setting(PIPER_CATALOGUE, "danh mục giọng Piper")
+    reading_style: str = setting(
+        "formal",
+        "kiểu đọc",
+        choice(READING_STYLES, 'chọn "chuẩn" (nghìn, linh) hoặc "miền Nam" (ngàn, lẻ)'),
+    )
+    device: str = setting("", "thiết bị âm thanh")
+    database: str = setting("", "cơ sở dữ liệu")
+    pre_roll: str = setting("", "lệnh trước khi phát")
+    pre_roll_wait_s: float = setting(0, "chờ sau lệnh trước khi phát, giây", number(0, 60))
+    post_roll: str = setting("", "lệnh sau khi phát")
+    topics: dict = setting(dict(DEFAULT_TOPICS), "các chủ đề")
 
     @property
     def tz(self) -> ZoneInfo:
@@ -91,26 +108,24 @@ class Station:
 
 @dataclass(frozen=True)
 class Report:
-    issuing_body: str = "ỦY BAN NHÂN DÂN PHƯỜNG"
-    parent_body: str = ""
-    symbol: str = "BC-UBND"
-    place: str = ""
-    signer_name: str = ""
-    signer_title: str = "CHỦ TỊCH"
-    recipients: list = field(default_factory=lambda: ["Lưu: VT."])
-    email: str = ""
-    basis: list = field(default_factory=list)  # "Căn cứ …" lines: the plans the report answers
-    campaigns: dict = field(default_factory=dict)  # id -> label; the campaigns reported on
+    issuing_body: str = setting("ỦY BAN NHÂN DÂN PHƯỜNG", "cơ quan ban hành")
+    parent_body: str = setting("", "cơ quan cấp trên")
+    symbol: str = setting("BC-UBND", "ký hiệu văn bản")
+    place: str = setting("", "địa danh")
+    signer_name: str = setting("", "người ký")
+    signer_title: str = setting("CHỦ TỊCH", "chức vụ người ký")
+    recipients: list = setting(["Lưu: VT."], "nơi nhận")
+    email: str = setting("", "thư điện tử")
+    basis: list = setting([], "căn cứ")  # "Căn cứ …" lines: the plans the report answers
+    campaigns: dict = setting({}, "các chiến dịch")  # id -> label; the campaigns reported on
 
 
 @dataclass(frozen=True)
 class Defaults:
-    chime_in: str = "audio/chime.wav"
-    chime_out: str = "audio/chime.wav"
-    gap_s: float = 1.0
-    late_grace_minutes: float = 10
-
-    RANGES: ClassVar[dict] = {"gap_s": (0, 60), "late_grace_minutes": (0, 24 * 60)}
+    chime_in: str = setting("audio/chime.wav", "nhạc hiệu mở đầu")
+    chime_out: str = setting("audio/chime.wav", "nhạc hiệu kết thúc")
+    gap_s: float = setting(1.0, "khoảng nghỉ giữa các bài, giây", number(0, 60))
+    late_grace_minutes: float = setting(10, "thời gian cho phép phát muộn, phút", number(0, 1440))
 
 
 STATION_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")  # a ward's id at the district
@@ -120,7 +135,7 @@ STATION_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")  # a ward's id at the distri
 class Web:
     """The web console: whether a leader may approve a script he wrote or last edited."""
 
-    allow_self_approval: bool = False
+    allow_self_approval: bool = setting(False, "cho lãnh đạo tự duyệt bài mình viết")
 
 
 @dataclass(frozen=True)
@@ -130,104 +145,12 @@ class District:
     and how often the daemon syncs (0: never). No password: requests are signed with the
     station's key. (``password_file`` is only read to say it is no longer used.)"""
 
-    url: str = ""
-    station_id: str = ""
-    fingerprint: str = ""
-    password_file: str = ""
-    every_minutes: float = 0
-    batch: int = 500
-
-    RANGES: ClassVar[dict] = {"every_minutes": (0, 24 * 60), "batch": (1, 100_000)}
-
-
-def _coerce(value, kind):
-    if kind is bool and isinstance(value, bool):
-        return value
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    if (
-        kind in (dict, list, str, int, float)
-        and isinstance(value, kind)
-        and not isinstance(value, bool)
-    ):
-        return value
-    raise TypeError
-
-
-_TYPES = {"str": str, "int": int, "float": float, "dict": dict, "list": list, "bool": bool}
-_KIND_NAMES = {
-    str: "chuỗi",
-    int: "số nguyên",
-    float: "số",
-    dict: "bảng",
-    list: "danh sách",
-    bool: "true hoặc false",
-}
-
-
-def out_of_range(value, low: float, high: float) -> str | None:
-    """The Vietnamese complaint about a number outside [low, high] (nan and inf included)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    if not math.isfinite(value) or not low <= value <= high:
-        return f"phải là số từ {low:g} đến {high:g} (đang ghi {value!r})"
-    return None
-
-
-def build(cls, table: dict, name: str, path: Path, loc: Locator, problems: list[Problem]):
-    """A settings dataclass from a TOML table; unknown keys, wrong types and numbers out of
-    range become problems (the default stays in force for them)."""
-    kinds = {f.name: _TYPES[str(f.type)] for f in fields(cls)}  # annotations are strings here
-    ranges = getattr(cls, "RANGES", {})
-    values = {}
-    for key, value in table.items():
-        line = loc.line(name, key)
-        if key not in kinds:
-            problems.append(
-                Problem(
-                    path,
-                    line,
-                    f"khóa không hợp lệ `{key}` trong [{name}]",
-                    f"các khóa được dùng: {', '.join(kinds)}",
-                )
-            )
-            continue
-        try:
-            value = _coerce(value, kinds[key])
-        except TypeError:
-            problems.append(
-                Problem(path, line, f"`{key}` phải là {_KIND_NAMES[kinds[key]]}", "sửa giá trị")
-            )
-            continue
-        complaint = out_of_range(value, *ranges[key]) if key in ranges else None
-        if complaint:
-            problems.append(Problem(path, line, f"`{key}` {complaint}", "sửa giá trị"))
-            continue
-        values[key] = value
-    return cls(**values)
-
-
-def _check_station(station: Station, path: Path, loc: Locator) -> list[Problem]:
-    problems = []
-
-    def bad(key: str, message: str, hint: str) -> None:
-        problems.append(Problem(path, loc.line("station", key), message, hint))
-
-    try:
-        station.quiet  # noqa: B018
-    except ValueError:
-        bad("quiet_hours", f"giờ yên tĩnh sai: {station.quiet_hours}", 'viết "21:30-05:00"')
-    if station.engine not in ENGINES:
-        bad("engine", f"giọng đọc không hỗ trợ: {station.engine}", f"chọn {', '.join(ENGINES)}")
-    if station.reading_style not in READING_STYLES:
-        bad(
-            "reading_style",
-            f"kiểu đọc không hỗ trợ: {station.reading_style}",
-            'chọn "chuẩn" (nghìn, linh) hoặc "miền Nam" (ngàn, lẻ)',
-        )
-    if station.sample_rate not in (16000, 22050, 24000, 32000, 44100, 48000):
-        bad("sample_rate", f"tần số lấy mẫu không hỗ trợ: {station.sample_rate}", "dùng 48000")
-    return problems
+    url: str = setting("", "địa chỉ máy nhận của quận")
+    station_id: str = setting("", "mã đài ở quận")
+    fingerprint: str = setting("", "dấu vân tay chứng chỉ")
+    password_file: str = setting("", "tệp mật khẩu")
+    every_minutes: float = setting(0, "gửi nhật ký mỗi, phút", number(0, 1440))
+    batch: int = setting(500, "số dòng mỗi lần gửi", integer(1, 100_000))
 
 
 @dataclass
@@ -269,27 +192,16 @@ def station_file_from_text(text: str, path: Path) -> StationFile:
                     f"các bảng được dùng: {', '.join(sorted(known))}",
                 )
             )
-    station = build(Station, data.get("station", {}), "station", path, loc, problems)
-    try:
-        station.tz  # noqa: B018
-    except (ZoneInfoNotFoundError, ValueError):
-        problems.append(
-            Problem(
-                path,
-                loc.line("station", "timezone"),
-                f"múi giờ không tồn tại: {station.timezone}",
-                "ví dụ: Asia/Ho_Chi_Minh",
-            )
-        )
-        station = replace(station, timezone=Station.timezone)
-    style = code_of(READING_STYLES, station.reading_style)  # "miền Nam" or the code
-    station = replace(station, reading_style=style) if style else station
-    problems += _check_station(station, path, loc)
-    report = build(Report, data.get("report", {}), "report", path, loc, problems)
-    defaults = build(Defaults, data.get("defaults", {}), "defaults", path, loc, problems)
-    district = build(District, data.get("district", {}), "district", path, loc, problems)
+
+    def at(name: str) -> Place:
+        return Place(path, loc, name, problems=problems)
+
+    station = settings(Station, data.get("station", {}), at("station"))
+    report = settings(Report, data.get("report", {}), at("report"))
+    defaults = settings(Defaults, data.get("defaults", {}), at("defaults"))
+    district = settings(District, data.get("district", {}), at("district"))
     problems += _check_district(district, path, loc)
-    web = build(Web, data.get("web", {}), "web", path, loc, problems)
+    web = settings(Web, data.get("web", {}), at("web"))
     return StationFile(path, text, data, station, report, defaults, problems, district, web)
 
 

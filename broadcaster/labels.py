@@ -1,6 +1,8 @@
 """The Vietnamese words for the codes stored in files and the database. Codes stay English
 (they are data); people read and type these labels (`log --status "đã phát"`)."""
 
+from collections.abc import Mapping
+
 from .when import fold
 
 AIRING_STATUS = {
@@ -42,7 +44,9 @@ def _plain(text: str) -> str:
     return fold(str(text).replace("-", " "))
 
 
-def code_of(table: dict[str, str], text: str, aliases: dict[str, str] | None = None) -> str | None:
+def code_of(
+    table: Mapping[str, str], text: str, aliases: dict[str, str] | None = None
+) -> str | None:
     """The code a person typed as the code, its label or an alias (alias -> code), with or
     without diacritics: "đã phát", "da phat" and "aired" are all "aired"; else None."""
     typed = _plain(text)

@@ -19,18 +19,13 @@ from pathlib import Path
 from .config import Project
 from .digests import file_digest
 from .errors import Problem, UserError, in_words
-from .labels import SCRIPT_STATUS, code_of
+from .labels import SCRIPT_STATUS
+from .schema import Field, Invalid, Place, choice, day, instant, read, text
 from .tomlfile import Locator, parse
-from .when import WhenError, parse_date, show_date, show_duration, show_instant
+from .when import show_date, show_duration, show_instant
 
 FENCE = "+++"
 STATUSES = ("draft", "pending", "approved", "retired")  # pending: sent to the leader
-FIELDS = set(
-    """
-    id title topic campaign author status valid_from valid_until voice audio approved_by
-    approved_at approved_hash approved_via review_note notes edited_by edited_at
-    """.split()
-)
 VIA_CLI = "dòng lệnh"  # approved_via of `script approve --by` (the web records "web")
 SLUG_LENGTH = 24  # a default script id: the first words of the title, short enough to type
 SYLLABLES_PER_RATE = 1.49  # see estimate_seconds
@@ -125,20 +120,47 @@ class Script:
         return Locator(self.meta_text, 2).line(None, key)
 
 
-def _as_date(value, key: str, path: Path, line: int, problems: list[Problem]) -> date | None:
-    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
-        return value
-    try:
-        return parse_date(str(value))
-    except WhenError as exc:
-        problems.append(Problem(path, line, f"`{key}`: {exc.problem}", exc.hint))
-        return None
+def _voice(value) -> dict:
+    """A script's own voice: "espeak:vi-VN-x-south" or { engine = …, voice = …, rate_wpm = … }."""
+    if isinstance(value, str):
+        engine, _, name = value.partition(":")
+        value = {"engine": engine, **({"voice": name} if name else {})}
+    if not isinstance(value, dict) or set(value) - {"engine", "voice", "rate_wpm"}:
+        raise Invalid(
+            "không hợp lệ",
+            'viết voice = "espeak:vi-VN-x-south" hoặc voice = { engine = "gtts" }',
+        )
+    return value
+
+
+SCRIPT = (
+    Field("id", "mã bài", text, "", required=True),
+    Field("title", "tiêu đề", text, "", required=True),
+    Field("topic", "chủ đề", text, "", required=True),
+    Field("campaign", "chiến dịch", text, ""),
+    Field("author", "người viết", text, ""),
+    Field("status", "trạng thái", choice(SCRIPT_STATUS), "draft"),
+    Field("valid_from", "ngày bắt đầu dùng", day, None),
+    Field("valid_until", "ngày hết hạn", day, None),
+    Field("voice", "giọng đọc riêng", _voice, {}),
+    Field("audio", "tệp ghi âm", text, ""),
+    Field("approved_by", "người duyệt", text, ""),
+    Field("approved_at", "lúc duyệt", instant, None, hint="chạy lại `broadcaster script approve`"),
+    Field("approved_hash", "chữ ký duyệt", text, ""),
+    Field("approved_via", "nơi duyệt", text, ""),
+    Field("review_note", "lý do trả lại", text, ""),
+    Field("notes", "ghi chú", text, ""),
+    Field("edited_by", "người sửa", text, ""),
+    Field("edited_at", "lúc sửa", instant, None),
+)
 
 
 def parse_script(
     text: str, path: Path, topics: dict | None = None, project_root: Path | None = None
 ) -> tuple[Script | None, list[Problem]]:
-    """Parse one script file. Never raises for bad content: returns the problems instead."""
+    """Parse one script file: its front matter as SCRIPT describes it, then what no single
+    field can say (the id against the file name, the topic against the station's, the dates'
+    order, the recording, the body). Never raises for bad content: returns the problems."""
     problems: list[Problem] = []
 
     def error(line: int | None, message: str, hint: str = "") -> None:
@@ -165,99 +187,23 @@ def parse_script(
     except UserError as exc:
         error(exc.line, exc.message, exc.hint)
         return None, problems
-    loc = Locator(meta_text, 2)
-    for key in meta:
-        if key not in FIELDS:
-            error(
-                loc.line(None, key),
-                f"trường không hợp lệ `{key}`",
-                f"các trường được dùng: {', '.join(sorted(FIELDS))}",
-            )
-
-    def text_field(key: str, required: bool = False) -> str:
-        value = meta.get(key, "")
-        if not isinstance(value, str):
-            error(loc.line(None, key), f"`{key}` phải là chuỗi trong ngoặc kép", f'{key} = "…"')
-            return ""
-        if required and not value.strip():
-            error(
-                loc.line(None, key) if key in meta else 1,
-                f"thiếu `{key}`",
-                f'thêm dòng {key} = "…" vào phần đầu',
-            )
-        return value.strip()
-
-    script_id = text_field("id", required=True)
-    title = text_field("title", required=True)
-    topic = text_field("topic", required=True)
-    written = text_field("status") or "draft"
-    status = code_of(SCRIPT_STATUS, written) or written  # "nháp", "đã duyệt"… or the codes
-    if script_id and script_id != path.stem:
-        error(
-            loc.line(None, "id"),
-            f"id `{script_id}` khác tên tệp `{path.stem}`",
-            f'đặt id = "{path.stem}" hoặc đổi tên tệp thành {script_id}.md',
+    at = Place(path, Locator(meta_text, 2), problems=problems, opening=1)
+    v, _ = read(meta, SCRIPT, at)
+    if v["id"] and v["id"] != path.stem:
+        at.add(
+            "id",
+            f"id `{v['id']}` khác tên tệp `{path.stem}`",
+            f'đặt id = "{path.stem}" hoặc đổi tên tệp thành {v["id"]}.md',
         )
-    if topic and topics is not None and topic not in topics:
-        error(
-            loc.line(None, "topic"),
-            f"chủ đề không có trong schedules.toml: `{topic}`",
+    if v["topic"] and topics is not None and v["topic"] not in topics:
+        at.add(
+            "topic",
+            f"chủ đề không có trong schedules.toml: `{v['topic']}`",
             f"chọn một trong: {', '.join(topics)}",
         )
-    if status not in STATUSES:
-        error(
-            loc.line(None, "status"),
-            f"trạng thái không hợp lệ: `{written}`",
-            f"dùng {', '.join(f'“{SCRIPT_STATUS[c]}”' for c in STATUSES)}",
-        )
-    valid_from = _as_date(
-        meta.get("valid_from"), "valid_from", path, loc.line(None, "valid_from"), problems
-    )
-    valid_until = _as_date(
-        meta.get("valid_until"), "valid_until", path, loc.line(None, "valid_until"), problems
-    )
-    if valid_from and valid_until and valid_until < valid_from:
-        error(
-            loc.line(None, "valid_until"),
-            "`valid_until` trước `valid_from`",
-            "sửa lại hai ngày hiệu lực",
-        )
-    voice = meta.get("voice", {})
-    if isinstance(voice, str):
-        engine, _, name = voice.partition(":")
-        voice = {"engine": engine, **({"voice": name} if name else {})}
-    if not isinstance(voice, dict) or set(voice) - {"engine", "voice", "rate_wpm"}:
-        error(
-            loc.line(None, "voice"),
-            "`voice` không hợp lệ",
-            'viết voice = "espeak:vi-VN-x-south" hoặc voice = { engine = "gtts" }',
-        )
-        voice = {}
-    audio = text_field("audio")
-    audio_sha256 = ""
-    if audio:
-        root = (project_root or path.parent.parent).resolve()
-        target = (root / audio).resolve()
-        if not target.is_relative_to(root):
-            error(
-                loc.line(None, "audio"),
-                f"tệp ghi âm nằm ngoài thư mục đài: {audio}",
-                "chép tệp vào audio/recorded/ và ghi đường dẫn tương đối",
-            )
-        elif not target.is_file():
-            error(
-                loc.line(None, "audio"),
-                f"không tìm thấy tệp ghi âm: {audio}",
-                "kiểm tra tên tệp trong audio/recorded/",
-            )
-        elif target.suffix.lower() not in AUDIO_EXTENSIONS:
-            error(
-                loc.line(None, "audio"),
-                f"định dạng ghi âm không hỗ trợ: {target.suffix}",
-                f"dùng {', '.join(AUDIO_EXTENSIONS)}",
-            )
-        else:
-            audio_sha256 = file_digest(target)
+    if v["valid_from"] and v["valid_until"] and v["valid_until"] < v["valid_from"]:
+        at.add("valid_until", "`valid_until` trước `valid_from`", "sửa lại hai ngày hiệu lực")
+    audio_sha256 = _recording(v["audio"], path, project_root, at)
     body = "\n".join(lines[end + 1 :])
     body_line = end + 2
     if not body.strip():
@@ -268,52 +214,72 @@ def parse_script(
             f'bài còn câu mẫu "{PLACEHOLDER}…"',
             "thay câu mẫu bằng nội dung thật của bài",
         )
-    approved_at = meta.get("approved_at")
-    if approved_at is not None and not isinstance(approved_at, datetime):
-        error(
-            loc.line(None, "approved_at"),
-            "`approved_at` phải là ngày giờ",
-            "chạy lại `broadcaster script approve`",
-        )
-        approved_at = None
     script = Script(
-        id=script_id or path.stem,
+        id=v["id"] or path.stem,
         path=path,
-        title=title,
-        topic=topic,
+        title=v["title"],
+        topic=v["topic"],
         body=body,
         body_line=body_line,
-        campaign=text_field("campaign"),
-        author=text_field("author"),
-        status=status,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        voice=voice,
-        audio=audio,
+        campaign=v["campaign"],
+        author=v["author"],
+        status=v["status"],
+        valid_from=v["valid_from"],
+        valid_until=v["valid_until"],
+        voice=v["voice"],
+        audio=v["audio"],
         audio_sha256=audio_sha256,
-        approved_by=text_field("approved_by"),
-        approved_at=approved_at,
-        approved_hash=text_field("approved_hash"),
-        approved_via=text_field("approved_via"),
-        review_note=text_field("review_note"),
+        approved_by=v["approved_by"],
+        approved_at=v["approved_at"],
+        approved_hash=v["approved_hash"],
+        approved_via=v["approved_via"],
+        review_note=v["review_note"],
         meta_text=meta_text,
-        edited_by=text_field("edited_by"),
-        edited_at=meta.get("edited_at") if isinstance(meta.get("edited_at"), datetime) else None,
+        edited_by=v["edited_by"],
+        edited_at=v["edited_at"],
         version=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
     if script.stale:
-        error(
-            loc.line(None, "approved_hash"),
+        at.add(
+            "approved_hash",
             "bài đã sửa sau khi duyệt: bản duyệt không còn hiệu lực",
             f'trình duyệt lại: broadcaster script approve {script.id} --by "…"',
         )
-    elif status == "approved" and not script.approved_hash:
-        error(
-            loc.line(None, "status"),
+    elif script.status == "approved" and not script.approved_hash:
+        at.add(
+            "status",
             "bài ghi “đã duyệt” nhưng chưa có chữ ký duyệt",
             f'duyệt bằng: broadcaster script approve {script.id} --by "…"',
         )
     return script, problems
+
+
+def _recording(audio: str, path: Path, project_root: Path | None, at: Place) -> str:
+    """The sha256 of a script's recording, "" when it has none or it cannot be used (why is
+    added to ``at``): it must be a file of a known kind inside the station."""
+    if not audio:
+        return ""
+    root = (project_root or path.parent.parent).resolve()
+    target = (root / audio).resolve()
+    if not target.is_relative_to(root):
+        at.add(
+            "audio",
+            f"tệp ghi âm nằm ngoài thư mục đài: {audio}",
+            "chép tệp vào audio/recorded/ và ghi đường dẫn tương đối",
+        )
+    elif not target.is_file():
+        at.add(
+            "audio", f"không tìm thấy tệp ghi âm: {audio}", "kiểm tra tên tệp trong audio/recorded/"
+        )
+    elif target.suffix.lower() not in AUDIO_EXTENSIONS:
+        at.add(
+            "audio",
+            f"định dạng ghi âm không hỗ trợ: {target.suffix}",
+            f"dùng {', '.join(AUDIO_EXTENSIONS)}",
+        )
+    else:
+        return file_digest(target)
+    return ""
 
 
 _PARSED: dict[Path, tuple] = {}  # a file's parse, kept while it and its recording are unchanged

@@ -22,9 +22,22 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from .config import Defaults, Project, Station, StationFile, out_of_range, parse_clock
+from .config import Defaults, Project, Station, StationFile
 from .errors import Problem
 from .labels import PRIORITY, code_of
+from .schema import (
+    Field,
+    Place,
+    as_written,
+    clocks,
+    day,
+    integer,
+    number,
+    parsed,
+    read,
+    text,
+    texts,
+)
 from .when import local_instant, parse_date, show_clock
 
 ROTATION_EPOCH = date(2020, 1, 6)  # a Monday
@@ -44,13 +57,6 @@ _DAY_ALIASES = {
     "weekend": {5, 6},
     "cuối tuần": {5, 6},
 }
-PROGRAM_KEYS = set(
-    """
-    id name days at from until scripts campaign topic per_airing priority chime_in chime_out
-    volume_db gap_s
-    """.split()
-)
-BLACKOUT_KEYS = {"date", "from", "until", "reason"}
 
 
 def parse_priority(text: str) -> str:
@@ -61,6 +67,7 @@ def parse_priority(text: str) -> str:
 
 
 def parse_days(value) -> frozenset[int]:
+    """Days of the week (0 is Monday) from "hằng ngày", "T2", ["T2", "T4"], "weekdays"…"""
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not items:
         raise ValueError(value)
@@ -71,6 +78,44 @@ def parse_days(value) -> frozenset[int]:
             raise ValueError(item)
         days |= _DAY_ALIASES[key]
     return frozenset(days)
+
+
+PROGRAM = (
+    Field("id", "mã chương trình", text, "", required=True, hint='thêm id = "buoi-sang"'),
+    Field("name", "tên chương trình", text, default=""),
+    Field(
+        "days",
+        "ngày phát",
+        parsed(
+            parse_days,
+            'dùng "hằng ngày", "ngày thường", "T2"…"T7", "CN" hoặc danh sách, ví dụ ["T2", "T4"]',
+        ),
+        default=frozenset(range(7)),
+    ),
+    Field("at", "giờ phát", clocks, (), required=True, hint='thêm at = ["06:00", "17:00"]'),
+    Field("from", "ngày bắt đầu", day, default=None),
+    Field("until", "ngày kết thúc", day, default=None),
+    Field("scripts", "danh sách bài", texts, default=()),
+    Field("campaign", "chiến dịch", text, default=""),
+    Field("topic", "chủ đề", text, default=""),
+    Field("per_airing", "số bài mỗi buổi", integer(1), default=1),
+    Field(
+        "priority",
+        "mức ưu tiên",
+        parsed(parse_priority, 'dùng "thường", "ưu tiên" hoặc "khẩn cấp"'),
+        default="normal",
+    ),
+    Field("chime_in", "nhạc hiệu mở đầu", text, default=None),
+    Field("chime_out", "nhạc hiệu kết thúc", text, default=None),
+    Field("volume_db", "chỉnh âm lượng, dB", number(-30, 12), default=0.0),
+    Field("gap_s", "khoảng nghỉ giữa các bài, giây", number(0, 60), default=None),
+)
+BLACKOUT = (
+    Field("date", "ngày tạm ngừng", as_written, default=None),
+    Field("from", "ngày bắt đầu", as_written, default=None),
+    Field("until", "ngày kết thúc", as_written, default=None),
+    Field("reason", "lý do", text, default=""),
+)
 
 
 @dataclass(frozen=True)
@@ -242,54 +287,24 @@ class Timetable:
             if blackout is not None:
                 self.blackouts.append(blackout)
 
+    def _place(self, table: str, index: int) -> Place:
+        return Place(Path(self.file.path.name), self.file.locator, table, index, self.problems)
+
     def _read_program(self, t: dict, index: int, ids: set[str]) -> Program | None:
-        loc = self.file.locator
-        line = loc.line("program", None, index)
-        at_line = lambda key: loc.line("program", key, index)  # noqa: E731
-        ok = True
+        """A [[program]] as PROGRAM describes it, then what no single field can say: a
+        duplicate id, a time in the quiet hours, a date range backwards, nothing to air."""
+        at = self._place("program", index)
+        v, ok = read(t, PROGRAM, at)
 
         def bad(key: str | None, message: str, hint: str) -> None:
             nonlocal ok
             ok = False
-            self._problem(at_line(key) if key else line, message, hint)
+            at.add(key, message, hint)
 
-        for key in t:
-            if key not in PROGRAM_KEYS:
-                bad(
-                    key,
-                    f"khóa không hợp lệ `{key}` trong [[program]]",
-                    f"các khóa được dùng: {', '.join(sorted(PROGRAM_KEYS))}",
-                )
-        pid = str(t.get("id", "")).strip()
-        if not pid:
-            bad(None, "chương trình thiếu `id`", 'thêm id = "buoi-sang"')
-        elif pid in ids:
-            bad("id", f"trùng id chương trình `{pid}`", "mỗi chương trình một id riêng")
-        ids.add(pid)
-        try:
-            days = parse_days(t.get("days", "daily"))
-        except ValueError as exc:
-            days = frozenset()
-            bad(
-                "days",
-                f"ngày phát không hợp lệ: {exc}",
-                'dùng "T2"…"T7", "CN", "hằng ngày", "weekdays" hoặc "mon"…"sun"',
-            )
-        at = t.get("at", [])
-        at = [at] if isinstance(at, str) else at
-        times: list[time] = []
-        if not at:
-            bad(None, "chương trình thiếu giờ phát `at`", 'thêm at = ["06:00", "17:00"]')
-        for item in at if isinstance(at, list) else []:
-            try:
-                clock = item if isinstance(item, time) else parse_clock(item)
-            except ValueError:
-                bad(
-                    "at",
-                    f"giờ phát không hợp lệ: {item!r}",
-                    'viết "HH:MM" hoặc "HH:MM:SS", ví dụ "06:00"',
-                )
-                continue
+        if v["id"] in ids:
+            bad("id", f"trùng id chương trình `{v['id']}`", "mỗi chương trình một id riêng")
+        ids.add(v["id"])
+        for clock in v["at"]:
             if self.station.in_quiet_hours(clock):
                 bad(
                     "at",
@@ -297,108 +312,65 @@ class Timetable:
                     f"{self.station.quiet_hours}",
                     "chọn giờ khác, hoặc sửa quiet_hours trong [station]",
                 )
-            times.append(clock)
-        start = end = None
-        try:
-            start = _as_date(t["from"]) if "from" in t else None
-            end = _as_date(t["until"]) if "until" in t else None
-        except ValueError:
-            bad(
-                "from" if "from" in t else "until", "ngày không hợp lệ", "viết ngày dạng 2020-12-31"
-            )
-        if start and end and end < start:
+        if v["from"] and v["until"] and v["until"] < v["from"]:
             bad("until", "`until` trước `from`", "sửa lại khoảng ngày của chương trình")
-        try:
-            priority = parse_priority(t.get("priority", "normal"))
-        except ValueError:
-            priority = "normal"
-            bad(
-                "priority",
-                f"mức ưu tiên không hợp lệ: {t.get('priority')!r}",
-                "dùng normal/thuong, priority/uu-tien, emergency/khan-cap",
-            )
-        scripts = t.get("scripts", [])
-        if not isinstance(scripts, list) or not all(isinstance(s, str) for s in scripts):
-            bad("scripts", "`scripts` phải là danh sách id bài", 'scripts = ["co-che-mot-cua"]')
-            scripts = []
-        per = t.get("per_airing", 1)
-        if not isinstance(per, int) or per < 1:
-            bad("per_airing", "`per_airing` phải là số nguyên dương", "per_airing = 2")
-            per = 1
-        for key, low, high in (("gap_s", 0, 60), ("volume_db", -30, 12)):
-            value = t.get(key)
-            if value is None:
-                continue
-            complaint = (
-                out_of_range(value, low, high)
-                if isinstance(value, int | float) and not isinstance(value, bool)
-                else "phải là số"
-            )
-            if complaint:
-                bad(key, f"`{key}` {complaint}", f"ví dụ {key} = {low if key == 'gap_s' else 0}")
-        if not scripts and not (t.get("campaign") or t.get("topic")):
+        if not (v["scripts"] or v["campaign"] or v["topic"]):
             bad(
                 None,
                 "chương trình không có bài nào",
                 "thêm scripts = [...] hoặc campaign/topic để phát luân phiên",
             )
-        if t.get("topic") and t["topic"] not in self.station.topics:
+        if v["topic"] and v["topic"] not in self.station.topics:
             bad(
                 "topic",
-                f"chủ đề không có trong [station.topics]: `{t['topic']}`",
+                f"chủ đề không có trong [station.topics]: `{v['topic']}`",
                 "kiểm tra tên chủ đề",
             )
         if not ok:
             return None
         return Program(
-            id=pid,
-            name=str(t.get("name", pid)),
-            days=days,
-            times=tuple(sorted(set(times))),
-            start=start,
-            end=end,
-            scripts=tuple(scripts),
-            campaign=str(t.get("campaign", "")),
-            topic=str(t.get("topic", "")),
-            per_airing=per,
-            priority=priority,
-            chime_in=t.get("chime_in"),
-            chime_out=t.get("chime_out"),
-            volume_db=float(t.get("volume_db", 0.0)),
-            gap_s=t.get("gap_s"),
-            line=line,
+            id=v["id"],
+            name=v["name"] or v["id"],
+            days=v["days"],
+            times=v["at"],
+            start=v["from"],
+            end=v["until"],
+            scripts=v["scripts"],
+            campaign=v["campaign"],
+            topic=v["topic"],
+            per_airing=v["per_airing"],
+            priority=v["priority"],
+            chime_in=v["chime_in"],
+            chime_out=v["chime_out"],
+            volume_db=v["volume_db"],
+            gap_s=v["gap_s"],
+            line=at.line(),
             index=index,
         )
 
     def _read_blackout(self, t: dict, index: int) -> Blackout | None:
-        loc = self.file.locator
-        line = loc.line("blackout", None, index)
-        for key in t:
-            if key not in BLACKOUT_KEYS:
-                self._problem(
-                    loc.line("blackout", key, index),
-                    f"khóa không hợp lệ `{key}` trong [[blackout]]",
-                    "dùng date, hoặc from/until, và reason",
-                )
-                return None
+        at = self._place("blackout", index)
+        v, ok = read(t, BLACKOUT, at)
+        if not ok:
+            return None
         try:
-            if "date" in t:
-                start = _as_datetime(t["date"], self.tz)
-                end = _as_datetime(t["date"], self.tz, end_of_day=True)
+            if v["date"] is not None:
+                start = _as_datetime(v["date"], self.tz)
+                end = _as_datetime(v["date"], self.tz, end_of_day=True)
             else:
-                start = _as_datetime(t["from"], self.tz)
-                end = _as_datetime(t.get("until", t["from"]), self.tz, end_of_day=True)
-        except (KeyError, ValueError):
-            self._problem(
-                line,
+                start = _as_datetime(v["from"], self.tz)
+                end = _as_datetime(v["until"] or v["from"], self.tz, end_of_day=True)
+        except (TypeError, ValueError):
+            at.add(
+                None,
                 "ngày tạm ngừng không hợp lệ",
                 "viết date = 2020-09-02, hoặc from = 2020-04-30 và until = 2020-05-01",
             )
             return None
         if end <= start:
-            self._problem(line, "khoảng tạm ngừng trống (until trước from)", "sửa lại from/until")
+            at.add(None, "khoảng tạm ngừng trống (until trước from)", "sửa lại from/until")
             return None
-        return Blackout(start, end, str(t.get("reason", "tạm ngừng phát")), line)
+        return Blackout(start, end, v["reason"] or "tạm ngừng phát", at.line())
 
     # -- expansion -------------------------------------------------------------------------
     def blackout_at(self, when: datetime) -> Blackout | None:

@@ -57,7 +57,7 @@ BROKEN = {
     "unknown-field": (
         replace(GOOD, 'status = "draft"', 'status = "draft"\ncolour = "red"'),
         7,
-        "trường không hợp lệ `colour`",
+        "khóa không hợp lệ `colour` trong phần đầu bài",
     ),
     "missing-title": (replace(GOOD, 'title = "Tiêu đề"\n', ""), 1, "thiếu `title`"),
     "missing-topic": (replace(GOOD, 'topic = "mot-cua"\n', ""), 1, "thiếu `topic`"),

@@ -1,4 +1,5 @@
 import json
+import re
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -251,12 +252,12 @@ priority = "khan-cap"
         (
             '[[program]]\nid = "x"\nat = ["25:00"]\nscripts = ["van-hoa-cong-vu"]\n',
             3,
-            "giờ phát không hợp lệ",
+            "`at` (giờ phát) không hợp lệ: '25:00'",
         ),
         (
             '[[program]]\nid = "x"\ndays = ["T9"]\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\n',
             3,
-            "ngày phát không hợp lệ",
+            "`days` (ngày phát) không hợp lệ: T9",
         ),
         (
             '[[program]]\nid = "x"\nat = ["23:00"]\nscripts = ["van-hoa-cong-vu"]\n',
@@ -272,7 +273,7 @@ priority = "khan-cap"
             '[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\npriority = '
             '"gấp"\n',
             5,
-            "mức ưu tiên không hợp lệ",
+            "`priority` (mức ưu tiên) không hợp lệ: gấp",
         ),
         (
             '[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\nfrom = '
@@ -293,23 +294,23 @@ priority = "khan-cap"
         (
             '[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\ngap_s = 1e400\n',
             5,
-            "`gap_s` phải là số từ 0 đến 60",
+            "`gap_s` (khoảng nghỉ giữa các bài, giây) phải là số từ 0 đến 60",
         ),
         (
             '[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\ngap_s = nan\n',
             5,
-            "`gap_s` phải là số từ 0 đến 60",
+            "`gap_s` (khoảng nghỉ giữa các bài, giây) phải là số từ 0 đến 60",
         ),
         (
             '[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\ngap_s = -5\n',
             5,
-            "`gap_s` phải là số từ 0 đến 60",
+            "`gap_s` (khoảng nghỉ giữa các bài, giây) phải là số từ 0 đến 60",
         ),
         (
             '[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\nvolume_db = '
             "40\n",
             5,
-            "`volume_db` phải là số từ -30 đến 12",
+            "`volume_db` (chỉnh âm lượng, dB) phải là số từ -30 đến 12",
         ),
         (
             '[[program]]\nid = "x"\nat = ["06:00"]\nscripts = ["co-che-mot-cua", '
@@ -352,7 +353,8 @@ def test_warnings_do_not_fail_the_check(station, cli):
 def test_station_settings_are_checked(station, cli):
     edit_station(station, rate_wpm="nhanh", timezone="Mars/Olympus")
     out = cli("schedule", "check", code=1).output
-    assert "`rate_wpm` phải là số nguyên" in out and "múi giờ không tồn tại: Mars/Olympus" in out
+    assert "`rate_wpm` (tốc độ đọc, từ mỗi phút) phải là số nguyên" in out
+    assert "`timezone` (múi giờ) không tồn tại: Mars/Olympus" in out
 
 
 @pytest.mark.parametrize(
@@ -374,7 +376,7 @@ def test_every_number_in_the_settings_is_range_checked(station, cli, table, key,
     text = (station / "schedules.toml").read_text("utf-8")
     line = next(i + 1 for i, x in enumerate(text.splitlines()) if x.startswith(f"{key} ="))
     out = cli("schedule", "check", code=1).output
-    assert f"schedules.toml:{line}: lỗi: `{key}` phải là số từ" in out, out
+    assert re.search(rf"schedules.toml:{line}: lỗi: `{key}` \([^)]+\) phải là số từ", out), out
 
 
 def test_sample_station_checks_clean(cli):

@@ -214,7 +214,7 @@ def test_the_timetable_form_refuses_what_schedule_check_refuses(client, people):
             "scripts": "chi-so-hai-long",
         },
     )
-    assert r.status_code == 400 and "giờ phát không hợp lệ" in r.text
+    assert r.status_code == 400 and "(giờ phát) không hợp lệ" in r.text
     assert (people / "schedules.toml").read_text("utf-8") == before
     r = client.post(
         "/lich/sua",
