@@ -32,7 +32,7 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def _tone(root: Path, name: str, freq: int) -> None:
-    from broadcaster.audio import ffmpeg
+    from broadcaster.sound.audio import ffmpeg
 
     subprocess.run(
         [
@@ -132,10 +132,10 @@ def run() -> dict:
 
     from soundserver import SoundServer
 
-    from broadcaster import airqueue
-    from broadcaster.config import Project
-    from broadcaster.render import render_many
-    from broadcaster.scripts import approve
+    from broadcaster.schedule import airqueue
+    from broadcaster.schedule.config import Project
+    from broadcaster.schedule.scripts import approve
+    from broadcaster.voice.render import render_many
 
     server = SoundServer(Path(tempfile.mkdtemp(prefix="bench-pulse-"))).start()
     root = scratch_station()

@@ -28,12 +28,14 @@ import psycopg
 from pgserver import PgServer
 from seeding import seed
 
-from broadcaster import district, evidence, signing
-from broadcaster.config import Project
+from broadcaster import evidence
+from broadcaster.evidence import district
+from broadcaster.evidence.sync import receiver_of, sync
 from broadcaster.receiver import make_certificate
 from broadcaster.reports import parse_period
 from broadcaster.reports.district import make_district_report
-from broadcaster.sync import receiver_of, sync
+from broadcaster.schedule.config import Project
+from broadcaster.store import signing
 
 from .common import busy_programs, scratch_station, set_programs
 

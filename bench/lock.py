@@ -32,10 +32,11 @@ def run() -> dict:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
     from soundserver import SoundServer
 
-    from broadcaster import airqueue, evidence
-    from broadcaster.config import Project
-    from broadcaster.render import render_many
-    from broadcaster.scripts import approve
+    from broadcaster import evidence
+    from broadcaster.schedule import airqueue
+    from broadcaster.schedule.config import Project
+    from broadcaster.schedule.scripts import approve
+    from broadcaster.voice.render import render_many
 
     server = SoundServer(Path(tempfile.mkdtemp(prefix="bench-pulse-"))).start()
     root = scratch_station()

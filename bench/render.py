@@ -3,8 +3,8 @@ the all-cached second render (target: under 0.5 s)."""
 
 import time
 
-from broadcaster.config import Project
-from broadcaster.render import render_many
+from broadcaster.schedule.config import Project
+from broadcaster.voice.render import render_many
 
 from .common import scratch_station
 

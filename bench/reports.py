@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 
 from seeding import seed
 
-from broadcaster import evidence, signing
-from broadcaster.config import Project
+from broadcaster import evidence
 from broadcaster.reports import make_report, parse_period
+from broadcaster.schedule.config import Project
+from broadcaster.store import signing
 
 from .common import busy_programs, scratch_station, set_programs, timed
 

@@ -93,7 +93,7 @@ def pick_sentences(project, n: int = SENTENCES) -> list[str]:
     """``n`` spoken sentences of MIN_WORDS..MAX_WORDS words, taken in turn from each approved
     script (sorted by id; all but retired ones if none is approved), so every script gives
     some; the spoken form, as the voice receives it."""
-    from broadcaster.scripts import Catalogue
+    from broadcaster.schedule.scripts import Catalogue
 
     scripts = sorted(Catalogue(project).scripts.values(), key=lambda s: s.id)
     scripts = [s for s in scripts if s.status == "approved"] or [
@@ -254,9 +254,9 @@ def worker() -> None:
     job = json.loads(sys.stdin.read())
     for name in ("numpy", "pyloudnorm", "scipy.ndimage", "scipy.signal", "pydub"):
         importlib.import_module(name)  # the audio chain belongs to the baseline, not the voice
-    from broadcaster.audio import process, station_format, trim
-    from broadcaster.render import Processing
+    from broadcaster.sound.audio import process, station_format, trim
     from broadcaster.tts import EngineError
+    from broadcaster.voice.render import Processing
 
     out: dict = {"files": [], "failed": [], "error": ""}
     proc = Processing(**job["processing"])
@@ -342,9 +342,9 @@ def synthesise(row: Row, sentences: list[str], folder: Path, project) -> None:
 def control_row(clips: list[Clip], folder: Path, project) -> Row:
     """The natural recording(s) through the path an officer's own file takes: decoded to the
     station's format, processed the same way, then 16 kHz for the recogniser."""
-    from broadcaster.audio import process, station_format
-    from broadcaster.render import processing
+    from broadcaster.sound.audio import process, station_format
     from broadcaster.tts.recorded import load_recording
+    from broadcaster.voice.render import processing
 
     row = Row("đối chứng: giọng người thật", "control")
     folder.mkdir(parents=True)
@@ -531,7 +531,7 @@ def main(argv: list[str] | None = None) -> int:
     if importlib.util.find_spec("vietasr") is None:
         say(f"chưa cài máy nhận dạng viet-asr: pip install -e '.[bench]' (hoặc {ASR_REQUIREMENT})")
         return 2
-    from broadcaster.config import Project
+    from broadcaster.schedule.config import Project
 
     project = Project(args.project).require()
     sentences = pick_sentences(project, args.sentences)

@@ -11,9 +11,10 @@ from datetime import datetime
 
 from seeding import seed
 
-from broadcaster import evidence, users
-from broadcaster.config import Project
-from broadcaster.scripts import Catalogue, approve
+from broadcaster import evidence
+from broadcaster.people import users
+from broadcaster.schedule.config import Project
+from broadcaster.schedule.scripts import Catalogue, approve
 
 from .common import busy_programs, scratch_station, set_programs
 

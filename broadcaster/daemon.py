@@ -35,17 +35,20 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from . import airqueue, evidence, plan, signing
-from .airing import Airer
-from .clock import Clock, SystemClock
-from .config import Project
-from .db import Changes, DatabaseError, get_state, set_state
-from .errors import Problem, UserError, in_words
-from .player import Output
-from .recorder import Journaled
-from .scripts import Catalogue
-from .timetable import Airing, Timetable, air_rank
-from .when import show_instant
+from . import evidence
+from .air.airing import Airer
+from .base.clock import Clock, SystemClock
+from .base.errors import Problem, UserError, in_words
+from .base.when import show_instant
+from .evidence import plan
+from .evidence.recorder import Journaled
+from .schedule import airqueue
+from .schedule.config import Project
+from .schedule.scripts import Catalogue
+from .schedule.timetable import Airing, Timetable, air_rank
+from .sound.player import Output
+from .store import signing
+from .store.db import Changes, DatabaseError, get_state, set_state
 
 if TYPE_CHECKING:  # both are imported when the daemon starts: `status` never pays for them
     from apscheduler.schedulers.background import BackgroundScheduler
@@ -395,7 +398,7 @@ class Daemon:
 
     # -- rendering ahead, heartbeat -------------------------------------------------------------
     def _render_ahead(self) -> None:
-        from .render import chime, render_script
+        from .voice.render import chime, render_script
 
         try:
             current = self.clock.now()
@@ -500,7 +503,7 @@ class Daemon:
                 time.sleep(0.1)
 
     def _report_device(self) -> None:
-        from .player import device_available
+        from .sound.player import device_available
 
         label = self.airer.player.device_label
         if device_available(self.project.station.device):
@@ -564,7 +567,7 @@ class Daemon:
     def _sync(self) -> None:
         """Send the district what it lacks; a failure is logged and retried at the next turn,
         on the scheduler's own thread: airing never waits for it."""
-        from .sync import sync
+        from .evidence.sync import sync
 
         try:
             result = sync(self.project)

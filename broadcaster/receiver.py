@@ -25,10 +25,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from . import district as dist
-from .db import now
-from .district_wire import API, COVERED, TAG, Message
-from .errors import UserError
+from .base.errors import UserError
+from .evidence import district as dist
+from .evidence.district_wire import API, COVERED, TAG, Message
+from .store.db import now
 
 MAX_AGE = timedelta(minutes=5)
 CLOCK_SKEW = timedelta(minutes=2)

@@ -48,9 +48,9 @@ def edit(root: Path, table: str, **values) -> None:
 
 def add_script(root: Path, sid: str, body: str) -> None:
     """A short approved script, rendered with the offline voice."""
-    from broadcaster.config import Project
-    from broadcaster.render import render_script
-    from broadcaster.scripts import Catalogue, approve
+    from broadcaster.schedule.config import Project
+    from broadcaster.schedule.scripts import Catalogue, approve
+    from broadcaster.voice.render import render_script
 
     (root / "scripts_vi" / f"{sid}.md").write_text(
         SHORT.format(id=sid, title=f"Tin {sid}", body=body), "utf-8"
@@ -110,8 +110,8 @@ def shared_cache(tmp_path_factory) -> Path:
 @pytest.fixture
 def rendered_station(station, shared_cache) -> Path:
     """The sample station with every script rendered (the renders are shared between tests)."""
-    from broadcaster.config import Project
-    from broadcaster.render import render_many
+    from broadcaster.schedule.config import Project
+    from broadcaster.voice.render import render_many
 
     cache = station / "audio" / "cache"
     shutil.copytree(shared_cache, cache, dirs_exist_ok=True)

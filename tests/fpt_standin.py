@@ -39,7 +39,7 @@ MP3_RATE = 22050  # not the engine's 24000: the decode must resample
 
 
 def encode_mp3(pcm: bytes, sample_rate: int) -> bytes:
-    from broadcaster.audio import ffmpeg
+    from broadcaster.sound.audio import ffmpeg
 
     proc = subprocess.run(
         [

@@ -4,11 +4,11 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
-from broadcaster.config import Project
-from broadcaster.db import database
 from broadcaster.evidence import FORMAT, GENESIS, AiringRow
-from broadcaster.scripts import Catalogue
-from broadcaster.timetable import Timetable
+from broadcaster.schedule.config import Project
+from broadcaster.schedule.scripts import Catalogue
+from broadcaster.schedule.timetable import Timetable
+from broadcaster.store.db import database
 
 
 def seed(project: Project, first: date = date(2020, 1, 1), days: int = 366) -> int:
@@ -63,7 +63,7 @@ def seed(project: Project, first: date = date(2020, 1, 1), days: int = 366) -> i
             rows.append(row)
     with Session(database(project)) as session, session.begin():
         session.add_all(rows)
-    from broadcaster import plan
+    from broadcaster.evidence import plan
 
     plan.freeze(project, timetable, catalogue, start, start + timedelta(days=days), start)
     return len(rows)

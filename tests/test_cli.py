@@ -107,7 +107,7 @@ def test_daemon_log_lines_are_in_the_station_time_and_apscheduler_speaks_vietnam
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from broadcaster.logs import setup
+    from broadcaster.cli.logs import setup
 
     out = io.StringIO()
     setup(ZoneInfo("America/New_York"), out)
@@ -138,7 +138,7 @@ def test_a_table_fits_the_terminal_cutting_only_free_text():
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    from broadcaster.output import render
+    from broadcaster.cli.output import render
 
     at = datetime(2020, 5, 5, 17, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
     rows = [

@@ -12,9 +12,8 @@ import pytest
 from conftest import TZ, run_cli
 from daemonproc import Daemon, log_rows, wait_for
 
-from broadcaster import clickvi
-from broadcaster.audio import ffmpeg
-from broadcaster.cli import main
+from broadcaster.cli import clickvi, main
+from broadcaster.sound.audio import ffmpeg
 from broadcaster.speech.letters import is_syllable
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -208,7 +207,7 @@ def test_the_officers_day_is_all_in_vietnamese(day, tmp_path, sound):
 
 
 def test_an_instant_is_said_back_and_a_clock_time_past_means_tomorrow(cli):
-    from broadcaster.airqueue import parse_when
+    from broadcaster.schedule.airqueue import parse_when
 
     now = datetime(2026, 11, 30, 18, 0, tzinfo=TZ)
     moment = parse_when("17:30", None, False, TZ, now)

@@ -15,9 +15,9 @@ import pytest
 from conftest import edit, program, run_cli, set_programs
 from daemonproc import Daemon, log_rows, wait_for
 
-from broadcaster.config import Project
-from broadcaster.render import render_script
-from broadcaster.scripts import Catalogue
+from broadcaster.schedule.config import Project
+from broadcaster.schedule.scripts import Catalogue
+from broadcaster.voice.render import render_script
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -16,9 +16,10 @@ import pytest
 from conftest import TZ, edit, program, run_cli, set_programs
 from daemonproc import Daemon, log_rows, wait_for
 
-from broadcaster import airqueue, evidence
-from broadcaster.config import Project
+from broadcaster import evidence
 from broadcaster.daemon import FROZEN
+from broadcaster.schedule import airqueue
+from broadcaster.schedule.config import Project
 
 
 def statuses(root: Path) -> list[tuple[str, str]]:
@@ -44,9 +45,9 @@ def rss_kb(pid: int) -> int:
 def tiny(short_station, sound):
     """A station whose item `a` is a one-second recorded tone (the shortest a recording may
     be), no gap, no chime."""
-    from broadcaster.audio import ffmpeg
-    from broadcaster.render import render_script
-    from broadcaster.scripts import Catalogue, approve
+    from broadcaster.schedule.scripts import Catalogue, approve
+    from broadcaster.sound.audio import ffmpeg
+    from broadcaster.voice.render import render_script
 
     edit(short_station, "defaults", gap_s=0, late_grace_minutes=10)
     tone = short_station / "audio" / "recorded" / "a.wav"
@@ -148,7 +149,7 @@ def test_kill_9_at_random_moments_loses_no_airing(tiny, sound):
 
 
 def Timetable_of(root: Path):
-    from broadcaster.timetable import Timetable
+    from broadcaster.schedule.timetable import Timetable
 
     return Timetable.load(Project(root))
 
@@ -234,7 +235,7 @@ def fill(disk: Path, root: Path) -> Path:
 
 
 def test_a_full_disk_holds_up_nothing_on_air_and_nothing_is_lost(tiny, sound, small_disk):
-    from broadcaster.render import render_many
+    from broadcaster.voice.render import render_many
 
     root = small_disk / "station"
     shutil.copytree(tiny, root, ignore=shutil.ignore_patterns("daemon.log", "cache", "*.db*"))

@@ -9,14 +9,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import TZ, edit, edit_station, program, set_programs
 
-from broadcaster import airqueue, evidence
-from broadcaster.airing import Airer
-from broadcaster.config import Project
+from broadcaster import evidence
+from broadcaster.air.airing import Airer
 from broadcaster.daemon import FROZEN, JUMPED, MISSED, Daemon
-from broadcaster.db import get_state
-from broadcaster.player import Player, PlayerError, Result
-from broadcaster.scripts import Catalogue
-from broadcaster.timetable import Timetable
+from broadcaster.schedule import airqueue
+from broadcaster.schedule.config import Project
+from broadcaster.schedule.scripts import Catalogue
+from broadcaster.schedule.timetable import Timetable
+from broadcaster.sound.player import Player, PlayerError, Result
+from broadcaster.store.db import get_state
 
 
 class FakeClock:
@@ -326,8 +327,8 @@ def test_a_rotating_program_with_nothing_to_air_is_logged_skipped(rig):
 def test_manual_play_refuses_while_the_daemon_holds_the_station(rig):
     from filelock import FileLock
 
-    from broadcaster.errors import UserError
-    from broadcaster.manual import play_now
+    from broadcaster.air.manual import play_now
+    from broadcaster.base.errors import UserError
 
     root, clock, _ = rig
     project = Project(root)
@@ -337,7 +338,7 @@ def test_manual_play_refuses_while_the_daemon_holds_the_station(rig):
 
 
 def test_the_daemon_writes_the_plan_ahead_and_replans_only_what_is_to_come(rig):
-    from broadcaster import plan
+    from broadcaster.evidence import plan
 
     root, clock, make = rig
     t = clock.now()
@@ -388,7 +389,7 @@ def test_an_error_after_every_item_is_logged_still_finishes_the_airing(rig, monk
 
 def test_schedule_show_airs_in_the_daemons_order(rig):
     """air_order (schedule show) and the daemon's heap take waiting airings by one rule."""
-    from broadcaster.agenda import plan_view
+    from broadcaster.air.agenda import plan_view
 
     root, clock, make = rig
     t = clock.now()
@@ -515,7 +516,7 @@ def test_a_refusal_never_names_a_process_that_has_ended(rig):
 
     from filelock import FileLock
 
-    from broadcaster.errors import UserError
+    from broadcaster.base.errors import UserError
 
     root, _clock, make = rig
     project = Project(root)

@@ -19,12 +19,14 @@ from daemonproc import wait_for
 from pgserver import PgServer
 from seeding import seed
 
-from broadcaster import district, evidence, signing
-from broadcaster.config import Project
-from broadcaster.errors import UserError
+from broadcaster import evidence
+from broadcaster.base.errors import UserError
+from broadcaster.evidence import district
+from broadcaster.evidence.sync import sync
 from broadcaster.receiver import create_receiver, make_certificate
 from broadcaster.reports import parse_period
-from broadcaster.sync import sync
+from broadcaster.schedule.config import Project
+from broadcaster.store import signing
 
 PASSWORD = "mat-khau-quan-1"
 Q2 = parse_period("quý 2/2020")
@@ -128,8 +130,8 @@ def flags(durl: str, station_id: str) -> list[str]:
 
 def blackout_and_an_unlogged_airing(project: Project) -> None:
     """A planned airing that never got a row (the PC was off) and two blacked-out ones."""
-    from broadcaster import plan
-    from broadcaster.db import writing
+    from broadcaster.evidence import plan
+    from broadcaster.store.db import writing
 
     with writing(project) as s:
         entries = s.query(plan.PlannedAiring).order_by(plan.PlannedAiring.start).all()
@@ -149,8 +151,8 @@ def reseal(ward: Project, seq: int) -> None:
     """Re-number and re-chain every row from ``seq`` on, as someone hiding an edit would."""
     from sqlalchemy.orm import Session
 
-    from broadcaster.db import database
     from broadcaster.evidence import GENESIS, AiringRow
+    from broadcaster.store.db import database
 
     with Session(database(ward)) as s, s.begin():
         rows = s.query(AiringRow).filter(AiringRow.seq.is_not(None)).order_by(AiringRow.seq).all()
@@ -352,7 +354,7 @@ def test_received_rows_cannot_be_changed_even_at_the_database(tmp_path, durl, re
 
 
 def test_replays_other_wards_and_the_registry_are_out_of_a_wards_reach(tmp_path, durl, receiver):
-    from broadcaster import sync as sync_module
+    from broadcaster.evidence import sync as sync_module
 
     a = make_ward(tmp_path, receiver, "phuong-a", days=5)
     b = make_ward(tmp_path, receiver, "phuong-b", days=5)

@@ -10,13 +10,14 @@ from unittest.mock import patch
 import pytest
 from conftest import TZ, Cli
 
-from broadcaster import evidence, plan, signing
-from broadcaster.config import Project
-from broadcaster.db import SCHEMA_HEAD, engine_for, migrate
-from broadcaster.evidence import AiringRow, chain_hash
+from broadcaster import evidence
+from broadcaster.evidence import AiringRow, chain_hash, plan
 from broadcaster.reports.checkpoint import read_checkpoint
-from broadcaster.scripts import Catalogue
-from broadcaster.timetable import Timetable
+from broadcaster.schedule.config import Project
+from broadcaster.schedule.scripts import Catalogue
+from broadcaster.schedule.timetable import Timetable
+from broadcaster.store import signing
+from broadcaster.store.db import SCHEMA_HEAD, engine_for, migrate
 
 MAY = datetime(2020, 5, 4, tzinfo=TZ)
 
@@ -90,7 +91,7 @@ def test_a_row_edited_and_the_whole_chain_recomputed(logged, tmp_path):
     conn.execute("DELETE FROM checkpoint")
     (logged.root / evidence.CHECKPOINTS_FILE).unlink()
     conn.execute("UPDATE airing SET status = 'aired', error = '' WHERE seq = 1")
-    from broadcaster.db import writing
+    from broadcaster.store.db import writing
 
     with writing(logged) as s:  # the forger re-hashes every row with our own function
         prev = evidence.GENESIS

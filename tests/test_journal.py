@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from broadcaster.journal import HEADER, Journal
+from broadcaster.store.journal import HEADER, Journal
 
 
 def reopen(path, reserve=1 << 16) -> Journal:
@@ -73,7 +73,7 @@ def test_numbers_continue_after_what_was_applied_elsewhere(path):
 
 
 def test_without_the_posix_calls_windows_lacks_it_works_the_same(path, monkeypatch):
-    import broadcaster.journal as journal
+    import broadcaster.store.journal as journal
 
     for name in ("pread", "pwrite", "posix_fallocate"):
         monkeypatch.delattr(os, name, raising=False)
@@ -98,8 +98,8 @@ def test_a_record_the_database_refuses_for_good_is_kept_aside(short_station, mon
     import json
 
     from broadcaster import evidence
-    from broadcaster.config import Project
-    from broadcaster.recorder import REJECTED_FILE, Journaled
+    from broadcaster.evidence.recorder import REJECTED_FILE, Journaled
+    from broadcaster.schedule.config import Project
 
     project = Project(short_station)
     recorder = Journaled(project)

@@ -21,10 +21,10 @@ import pytest
 import tiny_piper
 from conftest import ROOT
 
-from broadcaster import voices
-from broadcaster.errors import UserError
+from broadcaster.base.errors import UserError
 from broadcaster.tts import EngineError
 from broadcaster.tts.piper_engine import PiperEngine, length_scale, speaker_id
+from broadcaster.voice import voices
 
 SENTENCE = "Kính thưa bà con nhân dân phường Phú Hữu."
 LONGER = SENTENCE + " Sáng mai, lúc 7 giờ 30, trạm y tế tiêm phòng cho trẻ em dưới 5 tuổi."

@@ -15,13 +15,13 @@ from test_web import client as client
 from test_web import people as people
 from test_web import server as server
 
-from broadcaster import airqueue
-from broadcaster.audio import decode, ffmpeg
-from broadcaster.config import Project
-from broadcaster.errors import UserError
-from broadcaster.recordings import attach, extension
-from broadcaster.scripts import Catalogue
+from broadcaster.base.errors import UserError
+from broadcaster.schedule import airqueue
+from broadcaster.schedule.config import Project
+from broadcaster.schedule.scripts import Catalogue
+from broadcaster.sound.audio import decode, ffmpeg
 from broadcaster.tts.espeak import EspeakEngine
+from broadcaster.voice.recordings import attach, extension
 
 SID = "van-hoa-cong-vu"
 
@@ -79,7 +79,7 @@ def test_a_broken_or_short_upload_is_refused_and_nothing_is_written(station, rea
 
 
 def test_a_new_take_needs_a_new_approval(station, reading, tmp_path):
-    from broadcaster.scripts import approve
+    from broadcaster.schedule.scripts import approve
 
     project = Project(station)
     attach(project, SID, encoded(reading, ".mp3", tmp_path).read_bytes(), ".mp3")

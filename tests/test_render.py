@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 from conftest import edit_station
 
-from broadcaster.audio import decode, ffmpeg
-from broadcaster.config import Project
-from broadcaster.render import cached, render_many, render_script
-from broadcaster.scripts import Catalogue
+from broadcaster.schedule.config import Project
+from broadcaster.schedule.scripts import Catalogue
+from broadcaster.sound.audio import decode, ffmpeg
 from broadcaster.tts import EngineError
+from broadcaster.voice.render import cached, render_many, render_script
 
 
 def ebur128(path) -> tuple[float, float]:
@@ -158,7 +158,7 @@ def test_prune_removes_what_nothing_refers_to(rendered_station, cli):
 
 
 def test_default_chime_is_processed_to_the_same_level(station):
-    from broadcaster.render import chime
+    from broadcaster.voice.render import chime
 
     lufs, peak = ebur128(chime(Project(station), "audio/chime.wav"))
     assert abs(lufs + 16) <= 1 and peak <= -1
@@ -214,7 +214,7 @@ def test_gtts_timeout_is_bounded(standin, online_station):
 
 
 def test_auto_falls_back_to_espeak_and_records_it(standin, station):
-    import broadcaster.render as render
+    import broadcaster.voice.render as render
 
     standin.mode = "429"
     edit_station(station, engine="auto", gtts_timeout_s=1.5)
@@ -237,7 +237,7 @@ def test_preview_to_a_file(rendered_station, cli, tmp_path):
 
 
 def test_length_estimates_are_within_ten_percent_of_the_rendered_length(rendered_station):
-    from broadcaster.scripts import estimate_seconds, spoken_reading
+    from broadcaster.schedule.scripts import estimate_seconds, spoken_reading
 
     project = Project(rendered_station)
     for script in Catalogue(project).scripts.values():
@@ -252,7 +252,7 @@ def test_length_estimates_are_within_ten_percent_of_the_rendered_length(rendered
 
 
 def test_audio_errors_are_said_in_vietnamese():
-    from broadcaster.player import why
+    from broadcaster.sound.player import why
 
     assert why(Exception("('failed to init device', -1)")) == "không khởi động được thiết bị"
     assert why(Exception("something else entirely")) == "lỗi của thư viện âm thanh"

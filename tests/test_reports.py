@@ -6,11 +6,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from broadcaster import evidence
-from broadcaster.config import Project
 from broadcaster.reports import collect, make_report, parse_period
 from broadcaster.reports.checkpoint import read_checkpoint
-from broadcaster.scripts import Catalogue
-from broadcaster.timetable import Timetable
+from broadcaster.schedule.config import Project
+from broadcaster.schedule.scripts import Catalogue
+from broadcaster.schedule.timetable import Timetable
 
 
 def span(period, start=None, end=None):
@@ -33,7 +33,7 @@ def seed(project: Project) -> dict:
 
 
 def _seed(project: Project, clock: list) -> dict:
-    from broadcaster import plan
+    from broadcaster.evidence import plan
 
     tt = Timetable.load(project)
     catalogue = Catalogue(project)
@@ -139,7 +139,7 @@ def test_periods():
         date(2020, 4, 1),
         date(2020, 5, 1),
     )
-    from broadcaster.errors import UserError
+    from broadcaster.base.errors import UserError
 
     with pytest.raises(UserError):
         parse_period("2020-Q5")
@@ -398,7 +398,7 @@ def test_editing_the_timetable_after_the_fact_leaves_past_reports_unchanged(seed
 
 
 def test_a_report_made_mid_quarter_shows_the_days_to_come(station, tmp_path):
-    from broadcaster import plan
+    from broadcaster.evidence import plan
     from broadcaster.reports.data import notes
 
     project = Project(station)
@@ -536,7 +536,7 @@ def test_past_2000_rows_the_annex_is_left_to_the_xlsx(seeded, tmp_path, monkeypa
 
 
 def test_a_planned_airing_with_nothing_to_air_counts_as_skipped_not_missed(station):
-    from broadcaster import plan
+    from broadcaster.evidence import plan
 
     project = Project(station)
     text = (station / "schedules.toml").read_text("utf-8")
@@ -666,7 +666,7 @@ def test_held_means_every_item_aired_and_the_queue_has_its_own_lines(station, tm
     from docx import Document
     from openpyxl import load_workbook
 
-    from broadcaster import plan
+    from broadcaster.evidence import plan
 
     project = Project(station)
     text = (station / "schedules.toml").read_text("utf-8")

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from broadcaster import config, schema, scripts, timetable
-from broadcaster.schema import Field, Place, read
-from broadcaster.tomlfile import Locator, parse
+from broadcaster.schedule import config, scripts, timetable
+from broadcaster.store import schema
+from broadcaster.store.schema import Field, Place, read
+from broadcaster.store.tomlfile import Locator, parse
 
 FIELDS = (
     Field("id", "mã", schema.text, "", required=True, hint='thêm id = "a"'),

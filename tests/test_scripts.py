@@ -5,10 +5,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from broadcaster.config import Project
-from broadcaster.errors import Problem
-from broadcaster.scripts import Catalogue, parse_script
-from broadcaster.when import ESTIMATED, show_duration
+from broadcaster.base.errors import Problem
+from broadcaster.base.when import ESTIMATED, show_duration
+from broadcaster.schedule.config import Project
+from broadcaster.schedule.scripts import Catalogue, parse_script
 
 GOOD = """+++
 id = "bai"

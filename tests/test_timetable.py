@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import edit_station, set_programs
 
-from broadcaster.agenda import check
-from broadcaster.config import Project
-from broadcaster.scripts import Catalogue
-from broadcaster.timetable import Timetable, parse_days
+from broadcaster.air.agenda import check
+from broadcaster.schedule.config import Project
+from broadcaster.schedule.scripts import Catalogue
+from broadcaster.schedule.timetable import Timetable, parse_days
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 HEADER = '[station]\nquiet_hours = "21:30-05:00"\n\n[defaults]\ngap_s = 1.0\n\n'

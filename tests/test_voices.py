@@ -12,9 +12,9 @@ from daemonproc import log_rows
 from fpt_standin import FptStandIn
 from tiny_piper import write_voice
 
-from broadcaster.config import Project
-from broadcaster.render import air_voice, for_air, render_script
-from broadcaster.scripts import Catalogue, approve
+from broadcaster.schedule.config import Project
+from broadcaster.schedule.scripts import Catalogue, approve
+from broadcaster.voice.render import air_voice, for_air, render_script
 
 SID = "van-hoa-cong-vu"
 
@@ -78,7 +78,7 @@ def web_client(root: Path):
     from starlette.testclient import TestClient
     from test_web import PASSWORD, sign_in
 
-    from broadcaster import users
+    from broadcaster.people import users
     from broadcaster.web import create_app
 
     users.add(Project(root), "lan", "soan-thao", PASSWORD, "Trần Thị Lan", "Công chức")

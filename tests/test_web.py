@@ -11,9 +11,9 @@ import pytest
 from conftest import SHORT
 from daemonproc import Daemon, log_rows, wait_for
 
-from broadcaster import users
-from broadcaster.config import Project
-from broadcaster.scripts import Catalogue
+from broadcaster.people import users
+from broadcaster.schedule.config import Project
+from broadcaster.schedule.scripts import Catalogue
 
 SHOTS = Path(__file__).parent / "screenshots"
 PASSWORD = "mat-khau-dai-1"
@@ -94,7 +94,7 @@ def test_each_action_needs_its_role(client, people):
 
 def pending(people, sid: str = "chi-so-hai-long") -> None:
     """The script as the officer sent it to the leader."""
-    from broadcaster.scripts import rewrite_meta
+    from broadcaster.schedule.scripts import rewrite_meta
 
     rewrite_meta(Catalogue(Project(people)).get(sid), status="pending", approved_hash="")
 
@@ -133,7 +133,7 @@ def test_titles_and_bodies_are_escaped(client, people):
 
 
 def test_the_script_list_explains_estimated_lengths(client, people):
-    from broadcaster.when import ESTIMATED
+    from broadcaster.base.when import ESTIMATED
 
     sign_in(client, "lan")
     html = client.get("/bai").text
@@ -185,11 +185,11 @@ def test_a_form_with_an_error_keeps_what_was_typed(client):
 def test_the_server_never_shows_a_traceback(client, monkeypatch):
     from starlette.testclient import TestClient
 
-    import broadcaster.onair
+    import broadcaster.air.onair
 
     client = TestClient(client.app, raise_server_exceptions=False, follow_redirects=False)
     sign_in(client, "lan")
-    monkeypatch.setattr(broadcaster.onair, "status", lambda project: 1 / 0)
+    monkeypatch.setattr(broadcaster.air.onair, "status", lambda project: 1 / 0)
     r = client.get("/")
     assert r.status_code == 500 and "Máy chủ gặp lỗi" in r.text
     assert "Traceback" not in r.text and "ZeroDivisionError" not in r.text

@@ -8,9 +8,9 @@ from test_web import PASSWORD, csrf_of, pending, sign_in, version_of
 from test_web import client as client
 from test_web import people as people
 
-from broadcaster import users
-from broadcaster.config import Project
-from broadcaster.scripts import Catalogue, save_script
+from broadcaster.people import users
+from broadcaster.schedule.config import Project
+from broadcaster.schedule.scripts import Catalogue, save_script
 
 SID = "chi-so-hai-long"
 
@@ -195,7 +195,7 @@ def test_the_workflow_a_leader_expects(client, people):
 def test_a_queued_item_that_cannot_air_says_why_at_once(client, people):
     from datetime import datetime, timedelta
 
-    from broadcaster import airqueue
+    from broadcaster.schedule import airqueue
 
     project = Project(people)
     airqueue.add(project, SID, datetime.now(project.station.tz) + timedelta(hours=2))

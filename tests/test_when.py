@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from broadcaster.when import (
+from broadcaster.base.when import (
     Span,
     WhenError,
     between,
@@ -679,7 +679,7 @@ def test_period_label_round_trip(year, q, month):
 
 
 def test_a_day_as_every_command_reads_it():
-    from broadcaster.when import parse_day
+    from broadcaster.base.when import parse_day
 
     wednesday = date(2026, 12, 2)
     assert parse_day("thứ hai", wednesday) == date(2026, 12, 7)  # the next Monday

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..config import Project
-from ..errors import UserError
+from ..base.errors import UserError
+from ..schedule.config import Project
 from .data import Span, collect, doubts, notes, parse_period
 
 __all__ = ["Span", "collect", "make_report", "parse_period"]

@@ -7,7 +7,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from ..errors import UserError, in_words
+from ..base.errors import UserError, in_words
 from .docx import read_checkpoint_property
 from .xlsx import CHECKPOINT_JSON, CHECKPOINT_SHEET
 

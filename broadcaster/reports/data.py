@@ -8,11 +8,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from .. import when
-from ..config import Project
-from ..errors import UserError
-from ..labels import AIRING_STATUS, OFF_PLAN
-from ..when import Span
+from ..base import when
+from ..base.errors import UserError
+from ..base.labels import AIRING_STATUS, OFF_PLAN
+from ..base.when import Span
+from ..schedule.config import Project
 
 
 def parse_period(
@@ -210,10 +210,10 @@ def collect(
     plan or chain check."""
     from sqlalchemy import String, func, select, type_coerce
 
-    from .. import evidence, plan
-    from ..db import now, reading
-    from ..evidence import AiringRow
-    from ..scripts import Catalogue
+    from .. import evidence
+    from ..evidence import AiringRow, plan
+    from ..schedule.scripts import Catalogue
+    from ..store.db import now, reading
 
     tz = project.station.tz
     start = datetime.combine(span.start, time(), tz)

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .. import district as dist
-from ..errors import UserError
-from ..when import Span, show_instant
+from ..base.errors import UserError
+from ..base.when import Span, show_instant
+from ..evidence import district as dist
 from .data import collect
 from .jsonfile import figures
 

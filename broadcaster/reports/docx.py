@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from ..labels import AIRING_STATUS, show_number
+from ..base.labels import AIRING_STATUS, show_number
 from .data import ReportData, minutes_aired, notes
 
 FONT = "Times New Roman"

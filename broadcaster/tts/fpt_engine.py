@@ -393,7 +393,7 @@ class FptEngine(Engine):
         return self.fetch(url, opener)
 
     def speak(self, text: str, voice: str = DEFAULT_VOICE, rate_wpm: int = NORMAL_WPM):
-        from ..audio import DecodeError, decode_bytes
+        from ..sound.audio import DecodeError, decode_bytes
 
         data = self.mp3(text, voice, rate_wpm)
         try:

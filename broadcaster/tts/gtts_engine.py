@@ -44,7 +44,7 @@ class GttsEngine(Engine):
         raise EngineError(f"gTTS không trả lời (cần Internet): {last}")
 
     def speak(self, text: str, voice: str, rate_wpm: int):
-        from ..audio import DecodeError, decode_bytes
+        from ..sound.audio import DecodeError, decode_bytes
 
         data = self.mp3(text)
         try:

@@ -56,7 +56,7 @@ def file_sha256(path: Path) -> str:
     hit = _hashes.get(stamp[0])
     if hit and hit[0] == stamp:
         return hit[1]
-    from ..digests import file_digest
+    from ..store.digests import file_digest
 
     _hashes[stamp[0]] = (stamp, file_digest(path))
     return _hashes[stamp[0]][1]

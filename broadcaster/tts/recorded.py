@@ -6,14 +6,14 @@ from pathlib import Path
 
 from pydub import AudioSegment
 
-from ..labels import show_number
+from ..base.labels import show_number
 from .engine import EngineError
 
 MIN_RECORDING_MS = 1000
 
 
 def load_recording(path: Path, sample_rate: int) -> AudioSegment:
-    from ..audio import DecodeError, decode
+    from ..sound.audio import DecodeError, decode
 
     if not path.is_file():
         raise EngineError(f"không tìm thấy tệp ghi âm {path}")

@@ -20,7 +20,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..config import Project
+from ..schedule.config import Project
 from . import (
     log_page,
     login,

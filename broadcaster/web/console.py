@@ -20,10 +20,11 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse
 
-from .. import users, when
-from ..config import Project
-from ..errors import UserError
-from ..labels import AIRING_STATUS, ENGINE, PRIORITY, SCRIPT_STATUS, STALE, label
+from ..base import when
+from ..base.errors import UserError
+from ..base.labels import AIRING_STATUS, ENGINE, PRIORITY, SCRIPT_STATUS, STALE, label
+from ..people import users
+from ..schedule.config import Project
 
 HERE = Path(__file__).parent
 FORM_BYTES = 1024 * 1024  # a form; a recording has its own cap (recordings.MAX_BYTES)

@@ -6,8 +6,9 @@ from datetime import datetime, timedelta
 
 from starlette.requests import Request
 
-from .. import evidence, when
-from ..labels import AIRING_STATUS
+from .. import evidence
+from ..base import when
+from ..base.labels import AIRING_STATUS
 from .console import Console, guarded
 
 SHOWN_ROWS = 500  # the log page shows the newest rows of a filter; reports give them all

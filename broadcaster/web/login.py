@@ -7,7 +7,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-from .. import sessions, users
+from ..people import sessions, users
 from .console import Console, csrf, csrf_ok, guarded
 
 

@@ -7,15 +7,16 @@ from datetime import datetime, timedelta
 
 from starlette.requests import Request
 
-from .. import evidence, when
-from ..labels import show_number
+from .. import evidence
+from ..base import when
+from ..base.labels import show_number
 from .console import Console, guarded, titles
 
 
 @guarded()
 def overview(console: Console, request: Request, form):
-    from ..onair import status
-    from ..scripts import Catalogue
+    from ..air.onair import status
+    from ..schedule.scripts import Catalogue
 
     project, user = console.project, request.state.user
     s = status(project)

@@ -7,8 +7,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-from .. import sessions, users
-from ..errors import UserError
+from ..base.errors import UserError
+from ..people import sessions, users
 from .console import Console, for_people, guarded
 
 

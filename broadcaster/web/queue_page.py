@@ -9,15 +9,15 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
-from .. import airqueue
-from ..errors import UserError
+from ..base.errors import UserError
+from ..schedule import airqueue
 from .console import Console, for_people, guarded, titles
 
 
 def queue_view(
     console: Console, request: Request, error: str = "", values: dict | None = None, code: int = 200
 ):
-    from ..scripts import Catalogue
+    from ..schedule.scripts import Catalogue
 
     project = console.project
     tz = project.station.tz

@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse
 
-from ..errors import UserError
+from ..base.errors import UserError
 from .console import Console, for_people, guarded
 
 

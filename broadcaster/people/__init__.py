@@ -1,0 +1,1 @@
+"""The web console's people and their sessions."""
