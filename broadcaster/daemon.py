@@ -154,13 +154,13 @@ class Daemon:
         with self.tick_lock:
             self.project.reload()
             timetable, problems = self._read_timetable()
-            self.catalogue = Catalogue(self.project)
             if timetable is None or problems:
                 log.error("schedules.toml mới có lỗi, vẫn phát theo lịch cũ: %s", problems[0])
                 self.project.pin(self.timetable.file)  # keep the last good settings too
             else:
                 self.timetable = timetable
                 log.info("Đã nạp lại lịch phát và các bài.")
+            self.catalogue = Catalogue(self.project)  # after the pin: it reads the settings
             self._soon(self._plan, "plan-now", self.clock.now())
             self.checked_until = min(self.checked_until, max(edited, checked))
             self.next_at = None
