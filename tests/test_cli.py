@@ -138,7 +138,7 @@ def test_a_table_fits_the_terminal_cutting_only_free_text():
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    from broadcaster.cli.output import render
+    from broadcaster.cli.output import formatted
 
     at = datetime(2020, 5, 5, 17, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
     rows = [
@@ -150,13 +150,13 @@ def test_a_table_fits_the_terminal_cutting_only_free_text():
         }
     ]
     columns = {"id": "Mã bài", "at": "Lúc", "title": "Tiêu đề", "duration_s": "Thời lượng"}
-    table = render(rows, "table", columns, width=80).splitlines()
+    table = formatted(rows, "table", columns, width=80).splitlines()
     assert all(len(line) <= 80 for line in table)
     assert "chi-so-hai-long  T3 05/05/2020 17:30  Chỉ số hài lòng" in table[2]
     assert table[2].endswith("…  1 phút 22 giây")
-    assert render([], "table") == "(không có dòng nào)"
-    assert '"at": "2020-05-05T17:30:00+07:00"' in render(rows, "json", columns)
-    assert "2020-05-05T17:30:00+07:00" in render(rows, "csv", columns)
+    assert formatted([], "table") == "(không có dòng nào)"
+    assert '"at": "2020-05-05T17:30:00+07:00"' in formatted(rows, "json", columns)
+    assert "2020-05-05T17:30:00+07:00" in formatted(rows, "csv", columns)
 
 
 def test_the_officers_small_stumbles(station, cli):

@@ -23,7 +23,7 @@ def _copy_station(source: Project, target: Path) -> Project:
         shutil.copytree(source.audio_dir, target / "audio", ignore=shutil.ignore_patterns("cache"))
     else:
         from ..schedule.scripts import approve
-        from .station import init_project
+        from .new_station import init_project
 
         init_project(target)
         approve(Project(target), "vi-du", "Người chạy thử")

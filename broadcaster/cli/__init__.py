@@ -78,9 +78,9 @@ def _length(fmt: str) -> str:
 
 def _table_with_lengths(rows: list[dict], fmt: str, columns: dict[str, str]) -> None:
     """A table whose lengths may be estimates: the sign is explained under it."""
-    from .output import render
+    from .output import formatted
 
-    click.echo(render(rows, fmt, columns))
+    click.echo(formatted(rows, fmt, columns))
     if fmt == "table" and any(r["estimated"] for r in rows):
         click.echo(ESTIMATED)
 
@@ -122,7 +122,7 @@ def show_problems(problems, quiet_warnings: bool = False) -> None:
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), metavar="THƯ_MỤC")
 def init(directory: Path) -> None:
     """Tạo một thư mục đài mới, hợp lệ, dùng được ngay."""
-    from ..air.station import init_project
+    from ..air.new_station import init_project
 
     init_project(directory)
     click.echo(f"Đã tạo thư mục đài mới: {directory}")
@@ -391,7 +391,7 @@ def voice_add(ctx, model: Path) -> None:
 def voice_list(ctx, fmt) -> None:
     """Các giọng đọc đã cài."""
     from ..voice.voices import list_voices
-    from .output import render
+    from .output import formatted
 
     rows = [
         {
@@ -416,7 +416,7 @@ def voice_list(ctx, fmt) -> None:
         "size_mb": "MB",
         "problem": "Lỗi",
     }
-    click.echo(render(rows, fmt, columns))
+    click.echo(formatted(rows, fmt, columns))
 
 
 @voice_group.command("remove")
@@ -626,11 +626,11 @@ def queue_add(ctx, script_id, at, within, right_now, priority, force) -> None:
 def queue_list(ctx, fmt) -> None:
     """Các mục đang chờ phát."""
     from ..schedule import airqueue
-    from .output import render
+    from .output import formatted
 
     proj = project(ctx).require()
     columns = {"id": "Số", "at": "Thời điểm", "script_id": "Bài", "priority_label": "Ưu tiên"}
-    click.echo(render(airqueue.rows(proj, proj.station.tz), fmt, columns))
+    click.echo(formatted(airqueue.rows(proj, proj.station.tz), fmt, columns))
 
 
 @queue_group.command("cancel")
@@ -827,7 +827,7 @@ def user_passwd(ctx, name, password_stdin) -> None:
 def user_list(ctx) -> None:
     """Liệt kê người dùng."""
     from ..people import users
-    from .output import render
+    from .output import formatted
 
     rows = [
         {
@@ -846,7 +846,7 @@ def user_list(ctx) -> None:
         "role": "Vai trò",
         "disabled": "Đã khóa",
     }
-    click.echo(render(rows, "table", columns))
+    click.echo(formatted(rows, "table", columns))
 
 
 @user_group.command("disable")
@@ -954,7 +954,7 @@ def log_group(ctx, start, end, status_, fmt) -> None:
     from datetime import timedelta
 
     from .. import evidence
-    from .output import render
+    from .output import formatted
 
     proj = project(ctx).require()
     tz = proj.station.tz
@@ -975,7 +975,7 @@ def log_group(ctx, start, end, status_, fmt) -> None:
         "engine_label": "Giọng",
         "error": "Ghi chú",
     }
-    click.echo(render(rows, fmt, columns))
+    click.echo(formatted(rows, fmt, columns))
 
 
 @log_group.command("verify")
@@ -1251,7 +1251,7 @@ def district_status(url) -> None:
     from datetime import datetime
 
     from ..evidence.district import wards
-    from .output import render
+    from .output import formatted
 
     tz = datetime.now().astimezone().tzinfo
     rows = [
@@ -1277,7 +1277,7 @@ def district_status(url) -> None:
         "checkpoint": "Điểm kiểm tra",
         "notes": "Cảnh báo",
     }
-    click.echo(render(rows, "table", columns))
+    click.echo(formatted(rows, "table", columns))
 
 
 @district.command("report")

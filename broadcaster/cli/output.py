@@ -84,7 +84,7 @@ def _fit(widths: list[int], room: int, cuttable: list[bool]) -> list[int]:
     return widths
 
 
-def render(
+def formatted(
     rows: list[dict], fmt: str, columns: dict[str, str] | None = None, width: int | None = None
 ) -> str:
     """``columns`` maps row keys to the Vietnamese headers of the table and CSV forms; the
