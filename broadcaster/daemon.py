@@ -42,13 +42,15 @@ from .base.errors import Problem, UserError, in_words
 from .base.when import show_instant
 from .evidence import plan
 from .evidence.recorder import Journaled
+from .evidence.sync import sync
 from .schedule import airqueue
 from .schedule.config import Project
 from .schedule.scripts import Catalogue
 from .schedule.timetable import Airing, Timetable, air_rank
-from .sound.player import Output
+from .sound.player import Output, device_available
 from .store import signing
 from .store.db import Changes, DatabaseError, get_state, set_state
+from .voice.render import chime, render_script
 
 if TYPE_CHECKING:  # both are imported when the daemon starts: `status` never pays for them
     from apscheduler.schedulers.background import BackgroundScheduler
@@ -398,7 +400,6 @@ class Daemon:
 
     # -- rendering ahead, heartbeat -------------------------------------------------------------
     def _render_ahead(self) -> None:
-        from .voice.render import chime, render_script
 
         try:
             current = self.clock.now()
@@ -503,7 +504,6 @@ class Daemon:
                 time.sleep(0.1)
 
     def _report_device(self) -> None:
-        from .sound.player import device_available
 
         label = self.airer.player.device_label
         if device_available(self.project.station.device):
@@ -567,7 +567,6 @@ class Daemon:
     def _sync(self) -> None:
         """Send the district what it lacks; a failure is logged and retried at the next turn,
         on the scheduler's own thread: airing never waits for it."""
-        from .evidence.sync import sync
 
         try:
             result = sync(self.project)

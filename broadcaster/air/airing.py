@@ -18,6 +18,7 @@ from ..schedule.config import Project
 from ..schedule.timetable import Airing, Timetable, chime_paths
 from ..sound.player import Clip, Output, Player, PlayerError, load_wav, silence
 from ..store.db import now
+from ..voice.render import chime, for_air
 
 log = logging.getLogger("broadcaster")
 
@@ -98,7 +99,6 @@ class Airer:
 
     def _prepare(self, airing: Airing, catalogue, out: Outcome) -> list[tuple]:
         """(script, rendered, samples) of the items that can air; the others are logged."""
-        from ..voice.render import for_air
 
         day = airing.start.astimezone(self.project.station.tz).date()
         ready = []
@@ -151,7 +151,6 @@ class Airer:
             threading.Event().wait(wait)
 
     def _clips(self, airing: Airing, ready: list[tuple], timetable: Timetable) -> list[Clip]:
-        from ..voice.render import chime
 
         st = self.project.station
         program = airing.program

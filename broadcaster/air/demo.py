@@ -8,9 +8,17 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from .. import evidence
 from ..base.labels import AIRING_STATUS, label, show_number
 from ..base.when import show_duration, show_instant
+from ..reports import make_report, parse_period
 from ..schedule.config import Project
+from ..schedule.scripts import Catalogue
+from ..schedule.timetable import Airing, Timetable
+from ..sound.player import Player, WavWriter, device_available
+from ..voice.render import render_many
+from ..voice.script_check import check_scripts
+from .airing import Airer
 
 
 def _copy_station(source: Project, target: Path) -> Project:
@@ -43,14 +51,6 @@ def _offline(project: Project) -> None:
 
 
 def run_demo(source: Project, echo=print) -> Path:
-    from .. import evidence
-    from ..reports import make_report, parse_period
-    from ..schedule.scripts import Catalogue
-    from ..schedule.timetable import Airing, Timetable
-    from ..sound.player import Player, WavWriter, device_available
-    from ..voice.render import render_many
-    from ..voice.script_check import check_scripts
-    from .airing import Airer
 
     began = time.monotonic()
     folder = Path(tempfile.mkdtemp(prefix="broadcaster-demo-"))

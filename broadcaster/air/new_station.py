@@ -6,10 +6,12 @@ from importlib import resources
 from pathlib import Path
 
 from ..base.errors import UserError
+from ..schedule.config import Project
+from ..sound.audio import synth_chime, write_wav
+from ..store.signing import ensure_key
 
 
 def write_default_chime(path: Path, sample_rate: int = 48000) -> None:
-    from ..sound.audio import synth_chime, write_wav
 
     write_wav(synth_chime(sample_rate), path)
 
@@ -37,8 +39,6 @@ def init_project(directory: Path) -> Path:
         "utf-8",
     )
     write_default_chime(directory / "audio" / "chime.wav")
-    from ..schedule.config import Project
-    from ..store.signing import ensure_key
 
     ensure_key(Project(directory))  # the key that signs the log's checkpoints
     return directory

@@ -9,7 +9,10 @@ from datetime import datetime, timedelta
 from .. import evidence
 from ..schedule import airqueue
 from ..schedule.config import Project
-from ..store.db import get_state
+from ..schedule.scripts import Catalogue
+from ..store.db import get_state, now
+from ..voice.render import air_voice
+from .agenda import planned
 
 OVERDUE = timedelta(seconds=30)  # a queued item this late and still pending has not aired
 VOICE_LOOKAHEAD = timedelta(days=2)
@@ -21,9 +24,6 @@ def espeak_ahead(
     """The scripts that air in the next two days (timetable and queue; ``soon``: those
     airings when the caller has them) and would go out in the espeak voice, which listeners
     hardly understand: each with its first airing."""
-    from ..schedule.scripts import Catalogue
-    from ..voice.render import air_voice
-    from .agenda import planned
 
     if soon is None:
         _, _, soon = planned(project, current, current + VOICE_LOOKAHEAD)
@@ -52,8 +52,6 @@ def espeak_ahead(
 def status(project: Project) -> dict:
     """The queue (overdue items flagged), running or not (and since when), what plays, the next
     5 airings, the last 5 results, and the scripts soon airing in the espeak voice."""
-    from ..store.db import now
-    from .agenda import planned
 
     running = project.station_running()
     state = get_state(project)

@@ -14,12 +14,12 @@ from ..base.errors import UserError
 from ..base.labels import PRIORITY, code_of
 from ..schedule.config import Project
 from ..schedule.scripts import write_atomically
+from .agenda import check
 
 
 def _refusals(project: Project, text: str) -> list:
     """The errors `schedule check` finds in ``text`` as the station's timetable: checked in a
     scratch station that shares this one's scripts and audio."""
-    from .agenda import check
 
     with tempfile.TemporaryDirectory(prefix="broadcaster-check-") as tmp:
         root = Path(tmp)

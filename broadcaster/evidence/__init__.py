@@ -15,7 +15,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..base.labels import AIRING_STATUS, ENGINE, label, program_label
 from ..base.when import show_instant
-from ..store.db import Base, UTCDateTime, durably, now, reading
+from ..schedule.airqueue import QueueItem
+from ..store import signing
+from ..store.db import Base, DatabaseError, State, UTCDateTime, durably, now, reading, writing
+from . import plan
+from .plan import PlanDay, PlannedAiring
 
 STATUSES = ("aired", "failed", "skipped", "missed", "interrupted", "cancelled")
 TRIGGERS = ("timetable", "queue", "manual")
@@ -176,7 +180,6 @@ def record_many(project, rows: list[dict], finish: tuple[str, int | None, str] |
 
 
 def _finish(s, key: str, queue_id: int | None, queue_status: str) -> None:
-    from ..schedule.airqueue import QueueItem
 
     s.execute(delete(OpenAiring).where(OpenAiring.key == key))
     if queue_id is not None:
@@ -202,7 +205,6 @@ def apply(project, seq: int, record: dict, wait: bool = True) -> None:
     """Bring one journal record (see `recorder.Journaled`) into the database, and note it as
     applied in the same transaction, so a record is applied once whatever happens. Raises
     `DatabaseError` while the database refuses (at once when not ``wait``)."""
-    from ..store.db import State, writing
 
     op = record["op"]
     with writing(project, wait) as s:
@@ -253,7 +255,6 @@ def open_airings(project) -> list[OpenAiring]:
 def logged_items(project, key: str) -> tuple[list[str], int]:
     """The script ids already logged for an airing (one entry per row), and the number of the
     last journal record applied, read together (see `recorder.Journaled.unwritten`)."""
-    from ..store.db import State
 
     with reading(project) as s:
         items = list(s.scalars(select(AiringRow.script_id).where(AiringRow.airing_key == key)))
@@ -384,8 +385,6 @@ def signed_message(cp: dict) -> bytes:
 def make_checkpoint(project, reason: str) -> dict:
     """Sign the chain head and the plan of record as they stand now; kept in the database
     and in checkpoints.jsonl; returned as the JSON object reports carry."""
-    from ..store import signing
-    from . import plan
 
     made_at = now()
     with reading(project) as s:
@@ -455,8 +454,6 @@ def stored_checkpoints(project) -> list[dict]:
 def check_checkpoint(project, cp: dict) -> list[str]:
     """What no longer holds of a checkpoint: its signature, the chain row it names, the
     plan of record it vouched for, rows slipped in before it."""
-    from ..store import signing
-    from . import plan
 
     try:
         made = datetime.fromisoformat(cp["made_at"])
@@ -529,7 +526,6 @@ def unanchored(project) -> str | None:
 def _unplanned(project, s, timetabled: list[tuple[str, int]]) -> list[str]:
     """Rows of timetable airings whose day has a plan of record that lacks them: the plan was
     trimmed (misses hidden) or the rows slipped in. Days with no plan are the reports' note."""
-    from .plan import PlanDay, PlannedAiring
 
     if not timetabled:
         return []
@@ -566,9 +562,6 @@ def _leave_trust(project, seq: int, head: str) -> None:
     on the station itself (its key signs), and never worth failing a verification over."""
     import contextlib
 
-    from ..store import signing
-    from ..store.db import DatabaseError, State, writing
-
     if not seq or not signing.has_private_key(project):
         return
     mark = {
@@ -586,8 +579,6 @@ def _leave_trust(project, seq: int, head: str) -> None:
 def _trusted(project, s) -> dict | None:
     """The mark of the last full walk, when it holds: signed by the station's key, less than a
     day old, and the chain still ends its walked part where it did, with no row missing."""
-    from ..store import signing
-    from ..store.db import State
 
     state = s.get(State, TRUST)
     if state is None:
@@ -618,7 +609,6 @@ def verify(project, against: dict | None = None, trust: bool = False) -> Verific
     found whole (see `_trusted`), and only checkpoints made since, and the newest (whose plan
     digest covers every earlier day: a plan edited since is caught), are checked again. A full walk
     that passes leaves that mark."""
-    from . import plan
 
     findings: list[str] = []
     prev, expected, count, last_written = GENESIS, 1, 0, None

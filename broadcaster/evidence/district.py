@@ -41,7 +41,7 @@ from .. import evidence
 from ..base.errors import UserError
 from ..schedule.config import STATION_ID, Project, Report, Station, station_file_from_text
 from ..store import signing
-from ..store.db import engine_for, now
+from ..store.db import database, engine_for, now
 from . import CONTENT, GENESIS, STORED_TIME, TIMES, AiringRow, plan
 
 PASSWORD_VARIABLE = "BROADCASTER_DISTRICT_PASSWORD"
@@ -472,7 +472,6 @@ def _day_digest(day: dict) -> str:
 
 
 def project_engine(project) -> Engine:
-    from ..store.db import database
 
     return database(project)
 

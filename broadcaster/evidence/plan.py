@@ -16,6 +16,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import Boolean, String, Text, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..base.errors import UserError
+from ..schedule.config import station_file_from_text
+from ..schedule.timetable import Timetable
 from ..store.db import Base, UTCDateTime, durably, now, reading
 
 
@@ -174,10 +177,6 @@ def digest(project, made_at: datetime) -> tuple[int, str]:
 def _version_timetable(text: str | None):
     """The timetable a stored version describes, or None when it no longer reads cleanly."""
     from pathlib import Path
-
-    from ..base.errors import UserError
-    from ..schedule.config import station_file_from_text
-    from ..schedule.timetable import Timetable
 
     if text is None:
         return None

@@ -8,11 +8,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from .. import evidence
 from ..base import when
 from ..base.errors import UserError
 from ..base.labels import AIRING_STATUS, OFF_PLAN
 from ..base.when import Span
+from ..evidence import AiringRow, plan
 from ..schedule.config import Project
+from ..schedule.scripts import Catalogue
+from ..store.db import now, reading
 
 
 def parse_period(
@@ -209,11 +213,6 @@ def collect(
     ``full=False`` (for the CSV, which is rows only) leaves the numbers empty: no aggregation,
     plan or chain check."""
     from sqlalchemy import String, func, select, type_coerce
-
-    from .. import evidence
-    from ..evidence import AiringRow, plan
-    from ..schedule.scripts import Catalogue
-    from ..store.db import now, reading
 
     tz = project.station.tz
     start = datetime.combine(span.start, time(), tz)

@@ -15,6 +15,7 @@ from ..base.errors import UserError
 from ..base.when import Span, show_instant
 from ..evidence import district as dist
 from .data import collect
+from .docx import TEXT_WIDTH_CM, _para, grid, nd30_header, new_document, signature_block, vn
 from .jsonfile import figures
 
 ISSUING_BODY = "PHÒNG VĂN HÓA VÀ THÔNG TIN"
@@ -173,8 +174,6 @@ def write_xlsx(r: DistrictReport, path: Path) -> None:
 def write_docx(r: DistrictReport, path: Path, parent_body: str, place: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
-
-    from .docx import TEXT_WIDTH_CM, _para, grid, nd30_header, new_document, signature_block, vn
 
     doc = new_document()
     nd30_header(doc, parent_body, ISSUING_BODY, "BC-VHTT", place, r.generated)

@@ -19,6 +19,7 @@ from ..base.when import (
     show_instant,
 )
 from ..store.db import Base, UTCDateTime, now, reading, writing
+from .scripts import Catalogue
 from .timetable import Airing, Timetable, parse_priority
 
 
@@ -60,7 +61,6 @@ def parse_when(
 def add(
     project, script_id: str, when: datetime, priority: str = "normal", force: bool = False
 ) -> QueueItem:
-    from .scripts import Catalogue
 
     station = project.station
     try:

@@ -19,6 +19,8 @@ import numpy as np
 from pydub import AudioSegment
 from pydub.silence import detect_leading_silence
 
+from ..base.errors import UserError
+
 PEAK_CEILING_DBFS = -1.0
 SILENCE_DBFS = -50.0
 FULL_SCALE = 32768.0
@@ -80,7 +82,6 @@ EXPORT_CODECS = {
 def export(wav: Path, out: Path) -> None:
     """Writes the rendered ``wav`` to ``out`` in the format its extension names, whole or not
     at all (a temporary file renamed into place)."""
-    from ..base.errors import UserError
 
     codec = EXPORT_CODECS.get(out.suffix.lower())
     if codec is None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .numbers import DIGITS
+
 LETTER_NAMES = {
     "a": "a",
     "ă": "á",
@@ -44,7 +46,6 @@ LETTER_NAMES = {
 
 def spell(token: str) -> str:
     """Letter by letter, in Vietnamese letter names ("ABC" -> "a bê xê")."""
-    from .numbers import DIGITS
 
     out = []
     for ch in token.lower():

@@ -29,6 +29,7 @@ import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 
+from ..sound.audio import DecodeError, decode_bytes
 from .engine import Engine, EngineError
 
 ENDPOINT = "https://api.fpt.ai/hmi/tts/v5"
@@ -393,7 +394,6 @@ class FptEngine(Engine):
         return self.fetch(url, opener)
 
     def speak(self, text: str, voice: str = DEFAULT_VOICE, rate_wpm: int = NORMAL_WPM):
-        from ..sound.audio import DecodeError, decode_bytes
 
         data = self.mp3(text, voice, rate_wpm)
         try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import time
 
+from ..sound.audio import DecodeError, decode_bytes
 from .engine import Engine, EngineError
 
 
@@ -44,7 +45,6 @@ class GttsEngine(Engine):
         raise EngineError(f"gTTS không trả lời (cần Internet): {last}")
 
     def speak(self, text: str, voice: str, rate_wpm: int):
-        from ..sound.audio import DecodeError, decode_bytes
 
         data = self.mp3(text)
         try:

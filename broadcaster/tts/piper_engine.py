@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..store.digests import file_digest
 from .engine import Engine, EngineError
 
 if TYPE_CHECKING:
@@ -56,7 +57,6 @@ def file_sha256(path: Path) -> str:
     hit = _hashes.get(stamp[0])
     if hit and hit[0] == stamp:
         return hit[1]
-    from ..store.digests import file_digest
 
     _hashes[stamp[0]] = (stamp, file_digest(path))
     return _hashes[stamp[0]][1]

@@ -9,6 +9,12 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from ..evidence import verify as check
+from ..reports import make_report, parse_period
+from ..schedule.config import Project
+from ..schedule.scripts import Catalogue
+from ..voice.render import render_script
+
 _pool: ProcessPoolExecutor | None = None
 _lock = threading.Lock()
 
@@ -29,24 +35,17 @@ def run(fn, *args):
 
 
 def report(root: Path, period: str, today, fmt: str, out: Path, campaign: str | None) -> Path:
-    from ..reports import make_report, parse_period
-    from ..schedule.config import Project
 
     project = Project(root)
     return make_report(project, parse_period(period, today=today), fmt, out, campaign=campaign)
 
 
 def render(root: Path, script_id: str) -> Path:
-    from ..schedule.config import Project
-    from ..schedule.scripts import Catalogue
-    from ..voice.render import render_script
 
     project = Project(root)
     return render_script(project, Catalogue(project).get(script_id)).path
 
 
 def verify(root: Path):
-    from ..evidence import verify as check
-    from ..schedule.config import Project
 
     return check(Project(root))

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from .. import evidence
 from ..base import when
 from ..base.labels import AIRING_STATUS
+from . import heavy
 from .console import Console, guarded
 
 SHOWN_ROWS = 500  # the log page shows the newest rows of a filter; reports give them all
@@ -60,7 +61,6 @@ def log_page(console: Console, request: Request, form):
                 evidence.query(project, *span, status, limit=SHOWN_ROWS, newest_first=True)
             )
         ]
-    from . import heavy
 
     verified = heavy.run(heavy.verify, project.root) if p.get("kiem-tra") else None
     return console.page(

@@ -8,18 +8,18 @@ from datetime import datetime, timedelta
 from starlette.requests import Request
 
 from .. import evidence
+from ..air import onair
 from ..base import when
 from ..base.labels import show_number
+from ..schedule.scripts import Catalogue
 from .console import Console, guarded, titles
 
 
 @guarded()
 def overview(console: Console, request: Request, form):
-    from ..air.onair import status
-    from ..schedule.scripts import Catalogue
 
     project, user = console.project, request.state.user
-    s = status(project)
+    s = onair.status(project)
     since = datetime.now(project.station.tz) - timedelta(days=1)
     bad = [
         evidence.as_dict(r, project.station.tz)

@@ -11,13 +11,13 @@ from starlette.responses import RedirectResponse
 
 from ..base.errors import UserError
 from ..schedule import airqueue
+from ..schedule.scripts import Catalogue
 from .console import Console, for_people, guarded, titles
 
 
 def queue_view(
     console: Console, request: Request, error: str = "", values: dict | None = None, code: int = 200
 ):
-    from ..schedule.scripts import Catalogue
 
     project = console.project
     tz = project.station.tz

@@ -13,13 +13,13 @@ from starlette.requests import Request
 from starlette.responses import FileResponse
 
 from ..base.errors import UserError
+from ..reports import parse_period
+from . import heavy
 from .console import Console, for_people, guarded
 
 
 @guarded()
 def reports_page(console: Console, request: Request, form):
-    from ..reports import parse_period
-    from . import heavy
 
     project = console.project
     p = request.query_params

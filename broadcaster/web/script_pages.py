@@ -11,7 +11,19 @@ from starlette.responses import FileResponse, RedirectResponse
 
 from ..base import when
 from ..base.errors import UserError, in_words
-from ..voice.recordings import MAX_BYTES
+from ..schedule.scripts import (
+    Catalogue,
+    approve,
+    check_script,
+    save_script,
+    send_back,
+    spoken_reading,
+    submit,
+)
+from ..voice.recordings import MAX_BYTES, attach, extension
+from ..voice.render import cached
+from ..voice.script_check import duration_of, script_rows
+from . import heavy
 from .console import Console, Denied, for_people, guarded
 
 READING_CHARS = 20_000  # the live reading reads at most this much of what is typed
@@ -19,7 +31,6 @@ FIELDS = ("title", "topic", "campaign", "valid_from", "valid_until", "body")
 
 
 def _script(console: Console, script_id: str):
-    from ..schedule.scripts import Catalogue
 
     script = Catalogue(console.project).scripts.get(script_id)
     if script is None:  # ids come from the catalogue only: nothing outside scripts_vi/
@@ -33,7 +44,6 @@ def _refused(exc: UserError) -> HTTPException:
 
 @guarded()
 def script_list(console: Console, request: Request, form):
-    from ..voice.script_check import script_rows
 
     q = request.query_params.get("q", "").strip().lower()
     rows, problems = script_rows(console.project)
@@ -46,7 +56,6 @@ def script_list(console: Console, request: Request, form):
 
 
 def _save(console: Console, values: dict, script_id: str | None, author: str, seen: str | None):
-    from ..schedule.scripts import save_script
 
     project, errors, dates = console.project, {}, {}
     for key in ("valid_from", "valid_until"):
@@ -106,8 +115,6 @@ def script_new(console: Console, request: Request, form):
 
 @guarded()
 def script_page(console: Console, request: Request, form):
-    from ..schedule.scripts import check_script, spoken_reading
-    from ..voice.script_check import duration_of
 
     project = console.project
     script = _script(console, request.path_params["sid"])
@@ -187,14 +194,12 @@ def _act(console: Console, request: Request, form, action, *args, **kwargs):
 
 @guarded("write")
 def script_submit(console: Console, request: Request, form):
-    from ..schedule.scripts import submit
 
     return _act(console, request, form, submit)
 
 
 @guarded("approve")
 def script_approve(console: Console, request: Request, form):
-    from ..schedule.scripts import approve
 
     why = _may_approve(console, request, _script(console, request.path_params["sid"]))
     if why:
@@ -204,7 +209,6 @@ def script_approve(console: Console, request: Request, form):
 
 @guarded("approve")
 def script_return(console: Console, request: Request, form):
-    from ..schedule.scripts import send_back
 
     if _script(console, request.path_params["sid"]).status != "pending":
         raise HTTPException(403, "Chỉ trả lại được bài đang chờ duyệt.")
@@ -213,8 +217,6 @@ def script_return(console: Console, request: Request, form):
 
 @guarded()
 def script_audio(console: Console, request: Request, form):
-    from ..voice.render import cached
-    from . import heavy
 
     script = _script(console, request.path_params["sid"])
     try:
@@ -229,7 +231,6 @@ def script_audio(console: Console, request: Request, form):
 def script_recording(console: Console, request: Request, form):
     """A take recorded in the browser (MediaRecorder) or an uploaded file becomes the script's
     audio, through the same checks and processing as any recording."""
-    from ..voice.recordings import attach, extension
 
     script = _script(console, request.path_params["sid"])
     upload = form.get("audio")

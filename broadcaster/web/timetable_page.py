@@ -10,8 +10,11 @@ from datetime import datetime, timedelta
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
+from ..air.agenda import plan_view
+from ..air.timetable_edit import add_blackout, add_program, remove_program
 from ..base import when
 from ..base.errors import UserError
+from ..schedule.scripts import Catalogue
 from .console import Console, for_people, guarded, titles
 
 
@@ -20,8 +23,6 @@ def _version(project) -> str:
 
 
 def timetable_view(console: Console, request: Request, edit_error: str = "", code: int = 200):
-    from ..air.agenda import plan_view
-    from ..schedule.scripts import Catalogue
 
     project = console.project
     tz = project.station.tz
@@ -72,7 +73,6 @@ def timetable(console: Console, request: Request, form):
 
 @guarded("timetable")
 def timetable_edit(console: Console, request: Request, form):
-    from ..air.timetable_edit import add_blackout, add_program, remove_program
 
     project = console.project
     action = form.get("action")
