@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import edit_station, set_programs
 
-from broadcaster.air.agenda import check
+from broadcaster.air.timetable_check import check
 from broadcaster.schedule.config import Project
 from broadcaster.schedule.scripts import Catalogue
 from broadcaster.schedule.timetable import Timetable, parse_days

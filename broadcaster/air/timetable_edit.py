@@ -14,7 +14,7 @@ from ..base.errors import UserError
 from ..base.labels import PRIORITY, code_of
 from ..schedule.config import Project
 from ..schedule.scripts import write_atomically
-from .agenda import check
+from .timetable_check import check
 
 
 def _refusals(project: Project, text: str) -> list:

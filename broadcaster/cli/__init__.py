@@ -465,7 +465,7 @@ def schedule() -> None:
 @click.pass_context
 def schedule_check(ctx) -> None:
     """Kiểm tra schedules.toml và các bài trong lịch."""
-    from ..air.agenda import check
+    from ..air.timetable_check import check
     from ..base.errors import ChecksFailed
 
     problems = check(project(ctx).require())

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..base.errors import Problem, UserError
 from ..base.labels import READING_STYLES
 from ..base.when import parse_clock
-from ..speech import Reader, load_lexicon
 from ..store.schema import Invalid, Place, choice, integer, number, setting, settings, text
 from ..store.tomlfile import Locator, parse, read_text
 
@@ -331,5 +330,6 @@ class Project:
 
     @cached_property
     def reader(self):
+        from ..speech import Reader, load_lexicon  # its patterns compile on import: only when read
 
         return Reader(self.station.reading_style, load_lexicon(self.lexicon_path))
