@@ -214,29 +214,14 @@ def parse_script(
             f'bài còn câu mẫu "{PLACEHOLDER}…"',
             "thay câu mẫu bằng nội dung thật của bài",
         )
+    v["id"] = v["id"] or path.stem
     script = Script(
-        id=v["id"] or path.stem,
+        **{k: value for k, value in v.items() if k != "notes"},  # the fields keep their names
         path=path,
-        title=v["title"],
-        topic=v["topic"],
         body=body,
         body_line=body_line,
-        campaign=v["campaign"],
-        author=v["author"],
-        status=v["status"],
-        valid_from=v["valid_from"],
-        valid_until=v["valid_until"],
-        voice=v["voice"],
-        audio=v["audio"],
         audio_sha256=audio_sha256,
-        approved_by=v["approved_by"],
-        approved_at=v["approved_at"],
-        approved_hash=v["approved_hash"],
-        approved_via=v["approved_via"],
-        review_note=v["review_note"],
         meta_text=meta_text,
-        edited_by=v["edited_by"],
-        edited_at=v["edited_at"],
         version=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
     if script.stale:
