@@ -18,6 +18,7 @@ FIELDS = (
     Field("per", "số bài", schema.integer(1), 1),
     Field("kind", "loại", schema.choice({"normal": "thường", "emergency": "khẩn cấp"}), "normal"),
     Field("on", "ngày", schema.day, None),
+    Field("rate", "tần số", schema.choice((16000, 48000)), 48000),
 )
 
 
@@ -39,6 +40,7 @@ def test_a_table_written_right_gives_its_values():
         "gap_s": 2.0,
         "per": 3,
         "kind": "emergency",
+        "rate": 48000,
         "on": date(2020, 12, 31),
     }
 
@@ -58,6 +60,7 @@ def test_a_table_written_right_gives_its_values():
         ('[[t]]\nid = "a"\nkind = "gấp"\n', 3, "`kind` (loại) không hợp lệ: 'gấp'"),
         ('[[t]]\nid = "a"\nat = ["25:00"]\n', 3, "`at` (giờ phát) không hợp lệ: '25:00'"),
         ('[[t]]\nid = "a"\non = "30/2/2021"\n', 3, "`on` (ngày) không hợp lệ: không có ngày"),
+        ('[[t]]\nid = "a"\nrate = 48000.0\n', 3, "`rate` (tần số) không hợp lệ: 48000.0"),
     ],
 )
 def test_each_mistake_is_worded_one_way_on_its_line(text, line, message):
@@ -66,6 +69,15 @@ def test_each_mistake_is_worded_one_way_on_its_line(text, line, message):
     assert problems[0][0] == line and problems[0][1].startswith(message), problems
     assert problems[0][2], "every mistake says how to mend it"
     assert values["gap_s"] in (1.0, 2.0) and values["kind"] == "normal"  # defaults stand
+
+
+def test_a_required_list_left_empty_is_missing_and_a_datetime_gives_its_day():
+    fields = (*FIELDS[:1], Field("at", "giờ phát", schema.clocks, (), required=True), FIELDS[5])
+    values, ok, problems = problems_of(
+        '[[t]]\nid = "a"\nat = []\non = 2020-05-01T06:00:00\n', fields
+    )
+    assert not ok and [p[1] for p in problems] == ["thiếu `at` (giờ phát)"]
+    assert values["on"] == date(2020, 5, 1)
 
 
 def test_every_table_people_write_is_described_with_vietnamese_names():

@@ -336,6 +336,16 @@ def test_invalid_timetables_name_the_line(station, cli, programs, line, message)
     assert project.root == station
 
 
+def test_programs_without_ids_are_not_called_duplicates(station, cli):
+    station_with(
+        station,
+        '[[program]]\nat = ["06:00"]\nscripts = ["van-hoa-cong-vu"]\n\n'
+        '[[program]]\nat = ["07:00"]\nscripts = ["van-hoa-cong-vu"]\n',
+    )
+    out = cli("schedule", "check", code=1).output
+    assert out.count("thiếu `id`") == 2 and "trùng id" not in out, out
+
+
 def test_warnings_do_not_fail_the_check(station, cli):
     edit_station(station, session_limit_minutes=2)
     station_with(

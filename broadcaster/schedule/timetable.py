@@ -301,7 +301,7 @@ class Timetable:
             ok = False
             at.add(key, message, hint)
 
-        if v["id"] in ids:
+        if v["id"] and v["id"] in ids:
             bad("id", f"trùng id chương trình `{v['id']}`", "mỗi chương trình một id riêng")
         ids.add(v["id"])
         for clock in v["at"]:

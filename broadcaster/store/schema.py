@@ -112,7 +112,7 @@ def read(raw: Mapping, fields: Sequence[Field], at: Place) -> tuple[dict, bool]:
             if f.default is not ABSENT:
                 values[f.key] = f.default
             continue
-        if f.required and value == "":  # written, but blank
+        if f.required and (value == "" or value == ()):  # written, but blank or empty
             at.add(f.key, f"thiếu `{f.key}` ({f.label})", f.hint or f"thêm {f.key} = …")
             ok = False
         values[f.key] = value
@@ -215,7 +215,7 @@ def choice(options: Mapping[str, str] | Sequence, hint: str = "") -> Kind:
                 return code
             shown = ", ".join(f"“{v}”" for v in options.values())
         else:
-            if value in options:
+            if any(value == o and type(value) is type(o) for o in options):  # 44100.0 is no rate
                 return value
             shown = ", ".join(str(o) for o in options)
         raise Invalid(f"không hợp lệ: {value!r}", hint or f"chọn {shown}")
@@ -240,7 +240,9 @@ def clocks(value: Any) -> tuple[time, ...]:
 
 def day(value: Any) -> date:
     """A TOML date (2020-12-31) or a date as people write it ("31/12/2020")."""
-    if isinstance(value, date) and not isinstance(value, datetime):
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
         return value
     try:
         return parse_date(str(value))
