@@ -115,29 +115,20 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 def install() -> None:
     """Point every click module's gettext at the catalogue (once, at import of the CLI)."""
-    from click import (
-        _termui_impl,
-        core,
-        decorators,
-        exceptions,
-        formatting,
-        parser,
-        shell_completion,
-        termui,
-        types,
-    )
+    import importlib
 
-    for module in (
-        _termui_impl,
-        core,
-        decorators,
-        exceptions,
-        formatting,
-        parser,
-        shell_completion,
-        termui,
-        types,
+    for name in (
+        "_termui_impl",
+        "core",
+        "decorators",
+        "exceptions",
+        "formatting",
+        "parser",
+        "shell_completion",
+        "termui",
+        "types",
     ):
+        module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):
             module.__dict__["_"] = gettext
         if hasattr(module, "ngettext"):

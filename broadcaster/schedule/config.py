@@ -42,12 +42,18 @@ def _timezone(value) -> str:
     return zone
 
 
+def clock_range(hours: str) -> tuple[time, time] | None:
+    """ "21:30-05:00" as its two clock times; None for "" (no range)."""
+    if not hours:
+        return None
+    start, end = hours.split("-")
+    return parse_clock(start), parse_clock(end)
+
+
 def _quiet_hours(value) -> str:
     hours = text(value)
     try:
-        if hours:
-            start, end = hours.split("-")
-            parse_clock(start), parse_clock(end)
+        clock_range(hours)
     except ValueError:
         raise Invalid(f"sai: {hours}", 'viết "21:30-05:00", hoặc "" khi không có') from None
     return hours
@@ -92,10 +98,7 @@ class Station:
 
     @property
     def quiet(self) -> tuple[time, time] | None:
-        if not self.quiet_hours:
-            return None
-        start, end = self.quiet_hours.split("-")
-        return parse_clock(start), parse_clock(end)
+        return clock_range(self.quiet_hours)
 
     def in_quiet_hours(self, t: time) -> bool:
         if self.quiet is None:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..base.errors import Problem
 from ..base.labels import PRIORITY, code_of
-from ..base.when import local_instant, parse_date, show_clock
+from ..base.when import local_instant, show_clock
 from ..store.schema import (
     Field,
     Place,
@@ -224,14 +224,6 @@ class Airing:
         )
 
 
-def _as_date(value) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return parse_date(str(value))
-
-
 def _as_datetime(value, tz, end_of_day: bool = False) -> datetime:
     """A blackout's bound: a date (its start, or the end of the day) or a local date and time."""
     if isinstance(value, str) and not re.fullmatch(r"\s*\d{4}-\d\d-\d\d\s*", value):
@@ -239,8 +231,8 @@ def _as_datetime(value, tz, end_of_day: bool = False) -> datetime:
             value = datetime.fromisoformat(value.strip())
     if isinstance(value, datetime):
         return value if value.tzinfo else local_instant(value.date(), value.time(), tz)
-    day = _as_date(value)
-    return datetime.combine(day + timedelta(days=1) if end_of_day else day, time(), tz)
+    first = day(value)  # the schema's reading of a date: a TOML date, "2020-12-31", "31/12/2020"
+    return datetime.combine(first + timedelta(days=1) if end_of_day else first, time(), tz)
 
 
 class Timetable:
