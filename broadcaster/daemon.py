@@ -17,8 +17,12 @@ whatever happens to the process, the device, the disk or the clock.
   `WATCH_SECONDS` too, hears of new queue items through SQLite's data_version, reloads edited
   files and notices clock jumps. One air worker plays by the order rules; an emergency
   interrupts what plays.
-- Time and the sound device are parameters (`clock`, `player`): the rules are unit-tested
-  without waiting (`tick`, `drain`, `recover`).
+- Zones (`[[zone]]`) air side by side: each has its own lane (worker, waiting airings, what
+  plays now) and its output (the sound card, an Icecast mount, or both); the order rules hold
+  within a lane, and an emergency to every zone interrupts each. A station without zones has
+  one lane, the sound card.
+- Time and the outputs are parameters (`clock`, `player`, `streams`): the rules are
+  unit-tested without waiting (`tick`, `drain`, `recover`).
 """
 
 from __future__ import annotations
@@ -31,12 +35,15 @@ import logging
 import os
 import threading
 import time
-from dataclasses import replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from . import evidence
 from .air.airing import Airer
+from .air.clusters import STATE_KEY, ClusterWatch
+from .air.zones import zone_outputs
 from .base.clock import Clock, SystemClock
 from .base.errors import Problem, UserError, in_words
 from .base.when import show_instant
@@ -48,6 +55,7 @@ from .schedule.config import Project
 from .schedule.scripts import Catalogue
 from .schedule.timetable import Airing, Timetable, air_rank
 from .sound.player import Output, device_available
+from .sound.stream import MountStream
 from .store import signing
 from .store.db import Changes, DatabaseError, get_state, set_state
 from .voice.render import chime, render_script
@@ -68,6 +76,18 @@ MISSED = "máy phát tắt hoặc phần mềm không chạy vào giờ phát"
 FROZEN = "phần mềm bị treo hoặc máy quá tải qua giờ phát"
 JUMPED = "máy ngủ hoặc đồng hồ máy bị chỉnh qua giờ phát"
 CUT = "chưa phát: phần mềm dừng giữa chương trình"
+NEW_ZONE = "vùng mới thêm vào schedules.toml: khởi động lại `broadcaster run` để phát ở vùng này"
+
+
+@dataclass
+class Lane:
+    """One zone's air: its airer (and output), the airings waiting for it, what plays now."""
+
+    zone: str
+    airer: Airer
+    heap: list[tuple] = field(default_factory=list)
+    current: Airing | None = None
+    interrupt: threading.Event = field(default_factory=threading.Event)
 
 
 def _check_alive(pid: int) -> None:
@@ -79,7 +99,13 @@ def _check_alive(pid: int) -> None:
 
 
 class Daemon:
-    def __init__(self, project: Project, player: Output | None = None, clock: Clock | None = None):
+    def __init__(
+        self,
+        project: Project,
+        player: Output | None = None,
+        clock: Clock | None = None,
+        streams: Mapping[str, MountStream] | None = None,
+    ):
         self.project = project
         project.require()
         self.clock = clock or SystemClock()
@@ -91,15 +117,17 @@ class Daemon:
         self.timetable: Timetable = timetable
         self.catalogue = Catalogue(project)
         self.recorder = Journaled(project)
-        self.airer = Airer(project, player, self.clock, self.recorder)
+        outputs, self.streams = zone_outputs(project, player, streams)
+        self.lanes = {
+            zone: Lane(zone, Airer(project, output, self.clock, self.recorder))
+            for zone, output in outputs.items()
+        }
+        self.clusters: ClusterWatch | None = None
         self.tz = self.timetable.tz
-        self.heap: list[tuple] = []
         self.counter = itertools.count()
         self.cond = threading.Condition()
         self.tick_lock = threading.RLock()  # tick and reload
         self.stopping = threading.Event()
-        self.interrupt = threading.Event()
-        self.current: Airing | None = None
         self.handled: dict[str, datetime] = {}  # airing keys with an outcome or in the worker
         self.pending_queue: list = []
         self.checked_until = self.clock.now()
@@ -111,6 +139,19 @@ class Daemon:
         self._changes: Changes | None = None
         self.station_lock: BaseFileLock | None = None  # one `broadcaster run` per station
         self.scheduler: BackgroundScheduler | None = None
+
+    @property
+    def airer(self) -> Airer:
+        """The first zone's airer (the only one on a station without zones)."""
+        return next(iter(self.lanes.values())).airer
+
+    @property
+    def heap(self) -> list[tuple]:
+        return next(iter(self.lanes.values())).heap
+
+    def airer_of(self, airing: Airing) -> Airer:
+        lane = self.lanes.get(airing.zone)
+        return lane.airer if lane is not None else self.airer
 
     @property
     def grace(self) -> timedelta:
@@ -200,7 +241,8 @@ class Daemon:
                 due = self.timetable.expand(start, end, self.catalogue)
             for item in self.pending_queue:
                 if item.at <= current:
-                    due.append(self.timetable.apply_blackout(airqueue.to_airing(item)))
+                    queued = self.timetable.apply_blackout(airqueue.to_airing(item))
+                    due += self.timetable.in_zones(queued)
             reason = gap or MISSED
             self._handle(sorted(due, key=lambda a: a.sort_key), current, reason)
             self.checked_until = end
@@ -214,16 +256,20 @@ class Daemon:
             if airing.key in self.handled or any(a.key == airing.key for a in submit):
                 continue
             when = airing.start.astimezone(self.tz)
+            airer = self.airer_of(airing)
             if airing.cancelled:
-                self.airer.record_all(airing, "cancelled", airing.reason, self.catalogue)
+                airer.record_all(airing, "cancelled", airing.reason, self.catalogue)
                 log.info(
                     "Tạm ngừng: %s lúc %s (%s)",
                     airing.name,
                     show_instant(when, self.tz, seconds=True),
                     airing.reason,
                 )
+            elif airing.zone not in self.lanes:
+                airer.record_all(airing, "failed", NEW_ZONE, self.catalogue)
+                log.error("Không phát được %s ở vùng %s: %s", airing.name, airing.zone, NEW_ZONE)
             elif current - airing.start > self.grace:
-                self.airer.record_all(airing, "missed", reason, self.catalogue)
+                airer.record_all(airing, "missed", reason, self.catalogue)
                 log.warning(
                     "Bị lỡ: %s lúc %s (%s)",
                     airing.name,
@@ -248,15 +294,17 @@ class Daemon:
         with self.cond:
             for airing in airings:
                 self._push(airing)
-                current = self.current
+                lane = self.lanes[airing.zone]
+                current = lane.current
                 if airing.priority == "emergency" and current and current.priority != "emergency":
-                    log.warning("Tin khẩn cấp: ngắt chương trình đang phát")
-                    self.interrupt.set()
-            self.cond.notify()
+                    log.warning("Tin khẩn cấp: ngắt chương trình đang phát %s", airing.zone)
+                    lane.interrupt.set()
+            self.cond.notify_all()
 
     def _push(self, airing: Airing) -> None:
-        """Onto the worker's heap, in the order rules (the caller holds self.cond)."""
-        heapq.heappush(self.heap, (*air_rank(airing), next(self.counter), airing))
+        """Onto its zone's heap, in the order rules (the caller holds self.cond)."""
+        heap = self.lanes[airing.zone].heap
+        heapq.heappush(heap, (*air_rank(airing), next(self.counter), airing))
 
     def _unlogged(self, airing: Airing) -> list[str]:
         """The airing's items that have no row yet (each logged row takes one)."""
@@ -303,15 +351,18 @@ class Daemon:
             )
             self.handled[airing.key] = airing.start
             rest = self._unlogged(airing)
+            airer = self.airer_of(airing)
             if not rest:
-                self.airer.finish(airing)
+                airer.finish(airing)
+            elif airing.zone not in self.lanes:
+                airer.record_all(airing, "failed", NEW_ZONE, self.catalogue, rest)
             elif len(rest) == len(airing.scripts) and current - airing.start <= self.grace:
                 log.info("Phát muộn (trong thời gian cho phép): %s", airing.name)
                 self._submit(airing)
             elif len(rest) < len(airing.scripts):
-                self.airer.record_all(airing, "interrupted", CUT, self.catalogue, rest)
+                airer.record_all(airing, "interrupted", CUT, self.catalogue, rest)
             else:
-                self.airer.record_all(airing, "missed", MISSED, self.catalogue, rest)
+                airer.record_all(airing, "missed", MISSED, self.catalogue, rest)
         state = get_state(self.project)
         last = state.get("checked_until") or state.get("heartbeat")
         if last is not None:
@@ -322,29 +373,30 @@ class Daemon:
         self._last_tick = (self.clock.now(), self.clock.monotonic())  # downtime is no freeze
 
     # -- the air worker ---------------------------------------------------------------------
-    def _next_airing(self, block: bool) -> Airing | None:
+    def _next_airing(self, lane: Lane, block: bool) -> Airing | None:
         with self.cond:
-            while block and not self.heap and not self.stopping.is_set():
+            while block and not lane.heap and not self.stopping.is_set():
                 self.cond.wait(1)
-            if self.stopping.is_set() or not self.heap:
+            if self.stopping.is_set() or not lane.heap:
                 return None
-            _, _, _, airing = heapq.heappop(self.heap)
-            self.current = airing
-            self.interrupt.clear()
+            _, _, _, airing = heapq.heappop(lane.heap)
+            lane.current = airing
+            lane.interrupt.clear()
             return airing
 
-    def _air(self, airing: Airing) -> None:
+    def _air(self, lane: Lane, airing: Airing) -> None:
+        airer = lane.airer
         try:
             if airing.queue_id is not None and airing.queue_id not in {
                 i.id for i in airqueue.pending(self.project)
             }:  # cancelled by the officer meanwhile
-                self.airer.finish(airing)
+                airer.finish(airing)
                 return
-            outcome = self.airer.air(airing, self.catalogue, self.timetable, self.interrupt)
+            outcome = airer.air(airing, self.catalogue, self.timetable, lane.interrupt)
             if outcome.remaining:  # interrupted before these items started
                 rest = replace(airing, scripts=outcome.remaining)
                 if self.stopping.is_set():
-                    self.airer.record_all(rest, "interrupted", CUT, self.catalogue)
+                    airer.record_all(rest, "interrupted", CUT, self.catalogue)
                 else:
                     with self.cond:  # the program goes on after the emergency
                         self._push(rest)
@@ -352,22 +404,25 @@ class Daemon:
             log.exception("Lỗi khi phát %s", airing.name)
             unlogged = self._unlogged(airing)
             if unlogged:
-                self.airer.record_all(
+                airer.record_all(
                     airing, "failed", f"lỗi phần mềm: {in_words(exc)}", self.catalogue, unlogged
                 )
             else:  # every item has its row: the airing is over (its queue item too)
-                self.airer.finish(airing)
+                airer.finish(airing)
         finally:
-            self.current = None
+            lane.current = None
 
     def drain(self) -> None:
-        """Air everything handed over, in order, in this thread (tests; the worker loops)."""
-        while (airing := self._next_airing(block=False)) is not None:
-            self._air(airing)
+        """Air everything handed over, zone by zone, in order, in this thread (tests; the
+        workers loop)."""
+        while any(lane.heap for lane in self.lanes.values()):
+            for lane in self.lanes.values():
+                while (airing := self._next_airing(lane, block=False)) is not None:
+                    self._air(lane, airing)
 
-    def _worker(self) -> None:
-        while (airing := self._next_airing(block=True)) is not None:
-            self._air(airing)
+    def _worker(self, lane: Lane) -> None:
+        while (airing := self._next_airing(lane, block=True)) is not None:
+            self._air(lane, airing)
             self._soon(self._heartbeat, "heartbeat-now")  # never on air: it may wait on the DB
 
     # -- the watch loop: queue, files, clock --------------------------------------------------
@@ -452,7 +507,9 @@ class Daemon:
 
     def _heartbeat(self) -> None:
         try:
-            playing = self.airer.playing
+            playing = next(
+                (ln.airer.playing for ln in self.lanes.values() if ln.airer.playing), None
+            )
             current = self.clock.now()
             with self.tick_lock:  # the worker and the scheduler both beat
                 for key, start in list(self.handled.items()):
@@ -467,6 +524,7 @@ class Daemon:
                 playing=""
                 if not playing
                 else f"{playing['program']}|{playing['script_id']}|{playing['title']}",
+                **({STATE_KEY: self.clusters.as_state()} if self.clusters else {}),
             )
             self._daily()
         except DatabaseError as exc:  # the next beat tries again; airing goes on
@@ -504,8 +562,10 @@ class Daemon:
                 time.sleep(0.1)
 
     def _report_device(self) -> None:
-
-        label = self.airer.player.device_label
+        zones = self.project.zoning.zones
+        if zones and not any(z.speakers for z in zones):
+            return  # every zone airs on a mount: the sound card is not used
+        label = self.project.station.device or "mặc định"
         if device_available(self.project.station.device):
             log.info("Thiết bị âm thanh: %s.", label)
         else:
@@ -550,8 +610,17 @@ class Daemon:
                 id="district-sync",
                 next_run_time=datetime.now(self.tz),
             )
-        self.worker = threading.Thread(target=self._worker, name="air-worker", daemon=True)
-        self.worker.start()
+        for stream in self.streams.values():
+            stream.open()
+        self._watch_clusters()
+        self.workers = [
+            threading.Thread(
+                target=self._worker, args=(lane,), name=f"air-{lane.zone or 'worker'}", daemon=True
+            )
+            for lane in self.lanes.values()
+        ]
+        for worker in self.workers:
+            worker.start()
         self.writer = threading.Thread(
             target=self.recorder.run, args=(self.stopping,), name="evidence-writer", daemon=True
         )
@@ -563,6 +632,36 @@ class Daemon:
             self.timetable.station.name,
             len(self.timetable.programs),
         )
+
+    def _watch_clusters(self) -> None:
+        """Ask Icecast who listens every `[icecast] poll_seconds`: the clusters' status for
+        `status`, their alerts, and which heard each airing."""
+        zoning = self.project.zoning
+        if not zoning.clusters:
+            return
+        try:
+            password = zoning.icecast.admin_password(self.project.root)
+        except UserError as exc:
+            log.error("Không theo dõi được các cụm loa: %s (%s).", exc.message, exc.hint)
+            return
+        self.clusters = ClusterWatch.of(zoning, password, self.clock.now(), self.tz)
+        for lane in self.lanes.values():
+            lane.airer.witness = self.clusters.received
+        assert self.scheduler is not None
+        self.scheduler.add_job(
+            self._poll_clusters,
+            "interval",
+            seconds=zoning.icecast.poll_seconds,
+            id="clusters",
+            next_run_time=datetime.now(self.tz),
+        )
+
+    def _poll_clusters(self) -> None:
+        try:
+            if self.clusters is not None:
+                self.clusters.poll(self.clock.now())
+        except Exception:
+            log.exception("Lỗi khi hỏi trạng thái các cụm loa")
 
     def _sync(self) -> None:
         """Send the district what it lacks; a failure is logged and retried at the next turn,
@@ -579,7 +678,8 @@ class Daemon:
 
     def stop(self) -> None:
         self.stopping.set()
-        self.interrupt.set()
+        for lane in self.lanes.values():
+            lane.interrupt.set()
         with self.cond:
             self.cond.notify_all()
 
@@ -590,10 +690,14 @@ class Daemon:
         self.stop()
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        for name in ("worker", "watcher", "writer"):
-            thread = getattr(self, name, None)
+        for thread in [
+            *getattr(self, "workers", []),
+            *(getattr(self, name, None) for name in ("watcher", "writer")),
+        ]:
             if thread is not None:
                 thread.join(10)
+        for stream in self.streams.values():
+            stream.close()
         if not self.recorder.write(wait=False):  # the rest waits in the journal for next start
             log.warning(
                 "Nhật ký còn %d bản ghi trong sổ tạm, sẽ ghi khi chạy lại.",

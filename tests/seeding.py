@@ -56,6 +56,8 @@ def seed(project: Project, first: date = date(2020, 1, 1), days: int = 366) -> i
                 if missed
                 else "",
                 format=FORMAT,
+                zone="",
+                received="",
                 written_at=began + timedelta(seconds=91),
             )
             row.prev_hash = prev

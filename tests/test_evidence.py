@@ -61,8 +61,20 @@ def findings(project, against=None) -> list[str]:
 
 def test_rows_carry_their_format_and_the_time_they_were_written(logged):
     rows = evidence.query(logged)
-    assert {r.format for r in rows} == {2}
+    assert {r.format for r in rows} == {evidence.FORMAT} == {3}
     assert all(r.written_at >= (r.ended_at or r.scheduled_at) for r in rows)
+
+
+def test_the_zone_and_the_clusters_that_received_are_sealed_in_the_row(logged):
+    """Format 3: which zone aired a row and which clusters heard it are evidence too."""
+    at = datetime.now(TZ)
+    row = evidence.open_row(
+        logged, airing_key=f"sang@{at.isoformat()}#kp1", script_id="a", started_at=at, zone="kp1"
+    )
+    evidence.close_row(logged, row, "aired", ended_at=at, received="1/2 cụm loa nhận: Chợ")
+    assert evidence.verify(logged).ok
+    db(logged).execute("UPDATE airing SET received = '2/2 cụm loa nhận' WHERE id = ?", (row,))
+    assert any(f"dòng #{row}: nội dung đã bị sửa" in f for f in findings(logged))
 
 
 def test_a_report_issued_then_the_last_rows_deleted(logged, tmp_path):
@@ -260,7 +272,7 @@ def test_a_log_of_the_first_format_migrates_and_still_verifies(tmp_path):
     assert v.ok and v.rows == 3, v.findings
     evidence.record(project, "missed", airing_key="sang@4", script_id="bai", scheduled_at=MAY)
     rows = sorted(evidence.query(project), key=lambda r: r.seq)
-    assert [r.format for r in rows] == [1, 1, 1, 2]
+    assert [r.format for r in rows] == [1, 1, 1, evidence.FORMAT]
     assert evidence.verify(project).ok
     with sqlite3.connect(root / "broadcaster.db") as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == SCHEMA_HEAD

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from broadcaster.schedule import config, scripts, timetable
+from broadcaster.schedule import config, scripts, timetable, zones
 from broadcaster.store import schema
 from broadcaster.store.schema import Field, Place, read
 from broadcaster.store.tomlfile import Locator, parse
@@ -81,8 +81,16 @@ def test_a_required_list_left_empty_is_missing_and_a_datetime_gives_its_day():
 
 
 def test_every_table_people_write_is_described_with_vietnamese_names():
-    described = [*timetable.PROGRAM, *timetable.BLACKOUT, *scripts.SCRIPT]
-    for cls in (config.Station, config.Report, config.Defaults, config.District, config.Web):
+    described = [*timetable.PROGRAM, *timetable.BLACKOUT, *scripts.SCRIPT, *zones.ZONE]
+    described += zones.CLUSTER
+    for cls in (
+        config.Station,
+        config.Report,
+        config.Defaults,
+        config.District,
+        config.Web,
+        zones.Icecast,
+    ):
         described += schema.fields_of(cls)
     for f in described:
         assert f.label and f.label != f.key and not f.label.isascii(), f

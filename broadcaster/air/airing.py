@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import subprocess
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -49,6 +50,8 @@ class Airer:
         self.clock = clock
         self.retry_s = DEVICE_RETRY_S
         self.playing: dict | None = None  # for `status`
+        # (zone, seconds) -> which IP loudspeaker clusters heard an item that just ended
+        self.witness: Callable[[str, float], str] | None = None
 
     def _fields(self, airing: Airing, script_id: str, script=None) -> dict:
         return {
@@ -63,6 +66,7 @@ class Airer:
             "topic": script.topic if script else "",
             "campaign": script.campaign if script else "",
             "device": self.player.device_label,
+            "zone": airing.zone,
         }
 
     def _record(
@@ -198,6 +202,7 @@ class Airer:
         self._hook(st.pre_roll, st.pre_roll_wait_s)
         rows: dict[str, object] = {}  # the recorder's handle of each item's row
         started: list[str] = []
+        began: dict[str, datetime] = {}
 
         def on_start(label, when) -> None:
             script, rendered = label
@@ -212,6 +217,7 @@ class Airer:
                 **self._fields(airing, script.id, script),
             )
             started.append(script.id)
+            began[script.id] = when
             self.playing = {
                 "program": airing.program_id,
                 "script_id": script.id,
@@ -223,8 +229,10 @@ class Airer:
         def on_end(label, when, completed) -> None:
             script, _ = label
             status = "aired" if completed else "interrupted"
+            seconds = (when - began[script.id]).total_seconds()
+            received = self.witness(airing.zone, seconds) if self.witness else ""
             self.recorder.close_row(
-                rows.pop(script.id), status, "" if completed else "bị ngắt", when
+                rows.pop(script.id), status, "" if completed else "bị ngắt", when, received
             )
             out.statuses.append((script.id, status))
             if completed:

@@ -13,6 +13,7 @@ from ..schedule.scripts import Catalogue
 from ..store.db import get_state, now
 from ..voice.render import air_voice
 from .agenda import planned
+from .clusters import STATE_KEY, read_state
 
 OVERDUE = timedelta(seconds=30)  # a queued item this late and still pending has not aired
 VOICE_LOOKAHEAD = timedelta(days=2)
@@ -47,6 +48,41 @@ def espeak_ahead(
                 {"script_id": sid, "title": script.title, "at": at.astimezone(project.station.tz)}
             )
     return out
+
+
+def clusters(project: Project, state, current: datetime) -> list[dict]:
+    """Each IP loudspeaker cluster as the running daemon last saw it: connected or not, since
+    when, last heard, and whether it is offline longer than the alert allows (``connected``
+    is None when no daemon says)."""
+    zoning = project.zoning
+    seen = read_state(state.value) if state is not None else {}
+    limit = timedelta(minutes=zoning.icecast.cluster_alert_minutes)
+    out = []
+    for c in zoning.clusters:
+        st = seen.get(c.id, {})
+        since = _instant(st.get("since"))
+        connected = st.get("connected")
+        zone = zoning.zone(c.zone)
+        out.append(
+            {
+                "id": c.id,
+                "name": c.label,
+                "zone": c.zone,
+                "zone_name": zone.label if zone else c.zone,
+                "connected": connected,
+                "since": since,
+                "last_heard": _instant(st.get("last_heard")),
+                "alert": connected is False and since is not None and current - since > limit,
+            }
+        )
+    return out
+
+
+def _instant(text) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except (TypeError, ValueError):
+        return None
 
 
 def status(project: Project) -> dict:
@@ -88,6 +124,7 @@ def status(project: Project) -> dict:
                 "priority": a.priority,
                 "scripts": a.scripts,
                 "cancelled": a.cancelled,
+                "zone": a.zone,
             }
             for a in upcoming
             if not a.cancelled
@@ -95,6 +132,7 @@ def status(project: Project) -> dict:
         "last": [
             evidence.as_dict(r, tz) for r in evidence.query(project, limit=5, newest_first=True)
         ],
+        "clusters": clusters(project, state.get(STATE_KEY) if running else None, current),
         "espeak": espeak_ahead(project, current, queue, upcoming),
         "unanchored": evidence.unanchored(project),
     }

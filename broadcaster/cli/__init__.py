@@ -599,17 +599,25 @@ def queue_group() -> None:
     help="Mức ưu tiên.",
 )
 @click.option("--force", is_flag=True, help="Cho phép phát trong giờ yên tĩnh (tin khẩn).")
+@click.option(
+    "--zone",
+    "zones",
+    multiple=True,
+    metavar="MÃ_VÙNG",
+    help="Chỉ phát ở vùng này (lặp lại cho nhiều vùng; mặc định: mọi vùng).",
+)
 @click.pass_context
-def queue_add(ctx, script_id, at, within, right_now, priority, force) -> None:
+def queue_add(ctx, script_id, at, within, right_now, priority, force, zones) -> None:
     """Xếp một bài vào hàng đợi phát."""
     from ..schedule import airqueue
 
     proj = project(ctx).require()
     moment = airqueue.parse_when(at, within, right_now, proj.station.tz)
-    item = airqueue.add(proj, script_id, moment.at, priority, force)
+    item = airqueue.add(proj, script_id, moment.at, priority, force, zones)
     full = show_instant(item.at, proj.station.tz, seconds=bool(item.at.second))
     said = moment.phrase if full in moment.phrase else f"{moment.phrase} ({full})"
-    click.echo(f"Đã xếp #{item.id}: {script_id}, {PRIORITY[item.priority]}, phát {said}")
+    where = f", ở vùng {', '.join(item.zones.split())}" if item.zones else ""
+    click.echo(f"Đã xếp #{item.id}: {script_id}, {PRIORITY[item.priority]}, phát {said}{where}")
     if not proj.station_running():
         click.secho(
             "Cảnh báo: đài đang KHÔNG chạy, bài này sẽ không được phát cho đến khi đài "
@@ -912,7 +920,11 @@ def status(ctx, fmt) -> None:
         click.echo(f"Đang phát: {s['playing']['title']} ({s['playing']['program']})")
     click.echo("Sắp phát:")
     for a in s["next"]:
-        click.echo(f"  {show_instant(a['start'], tz)}  {a['name']}: {', '.join(a['scripts'])}")
+        where = f" [{a['zone']}]" if a["zone"] else ""
+        click.echo(
+            f"  {show_instant(a['start'], tz)}  {a['name']}{where}: {', '.join(a['scripts'])}"
+        )
+    _clusters(s["clusters"], tz)
     _espeak_warnings(s["espeak"], tz)
     if s["unanchored"]:
         click.secho(f"Cảnh báo: {s['unanchored']}.", fg="yellow", err=True)
@@ -922,6 +934,25 @@ def status(ctx, fmt) -> None:
         click.echo(
             f"  {show_instant(when, tz)}  {r['status_label']:10} {r['title'] or r['script_id']}"
         )
+
+
+def _clusters(clusters: list[dict], tz) -> None:
+    if clusters:
+        click.echo("Cụm loa:")
+    for c in clusters:
+        where = f"  {c['zone_name']} / {c['name']}: "
+        if c["connected"] is None:
+            click.echo(where + "chưa biết (đài không chạy hoặc chưa hỏi được máy chủ Icecast)")
+        elif c["connected"]:
+            click.echo(where + f"đang kết nối từ {show_instant(c['since'], tz, seconds=True)}")
+        else:
+            heard = (
+                f", nghe thấy lần cuối {show_instant(c['last_heard'], tz, seconds=True)}"
+                if c["last_heard"]
+                else ", chưa từng kết nối"
+            )
+            text = f"MẤT KẾT NỐI từ {show_instant(c['since'], tz, seconds=True)}{heard}"
+            click.secho(where + text + (" — CẢNH BÁO" if c["alert"] else ""), fg="red")
 
 
 @main.command()
@@ -975,6 +1006,8 @@ def log_group(ctx, start, end, status_, fmt) -> None:
         "engine_label": "Giọng",
         "error": "Ghi chú",
     }
+    if any(r["zone"] for r in rows):  # a station with zones: where each aired, who heard it
+        columns = {**columns, "zone": "Vùng", "received": "Cụm loa"}
     click.echo(formatted(rows, fmt, columns))
 
 

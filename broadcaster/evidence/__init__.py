@@ -24,7 +24,7 @@ from .plan import PlanDay, PlannedAiring
 STATUSES = ("aired", "failed", "skipped", "missed", "interrupted", "cancelled")
 TRIGGERS = ("timetable", "queue", "manual")
 GENESIS = "0" * 64
-FORMAT = 2  # the row format written now (see CONTENT)
+FORMAT = 3  # the row format written now (see CONTENT)
 LATE_WRITE = timedelta(days=1)  # an aired row sealed this long after it ended is suspicious
 
 
@@ -57,6 +57,8 @@ class AiringRow(Base):
     row_hash: Mapped[str] = mapped_column(String(64), default="")
     format: Mapped[int] = mapped_column(Integer, default=FORMAT)
     written_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when sealed
+    zone: Mapped[str] = mapped_column(String(100), default="")  # "" on a station without zones
+    received: Mapped[str] = mapped_column(Text, default="")  # "3/4 cụm loa nhận: …"
 
     def content_hash(self, prev_hash: str) -> str:
         fields = CONTENT[self.format]
@@ -75,6 +77,7 @@ CONTENT: dict[int, tuple[str, ...]] = {
     ),
 }
 CONTENT[2] = (*CONTENT[1], "format", "written_at")
+CONTENT[3] = (*CONTENT[2], "zone", "received")
 TIMES = {"scheduled_at", "started_at", "ended_at", "written_at"}
 
 
@@ -131,10 +134,13 @@ def _open(s, project, fields: dict) -> AiringRow:
     return row
 
 
-def _close(s, row: AiringRow | None, status: str, error: str, ended_at: datetime) -> None:
+def _close(
+    s, row: AiringRow | None, status: str, error: str, ended_at: datetime, received: str = ""
+) -> None:
     if row is None or row.status != "playing":  # sealed already (a crash recovery closed it)
         return
     row.status, row.error, row.ended_at = status, error, ended_at
+    row.received = received or row.received
     _seal(s, row)
 
 
@@ -162,10 +168,17 @@ def open_row(project, **fields) -> int:
 
 
 def close_row(
-    project, row_id: int, status: str, error: str = "", ended_at: datetime | None = None
+    project,
+    row_id: int,
+    status: str,
+    error: str = "",
+    ended_at: datetime | None = None,
+    received: str = "",
 ) -> None:
     ended_at = ended_at or now()
-    durably(project, lambda s: _close(s, s.get(AiringRow, row_id), status, error, ended_at))
+    durably(
+        project, lambda s: _close(s, s.get(AiringRow, row_id), status, error, ended_at, received)
+    )
 
 
 def record(project, status: str, **fields) -> int:
@@ -225,6 +238,7 @@ def apply(project, seq: int, record: dict, wait: bool = True) -> None:
                 record["status"],
                 record["error"],
                 datetime.fromisoformat(record["ended_at"]),
+                record.get("received", ""),
             )
         elif op == "record":
             _record_many(s, project, [_times(r) for r in record["rows"]], record["finish"])
@@ -343,6 +357,8 @@ def as_dict(row: AiringRow, tz) -> dict:
         "engine_label": label(ENGINE, row.engine),
         "voice": row.voice,
         "device": row.device,
+        "zone": row.zone,
+        "received": row.received,
         "audio_sha256": row.audio_sha256,
         "text_sha256": row.text_sha256,
         "error": row.error,

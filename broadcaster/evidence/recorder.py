@@ -31,7 +31,10 @@ class Recorder(Protocol):
     def open_row(self, **fields) -> object:
         """The row of an item about to play; a handle for `close_row`."""
 
-    def close_row(self, handle, status: str, error: str, ended_at: datetime) -> None: ...
+    def close_row(
+        self, handle, status: str, error: str, ended_at: datetime, received: str = ""
+    ) -> None:
+        """Seal the row; ``received`` names the IP loudspeaker clusters that heard it."""
 
     def record_many(self, rows: list[dict], finish: tuple | None = None) -> None: ...
 
@@ -52,8 +55,8 @@ class Direct:
     def open_row(self, **fields) -> int:
         return evidence.open_row(self.project, **fields)
 
-    def close_row(self, handle, status, error, ended_at) -> None:
-        evidence.close_row(self.project, handle, status, error, ended_at)
+    def close_row(self, handle, status, error, ended_at, received="") -> None:
+        evidence.close_row(self.project, handle, status, error, ended_at, received)
 
     def record_many(self, rows, finish=None) -> None:
         evidence.record_many(self.project, rows, finish)
@@ -109,7 +112,7 @@ class Journaled:
             "started_at": fields["started_at"].isoformat(),
         }
 
-    def close_row(self, handle, status, error, ended_at) -> None:
+    def close_row(self, handle, status, error, ended_at, received="") -> None:
         self._add(
             {
                 "op": "close",
@@ -117,6 +120,7 @@ class Journaled:
                 "status": status,
                 "error": error,
                 "ended_at": ended_at.isoformat(),
+                "received": received,
             }
         )
 

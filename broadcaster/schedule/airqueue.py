@@ -31,6 +31,7 @@ class QueueItem(Base):
     priority: Mapped[str] = mapped_column(String(16), default="normal")
     forced: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending/done/cancelled
+    zones: Mapped[str] = mapped_column(String(500), default="")  # ids, space-separated; "": all
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -59,7 +60,12 @@ def parse_when(
 
 
 def add(
-    project, script_id: str, when: datetime, priority: str = "normal", force: bool = False
+    project,
+    script_id: str,
+    when: datetime,
+    priority: str = "normal",
+    force: bool = False,
+    zones: tuple[str, ...] = (),
 ) -> QueueItem:
 
     station = project.station
@@ -92,9 +98,21 @@ def add(
             f"({blackout.reason}): chỉ tin khẩn cấp được phát",
             hint='chọn thời điểm khác, hoặc --priority "khẩn cấp" nếu là tin khẩn',
         )
+    declared = {z.id: z for z in project.zoning.zones}
+    for zone in zones:
+        if zone not in declared:
+            raise UserError(
+                f"không có vùng `{zone}`",
+                hint="các vùng của đài: " + (", ".join(declared) or "chưa khai báo [[zone]] nào"),
+            )
     with writing(project) as s:
         item = QueueItem(
-            script_id=script_id, at=when, priority=priority, forced=force, created_at=now()
+            script_id=script_id,
+            at=when,
+            priority=priority,
+            forced=force,
+            created_at=now(),
+            zones=" ".join(dict.fromkeys(zones)),
         )
         s.add(item)
     return item
@@ -133,6 +151,7 @@ def to_airing(item: QueueItem) -> Airing:
         [item.script_id],
         trigger="queue",
         queue_id=item.id,
+        zones=tuple(item.zones.split()),
     )
 
 

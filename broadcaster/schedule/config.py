@@ -16,6 +16,7 @@ from ..base.labels import READING_STYLES
 from ..base.when import parse_clock
 from ..store.schema import Invalid, Place, choice, integer, number, setting, settings, text
 from ..store.tomlfile import Locator, parse, read_text
+from .zones import Icecast, Zoning, read_zoning
 
 SCHEDULES = "schedules.toml"
 DEFAULT_TOPICS = {
@@ -169,6 +170,7 @@ class StationFile:
     problems: list[Problem]
     district: District = field(default_factory=District)
     web: Web = field(default_factory=Web)
+    zoning: Zoning = field(default_factory=lambda: Zoning(Icecast()))
 
     @cached_property
     def locator(self) -> Locator:
@@ -185,6 +187,7 @@ def station_file_from_text(text: str, path: Path) -> StationFile:
     loc = Locator(text)
     problems: list[Problem] = []
     known = {"station", "report", "defaults", "district", "web", "program", "blackout"}
+    known |= {"zone", "cluster", "icecast"}
     for key in data:
         if key not in known:
             problems.append(
@@ -205,7 +208,8 @@ def station_file_from_text(text: str, path: Path) -> StationFile:
     district = settings(District, data.get("district", {}), at("district"))
     problems += _check_district(district, path, loc)
     web = settings(Web, data.get("web", {}), at("web"))
-    return StationFile(path, text, data, station, report, defaults, problems, district, web)
+    zoning = read_zoning(data, path, loc, problems)
+    return StationFile(path, text, data, station, report, defaults, problems, district, web, zoning)
 
 
 def _check_district(district: District, path: Path, loc: Locator) -> list[Problem]:
@@ -319,6 +323,7 @@ class Project:
     defaults = property(lambda self: self.file.defaults)
     district = property(lambda self: self.file.district)
     web = property(lambda self: self.file.web)
+    zoning = property(lambda self: self.file.zoning)
 
     @property
     def database_url(self) -> str:

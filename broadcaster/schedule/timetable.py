@@ -18,7 +18,7 @@ import contextlib
 import heapq
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -109,6 +109,7 @@ PROGRAM = (
     Field("chime_out", "nhạc hiệu kết thúc", text, default=None),
     Field("volume_db", "chỉnh âm lượng, dB", number(-30, 12), default=0.0),
     Field("gap_s", "khoảng nghỉ giữa các bài, giây", number(0, 60), default=None),
+    Field("zones", "các vùng phát", texts, default=()),
 )
 BLACKOUT = (
     Field("date", "ngày tạm ngừng", as_written, default=None),
@@ -135,6 +136,7 @@ class Program:
     chime_out: str | None = None
     volume_db: float = 0.0
     gap_s: float | None = None
+    zones: tuple[str, ...] = ()  # () is every zone
     line: int = 0
     index: int = 0
 
@@ -184,12 +186,15 @@ class Airing:
     reason: str = ""
     queue_id: int | None = None
     program: Program | None = field(default=None, repr=False)
+    zones: tuple[str, ...] = ()  # the zones asked for (() is every zone)
+    zone: str = ""  # the zone it airs in; "" on a station without zones
 
     @property
     def key(self) -> str:
-        """Identifies a planned airing in the log: program and scheduled instant (UTC)."""
+        """Identifies a planned airing in the log: program, scheduled instant (UTC), zone."""
         ident = f"queue-{self.queue_id}" if self.queue_id is not None else self.program_id
-        return f"{ident}@{self.start.astimezone(UTC).isoformat()}"  # an instant: fold-aware
+        key = f"{ident}@{self.start.astimezone(UTC).isoformat()}"  # an instant: fold-aware
+        return f"{key}#{self.zone}" if self.zone else key
 
     def payload(self) -> dict:
         """What recovery needs to finish this airing after a crash (see evidence.OpenAiring)."""
@@ -200,6 +205,7 @@ class Airing:
             "priority": self.priority,
             "scripts": self.scripts,
             "trigger": self.trigger,
+            "zone": self.zone,
         }
 
     @classmethod
@@ -213,6 +219,7 @@ class Airing:
             trigger=data["trigger"],
             queue_id=queue_id,
             program=program,
+            zone=data.get("zone", ""),
         )
 
     @property
@@ -221,6 +228,7 @@ class Airing:
             self.start,
             PRIORITIES.index(self.priority),
             self.program.index if self.program else -1,
+            self.zone,
         )
 
 
@@ -306,6 +314,14 @@ class Timetable:
                 )
         if v["from"] and v["until"] and v["until"] < v["from"]:
             bad("until", "`until` trước `from`", "sửa lại khoảng ngày của chương trình")
+        known_zones = {z.id for z in self.file.zoning.zones}
+        for zone in v["zones"]:
+            if zone not in known_zones:
+                bad(
+                    "zones",
+                    f"không có vùng `{zone}`",
+                    "ghi mã của một [[zone]], hoặc bỏ zones để phát ở mọi vùng",
+                )
         if not (v["scripts"] or v["campaign"] or v["topic"]):
             bad(
                 None,
@@ -336,6 +352,7 @@ class Timetable:
             chime_out=v["chime_out"],
             volume_db=v["volume_db"],
             gap_s=v["gap_s"],
+            zones=v["zones"],
             line=at.line(),
             index=index,
         )
@@ -438,11 +455,22 @@ class Timetable:
                     when = local_instant(day, clock, self.tz)
                     if start <= when < end and when not in instants:
                         instants.add(when)
-                        out.append(self.airing(program, when, catalogue, pools, clock))
+                        airing = self.airing(program, when, catalogue, pools, clock)
+                        out += self.in_zones(airing)
             day += timedelta(days=1)
-        out += [self.apply_blackout(item) for item in queued if start <= item.start < end]
+        for item in queued:
+            if start <= item.start < end:
+                out += self.in_zones(self.apply_blackout(item))
         out.sort(key=lambda a: a.sort_key)
         return out
+
+    def in_zones(self, airing: Airing) -> list[Airing]:
+        """An airing as each of its zones airs it (every zone when it names none); itself on a
+        station without zones. A zone no longer declared is dropped."""
+        declared = [z.id for z in self.file.zoning.zones]
+        if not declared:
+            return [airing]
+        return [replace(airing, zone=z) for z in declared if not airing.zones or z in airing.zones]
 
     def airing(
         self,
@@ -459,6 +487,7 @@ class Timetable:
             program.priority,
             self.resolve(program, when, pools, catalogue, clock),
             program=program,
+            zones=program.zones,
         )
         blackout = self.blackout_at(when)
         if blackout:
@@ -496,10 +525,18 @@ class Slot:
 
 
 def air_order(airings: list[Airing], seconds, day_of=None) -> list[Slot]:
-    """The airings in the order the daemon airs them, by the README's order rules: they never
-    overlap; an airing due while another plays waits, and of those waiting air_rank picks the
-    next; an emergency cuts a non-emergency airing, whose rest goes on after it. Cancelled
-    airings take no air time. ``seconds(airing)`` is an airing's length."""
+    """The airings in the order the daemon airs them, by the README's order rules, each zone
+    on its own: they never overlap; an airing due while another plays waits, and of those
+    waiting air_rank picks the next; an emergency cuts a non-emergency airing, whose rest goes
+    on after it. Cancelled airings take no air time. ``seconds(airing)`` is an airing's
+    length."""
+    slots = []
+    for zone in dict.fromkeys(a.zone for a in airings):
+        slots += _air_order([a for a in airings if a.zone == zone], seconds)
+    return sorted(slots, key=lambda s: (s.begins, s.airing.cancelled, s.airing.zone))
+
+
+def _air_order(airings: list[Airing], seconds) -> list[Slot]:
     arrivals = [a for a in sorted(airings, key=lambda a: a.sort_key) if not a.cancelled]
     emergencies = [a for a in arrivals if a.priority == "emergency"]
     emergency_starts = [a.start for a in emergencies]
@@ -535,4 +572,4 @@ def air_order(airings: list[Airing], seconds, day_of=None) -> list[Slot]:
             heapq.heappush(waiting, (*air_rank(airing), next(order), airing, length - played))
         slots.append(slot)
         free = begins + timedelta(seconds=slot.seconds)
-    return sorted(slots, key=lambda s: (s.begins, s.airing.cancelled))
+    return slots

@@ -49,21 +49,20 @@ class PlayerError(Exception):
 def why(exc: BaseException) -> str:
     """An audio library's or the system's error in Vietnamese: it goes into signed evidence
     rows and onto the officer's screen, where English has no place."""
-    text = str(exc).lower()
-    for words, reason in (
-        ("init device", "không khởi động được thiết bị"),
-        ("no backend", "máy không có hệ thống âm thanh nào chạy"),
-        ("device not found", "không có thiết bị này"),
-        ("busy", "thiết bị đang bận"),
-        ("permission", "không có quyền dùng thiết bị"),
-        ("no such file", "không có tệp"),
-        ("not a wav", "không phải tệp WAV"),
-        ("eof", "tệp bị cắt cụt"),
-        ("access", "không có quyền đọc"),
-    ):
-        if words in text:
-            return reason
-    return "lỗi của thư viện âm thanh"
+    return in_words(str(exc), DEVICE_ERRORS, "lỗi của thư viện âm thanh")
+
+
+DEVICE_ERRORS = (
+    ("init device", "không khởi động được thiết bị"),
+    ("no backend", "máy không có hệ thống âm thanh nào chạy"),
+    ("device not found", "không có thiết bị này"),
+    ("busy", "thiết bị đang bận"),
+    ("permission", "không có quyền dùng thiết bị"),
+    ("no such file", "không có tệp"),
+    ("not a wav", "không phải tệp WAV"),
+    ("eof", "tệp bị cắt cụt"),
+    ("access", "không có quyền đọc"),
+)
 
 
 @dataclass
@@ -187,10 +186,6 @@ class Player:
 
         stop = stop or threading.Event()
         pcm = np.concatenate([c.pcm for c in clips]) if clips else np.zeros(0, "<i2")
-        bounds, pos = [], 0
-        for c in clips:
-            bounds.append((pos, pos + c.frames))
-            pos += c.frames
         state = {"fed": 0, "t0": 0.0, "last": 0.0}  # t0: when the device first asked
         started = threading.Event()
 
@@ -230,26 +225,57 @@ class Player:
             if not started.wait(STALL_SECONDS):
                 raise PlayerError(f"thiết bị âm thanh ({self.device_label}) không chạy")
             t0 = state["t0"] + latency
-            for clip, (a, b) in zip(clips, bounds, strict=True):
-                if clip.label is not None and on_start:
-                    on_start(clip.label, _utc(t0 + a / self.sample_rate))
-                end = t0 + b / self.sample_rate
-                while (left := end - time.time()) > 0 and not stop.is_set():
-                    stop.wait(min(left, 0.1))
-                    if state["fed"] < len(pcm) and time.time() - state["last"] > STALL_SECONDS:
-                        raise PlayerError(
-                            f"thiết bị âm thanh ({self.device_label}) ngừng hoạt động khi đang phát"
-                        )
-                if stop.is_set() and time.time() < end:
-                    ended = _utc(time.time())
-                    if clip.label is not None and on_end:
-                        on_end(clip.label, ended, False)
-                    return Result(False, _utc(t0), ended)
-                if clip.label is not None and on_end:
-                    on_end(clip.label, _utc(end), True)
-            return Result(True, _utc(t0), _utc(t0 + len(pcm) / self.sample_rate))
+
+            def check() -> None:
+                if state["fed"] < len(pcm) and time.time() - state["last"] > STALL_SECONDS:
+                    raise PlayerError(
+                        f"thiết bị âm thanh ({self.device_label}) ngừng hoạt động khi đang phát"
+                    )
+
+            return follow(clips, t0, self.sample_rate, stop, on_start, on_end, check)
         finally:
             release(device)
+
+
+def follow(
+    clips: list[Clip],
+    t0: float,
+    sample_rate: int,
+    stop: threading.Event,
+    on_start: Callable[[object, datetime], None] | None,
+    on_end: Callable[[object, datetime, bool], None] | None,
+    check: Callable[[], None],
+    on_stop: Callable[[], None] | None = None,
+) -> Result:
+    """Follow the clips as an output plays them from ``t0`` (the wall time of their first
+    sample): ``on_start`` before a labelled clip is heard, ``on_end`` after it; ``check``
+    raises PlayerError when the output fails meanwhile; a stop ends the current clip
+    (``on_stop`` silences the output)."""
+    pos = 0
+    for clip in clips:
+        if clip.label is not None and on_start:
+            on_start(clip.label, _utc(t0 + pos / sample_rate))
+        pos += clip.frames
+        end = t0 + pos / sample_rate
+        while (left := end - time.time()) > 0 and not stop.is_set():
+            stop.wait(min(left, 0.05))
+            check()
+        if stop.is_set() and time.time() < end:
+            if on_stop:
+                on_stop()
+            ended = _utc(time.time())
+            if clip.label is not None and on_end:
+                on_end(clip.label, ended, False)
+            return Result(False, _utc(t0), ended)
+        if clip.label is not None and on_end:
+            on_end(clip.label, _utc(end), True)
+    return Result(True, _utc(t0), _utc(t0 + pos / sample_rate))
+
+
+def in_words(text: str, table: tuple[tuple[str, str], ...], default: str) -> str:
+    """The Vietnamese reason of the first words of ``table`` found in a library's message."""
+    low = text.lower()
+    return next((reason for words, reason in table if words in low), default)
 
 
 class WavWriter(Player):

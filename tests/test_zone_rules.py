@@ -1,0 +1,182 @@
+"""Zones and clusters as `schedules.toml` writes them, and what each zone airs: the rules
+tested without a server (the end-to-end tests with a real Icecast are in test_zones.py)."""
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import Cli, set_programs
+
+from broadcaster.air.clusters import ClusterWatch
+from broadcaster.schedule.config import Project, station_file_from_text
+from broadcaster.schedule.timetable import Timetable, air_order
+from broadcaster.sound.icecast import IcecastError, Listener
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+ZONES = """
+[icecast]
+url = "http://127.0.0.1:8000"
+
+[[zone]]
+id = "kp1"
+name = "Khu phố 1"
+mount = "kp1.mp3"
+
+[[zone]]
+id = "kp2"
+name = "Khu phố 2"
+speakers = true
+
+[[cluster]]
+id = "cho"
+name = "Cụm loa chợ"
+zone = "kp1"
+address = "10.0.1.21"
+
+[[cluster]]
+id = "truong"
+name = "Cụm loa trường"
+zone = "kp1"
+address = "10.0.1.22"
+"""
+
+
+def problems(text: str) -> list[tuple[int, str]]:
+    tt = Timetable(station_file_from_text(text, Path("schedules.toml")))
+    return [(p.line, p.message) for p in tt.problems]
+
+
+def test_zones_and_clusters_written_right():
+    f = station_file_from_text(ZONES, Path("schedules.toml"))
+    assert not f.problems
+    kp1, kp2 = f.zoning.zones
+    assert (kp1.mount, kp1.speakers, kp1.label) == ("/kp1.mp3", False, "Khu phố 1")
+    assert (kp2.mount, kp2.speakers) == ("", True)
+    assert [c.id for c in f.zoning.in_zone("kp1")] == ["cho", "truong"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "line", "message"),  # line: within ``extra``
+    [
+        ('[[zone]]\nid = "kp3"\n', 1, "vùng `kp3` không phát ra đâu cả"),
+        ('[[zone]]\nid = "KP 3"\nspeakers = true\n', 2, "mã vùng không hợp lệ: `KP 3`"),
+        ('[[zone]]\nid = "kp1"\nspeakers = true\n', 2, "trùng mã vùng `kp1`"),
+        ('[[zone]]\nid = "kp3"\nmount = "/kp1.mp3"\n', 3, "hai vùng cùng điểm phát `/kp1.mp3`"),
+        ('[[zone]]\nid = "kp3"\nmount = "a b"\n', 3, "điểm phát không hợp lệ: `a b`"),
+        ('[[cluster]]\nid = "x"\nzone = "kp2"\naddress = "a"\n', 3, "không có vùng phát qua"),
+        ('[[cluster]]\nid = "x"\nzone = "kp1"\n', 1, "thiếu `address` (địa chỉ của cụm loa)"),
+        ('[[cluster]]\nid = "cho"\nzone = "kp1"\naddress = "a"\n', 2, "trùng mã cụm loa `cho`"),
+        (
+            '[[program]]\nid = "p"\nat = ["06:00"]\nscripts = ["a"]\nzones = ["kp9"]\n',
+            5,
+            "không có vùng `kp9`",
+        ),
+    ],
+)
+def test_each_mistake_is_named_with_its_line(extra, line, message):
+    text = ZONES + "\n" + extra
+    first = text.count("\n", 0, text.index(extra)) + 1
+    found = problems(text)
+    assert any(m.startswith(message) and n == first + line - 1 for n, m in found), found
+
+
+def test_a_wrong_icecast_setting_is_named():
+    found = problems(ZONES.replace('url = "http', 'bitrate_kbps = 8\nurl = "http'))
+    assert (
+        3,
+        "`bitrate_kbps` (tốc độ bit của luồng, kbps) phải là số từ 16 đến 320 (đang ghi 8)",
+    ) in found
+
+
+def test_a_mount_without_a_server_is_a_problem():
+    found = problems(ZONES.replace('url = "http://127.0.0.1:8000"', ""))
+    assert any("chưa có địa chỉ máy chủ" in m for _, m in found)
+
+
+@pytest.fixture
+def zoned(station) -> Path:
+    text = (station / "schedules.toml").read_text("utf-8")
+    cut = text.find("[[program]]")
+    (station / "schedules.toml").write_text(text[:cut] + ZONES, "utf-8")
+    return station
+
+
+def test_each_zone_airs_its_programs_side_by_side(zoned):
+    at = datetime(2026, 12, 2, 6, 0, tzinfo=TZ)
+    set_programs(
+        zoned,
+        '\n[[program]]\nid = "all"\nat = ["06:00"]\nscripts = ["a", "b"]\n'
+        '[[program]]\nid = "one"\nat = ["06:00"]\nscripts = ["c"]\nzones = ["kp2"]\n'
+        '[[program]]\nid = "alert"\nat = ["06:01"]\nscripts = ["d"]\npriority = "khẩn cấp"\n',
+    )
+    tt = Timetable.load(Project(zoned))
+    assert not [p for p in tt.problems if p.is_error], tt.problems
+    airings = tt.expand(at, at + timedelta(minutes=5))
+    assert sorted((a.program_id, a.zone) for a in airings) == [
+        ("alert", "kp1"),
+        ("alert", "kp2"),
+        ("all", "kp1"),
+        ("all", "kp2"),
+        ("one", "kp2"),
+    ]
+    assert len({a.key for a in airings}) == 5  # each zone's airing has its own evidence
+    slots = air_order(airings, lambda a: 90.0)  # each airing lasts 90 s
+    begins: dict = {}
+    for s in slots:  # its first part (an airing cut by an emergency goes on later)
+        begins.setdefault((s.airing.program_id, s.airing.zone), s.begins)
+    assert begins[("all", "kp1")] == begins[("all", "kp2")] == at  # side by side
+    assert begins[("one", "kp2")] > at  # waits for kp2's first program, not kp1's
+    cut = [s.notes for s in slots if s.airing.program_id == "all"]
+    assert all(any("khẩn cấp" in n for n in notes) for notes in cut)  # each one is cut
+
+
+def test_a_station_without_zones_keeps_its_keys(station):
+    tt = Timetable.load(Project(station))
+    at = datetime.now(TZ)
+    airings = tt.expand(at, at + timedelta(days=1))
+    assert airings and all(a.zone == "" and "#" not in a.key for a in airings)
+
+
+def test_queue_add_names_zones_and_refuses_unknown_ones(zoned):
+    from conftest import add_script
+
+    add_script(zoned, "tin", "Kính thưa bà con.")
+    out = Cli(zoned)("queue", "add", "tin", "--in", "1h", "--zone", "kp1").output
+    assert "ở vùng kp1" in out
+    bad = Cli(zoned)("queue", "add", "tin", "--in", "1h", "--zone", "kp9", code=1).output
+    assert "không có vùng `kp9`" in bad and "kp1, kp2" in bad
+
+
+def watch(listening: dict[str, list[Listener]] | Exception) -> ClusterWatch:
+    f = station_file_from_text(ZONES, Path("schedules.toml"))
+
+    def ask(mount):
+        if isinstance(listening, Exception):
+            raise listening
+        return listening.get(mount, [])
+
+    return ClusterWatch(f.zoning, ask, datetime(2026, 12, 2, 5, tzinfo=TZ), TZ)
+
+
+def test_a_cluster_heard_an_item_only_when_connected_all_through_it():
+    w = watch({"/kp1.mp3": [Listener("10.0.1.21", 200), Listener("10.0.1.22", 30)]})
+    assert w.received("kp1", 90) == "1/2 cụm loa nhận: Cụm loa chợ; không nhận: Cụm loa trường"
+    assert w.received("kp1", 20) == "2/2 cụm loa nhận: Cụm loa chợ, Cụm loa trường"
+    assert w.received("kp2", 20) == ""  # no clusters in that zone
+    down = watch(IcecastError("không hỏi được máy chủ Icecast"))
+    assert down.received("kp1", 20).startswith("không biết cụm loa nào nhận")
+
+
+def test_a_cluster_offline_past_the_limit_alerts_once():
+    start = datetime(2026, 12, 2, 5, tzinfo=TZ)
+    listening = {"/kp1.mp3": [Listener("10.0.1.21", 5), Listener("10.0.1.22", 5)]}
+    w = watch(listening)
+    assert w.poll(start) == [] and all(s.connected for s in w.status.values())
+    listening["/kp1.mp3"].pop()
+    assert w.poll(start + timedelta(minutes=1)) == []
+    assert w.status["truong"].connected is False
+    assert w.status["truong"].last_heard == start
+    alerts = w.poll(start + timedelta(minutes=12))
+    assert len(alerts) == 1 and "Cụm loa trường (Khu phố 1)" in alerts[0]
+    assert w.poll(start + timedelta(minutes=13)) == []  # said once
