@@ -180,3 +180,108 @@ def test_a_cluster_offline_past_the_limit_alerts_once():
     alerts = w.poll(start + timedelta(minutes=12))
     assert len(alerts) == 1 and "Cụm loa trường (Khu phố 1)" in alerts[0]
     assert w.poll(start + timedelta(minutes=13)) == []  # said once
+
+
+def test_reports_add_a_table_per_zone_and_per_cluster(zoned, tmp_path):
+    """Two days of a program in both zones: the market cluster heard everything, the school
+    cluster missed the second day; kp2's second airing failed; the rest of Q2 was missed."""
+    import json
+    from unittest.mock import patch
+
+    from docx import Document
+
+    from broadcaster import evidence
+    from broadcaster.evidence import plan
+    from broadcaster.reports import collect, make_report, parse_period
+    from broadcaster.schedule.scripts import Catalogue
+
+    set_programs(
+        zoned, '\n[[program]]\nid = "sang"\nat = ["06:00"]\nscripts = ["co-che-mot-cua"]\n'
+    )
+    project = Project(zoned)
+    tt, catalogue = Timetable.load(project), Catalogue(project)
+    script = catalogue.scripts["co-che-mot-cua"]
+    first, last = datetime(2020, 4, 1, tzinfo=TZ), datetime(2020, 7, 1, tzinfo=TZ)
+    plan.freeze(project, tt, catalogue, first, last, first)
+    both = "2/2 cụm loa nhận: Cụm loa chợ, Cụm loa trường"
+    one = "1/2 cụm loa nhận: Cụm loa chợ; không nhận: Cụm loa trường"
+    clock = [first]
+    with patch("broadcaster.evidence.now", lambda: clock[0]):  # as the daemon wrote them
+        for airing in tt.expand(first, last, catalogue):
+            fields = dict(
+                program_id="sang",
+                program_name="Sáng",
+                airing_key=airing.key,
+                scheduled_at=airing.start,
+                script_id=script.id,
+                campaign=script.campaign,
+                topic=script.topic,
+                zone=airing.zone,
+            )
+            clock[0] = end = airing.start + timedelta(seconds=120)
+            if airing.start >= first + timedelta(days=2):
+                evidence.record(project, "missed", error="máy tắt", **fields)
+            elif airing.zone == "kp2" and airing.start.day == 2:
+                evidence.record(project, "failed", error="máy chủ Icecast không chạy", **fields)
+            else:
+                row = evidence.open_row(project, started_at=airing.start, **fields)
+                heard = "" if airing.zone == "kp2" else both if airing.start.day == 1 else one
+                evidence.close_row(project, row, "aired", ended_at=end, received=heard)
+        clock[0] = last
+        evidence.make_checkpoint(project, "hằng ngày")
+    d = collect(project, parse_period("2020-Q2"))
+    kp1, kp2 = d.by_zone
+    assert (kp1.label, kp1.airings, kp1.items, kp1.heard_by_all) == ("Khu phố 1", 2, 2, 1)
+    assert (kp2.label, kp2.airings, kp2.items, kp2.minutes) == ("Khu phố 2", 1, 1, 2)
+    assert kp2.other == kp1.other + 1  # the failed one; the rest of the quarter was missed
+    assert [(c.label, c.zone, c.received, c.of) for c in d.by_cluster] == [
+        ("Cụm loa chợ", "Khu phố 1", 2, 2),
+        ("Cụm loa trường", "Khu phố 1", 1, 2),
+    ]
+    path = make_report(project, parse_period("2020-Q2"), "docx", tmp_path / "q2.docx")
+    doc = Document(path)
+    assert "Theo vùng và cụm loa" in "\n".join(p.text for p in doc.paragraphs)
+    assert {m.program for m in d.misses} == {"sang (Khu phố 1)", "sang (Khu phố 2)"}
+    tables = [[[c.text for c in r.cells] for r in t.rows] for t in doc.tables]
+    clusters = next(t for t in tables if t[0][0] == "Cụm loa")
+    assert ["Cụm loa trường", "Khu phố 1", "1", "2"] in clusters
+    figures = json.loads(make_report(project, parse_period("2020-Q2"), "json").read_text("utf-8"))
+    assert figures["by_cluster"][1] == {
+        "label": "Cụm loa trường",
+        "zone": "Khu phố 1",
+        "received": 1,
+        "of": 2,
+    }
+    assert make_report(project, parse_period("2020-Q2"), "xlsx", tmp_path / "q2.xlsx").exists()
+
+
+def test_the_overview_shows_each_cluster_and_alerts_one_offline(zoned):
+    import json
+
+    from filelock import FileLock
+    from starlette.testclient import TestClient
+    from test_web import PASSWORD, sign_in
+
+    from broadcaster.people import users
+    from broadcaster.store.db import set_state
+    from broadcaster.web import create_app
+
+    project = Project(zoned)
+    users.add(project, "lan", "soan-thao", PASSWORD, "Trần Thị Lan", "Công chức")
+    client = TestClient(create_app(project), follow_redirects=False)
+    long_ago = (datetime.now(TZ) - timedelta(hours=2)).isoformat()
+    recently = (datetime.now(TZ) - timedelta(minutes=1)).isoformat()
+    state = {
+        "cho": {"connected": True, "since": long_ago, "last_heard": recently},
+        "truong": {"connected": False, "since": long_ago, "last_heard": long_ago},
+    }
+    set_state(project, clusters=json.dumps(state), started_at=long_ago, pid="1")
+    sign_in(client, "lan")
+    with FileLock(str(project.lock_path)):  # a daemon runs
+        page = client.get("/").text
+    assert "<h2>Cụm loa</h2>" in page and "Cụm loa chợ" in page
+    assert "Cụm loa trường (Khu phố 1) mất kết nối." in page  # past cluster_alert_minutes
+    shown = datetime.fromisoformat(long_ago).astimezone(TZ)
+    assert f"{shown:%H:%M}" in page  # in the station's time, not UTC
+    assert "chưa biết" not in page
+    assert "chưa biết" in client.get("/").text  # no daemon: nobody knows

@@ -60,7 +60,7 @@ def clusters(project: Project, state, current: datetime) -> list[dict]:
     out = []
     for c in zoning.clusters:
         st = seen.get(c.id, {})
-        since = _instant(st.get("since"))
+        since = _instant(st.get("since"), project.station.tz)
         connected = st.get("connected")
         zone = zoning.zone(c.zone)
         out.append(
@@ -71,16 +71,16 @@ def clusters(project: Project, state, current: datetime) -> list[dict]:
                 "zone_name": zone.label if zone else c.zone,
                 "connected": connected,
                 "since": since,
-                "last_heard": _instant(st.get("last_heard")),
+                "last_heard": _instant(st.get("last_heard"), project.station.tz),
                 "alert": connected is False and since is not None and current - since > limit,
             }
         )
     return out
 
 
-def _instant(text) -> datetime | None:
+def _instant(text, tz) -> datetime | None:
     try:
-        return datetime.fromisoformat(text) if text else None
+        return datetime.fromisoformat(text).astimezone(tz) if text else None
     except (TypeError, ValueError):
         return None
 

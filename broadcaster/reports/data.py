@@ -16,6 +16,7 @@ from ..base.when import Span
 from ..evidence import AiringRow, plan
 from ..schedule.config import Project
 from ..schedule.scripts import Catalogue
+from ..schedule.timetable import Airing
 from ..store.db import now, reading
 
 
@@ -55,6 +56,8 @@ class Entry:
     campaign: str
     status: str
     error: str
+    zone: str = ""
+    received: str = ""
 
 
 @dataclass
@@ -106,6 +109,30 @@ class Miss:
 
 
 @dataclass
+class ZoneTally:
+    """What aired in one zone, and how many of its items every IP loudspeaker cluster heard."""
+
+    label: str
+    clusters: int = 0
+    airings: int = 0
+    items: int = 0
+    other: int = 0  # items failed, missed, interrupted or skipped
+    seconds: float = 0.0
+    minutes: float = 0.0
+    heard_by_all: int = 0
+
+
+@dataclass
+class ClusterTally:
+    """How many of the items aired in its zone one cluster heard whole."""
+
+    label: str
+    zone: str
+    received: int = 0
+    of: int = 0
+
+
+@dataclass
 class ReportData:
     span: Span
     project: Project
@@ -133,6 +160,8 @@ class ReportData:
     verify_findings: list[str]
     verify_warnings: list[str] = field(default_factory=list)  # e.g. a log with no checkpoint
     checkpoint: dict | None = None  # signed when the report is made (see evidence)
+    by_zone: list[ZoneTally] = field(default_factory=list)  # a station with zones only
+    by_cluster: list[ClusterTally] = field(default_factory=list)
     sheet_name: str = ""  # the XLSX of the same report, which the DOCX's annex may point to
 
     @property
@@ -163,9 +192,9 @@ OUTCOME = {**AIRING_STATUS, "partial": "phát một phần", "unlogged": "bị l
 NO_ROW = "không có dòng nhật ký nào: máy hoặc phần mềm không chạy"
 
 
-def _miss(p, items, outcome: str, catalogue, tz) -> Miss:
+def _miss(p, items, outcome: str, catalogue, tz, zones: dict[str, str]) -> Miss:
     """A planned airing not held in full: the items that did not air, each with its title and
-    what happened to it, and the reasons."""
+    what happened to it, and the reasons; its zone's name after the program's."""
     shown = []
     reasons = []
     for sid, row, _, _ in items:
@@ -182,7 +211,9 @@ def _miss(p, items, outcome: str, catalogue, tz) -> Miss:
         shown.append(f"{title} ({OUTCOME[status]})" if outcome == "partial" else title)
         reasons.append(row.error if row else NO_ROW)
     reason = "; ".join(dict.fromkeys(r for r in reasons if r))
-    return Miss(p.start.astimezone(tz), p.program_name, "; ".join(shown), OUTCOME[outcome], reason)
+    zone = Airing.zone_of(p.key)
+    program = f"{p.program_name} ({zones.get(zone, zone)})" if zone else p.program_name
+    return Miss(p.start.astimezone(tz), program, "; ".join(shown), OUTCOME[outcome], reason)
 
 
 def _fixed_offset(tz, start: datetime, end: datetime) -> timedelta | None:
@@ -237,6 +268,8 @@ def collect(
         AiringRow.campaign,
         AiringRow.status,
         AiringRow.error,
+        AiringRow.zone,
+        AiringRow.received,
     )
 
     def parse(value):  # SQLite gives the stored text, PostgreSQL (the district's copy) a datetime
@@ -272,6 +305,8 @@ def collect(
             r.campaign,
             r.status,
             r.error,
+            r.zone,
+            r.received,
         )
 
     when = func.coalesce(AiringRow.started_at, AiringRow.scheduled_at)
@@ -317,6 +352,7 @@ def collect(
         else {}
     )
     catalogue = Catalogue(project) if full else None
+    zone_labels = {z.id: z.label for z in project.zoning.zones}
     planned_outcomes: Counter = Counter()
     planned = cancelled = to_come = 0
     misses: list[Miss] = []
@@ -365,7 +401,7 @@ def collect(
             planned += 1
             planned_outcomes[outcome] += 1
             if outcome != "aired":
-                misses.append(_miss(p, items, outcome, catalogue, tz))
+                misses.append(_miss(p, items, outcome, catalogue, tz, zone_labels))
     today = current.astimezone(tz).date()
     unplanned = (
         plan.days_without_plan(project, span.start, min(span.last_day, today)) if full else []
@@ -399,6 +435,7 @@ def collect(
         return sorted(out, key=lambda g: (-g.items - g.planned, g.name)) if not keep_all else out
 
     campaign_labels = project.report.campaigns
+    by_zone, by_cluster = zone_tallies(project, entries) if full else ([], [])
     return ReportData(
         span=span,
         project=project,
@@ -427,7 +464,53 @@ def collect(
         chain_head=v.head,
         verify_findings=v.findings,
         verify_warnings=v.warnings,
+        by_zone=by_zone,
+        by_cluster=by_cluster,
     )
+
+
+def _heard(received: str) -> tuple[set[str], bool]:
+    """The names of the clusters a row says heard it ("2/3 cụm loa nhận: A, B; không nhận:
+    C"), and whether all of them did."""
+    count, _, rest = received.partition(" cụm loa nhận: ")
+    heard, _, _ = rest.partition("; không nhận: ")
+    k, _, n = count.partition("/")
+    return set(heard.split(", ")) if rest else set(), bool(rest) and k == n
+
+
+def zone_tallies(project: Project, entries: list[Entry]) -> tuple[list, list]:
+    """Per zone, what aired and how much of it every cluster heard; per cluster, how many of
+    its zone's aired items it heard. Empty for a station whose rows name no zone."""
+    if not any(e.zone for e in entries):
+        return [], []
+    zoning = project.zoning
+    zones = {z.id: ZoneTally(z.label, len(zoning.in_zone(z.id))) for z in zoning.zones}
+    zone_label = {z.id: z.label for z in zoning.zones}
+    clusters = {
+        c.id: ClusterTally(c.label, zone_label.get(c.zone, c.zone)) for c in zoning.clusters
+    }
+    keys: dict[str, set[str]] = {}
+    for e in entries:
+        if not e.zone:
+            continue
+        t = zones.get(e.zone) or zones.setdefault(e.zone, ZoneTally(e.zone))  # a zone since removed
+        if e.status == "aired":
+            t.items += 1
+            t.seconds += e.seconds
+            keys.setdefault(e.zone, set()).add(e.airing_key)
+            heard, everyone = _heard(e.received)
+            t.heard_by_all += everyone
+            for c in zoning.in_zone(e.zone):
+                clusters[c.id].of += 1
+                clusters[c.id].received += c.label in heard
+        elif e.status != "cancelled":
+            t.other += 1
+    tallies = list(zones.values())
+    for t, zone_id in zip(tallies, zones, strict=True):
+        t.airings = len(keys.get(zone_id, ()))
+    for t, minutes in zip(tallies, apportion([t.seconds / 60 for t in tallies]), strict=True):
+        t.minutes = minutes
+    return tallies, list(clusters.values())
 
 
 def apportion(values: list[float], digits: int = 1) -> list[float]:

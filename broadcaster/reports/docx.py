@@ -500,6 +500,35 @@ def write_docx(d: ReportData, path: Path) -> None:
         size=11,
         italic=True,
     )
+    if d.by_zone:
+        heading("Theo vùng và cụm loa")
+        table(
+            ["Vùng", "Buổi đã phát", "Lượt phát bài", "Lỗi, bị lỡ", "Phút", "Mọi cụm loa nhận"],
+            [
+                (
+                    z.label,
+                    z.airings,
+                    z.items,
+                    z.other,
+                    z.minutes,
+                    z.heard_by_all if z.clusters else "",
+                )
+                for z in d.by_zone
+            ],
+            [TEXT_WIDTH_CM - 10.0, 2.0, 2.0, 2.0, 2.0, 2.0],
+        )
+        if d.by_cluster:
+            table(
+                ["Cụm loa", "Vùng", "Lượt bài đã nhận", "Lượt bài phát ở vùng"],
+                [(c.label, c.zone, c.received, c.of) for c in d.by_cluster],
+                [TEXT_WIDTH_CM - 9.0, 3.0, 3.0, 3.0],
+            )
+        body(
+            'Cột "Mọi cụm loa nhận": số lượt phát bài mà mọi cụm loa của vùng đều nhận trọn bài '
+            "(theo số liệu của máy chủ Icecast lúc phát).",
+            size=11,
+            italic=True,
+        )
     heading("Các buổi theo kế hoạch không thực hiện trọn vẹn")
     if not d.misses:
         body("Trong kỳ, mọi buổi phát theo kế hoạch đã đến giờ đều được thực hiện trọn vẹn.")

@@ -58,6 +58,22 @@ def figures(d: ReportData) -> dict:
         "by_topic": groups(d.by_topic),
         "by_campaign": groups(d.by_campaign),
         "by_program": groups(d.by_program),
+        "by_zone": [
+            {
+                "label": z.label,
+                "clusters": z.clusters,
+                "airings": z.airings,
+                "items": z.items,
+                "not_aired": z.other,
+                "minutes": z.minutes,
+                "heard_by_all_clusters": z.heard_by_all,
+            }
+            for z in d.by_zone
+        ],
+        "by_cluster": [
+            {"label": c.label, "zone": c.zone, "received": c.received, "of": c.of}
+            for c in d.by_cluster
+        ],
         "days_without_plan": [x.isoformat() for x in d.unplanned_days],
         "notes": notes(d),
         "misses": [

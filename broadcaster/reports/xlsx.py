@@ -158,6 +158,19 @@ def write_xlsx(d: ReportData, path: Path) -> None:
         ("Theo chiến dịch", "Chiến dịch", d.by_campaign),
     ):
         sheet(title, [first, *TALLY], tallies(groups), [44, *[10] * len(TALLY)])
+    if d.by_zone:
+        sheet(
+            "Theo vùng",
+            ["Vùng", "Buổi đã phát", "Lượt phát bài", "Lỗi, bị lỡ", "Phút", "Mọi cụm loa nhận"],
+            [(z.label, z.airings, z.items, z.other, z.minutes, z.heard_by_all) for z in d.by_zone],
+            [30, 14, 14, 14, 10, 18],
+        )
+        sheet(
+            "Theo cụm loa",
+            ["Cụm loa", "Vùng", "Lượt bài đã nhận", "Lượt bài phát ở vùng"],
+            [(c.label, c.zone, c.received, c.of) for c in d.by_cluster],
+            [34, 24, 18, 20],
+        )
     widths = [WIDTHS[c] for c in ENTRY_COLUMNS]
     labels = d.project.report.campaigns
     sheet(

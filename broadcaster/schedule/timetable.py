@@ -196,6 +196,11 @@ class Airing:
         key = f"{ident}@{self.start.astimezone(UTC).isoformat()}"  # an instant: fold-aware
         return f"{key}#{self.zone}" if self.zone else key
 
+    @staticmethod
+    def zone_of(key: str) -> str:
+        """The zone an airing key names ("" on a station without zones)."""
+        return key.rpartition("#")[2] if "#" in key else ""
+
     def payload(self) -> dict:
         """What recovery needs to finish this airing after a crash (see evidence.OpenAiring)."""
         return {

@@ -48,6 +48,16 @@ def overview(console: Console, request: Request, form):
         for q in s["queue"]
         if q["overdue"]
     ]
+    alerts += [
+        (
+            "bad",
+            f"Cụm loa {c['name']} ({c['zone_name']}) mất kết nối.",
+            "Kiểm tra điện và mạng của cụm loa.",
+            "",
+        )
+        for c in s["clusters"]
+        if c["alert"]
+    ]
     today = datetime.now(project.station.tz).date()
     for q in s["queue"]:
         script = catalogue.scripts.get(q["script_id"])
