@@ -14,6 +14,7 @@ NAMES = [
     "district",
     "daemon",
     "lock",
+    "zones",
 ]
 
 
