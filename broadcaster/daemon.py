@@ -50,7 +50,7 @@ from .base.when import show_instant
 from .evidence import plan
 from .evidence.recorder import Journaled
 from .evidence.sync import sync
-from .schedule import airqueue
+from .schedule import airqueue, inbox
 from .schedule.config import Project
 from .schedule.scripts import Catalogue
 from .schedule.timetable import Airing, Timetable, air_rank
@@ -433,10 +433,19 @@ class Daemon:
                 mono = self.clock.monotonic()
                 if mono - files_at >= FILES_SECONDS:
                     files_at = mono
+                    self._take_bulletins()
                     self.reload_if_changed()
                 self.tick()
             except Exception:
                 log.exception("Lỗi khi theo dõi lịch và hàng đợi")
+
+    def _take_bulletins(self) -> None:
+        """Bulletins dropped in `inbox/` become scripts (and queue items, by their priority);
+        the reload that follows lets them air at once."""
+        try:
+            inbox.take_in(self.project, self.clock.now(), self.timetable)
+        except Exception:
+            log.exception("Lỗi khi nhận bản tin")
 
     def classify_gap(self, wall: timedelta, mono: float) -> str | None:
         """Between two ticks (normally WATCH_SECONDS apart): a long step of the monotonic clock

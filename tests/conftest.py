@@ -195,3 +195,21 @@ def local_only(monkeypatch):
         return real(host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+@pytest.fixture
+def rig(short_station):
+    """(root, clock, make_daemon): a daemon on a fake clock and player, not started."""
+    from fakes import FakeClock, FakePlayer, start_of_next_minute
+
+    from broadcaster.daemon import Daemon
+    from broadcaster.schedule.config import Project
+
+    clock = FakeClock(start_of_next_minute())
+
+    def make(player=None) -> Daemon:
+        d = Daemon(Project(short_station), player or FakePlayer(clock), clock)
+        d.recover()
+        return d
+
+    return short_station, clock, make

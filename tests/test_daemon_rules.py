@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import TZ, edit, edit_station, program, set_programs
+from fakes import FakeClock, FakePlayer
 
 from broadcaster import evidence
 from broadcaster.air.airing import Airer
@@ -16,69 +17,8 @@ from broadcaster.schedule import airqueue
 from broadcaster.schedule.config import Project
 from broadcaster.schedule.scripts import Catalogue
 from broadcaster.schedule.timetable import Timetable
-from broadcaster.sound.player import Player, PlayerError, Result
+from broadcaster.sound.player import PlayerError, Result
 from broadcaster.store.db import get_state
-
-
-class FakeClock:
-    def __init__(self, start: datetime):
-        self.wall, self.mono = start, 1000.0
-
-    def now(self) -> datetime:
-        return self.wall
-
-    def monotonic(self) -> float:
-        return self.mono
-
-    def advance(self, seconds: float) -> None:
-        self.wall += timedelta(seconds=seconds)
-        self.mono += seconds
-
-    def jump(self, seconds: float) -> None:
-        """The wall clock alone moves (a sleep, or the clock set)."""
-        self.wall += timedelta(seconds=seconds)
-
-
-class FakePlayer(Player):
-    """Plays in no time: each clip moves the fake clock on by its length."""
-
-    def __init__(self, clock: FakeClock):
-        super().__init__("", 48000)
-        self.clock = clock
-        self.played: list[tuple[str, datetime]] = []
-
-    @property
-    def device_label(self) -> str:
-        return "loa thử"
-
-    def play(self, clips, stop=None, on_start=None, on_end=None) -> Result:
-        t0 = self.clock.now()
-        for clip in clips:
-            if clip.label is not None:
-                on_start(clip.label, self.clock.now())
-                self.played.append((clip.label[0].id, self.clock.now()))
-            self.clock.advance(clip.frames / self.sample_rate)
-            if clip.label is not None:
-                on_end(clip.label, self.clock.now(), True)
-        return Result(True, t0, self.clock.now())
-
-
-def start_of_next_minute() -> datetime:
-    t = datetime.now(UTC) + timedelta(minutes=2)
-    return t.replace(second=0, microsecond=0)
-
-
-@pytest.fixture
-def rig(short_station):
-    """(root, clock, make_daemon): a daemon on a fake clock and player, not started."""
-    clock = FakeClock(start_of_next_minute())
-
-    def make(player=None) -> Daemon:
-        d = Daemon(Project(short_station), player or FakePlayer(clock), clock)
-        d.recover()
-        return d
-
-    return short_station, clock, make
 
 
 def rows(root) -> list:

@@ -89,6 +89,7 @@ def test_every_table_people_write_is_described_with_vietnamese_names():
         config.Defaults,
         config.District,
         config.Web,
+        config.Inbox,
         zones.Icecast,
     ):
         described += schema.fields_of(cls)

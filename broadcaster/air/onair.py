@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from .. import evidence
-from ..schedule import airqueue
+from ..schedule import airqueue, inbox
 from ..schedule.config import Project
 from ..schedule.scripts import Catalogue
 from ..store.db import get_state, now
@@ -131,6 +131,10 @@ def status(project: Project) -> dict:
         ][:5],
         "last": [
             evidence.as_dict(r, tz) for r in evidence.query(project, limit=5, newest_first=True)
+        ],
+        "bulletins": [
+            {"script_id": b.script_id, "title": b.title, "source": b.source}
+            for b in inbox.waiting_emergencies(project)
         ],
         "clusters": clusters(project, state.get(STATE_KEY) if running else None, current),
         "espeak": espeak_ahead(project, current, queue, upcoming),

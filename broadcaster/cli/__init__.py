@@ -925,6 +925,12 @@ def status(ctx, fmt) -> None:
             f"  {show_instant(a['start'], tz)}  {a['name']}{where}: {', '.join(a['scripts'])}"
         )
     _clusters(s["clusters"], tz)
+    for b in s["bulletins"]:
+        click.secho(
+            f"Bản tin KHẨN CẤP của {b['source']} chưa phát: {b['title']} ({b['script_id']}). "
+            f'Duyệt rồi chạy `broadcaster queue add {b["script_id"]} --now --priority "khẩn cấp"`.',
+            fg="red",
+        )
     _espeak_warnings(s["espeak"], tz)
     if s["unanchored"]:
         click.secho(f"Cảnh báo: {s['unanchored']}.", fg="yellow", err=True)
@@ -953,6 +959,41 @@ def _clusters(clusters: list[dict], tz) -> None:
             )
             text = f"MẤT KẾT NỐI từ {show_instant(c['since'], tz, seconds=True)}{heard}"
             click.secho(where + text + (" — CẢNH BÁO" if c["alert"] else ""), fg="red")
+
+
+@main.command("inbox")
+@format_option()
+@click.pass_context
+def inbox_cmd(ctx, fmt) -> None:
+    """Các bản tin cấp trên đã nhận (thả vào thư mục inbox/): nơi gửi, mức, đã làm gì."""
+    from ..schedule import inbox
+    from .output import formatted
+
+    proj = project(ctx).require()
+    tz = proj.station.tz
+    rows = [
+        {
+            "received_at": b.received_at.astimezone(tz),
+            "source": b.source,
+            "priority": PRIORITY.get(b.priority, b.priority),
+            "title": b.title,
+            "script_id": b.script_id,
+            "action": inbox.ACTIONS.get(b.action, b.action),
+        }
+        for b in inbox.received(proj)
+    ]
+    columns = {
+        "received_at": "Nhận lúc",
+        "source": "Nơi gửi",
+        "priority": "Mức",
+        "title": "Tiêu đề",
+        "script_id": "Mã bài",
+        "action": "Đã làm",
+    }
+    if not rows and fmt == "table":
+        click.echo("Chưa nhận bản tin nào. Thả tệp bản tin (.md) vào thư mục inbox/ của đài.")
+        return
+    click.echo(formatted(rows, fmt, columns))
 
 
 @main.command()

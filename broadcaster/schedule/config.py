@@ -157,6 +157,14 @@ class District:
     batch: int = setting(500, "số dòng mỗi lần gửi", integer(1, 100_000))
 
 
+@dataclass(frozen=True)
+class Inbox:
+    """Bulletins from above dropped in `inbox/`: whether an emergency one airs at once (else it
+    waits for the officer, with an alert)."""
+
+    auto_air_emergency: bool = setting(False, "tự phát ngay bản tin khẩn cấp")
+
+
 @dataclass
 class StationFile:
     """The parsed `schedules.toml`: raw data, settings, and the problems found in settings."""
@@ -171,6 +179,7 @@ class StationFile:
     district: District = field(default_factory=District)
     web: Web = field(default_factory=Web)
     zoning: Zoning = field(default_factory=lambda: Zoning(Icecast()))
+    inbox: Inbox = field(default_factory=Inbox)
 
     @cached_property
     def locator(self) -> Locator:
@@ -187,7 +196,7 @@ def station_file_from_text(text: str, path: Path) -> StationFile:
     loc = Locator(text)
     problems: list[Problem] = []
     known = {"station", "report", "defaults", "district", "web", "program", "blackout"}
-    known |= {"zone", "cluster", "icecast"}
+    known |= {"zone", "cluster", "icecast", "inbox"}
     for key in data:
         if key not in known:
             problems.append(
@@ -209,7 +218,10 @@ def station_file_from_text(text: str, path: Path) -> StationFile:
     problems += _check_district(district, path, loc)
     web = settings(Web, data.get("web", {}), at("web"))
     zoning = read_zoning(data, path, loc, problems)
-    return StationFile(path, text, data, station, report, defaults, problems, district, web, zoning)
+    inbox = settings(Inbox, data.get("inbox", {}), at("inbox"))
+    return StationFile(
+        path, text, data, station, report, defaults, problems, district, web, zoning, inbox
+    )
 
 
 def _check_district(district: District, path: Path, loc: Locator) -> list[Problem]:
@@ -324,6 +336,8 @@ class Project:
     district = property(lambda self: self.file.district)
     web = property(lambda self: self.file.web)
     zoning = property(lambda self: self.file.zoning)
+    inbox = property(lambda self: self.file.inbox)
+    inbox_dir = property(lambda self: self.root / "inbox")
 
     @property
     def database_url(self) -> str:

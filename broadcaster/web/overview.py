@@ -58,6 +58,15 @@ def overview(console: Console, request: Request, form):
         for c in s["clusters"]
         if c["alert"]
     ]
+    alerts += [
+        (
+            "bad",
+            f"Bản tin khẩn cấp của {b['source']} chưa phát: {b['title']}.",
+            "Lãnh đạo duyệt bài rồi xếp phát ngay.",
+            f"/bai/{b['script_id']}",
+        )
+        for b in s["bulletins"]
+    ]
     today = datetime.now(project.station.tz).date()
     for q in s["queue"]:
         script = catalogue.scripts.get(q["script_id"])

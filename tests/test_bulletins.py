@@ -1,0 +1,136 @@
+"""Bulletins from above dropped in `inbox/`, one of each priority, taken in by the daemon on a
+fake clock (the watch loop's turn is a call): a normal one waits for the officer, a priority one
+airs just before the next program, an emergency one airs at once only when allowed."""
+
+import os
+import time
+from datetime import timedelta
+
+import pytest
+from conftest import Cli, edit, program, run_cli, set_programs
+from test_daemon_rules import rows, step
+
+from broadcaster.schedule import airqueue, inbox
+from broadcaster.schedule.config import Project
+from broadcaster.schedule.scripts import Catalogue
+
+BULLETIN = """+++
+title = "{title}"
+source = "UBND quận 9"
+priority = "{priority}"
+{extra}+++
+{body}
+"""
+
+
+def drop(root, name: str, priority: str, body: str = "Đây là bản tin thử.", extra: str = ""):
+    folder = root / "inbox"
+    folder.mkdir(exist_ok=True)
+    text = BULLETIN.format(title=f"Bản tin {name}", priority=priority, extra=extra, body=body)
+    path = folder / f"{name}.md"
+    path.write_text(text, "utf-8")
+    os.utime(path, (time.time() - 5, time.time() - 5))  # copied a while ago: settled
+
+
+def test_a_bulletin_still_being_copied_waits(rig):
+    root, _, make = rig
+    d = make()
+    drop(root, "dang-chep", "thông thường")
+    os.utime(root / "inbox" / "dang-chep.md")  # written just now
+    take(d)
+    assert not inbox.received(Project(root)) and (root / "inbox" / "dang-chep.md").exists()
+
+
+def take(d) -> None:
+    """The watch loop's turn: bulletins taken in, files reloaded."""
+    d._take_bulletins()
+    d.reload_if_changed()
+
+
+def test_a_normal_bulletin_waits_for_the_officer(rig):
+    root, _clock, make = rig
+    d = make()
+    drop(root, "thuong", "thông thường")
+    take(d)
+    (b,) = inbox.received(Project(root))
+    assert (b.source, b.priority, b.action, b.queue_id) == (
+        "UBND quận 9",
+        "normal",
+        "waiting",
+        None,
+    )
+    script = Catalogue(Project(root)).get(b.script_id)
+    assert script.status == "pending" and not script.approved and script.author == "UBND quận 9"
+    assert "Bản tin của UBND quận 9" in script.path.read_text("utf-8")
+    assert not (root / "inbox" / "thuong.md").exists()
+    assert len(list((root / "inbox" / "da-nhan").glob("*-thuong.md"))) == 1  # kept as sent
+    assert not airqueue.pending(Project(root))
+    listed = Cli(root)("inbox").output
+    assert "UBND quận 9" in listed and "chờ cán bộ xếp lịch" in listed
+
+
+def test_a_priority_bulletin_airs_just_before_the_next_program(rig):
+    root, clock, make = rig
+    at = clock.now() + timedelta(seconds=60)
+    set_programs(root, program("chieu", at, ["tin-mot"]))
+    d = make()
+    drop(root, "uu-tien", "ưu tiên")
+    take(d)
+    (b,) = inbox.received(Project(root))
+    assert b.action == "joined"
+    (item,) = airqueue.pending(Project(root))
+    assert (item.at, item.priority) == (at, "priority")
+    script = Catalogue(Project(root)).get(b.script_id)
+    assert script.approved and script.approved_by == "UBND quận 9 (bản tin ưu tiên)"
+    step(d, clock, 90)
+    aired = [(r.script_id, r.status) for r in rows(root)]
+    assert aired == [(b.script_id, "aired"), ("tin-mot", "aired")]
+
+
+@pytest.mark.parametrize("allowed", [True, False])
+def test_an_emergency_bulletin_airs_at_once_only_when_allowed(rig, allowed):
+    root, clock, make = rig
+    edit(root, "inbox", auto_air_emergency=allowed)
+    d = make()
+    drop(root, "khan", "khẩn cấp", body="Bão số 9 sắp đổ bộ, bà con chằng chống nhà cửa.")
+    take(d)
+    step(d, clock, 20)
+    (b,) = inbox.received(Project(root))
+    status = run_cli(root, "status").stdout
+    if allowed:
+        assert b.action == "aired"
+        assert [(r.script_id, r.status, r.priority) for r in rows(root)] == [
+            (b.script_id, "aired", "emergency")
+        ]
+        assert "KHẨN CẤP" not in status
+    else:
+        assert b.action == "alert" and not rows(root) and not airqueue.pending(Project(root))
+        assert f"Bản tin KHẨN CẤP của UBND quận 9 chưa phát: Bản tin khan ({b.script_id})" in status
+
+
+def test_a_bad_bulletin_is_set_aside_with_what_is_wrong_and_the_others_go_on(rig):
+    root, _clock, make = rig
+    d = make()
+    drop(root, "hong", "gấp lắm")
+    drop(root, "tot", "thông thường")
+    take(d)
+    assert [b.file for b in inbox.received(Project(root))] == ["tot.md"]
+    (note,) = (root / "inbox" / "loi").glob("*-hong.loi.txt")
+    text = note.read_text("utf-8")
+    assert text.startswith("inbox/hong.md:4: lỗi: `priority` (mức ưu tiên) không hợp lệ: gấp lắm")
+    assert '"thông thường", "ưu tiên" hoặc "khẩn cấp"' in text
+
+
+def test_a_recorded_bulletin_keeps_its_audio(rig):
+    root, _clock, make = rig
+    d = make()
+    src = root / "audio" / "chime.wav"
+    (root / "inbox").mkdir()
+    (root / "inbox" / "ban-tin.wav").write_bytes(src.read_bytes())
+    drop(root, "ghi-am", "ưu tiên", body="", extra='audio = "ban-tin.wav"\n')
+    take(d)
+    (b,) = inbox.received(Project(root))
+    script = Catalogue(Project(root)).get(b.script_id)
+    assert script.audio == f"audio/recorded/{b.script_id}.wav"
+    assert (root / script.audio).read_bytes() == src.read_bytes()
+    assert not (root / "inbox" / "ban-tin.wav").exists()
