@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 from . import evidence
 from .air.airing import Airer
 from .air.clusters import STATE_KEY, ClusterWatch
+from .air.live import air_live
 from .air.zones import zone_outputs
 from .base.clock import Clock, SystemClock
 from .base.errors import Problem, UserError, in_words
@@ -50,7 +51,7 @@ from .base.when import show_instant
 from .evidence import plan
 from .evidence.recorder import Journaled
 from .evidence.sync import sync
-from .schedule import airqueue, inbox
+from .schedule import airqueue, inbox, live_requests
 from .schedule.config import Project
 from .schedule.scripts import Catalogue
 from .schedule.timetable import Airing, Timetable, air_rank
@@ -76,6 +77,8 @@ MISSED = "máy phát tắt hoặc phần mềm không chạy vào giờ phát"
 FROZEN = "phần mềm bị treo hoặc máy quá tải qua giờ phát"
 JUMPED = "máy ngủ hoặc đồng hồ máy bị chỉnh qua giờ phát"
 CUT = "chưa phát: phần mềm dừng giữa chương trình"
+LIVE_STALE = timedelta(seconds=30)  # a live request older than this finds no one at the mic
+STALE = "yêu cầu phát trực tiếp đã quá hạn (đài không chạy lúc đó)"
 NEW_ZONE = "vùng mới thêm vào schedules.toml: khởi động lại `broadcaster run` để phát ở vùng này"
 
 
@@ -88,6 +91,7 @@ class Lane:
     heap: list[tuple] = field(default_factory=list)
     current: Airing | None = None
     interrupt: threading.Event = field(default_factory=threading.Event)
+    live: bool = False  # held for a live announcement: nothing else starts
 
 
 def _check_alive(pid: int) -> None:
@@ -128,6 +132,7 @@ class Daemon:
         self.cond = threading.Condition()
         self.tick_lock = threading.RLock()  # tick and reload
         self.stopping = threading.Event()
+        self.live_started: set[int] = set()
         self.handled: dict[str, datetime] = {}  # airing keys with an outcome or in the worker
         self.pending_queue: list = []
         self.checked_until = self.clock.now()
@@ -217,6 +222,14 @@ class Daemon:
         if self._changes is None or self._changes.changed():
             self.pending_queue = airqueue.pending(self.project)
             self.next_at = None
+            for request in live_requests.waiting(self.project):
+                if self.clock.now() - request.requested_at > LIVE_STALE:
+                    live_requests.mark(self.project, request.id, status="failed", note=STALE)
+                elif request.id not in self.live_started:
+                    self.live_started.add(request.id)
+                    threading.Thread(
+                        target=self._go_live, args=(request,), name="live", daemon=True
+                    ).start()
 
     def _next_instant(self, after: datetime) -> datetime:
         """The next instant anything is due after ``after`` (or a day on, to look again)."""
@@ -375,9 +388,9 @@ class Daemon:
     # -- the air worker ---------------------------------------------------------------------
     def _next_airing(self, lane: Lane, block: bool) -> Airing | None:
         with self.cond:
-            while block and not lane.heap and not self.stopping.is_set():
+            while block and (lane.live or not lane.heap) and not self.stopping.is_set():
                 self.cond.wait(1)
-            if self.stopping.is_set() or not lane.heap:
+            if self.stopping.is_set() or lane.live or not lane.heap:
                 return None
             _, _, _, airing = heapq.heappop(lane.heap)
             lane.current = airing
@@ -424,6 +437,58 @@ class Daemon:
         while (airing := self._next_airing(lane, block=True)) is not None:
             self._air(lane, airing)
             self._soon(self._heartbeat, "heartbeat-now")  # never on air: it may wait on the DB
+
+    # -- live announcements ------------------------------------------------------------------
+    def _go_live(self, request) -> None:
+        """Hold the request's zones (what plays is interrupted and goes on afterwards), air the
+        microphone until the speaker stops (or the session limit), then let the zones go."""
+        zones = request.zones.split() or list(self.lanes)
+        lanes = [self.lanes[z] for z in zones if z in self.lanes]
+        with self.cond:
+            for lane in lanes:
+                lane.live = True
+                if lane.current is not None:
+                    log.warning("Phát trực tiếp: ngắt chương trình đang phát %s", lane.zone)
+                    lane.interrupt.set()
+        deadline = time.monotonic() + 5
+        while any(lane.current for lane in lanes) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        limit = self.project.station.session_limit_minutes * 60
+        began = time.monotonic()
+
+        def asked_to_stop() -> bool:
+            if self.stopping.is_set() or time.monotonic() - began > limit:
+                return True
+            try:
+                current = live_requests.get(self.project, request.id)
+            except DatabaseError:
+                return False
+            return current is None or current.stop
+
+        try:
+            seconds, recording = air_live(
+                self.project,
+                request,
+                {lane.zone: lane.airer.player for lane in lanes},
+                self.recorder,
+                asked_to_stop,
+                (self.timetable.defaults.chime_in, self.timetable.defaults.chime_out),
+                on_air=lambda: live_requests.mark(
+                    self.project, request.id, status="on_air", started_at=self.clock.now()
+                ),
+            )
+            note = f"{seconds:.0f} giây, bản ghi {recording}"
+            live_requests.mark(
+                self.project, request.id, status="done", ended_at=self.clock.now(), note=note
+            )
+        except Exception as exc:
+            log.error("Không phát trực tiếp được: %s", in_words(exc))
+            live_requests.mark(self.project, request.id, status="failed", note=in_words(exc))
+        finally:
+            with self.cond:
+                for lane in lanes:
+                    lane.live = False
+                self.cond.notify_all()
 
     # -- the watch loop: queue, files, clock --------------------------------------------------
     def _watch(self) -> None:

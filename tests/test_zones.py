@@ -158,6 +158,8 @@ def test_icecast_killed_and_restarted_mid_day(zoned, icecast):
     set_programs(zoned, programs(("som", first, "tin-mot", []), ("muon", later, "tin-hai", [])))
     daemon = start(zoned, icecast)
     try:
+        log = zoned / "daemon.log"
+        wait_for(lambda: log.read_text("utf-8").count("Đã kết nối luồng") == 2, 10)
         icecast.kill()
         failed = wait_for(lambda: len(rows_of(zoned, "failed")) == 2 and rows_of(zoned), 40)
         icecast.start()

@@ -28,6 +28,7 @@ ENGINE = {
     "recorded": "ghi âm",
     "piper": "giọng đọc cài sẵn",
     "fpt": "giọng FPT.AI",
+    "live": "trực tiếp",
     "auto": "tự chọn",
 }
 PRIORITY = {"normal": "thông thường", "priority": "ưu tiên", "emergency": "khẩn cấp"}
@@ -63,7 +64,11 @@ def show_number(x: float | int, digits: int = 1) -> str:
 
 
 # A report's one program line for all the airings no plan holds, by trigger
-OFF_PLAN = {"queue": "Phát đột xuất (hàng đợi)", "manual": "Phát thủ công"}
+OFF_PLAN = {
+    "queue": "Phát đột xuất (hàng đợi)",
+    "manual": "Phát thủ công",
+    "live": "Phát trực tiếp",
+}
 
 
 def program_label(program_id: str) -> str:

@@ -961,6 +961,69 @@ def _clusters(clusters: list[dict], tz) -> None:
             click.secho(where + text + (" — CẢNH BÁO" if c["alert"] else ""), fg="red")
 
 
+@main.command("live")
+@click.option(
+    "--zone",
+    "zones",
+    multiple=True,
+    metavar="MÃ_VÙNG",
+    help="Chỉ phát ở vùng này (lặp lại cho nhiều vùng; mặc định: mọi vùng).",
+)
+@click.option(
+    "--by", "speaker", required=True, metavar="HỌ_TÊN", help="Người nói (ghi vào nhật ký)."
+)
+@click.pass_context
+def live_cmd(ctx, zones, speaker) -> None:
+    """Phát trực tiếp từ micrô của máy phát, ngay bây giờ (ngắt chương trình đang phát); nhấn
+    phím xuống dòng để dừng. Có nhạc hiệu trước và sau, được ghi âm và ghi nhật ký."""
+    import signal
+    import sys
+    import time
+
+    from ..schedule import live_requests
+
+    proj = project(ctx).require()
+    if not proj.station_running():
+        raise UserError(
+            "đài đang KHÔNG chạy: không phát trực tiếp được", hint="bật `broadcaster run` trước"
+        )
+    request = live_requests.ask(proj, speaker, zones)
+
+    def settled(states: tuple[str, ...], seconds: float):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            current = live_requests.get(proj, request.id)
+            if current is not None and current.status in states:
+                return current
+            time.sleep(0.1)
+        return None
+
+    def interrupted(*_args) -> None:
+        raise KeyboardInterrupt
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, interrupted)
+    try:
+        started = settled(("on_air", "done", "failed"), 15)
+        if started is None or started.status != "on_air":
+            live_requests.stop(proj, request.id)
+            why = started.note if started is not None else "đài không trả lời"
+            raise UserError(f"không phát trực tiếp được: {why}", hint="xem nhật ký của đài")
+        where = ", ".join(zones) if zones else "mọi vùng"
+        click.echo(f"ĐANG PHÁT TRỰC TIẾP ({where}). Nói vào micrô; nhấn phím xuống dòng để dừng.")
+        sys.stdin.readline()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        live_requests.stop(proj, request.id)
+    ended = settled(("done", "failed"), 30)
+    if ended is None or ended.status != "done":
+        raise UserError(
+            f"phát trực tiếp kết thúc có lỗi: {ended.note if ended else 'đài không trả lời'}"
+        )
+    click.echo(f"Đã dừng phát trực tiếp: {ended.note}.")
+
+
 @main.command("inbox")
 @format_option()
 @click.pass_context

@@ -22,7 +22,7 @@ from . import plan
 from .plan import PlanDay, PlannedAiring
 
 STATUSES = ("aired", "failed", "skipped", "missed", "interrupted", "cancelled")
-TRIGGERS = ("timetable", "queue", "manual")
+TRIGGERS = ("timetable", "queue", "manual", "live")
 GENESIS = "0" * 64
 FORMAT = 3  # the row format written now (see CONTENT)
 LATE_WRITE = timedelta(days=1)  # an aired row sealed this long after it ended is suspicious
@@ -135,12 +135,19 @@ def _open(s, project, fields: dict) -> AiringRow:
 
 
 def _close(
-    s, row: AiringRow | None, status: str, error: str, ended_at: datetime, received: str = ""
+    s,
+    row: AiringRow | None,
+    status: str,
+    error: str,
+    ended_at: datetime,
+    received: str = "",
+    audio_sha256: str = "",
 ) -> None:
     if row is None or row.status != "playing":  # sealed already (a crash recovery closed it)
         return
     row.status, row.error, row.ended_at = status, error, ended_at
     row.received = received or row.received
+    row.audio_sha256 = audio_sha256 or row.audio_sha256  # a live recording, known at its end
     _seal(s, row)
 
 
@@ -174,10 +181,14 @@ def close_row(
     error: str = "",
     ended_at: datetime | None = None,
     received: str = "",
+    audio_sha256: str = "",
 ) -> None:
     ended_at = ended_at or now()
     durably(
-        project, lambda s: _close(s, s.get(AiringRow, row_id), status, error, ended_at, received)
+        project,
+        lambda s: _close(
+            s, s.get(AiringRow, row_id), status, error, ended_at, received, audio_sha256
+        ),
     )
 
 
@@ -239,6 +250,7 @@ def apply(project, seq: int, record: dict, wait: bool = True) -> None:
                 record["error"],
                 datetime.fromisoformat(record["ended_at"]),
                 record.get("received", ""),
+                record.get("audio_sha256", ""),
             )
         elif op == "record":
             _record_many(s, project, [_times(r) for r in record["rows"]], record["finish"])

@@ -32,9 +32,16 @@ class Recorder(Protocol):
         """The row of an item about to play; a handle for `close_row`."""
 
     def close_row(
-        self, handle, status: str, error: str, ended_at: datetime, received: str = ""
+        self,
+        handle,
+        status: str,
+        error: str,
+        ended_at: datetime,
+        received: str = "",
+        audio_sha256: str = "",
     ) -> None:
-        """Seal the row; ``received`` names the IP loudspeaker clusters that heard it."""
+        """Seal the row; ``received`` names the IP loudspeaker clusters that heard it;
+        ``audio_sha256`` is a live announcement's recording (known only at its end)."""
 
     def record_many(self, rows: list[dict], finish: tuple | None = None) -> None: ...
 
@@ -55,8 +62,8 @@ class Direct:
     def open_row(self, **fields) -> int:
         return evidence.open_row(self.project, **fields)
 
-    def close_row(self, handle, status, error, ended_at, received="") -> None:
-        evidence.close_row(self.project, handle, status, error, ended_at, received)
+    def close_row(self, handle, status, error, ended_at, received="", audio_sha256="") -> None:
+        evidence.close_row(self.project, handle, status, error, ended_at, received, audio_sha256)
 
     def record_many(self, rows, finish=None) -> None:
         evidence.record_many(self.project, rows, finish)
@@ -112,7 +119,7 @@ class Journaled:
             "started_at": fields["started_at"].isoformat(),
         }
 
-    def close_row(self, handle, status, error, ended_at, received="") -> None:
+    def close_row(self, handle, status, error, ended_at, received="", audio_sha256="") -> None:
         self._add(
             {
                 "op": "close",
@@ -121,6 +128,7 @@ class Journaled:
                 "error": error,
                 "ended_at": ended_at.isoformat(),
                 "received": received,
+                "audio_sha256": audio_sha256,
             }
         )
 

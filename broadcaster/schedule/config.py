@@ -87,6 +87,7 @@ class Station:
         choice(READING_STYLES, 'chọn "chuẩn" (nghìn, linh) hoặc "miền Nam" (ngàn, lẻ)'),
     )
     device: str = setting("", "thiết bị âm thanh")
+    microphone: str = setting("", "micrô để phát trực tiếp")
     database: str = setting("", "cơ sở dữ liệu")
     pre_roll: str = setting("", "lệnh trước khi phát")
     pre_roll_wait_s: float = setting(0, "chờ sau lệnh trước khi phát, giây", number(0, 60))

@@ -144,6 +144,10 @@ class Output(Protocol):
         on_end: Callable[[object, datetime, bool], None] | None = None,
     ) -> Result: ...
 
+    def play_feed(self, feed, stop: threading.Event) -> Result:
+        """Air a live feed (see `live.LiveFeed`) until ``stop``."""
+        ...
+
 
 class Player:
     def __init__(self, device: str = "", sample_rate: int = 48000, buffer_ms: int = 100):
@@ -173,6 +177,44 @@ class Player:
         """Whether the device can be opened now (a lost one may come back)."""
         return device_available(self.device)
 
+    def _open(self):
+        import miniaudio
+
+        try:
+            return miniaudio.PlaybackDevice(
+                output_format=miniaudio.SampleFormat.SIGNED16,
+                nchannels=1,
+                sample_rate=self.sample_rate,
+                buffersize_msec=self.buffer_ms,
+                device_id=self._device_id(),
+                app_name="broadcaster",
+            )
+        except miniaudio.MiniaudioError as exc:
+            raise PlayerError(
+                f"không mở được thiết bị âm thanh ({self.device_label}): {why(exc)}"
+            ) from exc
+
+    def play_feed(self, feed, stop: threading.Event) -> Result:
+        take = feed.reader().take
+        began: list[float] = []
+
+        def stream():
+            frames = yield b""
+            while not stop.is_set():
+                began[:] = began or [time.time()]
+                frames = yield take(frames).tobytes()
+
+        device = self._open()
+        gen = stream()
+        next(gen)
+        try:
+            device.start(gen)
+            stop.wait()
+            t0 = began[0] + self.buffer_ms / 1000 if began else time.time()
+            return Result(True, _utc(t0), _utc(time.time()))
+        finally:
+            release(device)
+
     def play(
         self,
         clips: list[Clip],
@@ -182,7 +224,6 @@ class Player:
     ) -> Result:
         """Play the clips back to back. ``on_start`` is called (before the clip is heard) and
         ``on_end`` after it, for labelled clips only, in the caller's thread."""
-        import miniaudio
 
         stop = stop or threading.Event()
         pcm = np.concatenate([c.pcm for c in clips]) if clips else np.zeros(0, "<i2")
@@ -204,19 +245,7 @@ class Player:
                 state["fed"] = fed + len(chunk)
                 frames = yield chunk.tobytes()
 
-        try:
-            device = miniaudio.PlaybackDevice(
-                output_format=miniaudio.SampleFormat.SIGNED16,
-                nchannels=1,
-                sample_rate=self.sample_rate,
-                buffersize_msec=self.buffer_ms,
-                device_id=self._device_id(),
-                app_name="broadcaster",
-            )
-        except miniaudio.MiniaudioError as exc:
-            raise PlayerError(
-                f"không mở được thiết bị âm thanh ({self.device_label}): {why(exc)}"
-            ) from exc
+        device = self._open()
         gen = stream()
         next(gen)
         latency = self.buffer_ms / 1000

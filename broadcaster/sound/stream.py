@@ -23,7 +23,7 @@ from urllib.parse import quote, urlsplit
 
 import numpy as np
 
-from .player import Clip, Output, PlayerError, Result, follow, in_words
+from .player import Clip, Output, PlayerError, Result, _utc, follow, in_words
 
 log = logging.getLogger("broadcaster")
 
@@ -74,6 +74,7 @@ class MountStream:
         self.pos = 0  # samples sent on this connection
         self.origin = 0.0  # wall time of sample 0 of this connection
         self.program: tuple[np.ndarray, int] | None = None  # samples, and where they start
+        self.feed: Callable[[int], np.ndarray] | None = None  # a live feed's reader, on air
         self.closed = threading.Event()
         self.thread: threading.Thread | None = None
         self.proc: subprocess.Popen | None = None
@@ -206,7 +207,9 @@ class MountStream:
         """The next ``n`` samples to send: the airing's where it covers them, else silence."""
         with self.lock:
             out = np.zeros(n, "<i2")
-            if self.program is not None:
+            if self.feed is not None:
+                out = self.feed(n)
+            elif self.program is not None:
                 pcm, start = self.program
                 a, b = max(self.pos, start), min(self.pos + n, start + len(pcm))
                 if a < b:
@@ -253,6 +256,26 @@ class MountStream:
                 if self.program is not None and self.program[1] == start:
                     self.program = None
 
+    def play_feed(self, feed, stop: threading.Event) -> Result:
+        self.open()
+        with self.lock:
+            if not self.up:
+                raise PlayerError(f"không phát được lên {self.device_label}: {self.reason}")
+            start, connection = self.pos, self.connection
+            self.feed = feed.reader().take
+            t0 = self.origin + start / self.sample_rate
+        try:
+            while not stop.wait(0.05):
+                if self.connection != connection or not self.up:
+                    raise PlayerError(
+                        f"{self.device_label} mất kết nối khi đang phát: "
+                        f"{self.reason or 'máy chủ Icecast ngắt kết nối'}"
+                    )
+            return Result(True, _utc(t0), _utc(time.time()))
+        finally:
+            with self.lock:
+                self.feed = None
+
 
 class Together:
     """A zone heard on several outputs at once (the PC's loudspeakers and a mount): the first
@@ -294,3 +317,22 @@ class Together:
             cut.set()
             for t in threads:
                 t.join()
+
+    def play_feed(self, feed, stop: threading.Event) -> Result:
+        """Every output airs the feed (each from its own reader) until ``stop``."""
+        results: dict[int, Result] = {}
+
+        def one(i: int, output: Output) -> None:
+            try:
+                results[i] = output.play_feed(feed, stop)
+            except PlayerError as exc:
+                log.error("Không phát trực tiếp được trên %s: %s", output.device_label, exc)
+
+        threads = [threading.Thread(target=one, args=(i, o)) for i, o in enumerate(self.outputs)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if not results:
+            raise PlayerError("không phát trực tiếp được trên thiết bị nào")
+        return results[min(results)]

@@ -115,7 +115,7 @@ def engine_for(url: str) -> Engine:
     return engine
 
 
-SCHEMA_HEAD = "0008"
+SCHEMA_HEAD = "0009"
 
 
 def migrate(engine: Engine, target: str = "head") -> None:
