@@ -280,8 +280,50 @@ def test_the_overview_shows_each_cluster_and_alerts_one_offline(zoned):
     with FileLock(str(project.lock_path)):  # a daemon runs
         page = client.get("/").text
     assert "<h2>Cụm loa</h2>" in page and "Cụm loa chợ" in page
-    assert "Cụm loa trường (Khu phố 1) mất kết nối." in page  # past cluster_alert_minutes
+    assert "Mất kết nối cụm loa: Cụm loa trường (Khu phố 1)." in page  # past the alert limit
     shown = datetime.fromisoformat(long_ago).astimezone(TZ)
     assert f"{shown:%H:%M}" in page  # in the station's time, not UTC
     assert "chưa biết" not in page
     assert "chưa biết" in client.get("/").text  # no daemon: nobody knows
+
+
+def test_the_live_button_is_for_leaders_and_technicians_and_names_the_speaker(zoned):
+    from filelock import FileLock
+    from starlette.testclient import TestClient
+    from test_web import PASSWORD, csrf_of, sign_in
+
+    from broadcaster.people import users
+    from broadcaster.schedule import live_requests
+    from broadcaster.web import create_app
+
+    project = Project(zoned)
+    users.add(project, "lan", "soan-thao", PASSWORD, "Trần Thị Lan", "Công chức")
+    users.add(project, "minh", "duyet", PASSWORD, "Nguyễn Văn Minh", "Phó Chủ tịch UBND phường")
+    client = TestClient(create_app(project), follow_redirects=False)
+    token = sign_in(client, "lan")
+    assert "/truc-tiep" not in client.get("/").text  # no such button for the officer
+    assert client.get("/truc-tiep").status_code == 403
+    assert client.post("/truc-tiep", data={"csrf": token}).status_code == 403
+    client.cookies.clear()
+    token = sign_in(client, "minh")
+    assert 'href="/truc-tiep"' in client.get("/").text
+    refused = client.post("/truc-tiep", data={"csrf": token, "zone": "kp1"})
+    assert refused.status_code == 409 and "Đài KHÔNG chạy" in refused.text  # no daemon
+    assert not live_requests.recent(project)
+    with FileLock(str(project.lock_path)):  # a daemon runs
+        assert client.post("/truc-tiep", data={"zone": "kp1"}).status_code == 403  # no token
+        bad = client.post("/truc-tiep", data={"csrf": token, "zone": "kp9"})
+        assert bad.status_code == 400 and "không có vùng `kp9`" in bad.text
+        assert client.post("/truc-tiep", data={"csrf": token, "zone": "kp1"}).status_code == 303
+        (request,) = live_requests.recent(project)
+        assert (request.speaker, request.zones, request.status) == (
+            "Nguyễn Văn Minh, Phó Chủ tịch UBND phường",
+            "kp1",
+            "waiting",
+        )
+        page = client.get("/truc-tiep").text
+        assert f'action="/truc-tiep/{request.id}/dung"' in page
+        token = csrf_of(page)
+        assert client.post("/truc-tiep/999/dung", data={"csrf": token}).status_code == 404
+        assert client.post(f"/truc-tiep/{request.id}/dung", data={"csrf": token}).status_code == 303
+    assert live_requests.get(project, request.id).stop

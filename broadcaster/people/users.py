@@ -23,8 +23,8 @@ ROLES = {"soan-thao": "soạn thảo", "duyet": "duyệt bài", "ky-thuat": "k�
 # what each role may do; a role includes what the roles before it may do
 RIGHTS = {
     "soan-thao": {"write", "queue"},
-    "duyet": {"write", "queue", "approve"},
-    "ky-thuat": {"write", "queue", "approve", "timetable", "users"},
+    "duyet": {"write", "queue", "approve", "live"},
+    "ky-thuat": {"write", "queue", "approve", "timetable", "users", "live"},
 }
 MIN_PASSWORD = 8
 FREE_FAILURES = 3  # then each failure locks the name for LOCK_STEP times the failures past it

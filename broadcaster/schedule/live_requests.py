@@ -50,6 +50,11 @@ def get(project: Project, request_id: int) -> LiveRequest | None:
         return s.get(LiveRequest, request_id)
 
 
+def recent(project: Project, limit: int = 20) -> list[LiveRequest]:
+    with reading(project) as s:
+        return list(s.scalars(select(LiveRequest).order_by(LiveRequest.id.desc()).limit(limit)))
+
+
 def waiting(project: Project) -> list[LiveRequest]:
     with reading(project) as s:
         q = select(LiveRequest).where(LiveRequest.status == "waiting").order_by(LiveRequest.id)

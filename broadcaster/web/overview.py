@@ -51,7 +51,7 @@ def overview(console: Console, request: Request, form):
     alerts += [
         (
             "bad",
-            f"Cụm loa {c['name']} ({c['zone_name']}) mất kết nối.",
+            f"Mất kết nối cụm loa: {c['name']} ({c['zone_name']}).",
             "Kiểm tra điện và mạng của cụm loa.",
             "",
         )
