@@ -4,7 +4,7 @@ airs just before the next program, an emergency one airs at once only when allow
 
 import os
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import Cli, edit, program, run_cli, set_programs
@@ -134,3 +134,39 @@ def test_a_recorded_bulletin_keeps_its_audio(rig):
     assert script.audio == f"audio/recorded/{b.script_id}.wav"
     assert (root / script.audio).read_bytes() == src.read_bytes()
     assert not (root / "inbox" / "ban-tin.wav").exists()
+
+
+def test_a_bulletin_posted_by_an_office_with_its_token(short_station):
+    from starlette.testclient import TestClient
+
+    from broadcaster.schedule.timetable import Timetable
+    from broadcaster.web import create_app
+
+    project = Project(short_station)
+    token = Cli(short_station)("inbox", "sender", "UBND quận 9").output.split()[-1]
+    client = TestClient(create_app(project), follow_redirects=False)
+    text = BULLETIN.format(title="Lịch cắt điện", priority="ưu tiên", extra="", body="Nội dung.")
+
+    def post(body: str, key: str | None = token):
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        return client.post("/ban-tin", content=body.encode("utf-8"), headers=headers)
+
+    assert post(text, None).status_code == 401
+    assert post(text, "doan-bua").status_code == 401
+    other = post(text.replace("UBND quận 9", "UBND thành phố"))
+    assert other.status_code == 400 and "mã gửi là của “UBND quận 9”" in other.text
+    broken = post(text.replace('priority = "ưu tiên"', 'priority = "gấp"'))
+    assert broken.status_code == 400 and "(dòng 4)" in broken.text and "mức ưu tiên" in broken.text
+    assert post("x" * 300_000).status_code == 413
+    accepted = post(text)
+    assert accepted.status_code == 202 and "Đã nhận bản tin của UBND quận 9" in accepted.text
+    assert "Traceback" not in broken.text + other.text
+    assert post(text).status_code == 409  # a replay, before the daemon took it in
+    (dropped,) = (short_station / "inbox").glob("http-*.md")
+    os.utime(dropped, (time.time() - 5, time.time() - 5))
+    (taken,) = inbox.take_in(project, datetime.now(UTC), Timetable.load(project))
+    assert (taken.bulletin.source, taken.bulletin.priority) == ("UBND quận 9", "priority")
+    again = post(text)
+    assert again.status_code == 409 and "đã nhận bản tin này" in again.text  # after, too
+    Cli(short_station)("inbox", "sender", "UBND quận 9")  # a new token: the old one is void
+    assert post(text.replace("Nội dung.", "Bản tin khác.")).status_code == 401

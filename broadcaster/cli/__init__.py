@@ -1024,11 +1024,14 @@ def live_cmd(ctx, zones, speaker) -> None:
     click.echo(f"Đã dừng phát trực tiếp: {ended.note}.")
 
 
-@main.command("inbox")
+@main.group("inbox", invoke_without_command=True)
 @format_option()
 @click.pass_context
 def inbox_cmd(ctx, fmt) -> None:
-    """Các bản tin cấp trên đã nhận (thả vào thư mục inbox/): nơi gửi, mức, đã làm gì."""
+    """Các bản tin cấp trên đã nhận (thả vào thư mục inbox/ hoặc gửi qua trang quản lý): nơi
+    gửi, mức, đã làm gì."""
+    if ctx.invoked_subcommand is not None:
+        return
     from ..schedule import inbox
     from .output import formatted
 
@@ -1057,6 +1060,19 @@ def inbox_cmd(ctx, fmt) -> None:
         click.echo("Chưa nhận bản tin nào. Thả tệp bản tin (.md) vào thư mục inbox/ của đài.")
         return
     click.echo(formatted(rows, fmt, columns))
+
+
+@inbox_cmd.command("sender")
+@click.argument("source", metavar="NƠI_GỬI")
+@click.pass_context
+def inbox_sender(ctx, source) -> None:
+    """Cho một cơ quan gửi bản tin qua trang quản lý (địa chỉ /ban-tin): in mã gửi của cơ quan đó
+    (chỉ in một lần; tạo lại thì mã cũ hết hiệu lực)."""
+    from ..schedule import inbox
+
+    token = inbox.new_sender(project(ctx).require(), source)
+    click.echo(f"Mã gửi bản tin của {source.strip()} (chỉ in một lần, giữ kín):")
+    click.echo(token)
 
 
 @main.command()

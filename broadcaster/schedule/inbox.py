@@ -17,20 +17,22 @@ what is wrong), and a row says when it came, from whom, and what was done with i
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import secrets
 import shutil
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Integer, String, Text, select
+from sqlalchemy import Boolean, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..base.errors import Problem, UserError
 from ..base.labels import PRIORITY
 from ..base.when import show_instant
-from ..store.db import Base, UTCDateTime, reading, writing
+from ..store.db import Base, UTCDateTime, now, reading, writing
 from ..store.schema import Field, Place, parsed, read, text
 from ..store.tomlfile import Locator, parse, read_text
 from . import airqueue
@@ -75,6 +77,18 @@ class Bulletin(Base):
     action: Mapped[str] = mapped_column(String(16))  # a key of ACTIONS
     queue_id: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
+    sha256: Mapped[str] = mapped_column(String(64), default="")  # of the file as received
+
+
+class Sender(Base):
+    """An office allowed to send bulletins over HTTP: its token is shown once, kept hashed."""
+
+    __tablename__ = "bulletin_sender"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(300), unique=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 @dataclass
@@ -176,6 +190,7 @@ def take_in(project: Project, current: datetime, timetable: Timetable) -> list[T
 def _take(project: Project, path: Path, current: datetime, timetable: Timetable) -> Taken:
     tz = project.station.tz
     stamp = current.astimezone(tz).strftime("%Y%m%d-%H%M%S")
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
     v, body, problems = _read(path)
     if problems:
         kept = _keep(path, REFUSED, stamp)
@@ -225,6 +240,7 @@ def _take(project: Project, path: Path, current: datetime, timetable: Timetable)
         action=action,
         queue_id=queue_id,
         note=note,
+        sha256=sha,
     )
     with writing(project) as s:
         s.add(bulletin)
@@ -260,3 +276,65 @@ def waiting_emergencies(project: Project) -> list[Bulletin]:
     with reading(project) as s:
         queued = set(s.scalars(select(airqueue.QueueItem.script_id)))
     return [b for b in alerts if b.script_id not in queued]
+
+
+def new_sender(project: Project, source: str) -> str:
+    """Allow ``source`` to send bulletins over HTTP (a new token replaces its old one): the
+    token, to be given to that office once."""
+    source = source.strip()
+    if not source:
+        raise UserError("thiếu tên nơi gửi", hint='ví dụ "UBND quận 9"')
+    token = secrets.token_urlsafe(32)
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    with writing(project) as s:
+        sender = s.scalars(select(Sender).where(Sender.source == source)).first()
+        if sender is None:
+            s.add(Sender(source=source, token_sha256=digest, created_at=now()))
+        else:
+            sender.token_sha256, sender.disabled = digest, False
+    return token
+
+
+def sender_of(project: Project, token: str) -> str | None:
+    """The office a token belongs to (None: unknown or disabled)."""
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    with reading(project) as s:
+        sender = s.scalars(select(Sender).where(Sender.token_sha256 == digest)).first()
+    return sender.source if sender is not None and not sender.disabled else None
+
+
+def deliver(project: Project, source: str, text: str) -> Path:
+    """A bulletin sent over HTTP by ``source``, dropped in `inbox/` for the daemon to take in.
+    Refused (UserError) when its own `source` says another office, when it is malformed, or
+    when the very same bulletin came already (a replay)."""
+    data = text.encode("utf-8")
+    sha = hashlib.sha256(data).hexdigest()
+    folder = project.inbox_dir
+    folder.mkdir(exist_ok=True)
+    probe = folder / f".kiem-tra-{sha[:16]}.md"
+    probe.write_bytes(data)
+    try:
+        v, _, problems = _read(probe)
+    finally:
+        probe.unlink()
+    if problems:
+        first = problems[0]
+        raise UserError(
+            f"bản tin không hợp lệ (dòng {first.line}): {first.message}", hint=first.hint
+        )
+    if v["source"] != source:
+        raise UserError(
+            f"bản tin ghi nơi gửi “{v['source']}” nhưng mã gửi là của “{source}”",
+            hint="mỗi nơi gửi dùng mã của chính mình",
+        )
+    with reading(project) as s:
+        seen = s.scalars(select(Bulletin).where(Bulletin.sha256 == sha)).first()
+    pending = any(hashlib.sha256(p.read_bytes()).hexdigest() == sha for p in folder.glob("*.md"))
+    if seen is not None or pending:
+        raise UserError("đài đã nhận bản tin này rồi", hint="không gửi lại một bản tin")
+    stamp = datetime.now(project.station.tz).strftime("%Y%m%d-%H%M%S")
+    target = folder / f"http-{stamp}-{sha[:8]}.md"
+    partial = target.with_suffix(".tmp")
+    partial.write_bytes(data)
+    partial.replace(target)  # whole, or not there
+    return target

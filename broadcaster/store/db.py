@@ -115,7 +115,7 @@ def engine_for(url: str) -> Engine:
     return engine
 
 
-SCHEMA_HEAD = "0009"
+SCHEMA_HEAD = "0010"
 
 
 def migrate(engine: Engine, target: str = "head") -> None:

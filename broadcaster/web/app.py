@@ -22,6 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from ..schedule.config import Project
 from . import (
+    bulletin_post,
     live_page,
     log_page,
     login,
@@ -66,6 +67,7 @@ ROUTES = [
     Route("/hang-doi", queue_page.queue_page),
     Route("/hang-doi/them", queue_page.queue_add, methods=["POST"]),
     Route("/hang-doi/{qid:int}/huy", queue_page.queue_cancel, methods=["POST"]),
+    Route("/ban-tin", bulletin_post.bulletin_post, methods=["POST"]),
     Route("/truc-tiep", live_page.live_page),
     Route("/truc-tiep", live_page.live_start, methods=["POST"]),
     Route("/truc-tiep/{rid:int}/dung", live_page.live_stop, methods=["POST"]),
