@@ -79,7 +79,12 @@ JUMPED = "máy ngủ hoặc đồng hồ máy bị chỉnh qua giờ phát"
 CUT = "chưa phát: phần mềm dừng giữa chương trình"
 LIVE_STALE = timedelta(seconds=30)  # a live request older than this finds no one at the mic
 STALE = "yêu cầu phát trực tiếp đã quá hạn (đài không chạy lúc đó)"
-NEW_ZONE = "vùng mới thêm vào schedules.toml: khởi động lại `broadcaster run` để phát ở vùng này"
+NEW_ZONE = (
+    "không có vùng này lúc đài khởi động (vùng mới thêm hoặc đã bỏ khỏi schedules.toml): "
+    "khởi động lại `broadcaster run`"
+)
+LIVE_CUT = "phần mềm dừng giữa buổi phát trực tiếp"
+LIVE_BUSY = "đang có một buổi phát trực tiếp khác"
 
 
 @dataclass
@@ -126,6 +131,9 @@ class Daemon:
             zone: Lane(zone, Airer(project, output, self.clock, self.recorder))
             for zone, output in outputs.items()
         }
+        zoning = project.zoning
+        for zone, lane in self.lanes.items():  # the amplifier hooks follow the speakers
+            lane.airer.hooks = not zoning.zones or bool(getattr(zoning.zone(zone), "speakers", 0))
         self.clusters: ClusterWatch | None = None
         self.tz = self.timetable.tz
         self.counter = itertools.count()
@@ -133,6 +141,7 @@ class Daemon:
         self.tick_lock = threading.RLock()  # tick and reload
         self.stopping = threading.Event()
         self.live_started: set[int] = set()
+        self.live_thread: threading.Thread | None = None
         self.handled: dict[str, datetime] = {}  # airing keys with an outcome or in the worker
         self.pending_queue: list = []
         self.checked_until = self.clock.now()
@@ -225,11 +234,14 @@ class Daemon:
             for request in live_requests.waiting(self.project):
                 if self.clock.now() - request.requested_at > LIVE_STALE:
                     live_requests.mark(self.project, request.id, status="failed", note=STALE)
+                elif self.live_thread is not None and self.live_thread.is_alive():
+                    live_requests.mark(self.project, request.id, status="failed", note=LIVE_BUSY)
                 elif request.id not in self.live_started:
                     self.live_started.add(request.id)
-                    threading.Thread(
+                    self.live_thread = threading.Thread(
                         target=self._go_live, args=(request,), name="live", daemon=True
-                    ).start()
+                    )
+                    self.live_thread.start()
 
     def _next_instant(self, after: datetime) -> datetime:
         """The next instant anything is due after ``after`` (or a day on, to look again)."""
@@ -255,7 +267,7 @@ class Daemon:
             for item in self.pending_queue:
                 if item.at <= current:
                     queued = self.timetable.apply_blackout(airqueue.to_airing(item))
-                    due += self.timetable.in_zones(queued)
+                    due += self.timetable.in_zones(queued) or [queued]  # no zone left: a row
             reason = gap or MISSED
             self._handle(sorted(due, key=lambda a: a.sort_key), current, reason)
             self.checked_until = end
@@ -357,6 +369,8 @@ class Daemon:
         if closed:
             log.warning("Đã ghi %d mục phát dở dang là bị ngắt.", closed)
         current = self.clock.now()
+        for request in live_requests.unfinished(self.project):  # nobody is at the mic now
+            live_requests.mark(self.project, request.id, status="failed", note=LIVE_CUT)
         for row in evidence.open_airings(self.project):
             data = json.loads(row.payload)
             airing = Airing.from_payload(
@@ -367,6 +381,8 @@ class Daemon:
             airer = self.airer_of(airing)
             if not rest:
                 airer.finish(airing)
+            elif airing.trigger == "live":  # a live announcement is never aired late
+                airer.record_all(airing, "interrupted", LIVE_CUT, self.catalogue, rest)
             elif airing.zone not in self.lanes:
                 airer.record_all(airing, "failed", NEW_ZONE, self.catalogue, rest)
             elif len(rest) == len(airing.scripts) and current - airing.start <= self.grace:
@@ -400,10 +416,8 @@ class Daemon:
     def _air(self, lane: Lane, airing: Airing) -> None:
         airer = lane.airer
         try:
-            if airing.queue_id is not None and airing.queue_id not in {
-                i.id for i in airqueue.pending(self.project)
-            }:  # cancelled by the officer meanwhile
-                airer.finish(airing)
+            if airing.queue_id is not None and airqueue.cancelled(self.project, airing.queue_id):
+                airer.finish(airing)  # the officer took it back before it aired: no airing
                 return
             outcome = airer.air(airing, self.catalogue, self.timetable, lane.interrupt)
             if outcome.remaining:  # interrupted before these items started
@@ -465,7 +479,10 @@ class Daemon:
                 return False
             return current is None or current.stop
 
+        speakers = [lane.airer for lane in lanes if lane.airer.hooks]
         try:
+            for airer in speakers:
+                airer.before()
             seconds, recording = air_live(
                 self.project,
                 request,
@@ -473,9 +490,7 @@ class Daemon:
                 self.recorder,
                 asked_to_stop,
                 (self.timetable.defaults.chime_in, self.timetable.defaults.chime_out),
-                on_air=lambda: live_requests.mark(
-                    self.project, request.id, status="on_air", started_at=self.clock.now()
-                ),
+                on_air=lambda: self._mark_live(request.id, status="on_air"),
             )
             note = f"{seconds:.0f} giây, bản ghi {recording}"
             live_requests.mark(
@@ -485,10 +500,21 @@ class Daemon:
             log.error("Không phát trực tiếp được: %s", in_words(exc))
             live_requests.mark(self.project, request.id, status="failed", note=in_words(exc))
         finally:
+            for airer in speakers:
+                airer.after()
             with self.cond:
                 for lane in lanes:
                     lane.live = False
                 self.cond.notify_all()
+
+    def _mark_live(self, request_id: int, status: str) -> None:
+        """Tell the asker the microphone is on air; a locked database never holds up the air."""
+        try:
+            live_requests.mark(
+                self.project, request_id, wait=False, status=status, started_at=self.clock.now()
+            )
+        except DatabaseError as exc:
+            log.error("Không ghi được trạng thái phát trực tiếp: %s.", exc.reason)
 
     # -- the watch loop: queue, files, clock --------------------------------------------------
     def _watch(self) -> None:
@@ -765,6 +791,7 @@ class Daemon:
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         for thread in [
+            self.live_thread,  # its rows are closed before the writer stops
             *getattr(self, "workers", []),
             *(getattr(self, name, None) for name in ("watcher", "writer")),
         ]:

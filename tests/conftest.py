@@ -66,11 +66,11 @@ def set_programs(root: Path, programs: str) -> None:
     (root / "schedules.toml").write_text((text[:cut] if cut >= 0 else text) + programs, "utf-8")
 
 
-def program(pid: str, at: datetime, scripts: list[str], priority: str = "normal") -> str:
+def program(pid: str, at: datetime, scripts: list[str], priority: str = "normal", zones=()) -> str:
     return (
         f'\n[[program]]\nid = "{pid}"\nname = "Chương trình {pid}"\ndays = "daily"\n'
         f'at = ["{at.astimezone(TZ):%H:%M:%S}"]\nscripts = {json.dumps(scripts)}\npriority = '
-        f'"{priority}"\n'
+        f'"{priority}"\n' + (f"zones = {json.dumps(list(zones))}\n" if zones else "")
     )
 
 

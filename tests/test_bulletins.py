@@ -7,7 +7,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import Cli, edit, program, run_cli, set_programs
+from conftest import TZ, Cli, edit, program, run_cli, set_programs
 from test_daemon_rules import rows, step
 
 from broadcaster.schedule import airqueue, inbox
@@ -155,6 +155,8 @@ def test_a_bulletin_posted_by_an_office_with_its_token(short_station):
     assert post(text, "doan-bua").status_code == 401
     other = post(text.replace("UBND quận 9", "UBND thành phố"))
     assert other.status_code == 400 and "mã gửi là của “UBND quận 9”" in other.text
+    sound = post(text.replace("+++\nNội", 'audio = "tin.mp3"\n+++\nNội'))
+    assert sound.status_code == 400 and "chỉ là văn bản" in sound.text
     broken = post(text.replace('priority = "ưu tiên"', 'priority = "gấp"'))
     assert broken.status_code == 400 and "(dòng 4)" in broken.text and "mức ưu tiên" in broken.text
     assert post("x" * 300_000).status_code == 413
@@ -170,3 +172,34 @@ def test_a_bulletin_posted_by_an_office_with_its_token(short_station):
     assert again.status_code == 409 and "đã nhận bản tin này" in again.text  # after, too
     Cli(short_station)("inbox", "sender", "UBND quận 9")  # a new token: the old one is void
     assert post(text.replace("Nội dung.", "Bản tin khác.")).status_code == 401
+
+
+def test_a_bulletin_cannot_reach_outside_the_inbox(rig):
+    root, _, make = rig
+    d = make()
+    target = root / "broadcaster.db"  # what a dishonest sender would like to take away
+    before = target.stat().st_size
+    drop(root, "ra-ngoai", "ưu tiên", body="", extra='audio = "../broadcaster.db"\n')
+    take(d)
+    assert target.stat().st_size == before and not inbox.received(Project(root))
+    (note,) = (root / "inbox" / "loi").glob("*-ra-ngoai.loi.txt")
+    assert "tệp âm thanh không hợp lệ: ../broadcaster.db" in note.read_text("utf-8")
+    assert [p.name for p in (root / "inbox" / "loi").iterdir() if ".db" in p.name] == []
+
+
+def test_a_priority_bulletin_that_cannot_be_queued_alerts_once(rig):
+    root, clock, make = rig
+    day = clock.now().astimezone(TZ).date()
+    text = (root / "schedules.toml").read_text("utf-8")
+    (root / "schedules.toml").write_text(
+        text + f'\n[[blackout]]\ndate = "{day:%Y-%m-%d}"\nreason = "mất điện"\n', "utf-8"
+    )
+    d = make()
+    drop(root, "uu-tien", "ưu tiên")
+    for _ in range(3):  # the watch loop comes round again and again
+        take(d)
+    (b,) = inbox.received(Project(root))
+    assert b.action == "alert" and "mất điện" in b.note
+    assert len(list((root / "scripts_vi").glob("ban-tin-*.md"))) == 1
+    status = run_cli(root, "status").stdout
+    assert f"Bản tin ƯU TIÊN của UBND quận 9 chưa phát: Bản tin uu-tien ({b.script_id})" in status

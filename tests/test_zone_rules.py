@@ -6,9 +6,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import Cli, set_programs
+from conftest import Cli, program, set_programs
 
 from broadcaster.air.clusters import ClusterWatch
+from broadcaster.daemon import LIVE_CUT
 from broadcaster.schedule.config import Project, station_file_from_text
 from broadcaster.schedule.timetable import Timetable, air_order
 from broadcaster.sound.icecast import IcecastError, Listener
@@ -327,3 +328,80 @@ def test_the_live_button_is_for_leaders_and_technicians_and_names_the_speaker(zo
         assert client.post("/truc-tiep/999/dung", data={"csrf": token}).status_code == 404
         assert client.post(f"/truc-tiep/{request.id}/dung", data={"csrf": token}).status_code == 303
     assert live_requests.get(project, request.id).stop
+
+
+def test_two_zones_cannot_both_be_the_wired_loudspeakers():
+    found = problems(ZONES + '\n[[zone]]\nid = "kp3"\nspeakers = true\n')
+    assert any("hai vùng cùng dùng loa dây của máy phát" in m for _, m in found)
+
+
+def test_a_garbled_icecast_answer_never_keeps_a_row_open():
+    w = watch(ValueError("invalid literal for int()"))
+    assert w.received("kp1", 20).startswith("không biết cụm loa nào nhận")
+    assert w.poll(datetime(2026, 12, 2, 6, tzinfo=TZ)) == [] and w.problem == "trả lời hỏng"
+
+
+@pytest.fixture
+def zoned_rig(rig):
+    """The rig's station with two zones on mounts, each played by its own fake output."""
+    from fakes import FakePlayer
+
+    from broadcaster.daemon import Daemon
+
+    root, clock, _ = rig
+    text = (root / "schedules.toml").read_text("utf-8")
+    (root / "schedules.toml").write_text(
+        text + ZONES.replace("speakers = true", 'mount = "kp2.mp3"')
+    )
+
+    def make() -> Daemon:
+        streams = {"/kp1.mp3": FakePlayer(clock), "/kp2.mp3": FakePlayer(clock)}
+        d = Daemon(Project(root), FakePlayer(clock), clock, streams=streams)
+        d.recover()
+        return d
+
+    return root, clock, make
+
+
+def test_a_queued_item_airs_in_each_zone_even_when_one_finishes_first(zoned_rig, monkeypatch):
+    from test_daemon_rules import rows, step
+
+    from broadcaster.schedule import airqueue
+
+    root, clock, make = zoned_rig
+    monkeypatch.setenv("BROADCASTER_ICECAST_PASSWORD", "x")
+    d = make()
+    at = clock.now() + timedelta(seconds=5)
+    set_programs(root, program("dai", at, ["tin-dai"], zones=["kp2"]))
+    d.reload_if_changed()
+    item = airqueue.add(Project(root), "tin-mot", at + timedelta(seconds=1))
+    step(d, clock, 120)
+    aired = sorted((r.zone, r.script_id, r.status) for r in rows(root))
+    assert aired == [
+        ("kp1", "tin-mot", "aired"),
+        ("kp2", "tin-dai", "aired"),
+        ("kp2", "tin-mot", "aired"),  # after kp2's program, though kp1 was done long before
+    ]
+    assert not airqueue.pending(Project(root)) and item.id
+
+
+def test_a_live_announcement_cut_by_a_crash_is_logged_interrupted_not_aired_late(rig):
+    from test_daemon_rules import rows
+
+    from broadcaster.air.live import airing_of
+    from broadcaster.evidence.recorder import Direct
+    from broadcaster.schedule import live_requests
+
+    root, _clock, make = rig
+    project = Project(root)
+    request = live_requests.ask(project, "Nguyễn Văn Minh")
+    airing = airing_of(request, "")
+    Direct(project).open_airing(airing.key, None, airing.payload())  # then the power went
+    live_requests.mark(project, request.id, status="on_air")
+    make()  # the next start
+    (row,) = rows(root)
+    assert (row.trigger, row.status, row.error) == ("live", "interrupted", LIVE_CUT)
+    assert live_requests.get(project, request.id).status == "failed"
+    from broadcaster import evidence
+
+    assert evidence.verify(project).ok  # a live row is no planned airing

@@ -52,6 +52,7 @@ class Airer:
         self.playing: dict | None = None  # for `status`
         # (zone, seconds) -> which IP loudspeaker clusters heard an item that just ended
         self.witness: Callable[[str, float], str] | None = None
+        self.hooks = True  # pre_roll/post_roll (the amplifier) run: the output has the speakers
 
     def _fields(self, airing: Airing, script_id: str, script=None) -> dict:
         return {
@@ -145,7 +146,7 @@ class Airer:
         return False
 
     def _hook(self, command: str, wait: float = 0) -> None:
-        if not command:
+        if not command or not self.hooks:
             return
         try:
             subprocess.run(command, shell=True, timeout=30, check=False, cwd=self.project.root)
@@ -153,6 +154,14 @@ class Airer:
             log.error("Lệnh %s lỗi: %s", command, exc)
         if wait:
             threading.Event().wait(wait)
+
+    def before(self) -> None:
+        """The station's pre_roll (the amplifier on), when this output has the speakers."""
+        st = self.project.station
+        self._hook(st.pre_roll, st.pre_roll_wait_s)
+
+    def after(self) -> None:
+        self._hook(self.project.station.post_roll)
 
     def _clips(self, airing: Airing, ready: list[tuple], timetable: Timetable) -> list[Clip]:
 
@@ -198,8 +207,7 @@ class Airer:
         if not playable:
             self.finish(airing)
             return out
-        st = self.project.station
-        self._hook(st.pre_roll, st.pre_roll_wait_s)
+        self.before()
         rows: dict[str, object] = {}  # the recorder's handle of each item's row
         started: list[str] = []
         began: dict[str, datetime] = {}
@@ -272,7 +280,7 @@ class Airer:
                     break
         finally:
             self.playing = None
-            self._hook(st.post_roll)
+            self.after()
         if not out.remaining:
             self.finish(airing)
         return out

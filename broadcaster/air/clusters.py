@@ -8,6 +8,7 @@ has been connected), so a cluster that dropped out and came back mid-item did no
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import socket
@@ -40,7 +41,9 @@ class Status:
         }
 
 
+@functools.lru_cache(maxsize=256)
 def _resolve(address: str) -> str:
+    """A cluster's name as the address it connects from (looked up once per run)."""
     try:
         return socket.gethostbyname(address)
     except OSError:
@@ -57,8 +60,8 @@ class ClusterWatch:
     def of(cls, zoning: Zoning, admin_password: str, started: datetime, tz) -> ClusterWatch:
         ice = zoning.icecast
 
-        def ask(mount: str) -> list[Listener]:
-            return listeners(ice.url, ice.admin_user, admin_password, mount)
+        def ask(mount: str) -> list[Listener]:  # short: it runs between two items on air
+            return listeners(ice.url, ice.admin_user, admin_password, mount, timeout=1.0)
 
         return cls(zoning, ask, started, tz)
 
@@ -83,6 +86,9 @@ class ClusterWatch:
             heard, missed = self._heard(zone_id, seconds)
         except IcecastError as exc:
             return f"không biết cụm loa nào nhận: {exc}"
+        except Exception:  # a garbled answer never keeps an item's row open
+            log.exception("Lỗi khi hỏi cụm loa nào nhận")
+            return "không biết cụm loa nào nhận: máy chủ Icecast trả lời không đọc được"
         total = len(heard) + len(missed)
         names = ", ".join(c.label for c in heard) or "không cụm nào"
         text = f"{len(heard)}/{total} cụm loa nhận: {names}"
@@ -101,8 +107,8 @@ class ClusterWatch:
             try:
                 heard, missed = self._heard(zone.id)
                 self.problem = ""
-            except IcecastError as exc:
-                self.problem = str(exc)
+            except Exception as exc:  # IcecastError, or an answer garbled on the way
+                self.problem = str(exc) if isinstance(exc, IcecastError) else "trả lời hỏng"
                 return alerts
             for c in heard:
                 st = self.status[c.id]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from .. import evidence
+from ..base.labels import PRIORITY
 from ..schedule import airqueue, inbox
 from ..schedule.config import Project
 from ..schedule.scripts import Catalogue
@@ -133,8 +134,13 @@ def status(project: Project) -> dict:
             evidence.as_dict(r, tz) for r in evidence.query(project, limit=5, newest_first=True)
         ],
         "bulletins": [
-            {"script_id": b.script_id, "title": b.title, "source": b.source}
-            for b in inbox.waiting_emergencies(project)
+            {
+                "script_id": b.script_id,
+                "title": b.title,
+                "source": b.source,
+                "priority": PRIORITY[b.priority],
+            }
+            for b in inbox.waiting_alerts(project)
         ],
         "clusters": clusters(project, state.get(STATE_KEY) if running else None, current),
         "espeak": espeak_ahead(project, current, queue, upcoming),

@@ -927,8 +927,8 @@ def status(ctx, fmt) -> None:
     _clusters(s["clusters"], tz)
     for b in s["bulletins"]:
         click.secho(
-            f"Bản tin KHẨN CẤP của {b['source']} chưa phát: {b['title']} ({b['script_id']}). "
-            f'Duyệt rồi chạy `broadcaster queue add {b["script_id"]} --now --priority "khẩn cấp"`.',
+            f"Bản tin {b['priority'].upper()} của {b['source']} chưa phát: {b['title']} "
+            f"({b['script_id']}). Duyệt rồi chạy `broadcaster queue add {b['script_id']} --now`.",
             fg="red",
         )
     _espeak_warnings(s["espeak"], tz)

@@ -24,7 +24,8 @@ from .plan import PlanDay, PlannedAiring
 STATUSES = ("aired", "failed", "skipped", "missed", "interrupted", "cancelled")
 TRIGGERS = ("timetable", "queue", "manual", "live")
 GENESIS = "0" * 64
-FORMAT = 3  # the row format written now (see CONTENT)
+FORMAT = 3  # the row format written now with zones (see CONTENT); without, format 2, which
+# a district receiver of an older version still takes
 LATE_WRITE = timedelta(days=1)  # an aired row sealed this long after it ended is suspicious
 
 
@@ -106,7 +107,7 @@ def _seal(session, row: AiringRow) -> None:
     ).first()
     row.seq = (last.seq + 1) if last else 1
     row.prev_hash = last.row_hash if last else GENESIS
-    row.format, row.written_at = FORMAT, now()
+    row.format, row.written_at = FORMAT if (row.zone or row.received) else 2, now()
     session.flush()
     row.row_hash = row.content_hash(row.prev_hash)
 
@@ -206,7 +207,8 @@ def record_many(project, rows: list[dict], finish: tuple[str, int | None, str] |
 def _finish(s, key: str, queue_id: int | None, queue_status: str) -> None:
 
     s.execute(delete(OpenAiring).where(OpenAiring.key == key))
-    if queue_id is not None:
+    others = select(OpenAiring.key).where(OpenAiring.queue_id == queue_id).limit(1)
+    if queue_id is not None and s.scalar(others) is None:  # its other zones are done too
         item = s.get(QueueItem, queue_id)
         if item is not None and item.status == "pending":
             item.status = queue_status
@@ -562,7 +564,8 @@ def _unplanned(project, s, timetabled: list[tuple[str, int]]) -> list[str]:
     tz, out, seen = project.station.tz, [], set()
     for key, row_id in timetabled:
         try:
-            day = datetime.fromisoformat(key.split("@", 1)[1]).astimezone(tz).date().isoformat()
+            instant = key.split("@", 1)[1].partition("#")[0]  # a zone's airing ends in #zone
+            day = datetime.fromisoformat(instant).astimezone(tz).date().isoformat()
         except (IndexError, ValueError):
             continue
         if day in days and key not in planned and key not in seen:
@@ -728,7 +731,7 @@ def verify(project, against: dict | None = None, trust: bool = False) -> Verific
                         f"dòng #{row_id}: ghi 'đã phát' sau khi phát hơn một ngày: có thể bị "
                         "ghi lùi ngày"
                     )
-            if key and not key.startswith(("thu-cong@", "queue-")):
+            if key and not key.startswith(("thu-cong@", "queue-", "truc-tiep@")):
                 timetabled.append((key, row_id))
             if key and not key.startswith("thu-cong@"):
                 first = outcomes.setdefault((key, script), (row_id, status))

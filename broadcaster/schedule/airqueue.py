@@ -130,6 +130,13 @@ def pending(project, until: datetime | None = None) -> list[QueueItem]:
         return list(s.scalars(q))
 
 
+def cancelled(project, item_id: int) -> bool:
+    """Whether the officer cancelled the item (a done one may still air in its other zones)."""
+    with reading(project) as s:
+        item = s.get(QueueItem, item_id)
+        return item is None or item.status == "cancelled"
+
+
 def cancel(project, item_id: int) -> QueueItem:
     with writing(project) as s:
         item = s.get(QueueItem, item_id)

@@ -47,7 +47,7 @@ ACTIONS = {
     "waiting": "chờ cán bộ xếp lịch",
     "joined": "phát cùng buổi kế tiếp",
     "aired": "phát ngay",
-    "alert": "khẩn cấp, chờ cán bộ cho phát",
+    "alert": "chưa phát, chờ cán bộ cho phát (có cảnh báo)",
 }
 VIA = "hộp thư bản tin"
 SETTLE_S = 1.0  # a file written this recently may still be being copied: wait for it
@@ -127,15 +127,31 @@ def _read(path: Path) -> tuple[dict, str, list[Problem]]:
         problems.append(
             Problem(path, end + 2, "bản tin trống", 'viết nội dung, hoặc audio = "tệp.mp3"')
         )
-    if values.get("audio") and not (folder / values["audio"]).is_file():
-        problems.append(
-            Problem(
-                path,
-                Locator(head, first_line=2).line(None, "audio"),
-                f"không có tệp âm thanh {values['audio']} trong inbox/",
-                "đặt tệp âm thanh cạnh bản tin",
+    audio = values.get("audio") or ""
+    if audio:
+        line = Locator(head, first_line=2).line(None, "audio")
+        if (
+            Path(audio).name != audio
+            or audio.startswith(".")
+            or Path(audio).suffix.lower() not in AUDIO
+        ):
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"tệp âm thanh không hợp lệ: {audio}",
+                    "chỉ ghi tên một tệp âm thanh (mp3, wav, ogg, m4a…) đặt cạnh bản tin",
+                )
             )
-        )
+        elif not (folder / audio).is_file():
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"không có tệp âm thanh {audio} trong inbox/",
+                    "đặt tệp cạnh bản tin",
+                )
+            )
     return values, body, problems
 
 
@@ -196,7 +212,7 @@ def _take(project: Project, path: Path, current: datetime, timetable: Timetable)
         kept = _keep(path, REFUSED, stamp)
         kept.with_suffix(".loi.txt").write_text("\n".join(str(p) for p in problems) + "\n", "utf-8")
         audio = v.get("audio") or ""
-        if audio and (path.parent / audio).is_file():
+        if audio and Path(audio).name == audio and (path.parent / audio).is_file():
             _keep(path.parent / audio, REFUSED, stamp)
         log.error("Bản tin %s bị từ chối: %s", path.name, problems[0])
         return Taken(path.name, problem=problems[0])
@@ -228,8 +244,11 @@ def _take(project: Project, path: Path, current: datetime, timetable: Timetable)
         if priority == "priority":
             nxt = _next_program(timetable, current)
             at = nxt.start if nxt is not None else current
-        item = airqueue.add(project, sid, at, priority, force=priority == "emergency")
-        action, queue_id = ("joined" if at > current else "aired"), item.id
+        try:
+            item = airqueue.add(project, sid, at, priority, force=priority == "emergency")
+            action, queue_id = ("joined" if at > current else "aired"), item.id
+        except UserError as exc:  # a blackout, say: the officer decides, once
+            action, note = "alert", f"{note}; chưa xếp phát được: {exc.message}"
     bulletin = Bulletin(
         received_at=current,
         file=path.name,
@@ -250,8 +269,7 @@ def _take(project: Project, path: Path, current: datetime, timetable: Timetable)
     )
     if action == "alert":
         log.error(
-            "Cảnh báo: %s. Duyệt rồi chạy `broadcaster queue add %s --now --priority "
-            '"khẩn cấp"` để phát.',
+            "Cảnh báo: %s. Duyệt rồi chạy `broadcaster queue add %s --now` để phát.",
             said,
             sid,
         )
@@ -268,8 +286,9 @@ def received(project: Project, since: datetime | None = None) -> list[Bulletin]:
         return list(s.scalars(q))
 
 
-def waiting_emergencies(project: Project) -> list[Bulletin]:
-    """Emergency bulletins not aired yet: their scripts are not in the queue nor in the log."""
+def waiting_alerts(project: Project) -> list[Bulletin]:
+    """Bulletins that had to air but could not (an emergency not allowed to air by itself, a
+    priority one that could not be queued), until the officer queues their script."""
     alerts = [b for b in received(project) if b.action == "alert"]
     if not alerts:
         return []
@@ -317,6 +336,10 @@ def deliver(project: Project, source: str, text: str) -> Path:
         v, _, problems = _read(probe)
     finally:
         probe.unlink()
+    if v.get("audio"):
+        raise UserError(
+            "bản tin gửi qua mạng chỉ là văn bản", hint="bỏ dòng audio, hoặc thả tệp vào inbox/"
+        )
     if problems:
         first = problems[0]
         raise UserError(

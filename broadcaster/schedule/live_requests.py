@@ -68,8 +68,14 @@ def stop(project: Project, request_id: int) -> None:
             request.stop = True
 
 
-def mark(project: Project, request_id: int, **values) -> None:
-    with writing(project) as s:
+def unfinished(project: Project) -> list[LiveRequest]:
+    with reading(project) as s:
+        q = select(LiveRequest).where(LiveRequest.status.in_(("waiting", "on_air")))
+        return list(s.scalars(q))
+
+
+def mark(project: Project, request_id: int, wait: bool = True, **values) -> None:
+    with writing(project, wait) as s:
         request = s.get(LiveRequest, request_id)
         if request is not None:
             for key, value in values.items():

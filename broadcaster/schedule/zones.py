@@ -148,6 +148,13 @@ def read_zoning(data: dict, path: Path, loc: Locator, problems: list[Problem]) -
         if mount and any(z.mount == "/" + mount.lstrip("/") for z in zones):
             ok = False
             at.add("mount", f"hai vùng cùng điểm phát `{mount}`", "mỗi vùng một điểm phát")
+        if v["speakers"] and any(z.speakers for z in zones):
+            ok = False
+            at.add(
+                "speakers",
+                "hai vùng cùng dùng loa dây của máy phát",
+                "loa dây là một vùng: chỉ một [[zone]] có speakers = true",
+            )
         if ok and not (v["speakers"] or mount):
             ok = False
             at.add(

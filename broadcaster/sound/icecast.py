@@ -5,6 +5,7 @@ been connected."""
 from __future__ import annotations
 
 import base64
+import http.client
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -41,17 +42,20 @@ def listeners(url: str, user: str, password: str, mount: str, timeout: float = 2
         if exc.code in (400, 404):  # no source on the mount: nobody can listen there
             return []
         raise IcecastError(f"máy chủ Icecast trả lỗi {exc.code}") from None
-    except (urllib.error.URLError, OSError):
+    except (urllib.error.URLError, OSError, http.client.HTTPException):
         raise IcecastError("không hỏi được máy chủ Icecast (không chạy hoặc mất mạng)") from None
     try:
         root = ET.fromstring(body)
     except ET.ParseError:
         raise IcecastError("máy chủ Icecast trả lời không đọc được") from None
-    return [
-        Listener(
-            (node.findtext("IP") or "").strip(),
-            int(node.findtext("Connected") or 0),
-            node.findtext("UserAgent") or "",
-        )
-        for node in root.iter("listener")
-    ]
+    try:
+        return [
+            Listener(
+                (node.findtext("IP") or "").strip(),
+                int(node.findtext("Connected") or 0),
+                node.findtext("UserAgent") or "",
+            )
+            for node in root.iter("listener")
+        ]
+    except ValueError:
+        raise IcecastError("máy chủ Icecast trả lời không đọc được") from None

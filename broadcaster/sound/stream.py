@@ -147,8 +147,8 @@ class MountStream:
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
             )
-        except OSError as exc:
-            return f"không chạy được bộ mã hóa ffmpeg ({exc.strerror})"
+        except OSError:
+            return "không chạy được bộ mã hóa ffmpeg"
         errors: deque[str] = deque(maxlen=20)
         reader = threading.Thread(
             target=lambda: errors.extend(

@@ -22,30 +22,34 @@ def _answer(code: int, text: str) -> PlainTextResponse:
 
 
 async def bulletin_post(request: Request):
+    """The token first, then at most MAX_BYTES of body: nobody unknown gets a byte stored."""
     console: Console = request.app.state.console
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return _answer(401, "Thiếu mã gửi bản tin (Authorization: Bearer …).")
-    if int(request.headers.get("content-length") or 0) > MAX_BYTES:
-        return _answer(413, "Bản tin quá lớn (tối đa 256 KB).")
-    body = await request.body()
-    if len(body) > MAX_BYTES:
-        return _answer(413, "Bản tin quá lớn (tối đa 256 KB).")
-    return await run_in_threadpool(_deliver, console, token.strip(), body)
-
-
-def _deliver(console: Console, token: str, body: bytes) -> PlainTextResponse:
-    project = console.project
-    project.refresh()
-    source = inbox.sender_of(project, token)
+    source = await run_in_threadpool(_sender, console, token.strip())
     if source is None:
         return _answer(401, "Mã gửi bản tin không đúng hoặc đã bị thu hồi.")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BYTES:
+            return _answer(413, "Bản tin quá lớn (tối đa 256 KB).")
+    return await run_in_threadpool(_deliver, console, source, bytes(body))
+
+
+def _sender(console: Console, token: str) -> str | None:
+    console.project.refresh()
+    return inbox.sender_of(console.project, token)
+
+
+def _deliver(console: Console, source: str, body: bytes) -> PlainTextResponse:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         return _answer(400, "Bản tin phải là văn bản UTF-8.")
     try:
-        inbox.deliver(project, source, text)
+        inbox.deliver(console.project, source, text)
     except UserError as exc:
         code = 409 if "đã nhận" in exc.message else 400
         return _answer(code, for_people(exc))

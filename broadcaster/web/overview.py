@@ -61,7 +61,7 @@ def overview(console: Console, request: Request, form):
     alerts += [
         (
             "bad",
-            f"Bản tin khẩn cấp của {b['source']} chưa phát: {b['title']}.",
+            f"Bản tin {b['priority']} của {b['source']} chưa phát: {b['title']}.",
             "Lãnh đạo duyệt bài rồi xếp phát ngay.",
             f"/bai/{b['script_id']}",
         )
