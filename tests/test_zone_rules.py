@@ -405,3 +405,34 @@ def test_a_live_announcement_cut_by_a_crash_is_logged_interrupted_not_aired_late
     from broadcaster import evidence
 
     assert evidence.verify(project).ok  # a live row is no planned airing
+
+
+def test_a_zone_on_speakers_and_a_mount_notes_a_mount_that_failed(rig, monkeypatch):
+    from fakes import FakePlayer
+    from test_daemon_rules import rows, step
+
+    from broadcaster.daemon import Daemon
+    from broadcaster.sound.player import PlayerError
+
+    class DeadMount(FakePlayer):
+        device_label = "luồng Icecast /kp1.mp3"
+
+        def play(self, clips, stop=None, on_start=None, on_end=None):
+            raise PlayerError("máy chủ Icecast không chạy")
+
+    root, clock, _ = rig
+    zones = ZONES.replace('mount = "kp1.mp3"', 'mount = "kp1.mp3"\nspeakers = true')
+    zones = zones.replace("speakers = true\n\n[[cluster]]", 'mount = "kp2.mp3"\n\n[[cluster]]', 1)
+    text = (root / "schedules.toml").read_text("utf-8")
+    (root / "schedules.toml").write_text(text + zones, "utf-8")
+    monkeypatch.setenv("BROADCASTER_ICECAST_PASSWORD", "x")
+    streams = {"/kp1.mp3": DeadMount(clock), "/kp2.mp3": FakePlayer(clock)}
+    d = Daemon(Project(root), FakePlayer(clock), clock, streams=streams)
+    d.recover()
+    at = clock.now() + timedelta(seconds=5)
+    set_programs(root, program("sang", at, ["tin-mot"], zones=["kp1"]))
+    d.reload_if_changed()
+    step(d, clock, 30)
+    (row,) = rows(root)
+    assert (row.zone, row.status) == ("kp1", "aired")  # the loudspeakers aired it
+    assert row.error == "không phát được trên luồng Icecast /kp1.mp3: máy chủ Icecast không chạy"

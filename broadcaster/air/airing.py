@@ -239,9 +239,9 @@ class Airer:
             status = "aired" if completed else "interrupted"
             seconds = (when - began[script.id]).total_seconds()
             received = self.witness(airing.zone, seconds) if self.witness else ""
-            self.recorder.close_row(
-                rows.pop(script.id), status, "" if completed else "bị ngắt", when, received
-            )
+            notes = ["" if completed else "bị ngắt", getattr(self.player, "trouble", "")]
+            error = "; ".join(n for n in notes if n)  # aired, but not on every output
+            self.recorder.close_row(rows.pop(script.id), status, error, when, received)
             out.statuses.append((script.id, status))
             if completed:
                 log.info("Đã phát xong: %s — %s", airing.name, script.title)

@@ -279,11 +279,13 @@ class MountStream:
 
 class Together:
     """A zone heard on several outputs at once (the PC's loudspeakers and a mount): the first
-    keeps time and reports; the others air the same clips alongside, and a failure of one of
-    them is logged without stopping the first."""
+    keeps time and reports; the others air the same clips alongside. A failure of one of them
+    never stops the first: it is logged, and ``trouble`` says it until the next play (the
+    airer writes it into the rows of the items that ended meanwhile)."""
 
     def __init__(self, outputs: list[Output]):
         self.outputs = outputs
+        self.trouble = ""
 
     @property
     def device_label(self) -> str:
@@ -295,12 +297,14 @@ class Together:
     def play(self, clips, stop=None, on_start=None, on_end=None) -> Result:
         stop = stop or threading.Event()
         cut = threading.Event()  # the caller's stop, or the first output failing
+        self.trouble = ""
 
         def alongside(output: Output) -> None:
             try:
                 output.play(clips, cut)
             except PlayerError as exc:
                 log.error("Không phát được trên %s: %s", output.device_label, exc)
+                self.trouble = f"không phát được trên {output.device_label}: {exc}"
 
         def relay() -> None:
             while not cut.is_set():
