@@ -757,9 +757,16 @@ class Daemon:
         )
 
     def _poll_clusters(self) -> None:
+        """Ask who listens; a cluster that came or went is written down at once (`status` and
+        the console read it), not at the next heartbeat."""
         try:
             if self.clusters is not None:
+                before = self.clusters.links()
                 self.clusters.poll(self.clock.now())
+                if self.clusters.links() != before:
+                    set_state(self.project, **{STATE_KEY: self.clusters.as_state()})
+        except DatabaseError as exc:  # the next heartbeat writes it
+            log.error("Không ghi được trạng thái các cụm loa: %s.", exc.reason)
         except Exception:
             log.exception("Lỗi khi hỏi trạng thái các cụm loa")
 

@@ -131,6 +131,10 @@ class ClusterWatch:
             log.error("Cảnh báo: %s.", alert)
         return alerts
 
+    def links(self) -> dict:
+        """Which clusters are connected, and since when (what a change of is worth writing)."""
+        return {cid: (st.connected, st.since) for cid, st in self.status.items()}
+
     def as_state(self) -> str:
         return json.dumps({cid: st.as_json() for cid, st in self.status.items()})
 
