@@ -31,6 +31,15 @@ clickvi.install()
 FORMATS = {"table": "bảng", "json": "json", "csv": "csv"}
 
 
+zone_option = click.option(
+    "--zone",
+    "zones",
+    multiple=True,
+    metavar="MÃ_VÙNG",
+    help="Chỉ phát ở vùng này (lặp lại cho nhiều vùng; mặc định: mọi vùng).",
+)
+
+
 def format_option(choices=FORMATS):
     return click.option(
         "--format",
@@ -599,13 +608,7 @@ def queue_group() -> None:
     help="Mức ưu tiên.",
 )
 @click.option("--force", is_flag=True, help="Cho phép phát trong giờ yên tĩnh (tin khẩn).")
-@click.option(
-    "--zone",
-    "zones",
-    multiple=True,
-    metavar="MÃ_VÙNG",
-    help="Chỉ phát ở vùng này (lặp lại cho nhiều vùng; mặc định: mọi vùng).",
-)
+@zone_option
 @click.pass_context
 def queue_add(ctx, script_id, at, within, right_now, priority, force, zones) -> None:
     """Xếp một bài vào hàng đợi phát."""
@@ -962,13 +965,7 @@ def _clusters(clusters: list[dict], tz) -> None:
 
 
 @main.command("live")
-@click.option(
-    "--zone",
-    "zones",
-    multiple=True,
-    metavar="MÃ_VÙNG",
-    help="Chỉ phát ở vùng này (lặp lại cho nhiều vùng; mặc định: mọi vùng).",
-)
+@zone_option
 @click.option(
     "--by", "speaker", required=True, metavar="HỌ_TÊN", help="Người nói (ghi vào nhật ký)."
 )

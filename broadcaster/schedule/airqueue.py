@@ -21,6 +21,7 @@ from ..base.when import (
 from ..store.db import Base, UTCDateTime, now, reading, writing
 from .scripts import Catalogue
 from .timetable import Airing, Timetable, parse_priority
+from .zones import asked_zones
 
 
 class QueueItem(Base):
@@ -98,13 +99,7 @@ def add(
             f"({blackout.reason}): chỉ tin khẩn cấp được phát",
             hint='chọn thời điểm khác, hoặc --priority "khẩn cấp" nếu là tin khẩn',
         )
-    declared = {z.id: z for z in project.zoning.zones}
-    for zone in zones:
-        if zone not in declared:
-            raise UserError(
-                f"không có vùng `{zone}`",
-                hint="các vùng của đài: " + (", ".join(declared) or "chưa khai báo [[zone]] nào"),
-            )
+    asked = asked_zones(project.zoning, zones)
     with writing(project) as s:
         item = QueueItem(
             script_id=script_id,
@@ -112,7 +107,7 @@ def add(
             priority=priority,
             forced=force,
             created_at=now(),
-            zones=" ".join(dict.fromkeys(zones)),
+            zones=asked,
         )
         s.add(item)
     return item

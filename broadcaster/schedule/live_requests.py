@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..base.errors import UserError
 from ..store.db import Base, UTCDateTime, now, reading, writing
 from .config import Project
+from .zones import asked_zones
 
 
 class LiveRequest(Base):
@@ -30,17 +31,9 @@ class LiveRequest(Base):
 def ask(project: Project, speaker: str, zones: tuple[str, ...] = ()) -> LiveRequest:
     if not speaker.strip():
         raise UserError("thiếu tên người nói", hint='ghi --by "Họ tên, chức vụ"')
-    declared = [z.id for z in project.zoning.zones]
-    for zone in zones:
-        if zone not in declared:
-            raise UserError(
-                f"không có vùng `{zone}`",
-                hint="các vùng của đài: " + (", ".join(declared) or "chưa khai báo [[zone]] nào"),
-            )
+    asked = asked_zones(project.zoning, zones)
     with writing(project) as s:
-        request = LiveRequest(
-            zones=" ".join(dict.fromkeys(zones)), speaker=speaker.strip(), requested_at=now()
-        )
+        request = LiveRequest(zones=asked, speaker=speaker.strip(), requested_at=now())
         s.add(request)
     return request
 

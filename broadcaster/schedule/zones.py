@@ -126,6 +126,19 @@ class Zoning:
         return [c for c in self.clusters if c.zone == zone_id]
 
 
+def asked_zones(zoning: Zoning, zones: tuple[str, ...]) -> str:
+    """The zones a queue item or a live announcement asks for, as stored (space-separated,
+    "" for every zone); an unknown one is refused naming the station's zones."""
+    declared = [z.id for z in zoning.zones]
+    for zone in zones:
+        if zone not in declared:
+            raise UserError(
+                f"không có vùng `{zone}`",
+                hint="các vùng của đài: " + (", ".join(declared) or "chưa khai báo [[zone]] nào"),
+            )
+    return " ".join(dict.fromkeys(zones))
+
+
 def read_zoning(data: dict, path: Path, loc: Locator, problems: list[Problem]) -> Zoning:
     def place(table: str, index: int | None = None) -> Place:
         return Place(path, loc, table, index, problems)
